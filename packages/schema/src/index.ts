@@ -1,0 +1,72 @@
+export { ForgeError, toForgeError } from './errors/forge-error.js';
+export type { ErrorLocation, ForgeErrorOptions } from './errors/forge-error.js';
+export { SchemaValidationError } from './errors/schema-validation-error.js';
+export { createParsers } from './create-parsers.js';
+export type { SafeParseResult } from './create-parsers.js';
+
+export { usageSchema, parseUsage, safeParseUsage, emptyUsage, addUsage } from './usage.js';
+export type { Usage } from './usage.js';
+export { provenanceKinds, provenanceSchema, provenanceClass } from './provenance.js';
+export type { Provenance, ProvenanceClass } from './provenance.js';
+export {
+  messageRoleSchema,
+  reasoningSchema,
+  toolCallSchema,
+  toolResultSchema,
+  attachmentSchema,
+  messageSchema,
+  parseMessage,
+  safeParseMessage,
+} from './message.js';
+export type { MessageRole, Reasoning, ToolCall, ToolResult, Attachment, Message } from './message.js';
+export {
+  sessionWarningKinds,
+  sessionWarningKindSchema,
+  sessionWarningSchema,
+  parseSessionWarning,
+  safeParseSessionWarning,
+} from './session-warning.js';
+export type { SessionWarning, SessionWarningKind } from './session-warning.js';
+export {
+  gasTownRoles,
+  gasTownRoleSchema,
+  gasTownBeaconSchema,
+  gasTownContextSchema,
+  parseGasTownContext,
+  safeParseGasTownContext,
+} from './gastown.js';
+export type { GasTownRole, GasTownBeacon, GasTownContext } from './gastown.js';
+export { SESSION_SCHEMA_VERSION, sessionSources, sessionSourceSchema, sessionSchema, parseSession, safeParseSession } from './session.js';
+export type { Session, SessionSource } from './session.js';
+
+export { toolDefinitionSchema, openAiToolCallSchema } from './records/tool-definition.js';
+export type { ToolDefinition, OpenAiToolCall } from './records/tool-definition.js';
+export {
+  shareGptTurnSchema,
+  shareGptRecordSchema,
+  shareGptAlternationProblem,
+  parseShareGptRecord,
+  safeParseShareGptRecord,
+  llamaFactoryDatasetInfoEntrySchema,
+  parseLlamaFactoryDatasetInfoEntry,
+  safeParseLlamaFactoryDatasetInfoEntry,
+} from './records/sharegpt.js';
+export type { ShareGptTurn, ShareGptRecord, LlamaFactoryDatasetInfoEntry } from './records/sharegpt.js';
+export { openAiChatMessageSchema, openAiAssistantMessageSchema, openAiChatRecordSchema, parseOpenAiChatRecord, safeParseOpenAiChatRecord } from './records/openai-chat.js';
+export type { OpenAiChatMessage, OpenAiChatRecord } from './records/openai-chat.js';
+export { chatMessageSchema, chatMessagesRecordSchema, parseChatMessagesRecord, safeParseChatMessagesRecord } from './records/chat-messages.js';
+export type { ChatMessage, ChatMessagesRecord } from './records/chat-messages.js';
+export {
+  trlDpoRecordSchema,
+  parseTrlDpoRecord,
+  safeParseTrlDpoRecord,
+  openAiDpoRecordSchema,
+  parseOpenAiDpoRecord,
+  safeParseOpenAiDpoRecord,
+} from './records/dpo.js';
+export type { TrlDpoRecord, OpenAiDpoRecord } from './records/dpo.js';
+export { datasetFormats, datasetFormatSchema, datasetManifestSchema, parseDatasetManifest, safeParseDatasetManifest } from './records/manifest.js';
+export type { DatasetFormat, DatasetManifest } from './records/manifest.js';
+
+export { publishedSchemas, renderJsonSchemas } from './json-schemas.js';
+export { SCHEMA_PACKAGE_VERSION } from './version.js';

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { createParsers } from '../create-parsers.js';
+import { sessionSourceSchema } from '../session.js';
+
+const count = z.number().int().nonnegative();
+const countsBy = z.record(z.string(), count);
+
+export const datasetFormats = ['sharegpt', 'openai', 'messages', 'dpo-trl', 'dpo-openai'] as const;
+export const datasetFormatSchema = z.enum(datasetFormats);
+export type DatasetFormat = z.infer<typeof datasetFormatSchema>;
+
+/** What `forge run` wrote and why: enough to reproduce the dataset and audit what was left out. */
+export const datasetManifestSchema = z
+  .object({
+    manifestVersion: z.literal(1),
+    forgeVersion: z.string(),
+    /** The options in force, after defaults and the config file. */
+    options: z.record(z.string(), z.unknown()),
+    /** Every input file read, with a fingerprint of its content. */
+    inputs: z.array(
+      z.object({
+        path: z.string(),
+        source: sessionSourceSchema,
+        size: count,
+        fingerprint: z.string(),
+      }),
+    ),
+    counts: z.object({
+      sessions: count,
+      sessionsBySource: countsBy,
+      sessionsByRole: countsBy,
+      sessionsByModel: countsBy,
+      messagesByRole: countsBy,
+      rowsByFormat: z.record(z.string(), z.object({ train: count, validation: count })),
+    }),
+    tokens: z.object({
+      counter: z.string(),
+      total: count,
+      mean: z.number().nonnegative(),
+      p50: count,
+      p95: count,
+      max: count,
+    }),
+    /** Secrets and PII replaced, per rule. */
+    redactions: countsBy,
+    /** Everything left out, with the reason: files, sessions, rows. */
+    skipped: z.array(
+      z.object({
+        kind: z.enum(['file', 'session', 'row']),
+        ref: z.string(),
+        reason: z.string(),
+      }),
+    ),
+    formats: z.array(
+      z.object({
+        format: datasetFormatSchema,
+        files: z.array(z.string()),
+        /** What this format cannot carry (e.g. OpenAI rows have no reasoning). */
+        notes: z.array(z.string()),
+      }),
+    ),
+    warnings: count,
+  })
+  .meta({ id: 'DatasetManifest' });
+export type DatasetManifest = z.infer<typeof datasetManifestSchema>;
+
+export const { parse: parseDatasetManifest, safeParse: safeParseDatasetManifest } = createParsers('DatasetManifest', datasetManifestSchema);

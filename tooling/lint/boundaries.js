@@ -1,0 +1,54 @@
+// The dependency direction of ARCHITECTURE.md as lint rules. The root eslint.config.js uses these
+// blocks, and boundaries.test.ts proves they fire. A new edge between packages is added here, in
+// package.json and in the tsconfig at the same time.
+
+/** Packages may only be imported through their public entry. */
+const noDeepImports = {
+  group: ['@forge/*/src', '@forge/*/src/**', '@forge/*/dist', '@forge/*/dist/**', '**/packages/*/src/**', '../../*/src/**'],
+  message: 'Import the package entry (e.g. "@forge/schema"), never its files.',
+};
+
+/** Libraries that sit on the schema alone. */
+const onlySchema = {
+  group: ['@forge/*', '!@forge/schema'],
+  message: 'This library may depend on @forge/schema only (ARCHITECTURE.md: no sideways edges; only apps/cli composes packages).',
+};
+
+/** Readers (leaves) may use the schema and the small shared reader kit. */
+const onlySchemaAndReaderKit = {
+  group: ['@forge/*', '!@forge/schema', '!@forge/reader-kit'],
+  message: 'Extractors may depend on @forge/schema and @forge/reader-kit only (ARCHITECTURE.md).',
+};
+
+const noInternal = {
+  group: ['@forge/*'],
+  message: '@forge/schema is the bottom layer: it imports no other @forge package.',
+};
+
+const restrict = (...patterns) => ({
+  'no-restricted-imports': ['error', { patterns: [noDeepImports, ...patterns] }],
+});
+
+/** Flat-config blocks; later blocks replace a rule's options, so each repeats noDeepImports. */
+export const boundaryConfigs = [
+  { files: ['**/*.ts', '**/*.js'], rules: restrict() },
+  { files: ['packages/schema/**/*.ts'], rules: restrict(noInternal) },
+  { files: ['packages/reader-kit/**/*.ts'], rules: restrict(onlySchema) },
+  { files: ['packages/{extract-pir,extract-claude}/**/*.ts'], rules: restrict(onlySchemaAndReaderKit) },
+  { files: ['packages/{transform,scoring,synth}/**/*.ts'], rules: restrict(onlySchema) },
+  {
+    // Libraries have no side channels: only the CLI talks to the console or ends the process.
+    files: ['packages/*/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/test-support/**'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='process'][property.name='exit']",
+          message: 'Only apps/cli may end the process.',
+        },
+      ],
+    },
+  },
+];

@@ -1,0 +1,66 @@
+import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { describe, expect, it } from 'vitest';
+import { boundaryConfigs } from './boundaries.js';
+
+// The same rule blocks the root config uses, without type information (boundaries need none).
+const eslint = new ESLint({
+  cwd: '/repo',
+  overrideConfigFile: true,
+  overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }, ...boundaryConfigs],
+});
+
+async function importErrors(filePath: string, source: string): Promise<string[]> {
+  const [result] = await eslint.lintText(source, { filePath: `/repo/${filePath}` });
+  return (result?.messages ?? []).map((message) => `${message.ruleId}: ${message.message}`);
+}
+
+describe('boundary rules', () => {
+  it('should reject a test in an extractor that imports the transform package', async () => {
+    const errors = await importErrors(
+      'packages/extract-pir/src/read-pi-session.test.ts',
+      "import { emitShareGpt } from '@forge/transform';\nexport const x = emitShareGpt;\n",
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/no-restricted-imports: .*Extractors may depend on @forge\/schema and @forge\/reader-kit only/);
+  });
+
+  it('should let an extractor import the schema and the reader kit', async () => {
+    const errors = await importErrors(
+      'packages/extract-claude/src/read.ts',
+      "import { parseSession } from '@forge/schema';\nimport { readJsonLines } from '@forge/reader-kit';\nexport const x = [parseSession, readJsonLines];\n",
+    );
+    expect(errors).toEqual([]);
+  });
+
+  it('should reject any @forge import inside the schema package', async () => {
+    const errors = await importErrors('packages/schema/src/session.ts', "import { readJsonLines } from '@forge/reader-kit';\nexport const x = readJsonLines;\n");
+    expect(errors.join('\n')).toMatch(/@forge\/schema is the bottom layer/);
+  });
+
+  it('should reject sideways edges between libraries', async () => {
+    const errors = await importErrors('packages/transform/src/emit.ts', "import { readPiSession } from '@forge/extract-pir';\nexport const x = readPiSession;\n");
+    expect(errors.join('\n')).toMatch(/may depend on @forge\/schema only/);
+  });
+
+  it('should reject deep imports everywhere, the CLI included', async () => {
+    const errors = await importErrors('apps/cli/src/main.ts', "import { x } from '@forge/schema/src/session';\nexport const y = x;\n");
+    expect(errors.join('\n')).toMatch(/Import the package entry/);
+  });
+
+  it('should let the CLI compose every package', async () => {
+    const errors = await importErrors(
+      'apps/cli/src/main.ts',
+      "import { readPiSession } from '@forge/extract-pir';\nimport { emitShareGpt } from '@forge/transform';\nexport const x = [readPiSession, emitShareGpt];\n",
+    );
+    expect(errors).toEqual([]);
+  });
+
+  it('should forbid console and process.exit in library sources but not in their tests', async () => {
+    const source = "console.log('x');\nprocess.exit(1);\n";
+    const inLibrary = await importErrors('packages/transform/src/emit.ts', source);
+    expect(inLibrary.some((error) => error.startsWith('no-console'))).toBe(true);
+    expect(inLibrary.some((error) => error.startsWith('no-restricted-syntax'))).toBe(true);
+    expect(await importErrors('packages/transform/src/emit.test.ts', source)).toEqual([]);
+  });
+});
