@@ -70,3 +70,5 @@ export type { DatasetFormat, DatasetManifest } from './records/manifest.js';
 
 export { publishedSchemas, renderJsonSchemas } from './json-schemas.js';
 export { SCHEMA_PACKAGE_VERSION } from './version.js';
+export { summarizeSession } from './session-summary.js';
+export type { SessionSummary } from './session-summary.js';

@@ -3,6 +3,7 @@ import { session } from './__fixtures__/examples.js';
 import { provenanceClass, provenanceKinds } from './provenance.js';
 import { parseSession, safeParseSession } from './session.js';
 import { addUsage, emptyUsage } from './usage.js';
+import { summarizeSession } from './session-summary.js';
 
 describe('parseSession', () => {
   it('should keep every field of a full session', () => {
@@ -64,5 +65,22 @@ describe('provenanceClass', () => {
     expect(provenanceClass('system-reminder')).toBe('noise');
     expect(provenanceClass('gastown-beacon')).toBe('orchestration');
     expect(provenanceClass('gastown-nudge')).toBe('orchestration');
+  });
+});
+
+describe('summarizeSession', () => {
+  it('should count turns, tool calls, errors, reasoning states and usage', () => {
+    const summary = summarizeSession(session);
+    expect(summary).toMatchObject({
+      source: 'pir',
+      role: 'polecat',
+      userTurns: 1,
+      assistantTurns: 2,
+      toolCalls: 1,
+      toolErrors: 1,
+      reasoning: { present: 1, hollow: 1 },
+      usage: session.usage,
+      warnings: 1,
+    });
   });
 });

@@ -1,0 +1,45 @@
+import { userInfo } from 'node:os';
+import { createDatasetBuilder, emittedFormats, loadTokenizerJsonCounter, type DatasetBuildResult, type EmittedFormat } from '@forge/transform';
+import { ForgeError, type Session } from '@forge/schema';
+
+export interface BuildDatasetOptions {
+  formats: EmittedFormat[];
+  keepNoise: boolean;
+  validationRatio: number;
+  maxTokens: number;
+  overLength: 'split' | 'drop';
+  tokenizer: string | undefined;
+  homeDirectory: string;
+}
+
+/** Parses `--format sharegpt,openai` (default: all). */
+export function parseFormats(value: string | readonly string[] | undefined): EmittedFormat[] {
+  if (value == null) return [...emittedFormats];
+  const names = (typeof value === 'string' ? value.split(',') : value).map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = names.filter((name) => !(emittedFormats as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new ForgeError({ message: `unknown format ${unknown.join(', ')}`, code: 'usage', hint: `choose from ${emittedFormats.join(', ')}` });
+  return names as EmittedFormat[];
+}
+
+/** Feeds the sessions through @forge/transform with the run's options. */
+export async function buildDataset(sessions: readonly Session[], options: BuildDatasetOptions): Promise<DatasetBuildResult> {
+  const tokenCounter = options.tokenizer == null ? undefined : await loadTokenizerJsonCounter({ tokenizerJsonPath: options.tokenizer });
+  const builder = await createDatasetBuilder({
+    formats: options.formats,
+    noise: options.keepNoise ? 'keep' : 'drop',
+    validationRatio: options.validationRatio,
+    tokens: { budget: options.maxTokens, overBudget: options.overLength },
+    ...(tokenCounter == null ? {} : { tokenCounter }),
+    redaction: { homeDirectory: options.homeDirectory, userName: safeUserName() },
+  });
+  for (const session of sessions) await builder.addSession(session);
+  return builder.finish();
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import { type Session } from '@forge/schema';
+
+/** What a cache row remembers about one input file. */
+export interface CachedFile {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  fingerprint: string;
+}
+
+/** The cache's own format; bumping it discards every cached row. */
+const CACHE_FORMAT = 1;
+
+/**
+ * The incremental-run state: per input file (path, size, mtime, content fingerprint) the sessions
+ * it produced. Lives under ~/.cache/forge (or a folder given), never in the agents' folders.
+ */
+export class StateCache {
+  private readonly database: Database.Database;
+
+  constructor(path: string, readerVersion: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.database = new Database(path);
+    this.database.pragma('journal_mode = WAL');
+    this.database.exec(`
+      CREATE TABLE IF NOT EXISTS files (
+        path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ms REAL NOT NULL, fingerprint TEXT NOT NULL,
+        sessions BLOB NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `);
+    const stored = this.database.prepare('SELECT value FROM meta WHERE key = ?').get('format') as { value: string } | undefined;
+    if (stored?.value !== `${CACHE_FORMAT}:${readerVersion}`) {
+      this.database.exec('DELETE FROM files');
+      this.database.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('format', `${CACHE_FORMAT}:${readerVersion}`);
+    }
+  }
+
+  /** The cached row for a path, if any. */
+  lookup(path: string): (CachedFile & { load: () => Session[] }) | undefined {
+    const row = this.database.prepare('SELECT path, size, mtime_ms, fingerprint, sessions FROM files WHERE path = ?').get(path) as
+      | { path: string; size: number; mtime_ms: number; fingerprint: string; sessions: Buffer }
+      | undefined;
+    if (row == null) return undefined;
+    return {
+      path: row.path,
+      size: row.size,
+      mtimeMs: row.mtime_ms,
+      fingerprint: row.fingerprint,
+      load: () => JSON.parse(gunzipSync(row.sessions).toString('utf8')) as Session[],
+    };
+  }
+
+  /** Records what a file produced. */
+  store(file: CachedFile, sessions: Session[]): void {
+    this.database
+      .prepare('INSERT OR REPLACE INTO files (path, size, mtime_ms, fingerprint, sessions) VALUES (?, ?, ?, ?, ?)')
+      .run(file.path, file.size, file.mtimeMs, file.fingerprint, gzipSync(JSON.stringify(sessions), { level: 1 }));
+  }
+
+  /** Updates the mtime of a file whose content fingerprint did not change. */
+  touch(path: string, mtimeMs: number): void {
+    this.database.prepare('UPDATE files SET mtime_ms = ? WHERE path = ?').run(mtimeMs, path);
+  }
+
+  /** Drops rows of files that no longer exist among `keep`. */
+  prune(keep: ReadonlySet<string>): number {
+    const paths = (this.database.prepare('SELECT path FROM files').all() as { path: string }[]).map((row) => row.path);
+    const remove = this.database.prepare('DELETE FROM files WHERE path = ?');
+    let removed = 0;
+    for (const path of paths) {
+      if (!keep.has(path)) {
+        remove.run(path);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  close(): void {
+    this.database.close();
+  }
+}

@@ -1,0 +1,259 @@
+import { basename } from 'node:path';
+import { detectGasTown } from '@forge/reader-kit';
+import { SESSION_SCHEMA_VERSION, addUsage, emptyUsage, type Message, type Session, type SessionWarning } from '@forge/schema';
+import { buildMessages } from './build-messages.js';
+import { type ConversationLine } from './claude-line.js';
+import { isWarmupPrompt } from './classify-user-text.js';
+import { type ClaudeFileContents } from './read-claude-file.js';
+import { findLeaf, selectThread, type ThreadSelection } from './select-thread.js';
+import { WarningCollector } from './warning-collector.js';
+
+/** What a subagent's `.meta.json` says (claude-code.md §1.3). */
+export interface SubagentMeta {
+  agentType?: string;
+  description?: string;
+  toolUseId?: string;
+  parentAgentId?: string;
+}
+
+export interface BuildSessionsOptions {
+  /** uuids owned by earlier sessions of the project: resume copies to leave out (§7.4). */
+  ownedElsewhere?: ReadonlySet<string>;
+  /** Project-wide `summary` titles by leafUuid (§4.6). */
+  summaries?: ReadonlyMap<string, string>;
+  /** For `agent-<id>.jsonl` files. */
+  agentId?: string;
+  meta?: SubagentMeta;
+  /** Title from this file's `summary` lines; off when the caller matches summaries project-wide. Default true. */
+  titlesFromSummaries?: boolean;
+  /** Fallback time for files with no timestamps. */
+  fileTime: string;
+}
+
+const agentFilePattern = /^agent-(.+)\.jsonl$/u;
+
+/** The agent id in a subagent file name (`agent-<id>.jsonl`), if it is one. */
+export function agentIdFromPath(path: string): string | undefined {
+  return agentFilePattern.exec(basename(path))?.[1];
+}
+
+/**
+ * The sessions one file holds: a main file gives its main thread plus one session per inline
+ * (1.0.x) sidechain; a subagent file gives the subagent's thread.
+ */
+export function buildSessions(contents: ClaudeFileContents, options: BuildSessionsOptions): Session[] {
+  const ownedElsewhere = options.ownedElsewhere;
+  const fresh = (line: ConversationLine): boolean => ownedElsewhere?.has(line.uuid) !== true;
+  const fileSessionId = basename(contents.path).replace(/\.jsonl$/u, '');
+
+  if (options.agentId != null) {
+    const leaf = findLeaf(contents.lines, fresh);
+    if (leaf == null) return [];
+    const selection = selectThread(contents, leaf, { isMember: () => true, ...(ownedElsewhere == null ? {} : { ownedElsewhere }) });
+    const parentSessionId = leaf.sessionId ?? fileSessionId;
+    const parentId = options.meta?.parentAgentId == null ? parentSessionId : subagentSessionId(parentSessionId, options.meta.parentAgentId);
+    const parent: NonNullable<Session['parent']> = { sessionId: parentId };
+    if (options.meta?.toolUseId != null) parent.toolCallId = options.meta.toolUseId;
+    const agent: NonNullable<Session['agent']> = { id: options.agentId };
+    if (options.meta?.agentType != null) agent.type = options.meta.agentType;
+    if (options.meta?.description != null) agent.description = options.meta.description;
+    return [assemble(contents, selection, { ...options, id: subagentSessionId(parentSessionId, options.agentId), isSubagent: true, parent, agent })];
+  }
+
+  const sessions: Session[] = [];
+  const mainLeaf = findLeaf(contents.lines, (line) => !line.isSidechain && fresh(line));
+  let mainSession: Session | undefined;
+  if (mainLeaf != null) {
+    const selection = selectThread(contents, mainLeaf, {
+      isMember: (line) => !line.isSidechain,
+      ...(ownedElsewhere == null ? {} : { ownedElsewhere }),
+    });
+    mainSession = assemble(contents, selection, { ...options, id: mainLeaf.sessionId ?? fileSessionId, isSubagent: false });
+    sessions.push(mainSession);
+  }
+  sessions.push(...inlineSidechains(contents, mainSession, fileSessionId, options));
+  return sessions;
+}
+
+/** The id forge gives a subagent trajectory: unique, and readable back to its parent. */
+export function subagentSessionId(parentSessionId: string, agentId: string): string {
+  return `${parentSessionId}/agent-${agentId}`;
+}
+
+/** 1.0.x wrote subagent lines into the parent file, each subagent from its own null-parent root (§7.3). */
+function inlineSidechains(contents: ClaudeFileContents, mainSession: Session | undefined, fileSessionId: string, options: BuildSessionsOptions): Session[] {
+  const rootOf = new Map<string, string>();
+  const findRoot = (line: ConversationLine): string => {
+    const path: ConversationLine[] = [];
+    let current: ConversationLine | undefined = line;
+    let root = line.uuid;
+    while (current != null) {
+      const known = rootOf.get(current.uuid);
+      if (known != null) {
+        root = known;
+        break;
+      }
+      path.push(current);
+      root = current.uuid;
+      if (current.parentUuid == null || path.length > contents.lines.length) break;
+      current = contents.byUuid.get(current.parentUuid);
+    }
+    for (const visited of path) rootOf.set(visited.uuid, root);
+    return root;
+  };
+  const lastByRoot = new Map<string, ConversationLine>();
+  for (const line of contents.lines) {
+    if (!line.isSidechain || (line.type !== 'user' && line.type !== 'assistant') || line.isApiErrorMessage === true) continue;
+    if (options.ownedElsewhere?.has(line.uuid) === true) continue;
+    lastByRoot.set(findRoot(line), line);
+  }
+  if (lastByRoot.size === 0) return [];
+
+  const spawns = mainSession == null ? [] : taskSpawns(mainSession.messages);
+  const parentSessionId = mainSession?.id ?? contents.lines.find((line) => line.sessionId != null)?.sessionId ?? fileSessionId;
+  const sessions: Session[] = [];
+  for (const [rootUuid, leaf] of lastByRoot) {
+    const selection = selectThread(contents, leaf, {
+      isMember: (line) => line.isSidechain,
+      ...(options.ownedElsewhere == null ? {} : { ownedElsewhere: options.ownedElsewhere }),
+    });
+    const root = contents.byUuid.get(rootUuid);
+    const prompt = root == null ? undefined : lineText(root);
+    const spawn = prompt == null ? undefined : spawns.find((candidate) => candidate.prompt === prompt);
+    const agentId = leaf.agentId ?? rootUuid;
+    const parent: NonNullable<Session['parent']> = { sessionId: parentSessionId };
+    if (spawn != null) parent.toolCallId = spawn.toolCallId;
+    const agent: NonNullable<Session['agent']> = { id: agentId };
+    if (spawn?.type != null) agent.type = spawn.type;
+    if (spawn?.description != null) agent.description = spawn.description;
+    sessions.push(assemble(contents, selection, { ...options, id: subagentSessionId(parentSessionId, agentId), isSubagent: true, parent, agent }));
+  }
+  return sessions;
+}
+
+/** Task/Agent tool calls of a session: the prompt they delegated, to link subagents by (§7.3). */
+export function taskSpawns(messages: readonly Message[]): { toolCallId: string; prompt?: string; type?: string; description?: string }[] {
+  const spawns: { toolCallId: string; prompt?: string; type?: string; description?: string }[] = [];
+  for (const message of messages) {
+    for (const call of message.toolCalls) {
+      if (call.name !== 'Task' && call.name !== 'Agent') continue;
+      const input = safeJson(call.arguments);
+      const spawn: { toolCallId: string; prompt?: string; type?: string; description?: string } = { toolCallId: call.id };
+      if (typeof input.prompt === 'string') spawn.prompt = input.prompt;
+      if (typeof input.subagent_type === 'string') spawn.type = input.subagent_type;
+      if (typeof input.description === 'string') spawn.description = input.description;
+      spawns.push(spawn);
+    }
+  }
+  return spawns;
+}
+
+function safeJson(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value != null ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function lineText(line: ConversationLine): string | undefined {
+  if (typeof line.content === 'string') return line.content;
+  if (!Array.isArray(line.content)) return undefined;
+  const texts = (line.content as { type?: unknown; text?: unknown }[]).filter((block) => block?.type === 'text' && typeof block.text === 'string').map((block) => block.text as string);
+  return texts.length === 0 ? undefined : texts.join('\n');
+}
+
+interface AssembleOptions extends BuildSessionsOptions {
+  id: string;
+  isSubagent: boolean;
+  parent?: Session['parent'];
+  agent?: Session['agent'];
+}
+
+function assemble(contents: ClaudeFileContents, selection: ThreadSelection & { problems: { kind: 'missing-parent' | 'cycle'; line: number; uuid: string }[] }, options: AssembleOptions): Session {
+  const warnings = new WarningCollector(contents.path);
+  for (const problem of selection.problems) {
+    warnings.add(
+      problem.kind === 'missing-parent'
+        ? { kind: 'missing-parent', line: problem.line, message: `parent ${problem.uuid} is not in this file; the trajectory starts here` }
+        : { kind: 'cycle', line: problem.line, message: `parentUuid chain loops at ${problem.uuid}; walk stopped` },
+    );
+  }
+  const firstUser = selection.lines.find((line) => line.type === 'user' && !line.isMeta && lineText(line) != null);
+  const warmup = options.isSubagent && firstUser != null && isWarmupPrompt(lineText(firstUser) ?? '');
+  const built = buildMessages(selection.lines, warnings, { warmup });
+  const { messages } = built;
+
+  let usage = emptyUsage();
+  const models: string[] = [];
+  const thinkingLevels: string[] = [];
+  for (const message of messages) {
+    if (message.usage != null) usage = addUsage(usage, message.usage);
+    if (message.model != null && !models.includes(message.model)) models.push(message.model);
+    if (message.thinkingLevel != null && !thinkingLevels.includes(message.thinkingLevel)) thinkingLevels.push(message.thinkingLevel);
+  }
+  if (built.provisionalResponses > 0) {
+    warnings.add({
+      kind: 'provisional-usage',
+      message: `${built.provisionalResponses} response(s) have only the streaming snapshot (stop_reason null on every line): output tokens are a lower bound (Claude Code ≤ 2.1.4x, 2.0.x)`,
+    });
+  }
+
+  const { leaf } = selection;
+  const timestamps = selection.lines.map((line) => line.timestamp).filter((time): time is string => time != null);
+  const sorted = [...timestamps].sort();
+  const cwd = selection.lines.find((line) => line.cwd != null)?.cwd ?? contents.lines.find((line) => line.cwd != null)?.cwd ?? '';
+  const gitBranch = [...selection.lines].reverse().find((line) => line.gitBranch != null && line.gitBranch !== '')?.gitBranch;
+  const version = [...selection.lines].reverse().find((line) => line.version != null)?.version;
+
+  const session: Session = {
+    schemaVersion: SESSION_SCHEMA_VERSION,
+    id: options.id,
+    source: 'claude-code',
+    files: [contents.path],
+    cwd,
+    startedAt: sorted[0] ?? options.fileTime,
+    endedAt: sorted[sorted.length - 1] ?? options.fileTime,
+    models,
+    branch: { leafId: leaf.uuid, isActive: true },
+    isSubagent: options.isSubagent,
+    usage,
+    messages,
+    warnings: [...contents.warnings.list(), ...warnings.list()],
+  };
+  if (version != null) session.sourceVersion = version;
+  if (gitBranch != null) session.gitBranch = gitBranch;
+  const title = options.isSubagent ? undefined : titleFor(contents, selection, options.titlesFromSummaries === false ? new Map() : options.summaries);
+  if (title != null) session.title = title;
+  if (thinkingLevels.length > 0) session.thinkingLevels = thinkingLevels;
+  if (options.parent != null) session.parent = options.parent;
+  if (options.agent != null) session.agent = options.agent;
+  if (built.provisionalResponses > 0) session.usageProvisional = true;
+  const firstUserText = messages.find((message) => message.role === 'user' && (message.provenance === 'conversation' || message.provenance === 'gastown-beacon'))?.text;
+  const gastown = detectGasTown({ cwd, ...(firstUserText == null ? {} : { firstUserText }), ...(gitBranch == null ? {} : { gitBranch }) });
+  if (gastown != null) session.gastown = gastown;
+  return session;
+}
+
+function titleFor(contents: ClaudeFileContents, selection: ThreadSelection, projectSummaries: ReadonlyMap<string, string> | undefined): string | undefined {
+  if (contents.customTitle != null) return contents.customTitle;
+  if (contents.aiTitle != null) return contents.aiTitle;
+  const summaries = projectSummaries ?? contents.summaries;
+  if (summaries.size === 0) return undefined;
+  for (let index = selection.lines.length - 1; index >= 0; index -= 1) {
+    const uuid = selection.lines[index]?.uuid;
+    const summary = uuid == null ? undefined : summaries.get(uuid);
+    if (summary != null) return summary;
+  }
+  return undefined;
+}
+
+/** File-level warnings for a file that yields no session (empty, or no conversation lines). */
+export function orphanWarnings(contents: ClaudeFileContents): SessionWarning[] {
+  const warnings = contents.warnings.list();
+  if (contents.lineCount > 0 && !warnings.some((warning) => warning.kind === 'empty-file')) {
+    warnings.push({ file: contents.path, kind: 'not-a-session', message: 'file has no user or assistant lines; no session read' });
+  }
+  return warnings;
+}

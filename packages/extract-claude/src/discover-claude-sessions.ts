@@ -1,0 +1,163 @@
+import { type Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
+import { ClaudeExtractError } from './claude-extract-error.js';
+
+/** One transcript file found under a Claude Code config root. Nothing is opened for writing. */
+export interface ClaudeSessionFile {
+  /** Absolute path of the `.jsonl` file. */
+  path: string;
+  /** The config root it was found under (`~/.claude`, `$CLAUDE_CONFIG_DIR`, a Gas Town account dir). */
+  configDir: string;
+  /** `projects/<encoded-cwd>`: the folder name is lossy, so it is never decoded into a cwd. */
+  projectDir: string;
+  /** `session`: a main transcript; `subagent`: `agent-*.jsonl` beside the sessions (2.0.x) or under `<session>/subagents/` (≥ 2.1.2). */
+  kind: 'session' | 'subagent';
+  /** From the file name (main transcripts) or the owning `<session>/` folder (subagents); the lines' own sessionId wins. */
+  sessionId?: string;
+  /** Subagents: the id in `agent-<id>.jsonl`. */
+  agentId?: string;
+  /** Subagents: the `agent-<id>.meta.json` beside the transcript, when present. */
+  metaPath?: string;
+  bytes: number;
+  modifiedAt: Date;
+}
+
+/** Where to look for transcripts. */
+export interface DiscoverClaudeSessionsOptions {
+  /**
+   * Config roots (each holding `projects/`) or `projects` folders themselves. Default:
+   * `$CLAUDE_CONFIG_DIR` (comma-separated list accepted), else `~/.claude`.
+   */
+  roots?: readonly string[];
+  /** Environment to read `CLAUDE_CONFIG_DIR` from. Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Home folder for the default root. Default `os.homedir()`. */
+  homeDir?: string;
+}
+
+const agentFilePattern = /^agent-(.+)\.jsonl$/u;
+
+/** The config roots the options name, or the defaults. */
+export function claudeConfigRoots(options: DiscoverClaudeSessionsOptions = {}): { roots: string[]; explicit: boolean } {
+  if (options.roots != null) return { roots: [...options.roots], explicit: true };
+  const env = options.env ?? process.env;
+  const configured = env.CLAUDE_CONFIG_DIR;
+  if (configured != null && configured.trim() !== '') {
+    return { roots: configured.split(',').map((root) => root.trim()).filter((root) => root !== ''), explicit: true };
+  }
+  return { roots: [join(options.homeDir ?? homedir(), '.claude')], explicit: false };
+}
+
+async function listDirectory(path: string): Promise<Dirent[]> {
+  try {
+    return await readdir(path, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function projectsFolder(root: string): Promise<string | undefined> {
+  const nested = join(root, 'projects');
+  if (await isDirectory(nested)) return nested;
+  if (basename(root) === 'projects' && (await isDirectory(root))) return root;
+  return undefined;
+}
+
+/**
+ * Lists every Claude Code transcript under the config roots, in a stable order: per project, the
+ * main transcripts, then legacy `agent-*.jsonl`, then `<session>/subagents/**` (nested at any depth).
+ * `sessions-index.json` is never used: it goes stale (§1.3).
+ */
+export async function* discoverClaudeSessions(options: DiscoverClaudeSessionsOptions = {}): AsyncGenerator<ClaudeSessionFile> {
+  const { roots, explicit } = claudeConfigRoots(options);
+  for (const root of roots) {
+    const projects = await projectsFolder(root);
+    if (projects == null) {
+      if (explicit) {
+        throw new ClaudeExtractError({
+          message: `no Claude Code projects folder under ${root}`,
+          code: 'claude-root-missing',
+          location: { file: root },
+          hint: 'pass a config dir that holds projects/ (e.g. ~/.claude or ~/.claude-accounts/<handle>), or the projects folder itself',
+        });
+      }
+      continue;
+    }
+    const projectEntries = (await listDirectory(projects)).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+    for (const projectName of projectEntries) {
+      yield* discoverProject(root, join(projects, projectName));
+    }
+  }
+}
+
+async function* discoverProject(configDir: string, projectDir: string): AsyncGenerator<ClaudeSessionFile> {
+  const entries = (await listDirectory(projectDir)).sort((left, right) => left.name.localeCompare(right.name));
+  const legacyAgents: ClaudeSessionFile[] = [];
+  const sessionFolders: string[] = [];
+  for (const entry of entries) {
+    if (entry.isDirectory()) {
+      sessionFolders.push(entry.name);
+      continue;
+    }
+    if (!entry.isFile() || !entry.name.endsWith('.jsonl')) continue;
+    const path = join(projectDir, entry.name);
+    const agentId = agentFilePattern.exec(entry.name)?.[1];
+    const file = await describe(path, configDir, projectDir, agentId == null ? 'session' : 'subagent');
+    if (file == null) continue;
+    if (agentId == null) {
+      file.sessionId = entry.name.slice(0, -'.jsonl'.length);
+      yield file;
+    } else {
+      file.agentId = agentId;
+      legacyAgents.push(file);
+    }
+  }
+  yield* legacyAgents;
+  for (const folder of sessionFolders) {
+    const subagents = join(projectDir, folder, 'subagents');
+    if (!(await isDirectory(subagents))) continue;
+    yield* discoverSubagents(configDir, projectDir, folder, subagents);
+  }
+}
+
+async function* discoverSubagents(configDir: string, projectDir: string, sessionId: string, folder: string): AsyncGenerator<ClaudeSessionFile> {
+  const entries = (await listDirectory(folder)).sort((left, right) => left.name.localeCompare(right.name));
+  const names = new Set(entries.map((entry) => entry.name));
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) {
+      // Nested layouts (workflows/<runId>/…, deeper nesting): walk them all.
+      yield* discoverSubagents(configDir, projectDir, sessionId, path);
+      continue;
+    }
+    const agentId = entry.isFile() ? agentFilePattern.exec(entry.name)?.[1] : undefined;
+    // journal.jsonl and other lifecycle files are not conversations.
+    if (agentId == null) continue;
+    const file = await describe(path, configDir, projectDir, 'subagent');
+    if (file == null) continue;
+    file.sessionId = sessionId;
+    file.agentId = agentId;
+    const metaName = `agent-${agentId}.meta.json`;
+    if (names.has(metaName)) file.metaPath = join(folder, metaName);
+    yield file;
+  }
+}
+
+async function describe(path: string, configDir: string, projectDir: string, kind: ClaudeSessionFile['kind']): Promise<ClaudeSessionFile | undefined> {
+  try {
+    const info = await stat(path);
+    return { path, configDir, projectDir, kind, bytes: info.size, modifiedAt: info.mtime };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,138 @@
+import { readJsonLines } from '@forge/reader-kit';
+import { type SessionWarning } from '@forge/schema';
+import { asString, isObject, recordType, toConversationLine, type ConversationLine, type ConversationLineType } from './claude-line.js';
+import { WarningCollector } from './warning-collector.js';
+
+/** Everything one pass over a transcript file yields. */
+export interface ClaudeFileContents {
+  path: string;
+  /** Conversation lines in file order; the first copy of each uuid only. */
+  lines: ConversationLine[];
+  /** uuid → line, first occurrence. */
+  byUuid: Map<string, ConversationLine>;
+  /** `summary` lines: leafUuid → title (the leaf is often in another file, §4.6). */
+  summaries: Map<string, string>;
+  /** The last `custom-title`, else the last `ai-title`. */
+  customTitle?: string;
+  aiTitle?: string;
+  /** The `last-prompt.leafUuid` seen last, a tie-breaker for the leaf. */
+  lastPromptLeafUuid?: string;
+  /** Non-empty lines read, parsed or not. */
+  lineCount: number;
+  warnings: WarningCollector;
+}
+
+const conversationTypes = new Set<string>(['user', 'assistant', 'system', 'attachment', 'progress']);
+
+/**
+ * Bookkeeping line types seen in real files that carry nothing for a Session (claude-code.md §4,
+ * plus the 2.1.330 types in fixtures/real). Counted as known, not warned about.
+ */
+const bookkeepingTypes = new Set<string>([
+  'summary',
+  'ai-title',
+  'custom-title',
+  'agent-name',
+  'agent-color',
+  'last-prompt',
+  'permission-mode',
+  'mode',
+  'file-history-snapshot',
+  'file-history-delta',
+  'queue-operation',
+  'agent-setting',
+  'pr-link',
+  'tag',
+  'worktree-state',
+  'attribution-snapshot',
+  'content-replacement',
+  'marble-origami-commit',
+  'marble-origami-snapshot',
+  'atis-latch',
+  'tools-used',
+  'cost-state',
+]);
+
+function isBookkeeping(type: string): boolean {
+  // 2.1.3xx writes api-request, api-request-shape and api-request-blob: request bookkeeping.
+  return bookkeepingTypes.has(type) || type.startsWith('api-request');
+}
+
+/** Reads one transcript in a single streaming pass. Never throws on bad content. */
+export async function readClaudeFile(path: string, options: { maxLineBytes?: number } = {}): Promise<ClaudeFileContents> {
+  const warnings = new WarningCollector(path);
+  const contents: ClaudeFileContents = { path, lines: [], byUuid: new Map(), summaries: new Map(), lineCount: 0, warnings };
+  const readOptions = options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes };
+  let order = 0;
+  for await (const entry of readJsonLines(path, readOptions)) {
+    contents.lineCount += 1;
+    if (entry.kind === 'too-long') {
+      warnings.add({ kind: 'line-too-long', line: entry.lineNumber, message: `line of ${entry.bytes} bytes is over the line limit; skipped` });
+      continue;
+    }
+    if (entry.kind === 'invalid-json') {
+      warnings.add(
+        entry.truncated
+          ? { kind: 'truncated-line', line: entry.lineNumber, message: `last line is incomplete JSON (file still being written or cut): ${entry.message}` }
+          : { kind: 'invalid-json', line: entry.lineNumber, message: `not valid JSON, line skipped: ${entry.message}` },
+      );
+      continue;
+    }
+    const typed = recordType(entry.value);
+    if (typed == null || typed.type == null) {
+      warnings.add({ kind: 'invalid-record', line: entry.lineNumber, message: 'line is not an object with a "type"; skipped' });
+      continue;
+    }
+    const { record, type } = typed;
+    if (conversationTypes.has(type)) {
+      const line = toConversationLine(record, type as ConversationLineType, order, entry.lineNumber);
+      order += 1;
+      if (line == null) {
+        warnings.add({ kind: 'invalid-record', line: entry.lineNumber, message: `${type} line without a uuid; skipped` });
+        continue;
+      }
+      if (contents.byUuid.has(line.uuid)) {
+        // Same uuid twice in one file: a double write (1.0.67 stream-json) or a replay. First wins (§7.4).
+        warnings.count('duplicate', 'lines repeat an earlier line uuid in this file; later copies ignored');
+        continue;
+      }
+      contents.byUuid.set(line.uuid, line);
+      contents.lines.push(line);
+      continue;
+    }
+    readMetadataLine(record, type, contents);
+  }
+  if (contents.lineCount === 0) warnings.add({ kind: 'empty-file', message: 'file is empty' });
+  return contents;
+}
+
+function readMetadataLine(record: Record<string, unknown>, type: string, contents: ClaudeFileContents): void {
+  switch (type) {
+    case 'summary': {
+      const leafUuid = asString(record.leafUuid);
+      const summary = asString(record.summary);
+      if (leafUuid != null && summary != null) contents.summaries.set(leafUuid, summary);
+      return;
+    }
+    case 'ai-title': {
+      const title = asString(record.aiTitle);
+      if (title != null) contents.aiTitle = title;
+      return;
+    }
+    case 'custom-title': {
+      const title = asString(record.customTitle);
+      if (title != null) contents.customTitle = title;
+      return;
+    }
+    case 'last-prompt': {
+      const leafUuid = asString(record.leafUuid);
+      if (leafUuid != null) contents.lastPromptLeafUuid = leafUuid;
+      return;
+    }
+    default:
+      if (!isBookkeeping(type)) contents.warnings.count('unknown-entry-type', `lines of unknown type "${type}" ignored`, type);
+  }
+}
+
+export type { SessionWarning };
+export { isObject };

@@ -1,0 +1,93 @@
+import { readFile, stat } from 'node:fs/promises';
+import { type Session, type SessionWarning } from '@forge/schema';
+import { agentIdFromPath, buildSessions, orphanWarnings, type SubagentMeta } from './build-sessions.js';
+import { ClaudeExtractError } from './claude-extract-error.js';
+import { readClaudeFile } from './read-claude-file.js';
+
+/** Options of `readClaudeSession`. */
+export interface ReadClaudeSessionOptions {
+  /** Lines longer than this are skipped with a `line-too-long` warning. Default: V8's string limit. */
+  maxLineBytes?: number;
+  /** Receives the warnings of a file that yields no session (empty, or no conversation), which no Session can carry. */
+  onWarning?: (warning: SessionWarning) => void;
+}
+
+/** The internal knobs `extractClaudeSessions` adds. */
+export interface ReadClaudeFileSessionsOptions extends ReadClaudeSessionOptions {
+  /** Project-wide `summary` titles. */
+  summaries?: ReadonlyMap<string, string>;
+  /** Title sessions from this file's `summary` lines (default true). */
+  titlesFromSummaries?: boolean;
+  /** Where this subagent's `.meta.json` is; default: beside the transcript. */
+  metaPath?: string;
+}
+
+/**
+ * Reads one Claude Code transcript file (any version) into Sessions: the main thread, plus each
+ * inline (1.0.x) sidechain as its own subagent Session linked to the main one. An
+ * `agent-<id>.jsonl` file gives the subagent's Session, linked through its `.meta.json` when one
+ * is beside it. Bad lines become warnings; the file is only read.
+ *
+ * @throws ClaudeExtractError when the path is missing or not a file.
+ */
+export async function readClaudeSession(path: string, options: ReadClaudeSessionOptions = {}): Promise<Session[]> {
+  const result = await readClaudeFileSessions(path, options);
+  if (result.sessions.length === 0 && options.onWarning != null) for (const warning of result.fileWarnings) options.onWarning(warning);
+  return result.sessions;
+}
+
+/** What reading one file gives the cross-file pass. */
+export interface FileSessions {
+  sessions: Session[];
+  /** The file's `summary` titles by leafUuid. */
+  summaries: [string, string][];
+  /** Warnings of a file that gave no session. */
+  fileWarnings: SessionWarning[];
+}
+
+/** `readClaudeSession` plus the file-level facts `extractClaudeSessions` merges across files. */
+export async function readClaudeFileSessions(path: string, options: ReadClaudeFileSessionsOptions = {}): Promise<FileSessions> {
+  let fileTime: string;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new Error('not a regular file');
+    fileTime = info.mtime.toISOString();
+  } catch (error) {
+    throw new ClaudeExtractError({
+      message: `cannot read Claude Code transcript: ${error instanceof Error ? error.message : String(error)}`,
+      code: 'claude-file-unreadable',
+      location: { file: path },
+      hint: 'pass the path of a .jsonl file under <config dir>/projects/<encoded-cwd>/',
+      cause: error,
+    });
+  }
+  const contents = await readClaudeFile(path, options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes });
+  const agentId = agentIdFromPath(path);
+  const meta = agentId == null ? undefined : await readSubagentMeta(options.metaPath ?? path.replace(/\.jsonl$/u, '.meta.json'));
+  const sessions = buildSessions(contents, {
+    fileTime,
+    ...(agentId == null ? {} : { agentId }),
+    ...(meta == null ? {} : { meta }),
+    ...(options.summaries == null ? {} : { summaries: options.summaries }),
+    ...(options.titlesFromSummaries == null ? {} : { titlesFromSummaries: options.titlesFromSummaries }),
+  });
+  return { sessions, summaries: [...contents.summaries], fileWarnings: sessions.length === 0 ? orphanWarnings(contents) : [] };
+}
+
+/** Reads `agent-<id>.meta.json`; undefined when absent or unreadable (it is optional, §1.3). */
+async function readSubagentMeta(path: string): Promise<SubagentMeta | undefined> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value == null) return undefined;
+  const record = value as Record<string, unknown>;
+  const meta: SubagentMeta = {};
+  if (typeof record.agentType === 'string') meta.agentType = record.agentType;
+  if (typeof record.description === 'string') meta.description = record.description;
+  if (typeof record.toolUseId === 'string') meta.toolUseId = record.toolUseId;
+  if (typeof record.parentAgentId === 'string') meta.parentAgentId = record.parentAgentId;
+  return meta;
+}

@@ -1,0 +1,57 @@
+import { cp, chmod, mkdtemp, readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Session } from '@forge/schema';
+
+const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repo root (/work/main) and the shared, read-only fixtures beside it. */
+export const repoRoot = resolve(packageDir, '../..');
+export const sharedFixtures = resolve(repoRoot, '../shared/fixtures');
+/** Hand-written fixtures: a CLAUDE_CONFIG_DIR. */
+export const handWrittenRoot = join(sharedFixtures, 'claude');
+export const handWrittenProject = join(handWrittenRoot, 'projects', '-home-dev-work-acme-api');
+export const samplesRoot = join(sharedFixtures, 'claude', 'samples');
+export const realRoot = join(sharedFixtures, 'real');
+
+/**
+ * The README's role notation: U user, A assistant, r a run of tool results; system-role harness
+ * messages (attachments, local commands, api_error retries) are not API turns and are left out.
+ */
+export function roleString(session: Session): string {
+  let roles = '';
+  for (const message of session.messages) {
+    if (message.role === 'user') roles += 'U';
+    else if (message.role === 'assistant') roles += 'A';
+    else if (message.role === 'tool' && !roles.endsWith('r')) roles += 'r';
+  }
+  return roles;
+}
+
+/** A writable temp copy of a folder, so tests never touch the shared fixtures. */
+export async function copyToTemp(source: string, into = ''): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'forge-extract-claude-'));
+  const target = join(root, into);
+  await cp(source, target, { recursive: true });
+  await makeWritable(root);
+  return root;
+}
+
+async function makeWritable(path: string): Promise<void> {
+  const info = await stat(path);
+  await chmod(path, info.isDirectory() ? 0o755 : 0o644);
+  if (!info.isDirectory()) return;
+  for (const entry of await readdir(path)) await makeWritable(join(path, entry));
+}
+
+/** The sample projects laid out as a config dir (`<tmp>/projects/<project>/…`). */
+export async function samplesAsConfigDir(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'forge-claude-samples-'));
+  for (const source of ['claude-code-log', 'claude-code-viewer']) {
+    for (const project of await readdir(join(samplesRoot, source))) {
+      await cp(join(samplesRoot, source, project), join(root, 'projects', project), { recursive: true });
+    }
+  }
+  await makeWritable(root);
+  return root;
+}

@@ -1,0 +1,12 @@
+export { discoverPiSessions } from './discover-pi-sessions.js';
+export type { DiscoverPiSessionsOptions, PiSessionHandle } from './discover-pi-sessions.js';
+export { readPiSession } from './read-pi-session.js';
+export type { ReadPiSessionOptions } from './read-pi-session.js';
+export { extractPiSessions } from './extract-pi-sessions.js';
+export type { ExtractPiSessionsOptions } from './extract-pi-sessions.js';
+export { defaultPiSessionRoots } from './session-roots.js';
+export type { PiSessionRoot } from './session-roots.js';
+export { PiSessionError } from './pi-session-error.js';
+export type { PiSessionErrorCode } from './pi-session-error.js';
+export type { PiFlavor } from './parse-session-file.js';
+export type { BranchSelection } from './build-session.js';

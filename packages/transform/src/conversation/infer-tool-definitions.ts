@@ -1,0 +1,112 @@
+import { type ToolDefinition } from '@forge/schema';
+
+type JsonSchema = Record<string, unknown>;
+
+/** The JSON Schema type name of one JSON value. */
+function jsonTypeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'object') return typeof value;
+  return 'string';
+}
+
+/** Accumulates what was seen of one JSON position across many calls. */
+class SchemaAccumulator {
+  private readonly types = new Set<string>();
+  private readonly properties = new Map<string, SchemaAccumulator>();
+  private readonly propertyCounts = new Map<string, number>();
+  private objectCount = 0;
+  private items: SchemaAccumulator | undefined;
+
+  add(value: unknown): void {
+    const type = jsonTypeOf(value);
+    this.types.add(type);
+    if (type === 'object') {
+      this.objectCount += 1;
+      for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+        let accumulator = this.properties.get(key);
+        if (accumulator == null) {
+          accumulator = new SchemaAccumulator();
+          this.properties.set(key, accumulator);
+        }
+        accumulator.add(child);
+        this.propertyCounts.set(key, (this.propertyCounts.get(key) ?? 0) + 1);
+      }
+    } else if (type === 'array') {
+      this.items ??= new SchemaAccumulator();
+      for (const item of value as unknown[]) this.items.add(item);
+    }
+  }
+
+  toSchema(): JsonSchema {
+    const types = [...this.types];
+    // An integer seen next to a fractional number is just a number.
+    if (types.includes('integer') && types.includes('number')) types.splice(types.indexOf('integer'), 1);
+    types.sort();
+    const schema: JsonSchema = {};
+    if (types.length === 1) schema.type = types[0];
+    else if (types.length > 1) schema.type = types;
+    if (this.types.has('object')) {
+      const keys = [...this.properties.keys()].sort();
+      schema.properties = Object.fromEntries(keys.map((key) => [key, this.properties.get(key)!.toSchema()]));
+      const required = keys.filter((key) => this.propertyCounts.get(key) === this.objectCount);
+      if (required.length > 0) schema.required = required;
+    }
+    if (this.items != null && this.types.has('array')) {
+      const itemSchema = this.items.toSchema();
+      if (Object.keys(itemSchema).length > 0) schema.items = itemSchema;
+    }
+    return schema;
+  }
+}
+
+/**
+ * Tool definitions inferred from the calls seen: one per tool name, its `parameters` a JSON Schema
+ * built from every argument object seen (keys present in every call are `required`). Sorted by name
+ * so the output is deterministic.
+ */
+export function inferToolDefinitions(calls: Iterable<{ name: string; arguments: unknown }>): ToolDefinition[] {
+  const byName = new Map<string, SchemaAccumulator>();
+  for (const call of calls) {
+    let accumulator = byName.get(call.name);
+    if (accumulator == null) {
+      accumulator = new SchemaAccumulator();
+      byName.set(call.name, accumulator);
+    }
+    accumulator.add(call.arguments);
+  }
+  return [...byName.keys()].sort().map((name) => {
+    const inferred = byName.get(name)!.toSchema();
+    // Tool parameters are an object by definition; calls with non-object arguments still get one.
+    const parameters: JsonSchema = inferred.type === 'object' ? inferred : { type: 'object', properties: {} };
+    return { type: 'function', function: { name, parameters } };
+  });
+}
+
+/**
+ * The tools list of a row: every definition the session recorded; for tools that were called
+ * without one, the caller's catalog entry, else a definition inferred from the calls. Sorted by name.
+ */
+export function resolveToolDefinitions(
+  calls: ReadonlyArray<{ name: string; arguments: unknown }>,
+  sessionTools: readonly ToolDefinition[] = [],
+  catalog: readonly ToolDefinition[] = [],
+): ToolDefinition[] {
+  const resolved = new Map(sessionTools.map((definition) => [definition.function.name, definition]));
+  const catalogByName = new Map(catalog.map((definition) => [definition.function.name, definition]));
+  const undefinedCalls = calls.filter((call) => !resolved.has(call.name));
+  for (const call of undefinedCalls) {
+    const fromCatalog = catalogByName.get(call.name);
+    if (fromCatalog != null) resolved.set(call.name, fromCatalog);
+  }
+  for (const definition of inferToolDefinitions(undefinedCalls.filter((call) => !resolved.has(call.name)))) {
+    resolved.set(definition.function.name, definition);
+  }
+  return [...resolved.values()].sort((left, right) => compareStrings(left.function.name, right.function.name));
+}
+
+/** Code-unit order, independent of locale. */
+export function compareStrings(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0;
+}

@@ -1,0 +1,200 @@
+import { provenanceClass, type Message, type Session, type ToolDefinition } from '@forge/schema';
+import { resolveToolDefinitions } from './infer-tool-definitions.js';
+import { type PreparedConversation, type PreparedToolCall, type PreparedTurn } from './prepared-conversation.js';
+
+/** How harness noise (`provenanceClass(...) === 'noise'`) is treated. */
+export type NoisePolicy = 'drop' | 'keep';
+
+/** Options of {@link prepareConversation}. */
+export interface PrepareConversationOptions {
+  /** `drop` (default) removes harness noise; `keep` keeps it as context that is never trained on. */
+  noise?: NoisePolicy;
+  /** Tool definitions to use for called tools the session has no definition for (else inferred). */
+  toolDefinitions?: readonly ToolDefinition[];
+}
+
+/** What {@link prepareConversation} changed, for the manifest. */
+export interface PrepareConversationStats {
+  noiseMessagesDropped: number;
+  /** Calls that got no result before the next assistant turn (or the end): removed, never emitted half-paired. */
+  unansweredToolCallsDropped: number;
+  /** Tool results whose call is not in the kept conversation. */
+  orphanToolResultsDropped: number;
+  /** Assistant turns with a hollow reasoning (masked from training). */
+  hollowReasoningTurns: number;
+  /** Tool calls whose arguments were not valid JSON (wrapped as `{ raw_arguments }`). */
+  invalidToolArguments: number;
+}
+
+/** The result of {@link prepareConversation}: a conversation, or the reason there is none. */
+export type PrepareConversationResult =
+  | { ok: true; conversation: PreparedConversation; stats: PrepareConversationStats }
+  | { ok: false; reason: string; stats: PrepareConversationStats };
+
+function parseArguments(raw: string, stats: PrepareConversationStats): { value: unknown; json: string } {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return { value, json: JSON.stringify(value) };
+  } catch {
+    stats.invalidToolArguments += 1;
+    const value = { raw_arguments: raw };
+    return { value, json: JSON.stringify(value) };
+  }
+}
+
+function toTurn(message: Message, trainable: boolean, stats: PrepareConversationStats): PreparedTurn | undefined {
+  if (message.role === 'user') {
+    if (message.text.trim() === '') return undefined;
+    return { role: 'user', text: message.text, reasoning: { state: 'absent' }, toolCalls: [], toolResult: undefined, train: false };
+  }
+  if (message.role === 'tool') {
+    if (message.toolResult == null) return undefined;
+    const { toolCallId, toolName, isError, text } = message.toolResult;
+    return { role: 'tool', text, reasoning: { state: 'absent' }, toolCalls: [], toolResult: { toolCallId, toolName, isError, text }, train: false };
+  }
+  const toolCalls: PreparedToolCall[] = message.toolCalls.map((call) => {
+    const parsed = parseArguments(call.arguments, stats);
+    return { id: call.id, name: call.name, arguments: parsed.value, argumentsJson: parsed.json };
+  });
+  const reasoning =
+    message.reasoning.state === 'present' && (message.reasoning.text ?? '').trim() === '' ? { state: 'hollow' as const } : message.reasoning;
+  return { role: 'assistant', text: message.text, reasoning, toolCalls, toolResult: undefined, train: trainable };
+}
+
+function isEmptyAssistant(turn: PreparedTurn): boolean {
+  return turn.role === 'assistant' && turn.text.trim() === '' && turn.toolCalls.length === 0 && turn.reasoning.state !== 'present';
+}
+
+function joinText(left: string, right: string): string {
+  if (left === '') return right;
+  if (right === '') return left;
+  return `${left}\n\n${right}`;
+}
+
+/**
+ * Merges runs of assistant turns (a response split over several records, or turns whose noise in
+ * between was dropped) into one, so every format sees one model step per prompt step.
+ */
+function mergeAssistantRuns(turns: PreparedTurn[]): PreparedTurn[] {
+  const merged: PreparedTurn[] = [];
+  for (const turn of turns) {
+    const previous = merged.at(-1);
+    if (previous == null || previous.role !== 'assistant' || turn.role !== 'assistant') {
+      merged.push(turn);
+      continue;
+    }
+    const texts = [previous.reasoning, turn.reasoning].filter((reasoning) => reasoning.state === 'present').map((reasoning) => reasoning.text ?? '');
+    const anyHollow = previous.reasoning.state === 'hollow' || turn.reasoning.state === 'hollow';
+    merged[merged.length - 1] = {
+      ...previous,
+      text: joinText(previous.text, turn.text),
+      reasoning: texts.length > 0 ? { state: 'present', text: texts.join('\n\n') } : { state: anyHollow ? 'hollow' : 'absent' },
+      toolCalls: [...previous.toolCalls, ...turn.toolCalls],
+      train: previous.train && turn.train && !anyHollow,
+    };
+  }
+  return merged;
+}
+
+/** Removes leading turns before the first user turn and trailing turns after the last assistant turn. */
+function trimEnds(turns: PreparedTurn[]): PreparedTurn[] {
+  const first = turns.findIndex((turn) => turn.role === 'user');
+  if (first === -1) return [];
+  let last = turns.length - 1;
+  while (last >= first && turns[last]!.role !== 'assistant') last -= 1;
+  return turns.slice(first, last + 1);
+}
+
+/**
+ * Pairs calls with results: keeps a result only after the assistant turn that made its call, and a
+ * call only if its result arrives before the next assistant turn. Every format then sees complete pairs.
+ */
+function pairToolCalls(turns: PreparedTurn[], stats: PrepareConversationStats): PreparedTurn[] {
+  const answered = new Set<string>();
+  let open = new Set<string>();
+  for (const turn of turns) {
+    if (turn.role === 'assistant') {
+      open = new Set(turn.toolCalls.map((call) => call.id));
+    } else if (turn.role === 'tool' && turn.toolResult != null && open.has(turn.toolResult.toolCallId)) {
+      answered.add(turn.toolResult.toolCallId);
+      open.delete(turn.toolResult.toolCallId);
+    }
+  }
+  const paired: PreparedTurn[] = [];
+  const seenResults = new Set<string>();
+  for (const turn of turns) {
+    if (turn.role === 'assistant') {
+      const kept = turn.toolCalls.filter((call) => answered.has(call.id));
+      stats.unansweredToolCallsDropped += turn.toolCalls.length - kept.length;
+      const pairedTurn = { ...turn, toolCalls: kept };
+      if (!isEmptyAssistant(pairedTurn)) paired.push(pairedTurn);
+    } else if (turn.role === 'tool') {
+      const id = turn.toolResult?.toolCallId;
+      if (id == null || !answered.has(id) || seenResults.has(id)) {
+        stats.orphanToolResultsDropped += 1;
+        continue;
+      }
+      seenResults.add(id);
+      paired.push(turn);
+    } else {
+      paired.push(turn);
+    }
+  }
+  return paired;
+}
+
+/** A fresh, zeroed {@link PrepareConversationStats}. */
+export function emptyPrepareStats(): PrepareConversationStats {
+  return { noiseMessagesDropped: 0, unansweredToolCallsDropped: 0, orphanToolResultsDropped: 0, hollowReasoningTurns: 0, invalidToolArguments: 0 };
+}
+
+/**
+ * Makes a turn list valid for every format: starts on a user turn, ends on an assistant turn,
+ * one assistant turn per model step, every call answered by its result and every result after its call.
+ */
+export function normalizeTurns(turns: PreparedTurn[], stats: PrepareConversationStats = emptyPrepareStats()): PreparedTurn[] {
+  return trimEnds(mergeAssistantRuns(pairToolCalls(mergeAssistantRuns(trimEnds(turns)), stats)));
+}
+
+/**
+ * Applies the noise policy to a session and reduces it to a {@link PreparedConversation}: system
+ * prompt, tools, and turns with training flags. Conversation turns are trained; context and
+ * orchestration (Gas Town beacons, nudges) are kept but never trained; noise is dropped unless kept
+ * by option (then never trained). Assistant turns with a hollow reasoning are masked.
+ */
+export function prepareConversation(session: Session, options: PrepareConversationOptions = {}): PrepareConversationResult {
+  const stats = emptyPrepareStats();
+  const systemParts: string[] = [];
+  let turns: PreparedTurn[] = [];
+  for (const message of session.messages) {
+    const policyClass = provenanceClass(message.provenance);
+    if (policyClass === 'noise' && (options.noise ?? 'drop') === 'drop') {
+      stats.noiseMessagesDropped += 1;
+      continue;
+    }
+    if (message.role === 'system') {
+      if (message.text.trim() !== '') systemParts.push(message.text);
+      continue;
+    }
+    const turn = toTurn(message, policyClass === 'conversation', stats);
+    if (turn == null) continue;
+    if (turn.role === 'assistant' && turn.reasoning.state === 'hollow') turn.train = false;
+    turns.push(turn);
+  }
+  turns = normalizeTurns(turns, stats);
+  stats.hollowReasoningTurns = turns.filter((turn) => turn.role === 'assistant' && turn.reasoning.state === 'hollow').length;
+  if (turns.length === 0) return { ok: false, reason: 'no user turn followed by an assistant turn', stats };
+  if (!turns.some((turn) => turn.train)) return { ok: false, reason: 'no trainable assistant turn', stats };
+  const calls = turns.flatMap((turn) => turn.toolCalls);
+  return {
+    ok: true,
+    conversation: {
+      sessionId: session.id,
+      source: session.source,
+      system: systemParts.join('\n\n'),
+      tools: resolveToolDefinitions(calls, session.tools, options.toolDefinitions),
+      turns,
+    },
+    stats,
+  };
+}

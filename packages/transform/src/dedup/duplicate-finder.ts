@@ -1,0 +1,109 @@
+import { type XXHashAPI } from 'xxhash-wasm';
+import { compareStrings } from '../conversation/infer-tool-definitions.js';
+import { MinHasher, type MinHashParameters } from './minhash.js';
+
+/** Which duplicate detection runs. */
+export interface DedupOptions {
+  /** Same normalized content (default true). */
+  exact?: boolean;
+  /** MinHash + LSH near-duplicates (default true). */
+  nearDuplicates?: boolean;
+  /** MinHash parameters; default datatrove's 5-gram, 14 × 8. */
+  minHash?: MinHashParameters;
+}
+
+/** A copy that lost to a better-scored one. */
+export interface DuplicateDrop {
+  key: string;
+  keptKey: string;
+  kind: 'exact' | 'near';
+}
+
+/** Collapses whitespace and case, so copies that differ only in formatting hash the same. */
+export function normalizeForExactHash(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+interface Entry {
+  key: string;
+  score: number;
+  exactHash: string;
+}
+
+/**
+ * Finds duplicate items (exact normalized-content hash, and MinHash/LSH near-duplicates) across
+ * everything added, and keeps the best-scored copy of each cluster (ties: the smaller key).
+ * Only hashes are kept per item, so memory stays small.
+ */
+export class DuplicateFinder {
+  private readonly entries: Entry[] = [];
+  private readonly parents: number[] = [];
+  private readonly byExactHash = new Map<string, number>();
+  private readonly byBand = new Map<string, number>();
+  private readonly minHasher: MinHasher;
+
+  constructor(
+    private readonly hash: XXHashAPI,
+    private readonly options: DedupOptions = {},
+  ) {
+    this.minHasher = new MinHasher(hash, options.minHash);
+  }
+
+  private find(index: number): number {
+    let root = index;
+    while (this.parents[root] !== root) root = this.parents[root]!;
+    while (this.parents[index] !== root) {
+      const next = this.parents[index]!;
+      this.parents[index] = root;
+      index = next;
+    }
+    return root;
+  }
+
+  private union(left: number, right: number): void {
+    const leftRoot = this.find(left);
+    const rightRoot = this.find(right);
+    if (leftRoot !== rightRoot) this.parents[Math.max(leftRoot, rightRoot)] = Math.min(leftRoot, rightRoot);
+  }
+
+  /** Registers one item by its unique key, its text and its quality score. */
+  add(key: string, text: string, score: number): void {
+    const index = this.entries.length;
+    const exactHash = this.hash.h64ToString(normalizeForExactHash(text));
+    this.entries.push({ key, score, exactHash });
+    this.parents.push(index);
+    if (this.options.exact ?? true) {
+      const same = this.byExactHash.get(exactHash);
+      if (same == null) this.byExactHash.set(exactHash, index);
+      else this.union(same, index);
+    }
+    if (this.options.nearDuplicates ?? true) {
+      for (const bandKey of this.minHasher.bandKeys(this.minHasher.signature(text))) {
+        const same = this.byBand.get(bandKey);
+        if (same == null) this.byBand.set(bandKey, index);
+        else this.union(same, index);
+      }
+    }
+  }
+
+  /** The copies to drop, each with the copy kept instead. Independent of the order items were added. */
+  resolve(): DuplicateDrop[] {
+    const clusters = new Map<number, Entry[]>();
+    this.entries.forEach((entry, index) => {
+      const root = this.find(index);
+      const cluster = clusters.get(root);
+      if (cluster == null) clusters.set(root, [entry]);
+      else cluster.push(entry);
+    });
+    const drops: DuplicateDrop[] = [];
+    for (const cluster of clusters.values()) {
+      if (cluster.length < 2) continue;
+      cluster.sort((left, right) => right.score - left.score || compareStrings(left.key, right.key));
+      const kept = cluster[0]!;
+      for (const entry of cluster.slice(1)) {
+        drops.push({ key: entry.key, keptKey: kept.key, kind: entry.exactHash === kept.exactHash ? 'exact' : 'near' });
+      }
+    }
+    return drops.sort((left, right) => compareStrings(left.key, right.key));
+  }
+}

@@ -1,0 +1,37 @@
+import { type OpenAiChatMessage, type OpenAiChatRecord } from '@forge/schema';
+import { type PreparedConversation } from '../conversation/prepared-conversation.js';
+
+/**
+ * An OpenAI chat fine-tuning row: `tool_calls` with string `arguments`, `tools`, and `weight` on
+ * every assistant message (0 for turns not to be trained: context, orchestration, hollow reasoning).
+ * Reasoning cannot be carried by this format and is left out.
+ */
+export function toOpenAiChatRecord(conversation: PreparedConversation): OpenAiChatRecord {
+  const messages: OpenAiChatMessage[] = [];
+  if (conversation.system !== '') messages.push({ role: 'system', content: conversation.system });
+  let parallel = false;
+  for (const turn of conversation.turns) {
+    if (turn.role === 'user') {
+      messages.push({ role: 'user', content: turn.text });
+    } else if (turn.role === 'tool') {
+      messages.push({ role: 'tool', tool_call_id: turn.toolResult?.toolCallId ?? '', content: turn.text });
+    } else {
+      if (turn.toolCalls.length > 1) parallel = true;
+      messages.push({
+        role: 'assistant',
+        content: turn.text,
+        ...(turn.toolCalls.length === 0
+          ? {}
+          : {
+              tool_calls: turn.toolCalls.map((call) => ({
+                id: call.id,
+                type: 'function' as const,
+                function: { name: call.name, arguments: call.argumentsJson },
+              })),
+            }),
+        weight: turn.train ? 1 : 0,
+      });
+    }
+  }
+  return { messages, tools: conversation.tools, parallel_tool_calls: parallel };
+}

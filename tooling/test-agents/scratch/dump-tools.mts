@@ -1,0 +1,11 @@
+import { startStubModel } from '../src/stub-model/start-stub-model.ts';
+import { runClaude } from '../src/run-claude.ts';
+import { makeTempProject } from '../src/temp-home.ts';
+const stub = await startStubModel({ script: [{ text: 'hi', usage: { input: 1, output: 1, cacheRead: 0, cacheWrite: 0 } }] });
+const cwd = await makeTempProject();
+await runClaude({ stub, cwd, args: ['x'], version: process.argv[2] as any });
+const body = stub.requests[0].body as any;
+const t = body.tools.find((t: any) => t.name === 'Agent' || t.name === 'Task');
+console.log(JSON.stringify(t.input_schema, null, 1));
+console.log(t.description.slice(0, 3000));
+await stub.close();
