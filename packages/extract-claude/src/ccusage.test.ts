@@ -1,26 +1,15 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { installAgent } from '@forge-internal/test-agents';
 import { emptyUsage, type Session, type Usage } from '@forge/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractClaudeSessions } from './extract-claude-sessions.js';
-import { copyToTemp, handWrittenRoot, realRoot, samplesAsConfigDir } from './test-support/fixtures.js';
+import { copyToTemp, handWrittenRoot, realRoot, samplesAsConfigDir, type JsonLine } from './test-support/fixtures.js';
 
 const run = promisify(execFile);
-const ccusageVersion = '20.0.24';
-
-/** Installs the real ccusage (and its native binary) once into a cache folder outside the repo. */
-async function installCcusage(): Promise<string> {
-  const prefix = join(tmpdir(), `forge-ccusage-${ccusageVersion}`);
-  const bin = join(prefix, 'node_modules', '.bin', 'ccusage');
-  if (existsSync(bin)) return bin;
-  await mkdir(prefix, { recursive: true });
-  await run('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', `ccusage@${ccusageVersion}`, `@ccusage/ccusage-linux-x64@${ccusageVersion}`], { timeout: 300_000 });
-  return bin;
-}
 
 interface CcusageSession {
   period: string;
@@ -46,7 +35,7 @@ async function usageOutside(path: string, sessions: readonly Session[]): Promise
   const best = new Map<string, Usage>();
   for (const text of (await readFile(path, 'utf8')).split('\n')) {
     if (!text.includes('"assistant"')) continue;
-    let line: any;
+    let line: JsonLine;
     try {
       line = JSON.parse(text);
     } catch {
@@ -67,9 +56,9 @@ async function usageOutside(path: string, sessions: readonly Session[]): Promise
 }
 
 describe('extractClaudeSessions against ccusage', () => {
-  let ccusage = '';
+  let ccusage: string[] = [];
   beforeAll(async () => {
-    ccusage = await installCcusage();
+    ccusage = (await installAgent('ccusage')).command;
   });
 
   it('should agree with ccusage session --json --offline per session on input, output, cache read and cache write', async () => {
@@ -80,7 +69,8 @@ describe('extractClaudeSessions against ccusage', () => {
       await copyToTemp(join(realRoot, 'claude-2.0.76', '.claude')),
     ];
     const home = await mkdtemp(join(tmpdir(), 'forge-ccusage-home-'));
-    const { stdout } = await run(ccusage, ['session', '--json', '--offline'], {
+    const [program, ...prefix] = ccusage;
+    const { stdout } = await run(program!, [...prefix, 'session', '--json', '--offline'], {
       env: { PATH: process.env.PATH, HOME: home, CLAUDE_CONFIG_DIR: roots.join(',') },
       maxBuffer: 64 * 1024 * 1024,
     });

@@ -145,7 +145,7 @@ function readAssistant(record: JsonObject, line: ConversationLine): void {
   const model = asString(message.model);
   if (model != null) line.model = model;
   line.stopReason = asString(message.stop_reason) ?? null;
-  if (isObject(message.usage)) line.usage = message.usage as ClaudeUsage;
+  if (isObject(message.usage)) line.usage = message.usage;
   line.blocks = Array.isArray(message.content)
     ? (message.content.filter(isObject) as unknown as ClaudeBlock[])
     : typeof message.content === 'string'

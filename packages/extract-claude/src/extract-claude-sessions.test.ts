@@ -4,7 +4,7 @@ import { parseSession, type Session, type SessionWarning } from '@forge/schema';
 import { describe, expect, it } from 'vitest';
 import { discoverClaudeSessions } from './discover-claude-sessions.js';
 import { extractClaudeSessions, type ExtractClaudeSessionsOptions } from './extract-claude-sessions.js';
-import { handWrittenRoot, realRoot, roleString, samplesAsConfigDir } from './test-support/fixtures.js';
+import { handWrittenRoot, realRoot, roleString, samplesAsConfigDir, type JsonLine } from './test-support/fixtures.js';
 
 async function extractAll(options: ExtractClaudeSessionsOptions): Promise<{ sessions: Session[]; warnings: SessionWarning[] }> {
   const warnings: SessionWarning[] = [];
@@ -16,11 +16,11 @@ async function extractAll(options: ExtractClaudeSessionsOptions): Promise<{ sess
   return { sessions, warnings };
 }
 
-async function jsonLines(path: string): Promise<Record<string, any>[]> {
+async function jsonLines(path: string): Promise<JsonLine[]> {
   const text = await readFile(path, 'utf8');
   return text.split('\n').flatMap((line) => {
     try {
-      return line.trim() === '' ? [] : [JSON.parse(line) as Record<string, any>];
+      return line.trim() === '' ? [] : [JSON.parse(line) as Record<string, unknown>];
     } catch {
       return [];
     }

@@ -3,7 +3,7 @@ import { subagentSessionId } from './build-sessions.js';
 import { ClaudeExtractError } from './claude-extract-error.js';
 import { discoverClaudeSessions, type ClaudeSessionFile, type DiscoverClaudeSessionsOptions } from './discover-claude-sessions.js';
 import { readClaudeFileSessions, type FileSessions } from './read-claude-session.js';
-import { readFilesInWorkers } from './worker-pool.js';
+import { createReadPool } from './worker-pool.js';
 
 /** Options of `extractClaudeSessions`: where to look, and how to report what could not be read. */
 export interface ExtractClaudeSessionsOptions extends DiscoverClaudeSessionsOptions {
@@ -11,7 +11,7 @@ export interface ExtractClaudeSessionsOptions extends DiscoverClaudeSessionsOpti
   maxLineBytes?: number;
   /** Warnings no yielded Session carries: empty files, files without conversation, pure resume copies, unreadable files. */
   onWarning?: (warning: SessionWarning) => void;
-  /** Read files in this many worker threads (node:worker_threads). Default 1: in this thread. */
+  /** Threads that read files: this one plus `workers - 1` node:worker_threads. Default 1: this thread only. */
   workers?: number;
 }
 
@@ -22,31 +22,48 @@ export interface ExtractClaudeSessionsOptions extends DiscoverClaudeSessionsOpti
  * `<session>/subagents/**`) linked to their parent session and spawning tool call.
  */
 export async function* extractClaudeSessions(options: ExtractClaudeSessionsOptions = {}): AsyncGenerator<Session> {
-  const workers = Math.max(1, Math.trunc(options.workers ?? 1));
-  let projectDir: string | undefined;
-  let files: ClaudeSessionFile[] = [];
-  const projects: ClaudeSessionFile[][] = [];
-  for await (const file of discoverClaudeSessions(options)) {
-    if (projectDir != null && file.projectDir !== projectDir) {
-      if (workers === 1) yield* linkProject(await readSequentially(files, options), options);
-      else projects.push(files);
-      files = [];
+  const threads = Math.max(1, Math.trunc(options.workers ?? 1));
+  const pool = threads === 1 ? undefined : createReadPool(threads, options, async (file) => (await readFiles([file], options))[0]!.result);
+  const read = async (files: readonly ClaudeSessionFile[]): Promise<FileResult[]> => {
+    if (pool == null) return readFiles(files, options);
+    const results = await pool.read(files);
+    return files.map((file, index) => ({ file, result: results[index]! }));
+  };
+  try {
+    // Projects are read in batches so the threads stay busy across small projects while memory
+    // stays bounded by a batch; sessions are linked and yielded project by project.
+    let batch: ClaudeSessionFile[][] = [];
+    let batchBytes = 0;
+    let current: ClaudeSessionFile[] = [];
+    const flush = async function* (): AsyncGenerator<Session> {
+      if (batch.length === 0) return;
+      const results = await read(batch.flat());
+      let offset = 0;
+      for (const project of batch) {
+        yield* linkProject(results.slice(offset, offset + project.length), options);
+        offset += project.length;
+      }
+      batch = [];
+      batchBytes = 0;
+    };
+    for await (const file of discoverClaudeSessions(options)) {
+      if (current.length > 0 && file.projectDir !== current[0]!.projectDir) {
+        batch.push(current);
+        batchBytes += current.reduce((sum, entry) => sum + entry.bytes, 0);
+        current = [];
+        if (batchBytes >= batchTargetBytes) yield* flush();
+      }
+      current.push(file);
     }
-    projectDir = file.projectDir;
-    files.push(file);
-  }
-  if (files.length > 0) projects.push(files);
-  if (workers === 1) {
-    for (const project of projects) yield* linkProject(await readSequentially(project, options), options);
-    return;
-  }
-  const results = await readFilesInWorkers(projects.flat(), workers, options);
-  let index = 0;
-  for (const project of projects) {
-    const projectResults = project.map((file) => ({ file, result: results[index++] }));
-    yield* linkProject(projectResults.map(({ file, result }) => ({ file, result: result ?? failed(file, undefined) })), options);
+    if (current.length > 0) batch.push(current);
+    yield* flush();
+  } finally {
+    await pool?.close();
   }
 }
+
+// About this much transcript is read before sessions are linked and handed out.
+const batchTargetBytes = 64 * 1024 * 1024;
 
 interface FileResult {
   file: ClaudeSessionFile;
@@ -58,16 +75,28 @@ function failed(file: ClaudeSessionFile, error: unknown): FileSessions {
   return { sessions: [], summaries: [], fileWarnings: [{ file: file.path, kind: 'unreadable-file', message: `cannot read file: ${reason}` }] };
 }
 
-async function readSequentially(files: readonly ClaudeSessionFile[], options: ExtractClaudeSessionsOptions): Promise<FileResult[]> {
-  const results: FileResult[] = [];
-  for (const file of files) {
+// Files read at once in this thread: while one waits for the disk, another is parsed.
+const filesInFlight = 4;
+
+async function readFiles(files: readonly ClaudeSessionFile[], options: ExtractClaudeSessionsOptions): Promise<FileResult[]> {
+  const readOne = async (file: ClaudeSessionFile): Promise<FileResult> => {
     try {
-      results.push({ file, result: await readClaudeFileSessions(file.path, fileOptions(file, options)) });
+      return { file, result: await readClaudeFileSessions(file.path, fileOptions(file, options)) };
     } catch (error) {
       if (!ClaudeExtractError.isInstance(error)) throw error;
-      results.push({ file, result: failed(file, error) });
+      return { file, result: failed(file, error) };
     }
-  }
+  };
+  const results: FileResult[] = new Array<FileResult>(files.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < files.length) {
+      const index = next;
+      next += 1;
+      results[index] = await readOne(files[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(filesInFlight, files.length) }, lane));
   return results;
 }
 

@@ -4,7 +4,7 @@ import { parseSession, type Session, type SessionWarning } from '@forge/schema';
 import { describe, expect, it } from 'vitest';
 import { ClaudeExtractError } from './claude-extract-error.js';
 import { readClaudeSession } from './read-claude-session.js';
-import { handWrittenProject, handWrittenRoot, roleString } from './test-support/fixtures.js';
+import { handWrittenProject, handWrittenRoot, roleString, type JsonLine } from './test-support/fixtures.js';
 
 const fixture = (name: string): string => join(handWrittenProject, name);
 
@@ -15,14 +15,14 @@ async function readOne(path: string): Promise<Session[]> {
 }
 
 /** Raw lines of a fixture, for expectations computed from the file itself. */
-async function rawLines(path: string): Promise<Record<string, any>[]> {
+async function rawLines(path: string): Promise<JsonLine[]> {
   const text = await readFile(path, 'utf8');
   return text
     .split('\n')
     .filter((line) => line.trim() !== '')
     .flatMap((line) => {
       try {
-        return [JSON.parse(line) as Record<string, any>];
+        return [JSON.parse(line) as Record<string, unknown>];
       } catch {
         return [];
       }

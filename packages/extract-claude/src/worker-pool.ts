@@ -16,48 +16,70 @@ function startWorker(): Worker {
   return new Worker(bootstrap, { eval: true, execArgv: ['--conditions=@forge/source'] });
 }
 
-/**
- * Reads files in `count` worker threads, one file at a time per worker, largest first, and gives
- * the results back in input order. Cross-file linking stays in the calling thread.
- */
-export async function readFilesInWorkers(files: readonly ClaudeSessionFile[], count: number, options: { maxLineBytes?: number }): Promise<(FileSessions | undefined)[]> {
-  const results: (FileSessions | undefined)[] = new Array<FileSessions | undefined>(files.length);
-  // Largest first keeps both workers busy until the end.
-  const queue = files.map((file, index) => ({ file, index })).sort((left, right) => right.file.bytes - left.file.bytes);
-  const workerCount = Math.min(count, Math.max(1, queue.length));
-  const runners = Array.from({ length: workerCount }, () => runWorker(startWorker(), queue, results, options));
-  await Promise.all(runners);
-  return results;
+/** Reads batches of files on several threads; `close()` ends the worker threads. */
+export interface ReadPool {
+  read(files: readonly ClaudeSessionFile[]): Promise<FileSessions[]>;
+  close(): Promise<void>;
 }
 
-function runWorker(
-  worker: Worker,
-  queue: { file: ClaudeSessionFile; index: number }[],
-  results: (FileSessions | undefined)[],
-  options: { maxLineBytes?: number },
-): Promise<void> {
+interface QueueItem {
+  file: ClaudeSessionFile;
+  index: number;
+}
+
+/**
+ * A pool of `count` reading threads: this one plus `count - 1` worker threads, one file at a time
+ * each, largest first. The calling thread takes part so that fewer sessions cross a thread
+ * boundary (a structured clone costs about as much as a parse) and a lone big file costs nothing
+ * extra. Cross-file linking stays in the calling thread.
+ */
+export function createReadPool(count: number, options: { maxLineBytes?: number }, readHere: (file: ClaudeSessionFile) => Promise<FileSessions>): ReadPool {
+  const workers: Worker[] = [];
+  return {
+    async read(files) {
+      const results = new Array<FileSessions>(files.length);
+      const queue: QueueItem[] = files.map((file, index) => ({ file, index })).sort((left, right) => right.file.bytes - left.file.bytes);
+      const wanted = Math.min(count - 1, Math.max(0, queue.length - 1));
+      while (workers.length < wanted) workers.push(startWorker());
+      const local = async (): Promise<void> => {
+        for (let item = queue.shift(); item != null; item = queue.shift()) results[item.index] = await readHere(item.file);
+      };
+      await Promise.all([local(), ...workers.slice(0, wanted).map((worker) => drain(worker, queue, results, options))]);
+      return results;
+    },
+    async close() {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+      workers.length = 0;
+    },
+  };
+}
+
+/** Feeds one worker from the shared queue until it is empty. */
+async function drain(worker: Worker, queue: QueueItem[], results: FileSessions[], options: { maxLineBytes?: number }): Promise<void> {
+  for (let item = queue.shift(); item != null; item = queue.shift()) results[item.index] = await ask(worker, item.file, options);
+}
+
+function ask(worker: Worker, file: ClaudeSessionFile, options: { maxLineBytes?: number }): Promise<FileSessions> {
   return new Promise((resolve, reject) => {
-    let current: { file: ClaudeSessionFile; index: number } | undefined;
-    const next = (): void => {
-      current = queue.shift();
-      if (current == null) {
-        void worker.terminate().then(() => resolve());
-        return;
-      }
-      const request: WorkerRequest = { path: current.file.path, ...(current.file.metaPath == null ? {} : { metaPath: current.file.metaPath }), ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }) };
-      worker.postMessage(request);
-    };
-    worker.on('message', (reply: WorkerReply) => {
-      if (current != null) {
-        results[current.index] = reply.ok
+    const onMessage = (reply: WorkerReply): void => {
+      worker.off('error', onError);
+      resolve(
+        reply.ok
           ? reply.result
-          : { sessions: [], summaries: [], fileWarnings: [{ file: current.file.path, kind: 'unreadable-file', message: `cannot read file: ${reply.message}` }] };
-      }
-      next();
-    });
-    worker.on('error', (error) => {
-      reject(new ClaudeExtractError({ message: `worker thread failed: ${error.message}`, code: 'claude-worker-failed', ...(current == null ? {} : { location: { file: current.file.path } }), cause: error }));
-    });
-    next();
+          : { sessions: [], summaries: [], fileWarnings: [{ file: file.path, kind: 'unreadable-file', message: `cannot read file: ${reply.message}` }] },
+      );
+    };
+    const onError = (error: Error): void => {
+      worker.off('message', onMessage);
+      reject(new ClaudeExtractError({ message: `worker thread failed: ${error.message}`, code: 'claude-worker-failed', location: { file: file.path }, cause: error }));
+    };
+    worker.once('message', onMessage);
+    worker.once('error', onError);
+    const request: WorkerRequest = {
+      path: file.path,
+      ...(file.metaPath == null ? {} : { metaPath: file.metaPath }),
+      ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }),
+    };
+    worker.postMessage(request);
   });
 }

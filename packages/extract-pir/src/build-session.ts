@@ -1,5 +1,5 @@
 import { detectGasTown } from '@forge/reader-kit';
-import { SESSION_SCHEMA_VERSION, addUsage, emptyUsage, type Message, type Session } from '@forge/schema';
+import { SESSION_SCHEMA_VERSION, emptyUsage, type Message, type Session } from '@forge/schema';
 import { type EntryNode, type ParsedPiFile } from './parse-session-file.js';
 import { activeLeaf, leaves, pathTo } from './session-tree.js';
 import { WarningLog } from './warning-log.js';
@@ -56,43 +56,28 @@ function contextEntries(path: EntryNode[]): Array<{ entry: EntryNode; message: M
   return emitted;
 }
 
-/** The thinking level in force at each path entry (the last thinking_level_change before it). */
-function thinkingLevelsAlong(path: EntryNode[], initial: string | undefined): Map<EntryNode, string | undefined> {
-  const levels = new Map<EntryNode, string | undefined>();
-  let level = initial;
-  for (const entry of path) {
-    if (entry.thinkingLevel != null) level = entry.thinkingLevel;
-    levels.set(entry, level);
-  }
-  return levels;
-}
-
 function buildOne(file: ParsedPiFile, leaf: EntryNode | undefined, isActive: boolean, options: BuildSessionsOptions): Session {
+  const copyMessages = options.branches === 'all';
   const pathWarnings = new WarningLog(file.path);
   const path = leaf == null ? [] : pathTo(file, leaf, pathWarnings);
-  const levels = thinkingLevelsAlong(path, file.header.thinkingLevel);
   const messages: Message[] = [];
   const models: string[] = [];
   const thinkingLevels: string[] = [];
-  const seenResponses = new Set<string>();
-  let usage = emptyUsage();
+  const usage = emptyUsage();
 
   for (const level of [file.header.thinkingLevel, ...path.map((entry) => entry.thinkingLevel)]) {
     if (level != null && !thinkingLevels.includes(level)) thinkingLevels.push(level);
   }
-  for (const { entry, message: shared } of contextEntries(path)) {
-    // Copy: the same entry's message is shared by every branch that contains it.
-    const message: Message = { ...shared };
-    if (message.role === 'assistant') {
-      const level = levels.get(entry);
-      if (level != null) message.thinkingLevel = level;
-      if (message.model != null && !models.includes(message.model)) models.push(message.model);
-      const responseId = entry.mapped?.responseId;
-      // One response can be stored as several assistant entries (omp imports): count its usage once.
-      if (responseId != null && seenResponses.has(responseId)) delete message.usage;
-      if (responseId != null) seenResponses.add(responseId);
+  for (const { message: shared } of contextEntries(path)) {
+    // With several trajectories, an entry's message is shared by every branch holding it: copy.
+    const message: Message = copyMessages ? { ...shared } : shared;
+    if (message.role === 'assistant' && message.model != null && !models.includes(message.model)) models.push(message.model);
+    if (message.usage != null) {
+      usage.input += message.usage.input;
+      usage.output += message.usage.output;
+      usage.cacheRead += message.usage.cacheRead;
+      usage.cacheWrite += message.usage.cacheWrite;
     }
-    if (message.usage != null) usage = addUsage(usage, message.usage);
     messages.push(message);
   }
 

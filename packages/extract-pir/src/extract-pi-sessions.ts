@@ -84,7 +84,7 @@ async function* extractWithPool(
   const load = new Map<Worker, number>();
   const replies: Array<{ reply: PoolReply; worker: Worker }> = [];
   let wake: (() => void) | undefined;
-  let failure: unknown;
+  let failure: PiSessionError | undefined;
   let nextTaskId = 0;
   let discoveryDone = false;
 

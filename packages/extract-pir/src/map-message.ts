@@ -24,6 +24,11 @@ export interface MappedMessage {
   responseId?: string;
 }
 
+// Most messages have no reasoning and no tool calls: share one frozen value instead of allocating
+// (and later garbage-collecting) one per message.
+const ABSENT_REASONING: Reasoning = Object.freeze({ state: 'absent' });
+const NO_TOOL_CALLS: ToolCall[] = Object.freeze([]) as unknown as ToolCall[];
+
 interface ContentParts {
   text: string;
   reasoning: Reasoning;
@@ -33,7 +38,7 @@ interface ContentParts {
 
 /** Turns a content string or block array into text, reasoning, tool calls and attachment placeholders. */
 export function readContent(content: unknown, source: EntrySource, warnings: WarningLog): ContentParts {
-  const parts: ContentParts = { text: '', reasoning: { state: 'absent' }, toolCalls: [], attachments: [] };
+  const parts: ContentParts = { text: '', reasoning: ABSENT_REASONING, toolCalls: NO_TOOL_CALLS, attachments: [] };
   if (typeof content === 'string') {
     parts.text = content;
     return parts;
@@ -68,6 +73,7 @@ export function readContent(content: unknown, source: EntrySource, warnings: War
       }
       case 'toolCall': {
         const argumentsValue = block.arguments;
+        if (parts.toolCalls === NO_TOOL_CALLS) parts.toolCalls = [];
         parts.toolCalls.push({
           id: stringField(block, 'id') ?? '',
           name: stringField(block, 'name') ?? '',
@@ -222,8 +228,8 @@ export function summaryMessage(kind: 'compaction' | 'branch', summary: string, s
   const message: Message = {
     role: 'user',
     text,
-    reasoning: { state: 'absent' },
-    toolCalls: [],
+    reasoning: ABSENT_REASONING,
+    toolCalls: NO_TOOL_CALLS,
     provenance: kind === 'compaction' ? 'compaction-summary' : 'branch-summary',
     sourceIds: [source.entryId],
     metadata: { summary },

@@ -36,6 +36,8 @@ export interface EntryNode {
   compaction?: { message: Message; firstKeptEntryId: string | undefined; firstKeptEntryIndex: number | undefined };
   /** For thinking_level_change entries. */
   thinkingLevel?: string;
+  /** The thinking level in force at this entry: its own change, else its parent's, else the header's. */
+  levelInForce: string | undefined;
 }
 
 /** Everything one pass over a session file found. */
@@ -75,7 +77,7 @@ const KNOWN_SILENT_TYPES = new Set([
   'reset_boundary',
 ]);
 
-function readHeader(value: JsonObject, title: string | undefined): PiHeader {
+export function readHeader(value: JsonObject, title: string | undefined): PiHeader {
   const version = typeof value.version === 'number' ? value.version : 1;
   return {
     id: stringField(value, 'id') ?? '',
@@ -170,6 +172,18 @@ export async function parsePiSessionFile(path: string, options: ParsePiSessionFi
     if (flavor == null) flavor = detectFlavor(headerValue ?? {}, value, sawTitleSlot || options.flavorHint === 'omp');
 
     const node = toNode(value, record.lineNumber, header.version, previousId, warnings);
+    // Parents precede children in file order, so what depends on ancestors is settled here, once.
+    const parent = node.parentId == null ? undefined : byId.get(node.parentId);
+    node.levelInForce = node.thinkingLevel ?? (parent == null ? header.thinkingLevel : parent.levelInForce);
+    const message = node.mapped?.message;
+    if (message?.role === 'assistant') {
+      if (node.levelInForce != null) message.thinkingLevel = node.levelInForce;
+      // One response stored as consecutive assistant entries (omp imports) carries its usage once.
+      const responseId = node.mapped?.responseId;
+      if (responseId != null && parent?.mapped?.responseId === responseId && message.usage != null) {
+        node.mapped = { message: withoutUsage(message), responseId };
+      }
+    }
     if (byId.has(node.id)) warnings.add('duplicate', `entry id ${node.id} appears twice; the later line wins`, record.lineNumber);
     byId.set(node.id, node);
     entries.push(node);
@@ -200,7 +214,7 @@ export async function parsePiSessionFile(path: string, options: ParsePiSessionFi
   };
 }
 
-function toNode(value: JsonObject, line: number, version: number, previousId: string | null, warnings: WarningLog): EntryNode {
+export function toNode(value: JsonObject, line: number, version: number, previousId: string | null, warnings: WarningLog): EntryNode {
   const type = value.type as string;
   const ownId = stringField(value, 'id');
   // v1 files are linear and id-less: chain each entry to the previous one (TS migrateV1ToV2).
@@ -208,7 +222,7 @@ function toNode(value: JsonObject, line: number, version: number, previousId: st
   const id = ownId ?? `line-${line}`;
   const parentId = version < 2 && ownId == null ? previousId : (stringField(value, 'parentId') ?? null);
   const timestamp = isoTimestamp(value.timestamp);
-  const node: EntryNode = { id, parentId, type, line, timestamp };
+  const node: EntryNode = { id, parentId, type, line, timestamp, levelInForce: undefined };
   const source: EntrySource = { entryId: id, line, timestamp };
   switch (type) {
     case 'message': {
@@ -255,4 +269,9 @@ function resolveV1Compactions(entries: EntryNode[]): void {
     const target = index >= 1 ? entries[index - 1] : undefined;
     if (target != null) entry.compaction.firstKeptEntryId = target.id;
   }
+}
+
+function withoutUsage(message: Message): Message {
+  const { usage: _usage, ...rest } = message;
+  return rest;
 }

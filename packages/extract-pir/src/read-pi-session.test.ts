@@ -23,7 +23,8 @@ interface FixtureExpectation {
   entries: number;
   badLines: number[];
   indexMessages: number;
-  leaf: string | 'last';
+  /** An entry id, or 'last' for the last entry in file order. */
+  leaf: string;
   pathLength: number;
   leaves: number | string[];
   context: string[];

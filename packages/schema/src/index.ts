@@ -54,8 +54,14 @@ export {
 export type { ShareGptTurn, ShareGptRecord, LlamaFactoryDatasetInfoEntry } from './records/sharegpt.js';
 export { openAiChatMessageSchema, openAiAssistantMessageSchema, openAiChatRecordSchema, parseOpenAiChatRecord, safeParseOpenAiChatRecord } from './records/openai-chat.js';
 export type { OpenAiChatMessage, OpenAiChatRecord } from './records/openai-chat.js';
-export { chatMessageSchema, chatMessagesRecordSchema, parseChatMessagesRecord, safeParseChatMessagesRecord } from './records/chat-messages.js';
-export type { ChatMessage, ChatMessagesRecord } from './records/chat-messages.js';
+export {
+  chatMessageSchema,
+  chatToolDefinitionSchema,
+  chatMessagesRecordSchema,
+  parseChatMessagesRecord,
+  safeParseChatMessagesRecord,
+} from './records/chat-messages.js';
+export type { ChatMessage, ChatToolDefinition, ChatMessagesRecord } from './records/chat-messages.js';
 export {
   trlDpoRecordSchema,
   parseTrlDpoRecord,

@@ -20,6 +20,7 @@ import { shareGptDatasetInfo, toShareGptRecord, type ShareGptOptions } from './e
 import { fitTokenBudget, type TokenBudgetOptions } from './length/token-windows.js';
 import { createRedactor, type RedactionCounts, type RedactionOptions } from './redact/redactor.js';
 import { assignSplit, type DatasetSplit } from './split/assign-split.js';
+import { createFileRowStore, createMemoryRowStore, type RowReference } from './row-store.js';
 import { createEstimateTokenCounter, type TokenCounter } from './tokens/token-counter.js';
 
 /** The formats this package emits (DPO formats come from elsewhere). */
@@ -56,6 +57,16 @@ export interface DatasetBuilderOptions {
   datasetName?: string;
   /** Where each file goes, relative to the output folder; default `<format>/train.jsonl` and `<format>/val.jsonl`. */
   filePath?: (format: EmittedFormat, split: DatasetSplit) => string;
+  /**
+   * A folder for a temporary file that holds emitted rows until `finish()` (deleted by it): memory
+   * then holds only hashes and offsets. Default: rows are kept in memory.
+   */
+  spillDirectory?: string;
+}
+
+/** Receives the dataset line by line from `finish(writer)`, in the final order of each file. */
+export interface DatasetWriter {
+  write(format: EmittedFormat, split: DatasetSplit, line: string): void;
 }
 
 /** What happened to one added session. */
@@ -72,7 +83,7 @@ export type TransformManifest = Pick<DatasetManifest, 'counts' | 'tokens' | 'red
 
 /** Everything {@link DatasetBuilder.finish} produces. Byte-identical for the same sessions in any order. */
 export interface DatasetBuildResult {
-  /** Lines per requested format. */
+  /** Lines per requested format; empty arrays when `finish()` was given a writer (the lines went there). */
   formats: Partial<Record<EmittedFormat, FormatLines>>;
   /** LLaMA-Factory `dataset_info.json` content (when `sharegpt` is requested), else `{}`. */
   datasetInfo: Record<string, LlamaFactoryDatasetInfoEntry>;
@@ -89,8 +100,12 @@ export interface DatasetBuilder {
    * nothing trainable) is skipped and reported. Safe to call concurrently.
    */
   addSession(session: Session): Promise<AddSessionResult>;
-  /** Drops duplicates (keeping the best-scored copy), sorts, splits, and returns the dataset. Later calls return the same result. */
-  finish(): DatasetBuildResult;
+  /**
+   * Drops duplicates (keeping the best-scored copy), sorts, splits, and returns the dataset. With a
+   * writer, streams every line to it instead of returning them. Later calls return the same result
+   * and write nothing.
+   */
+  finish(writer?: DatasetWriter): DatasetBuildResult;
 }
 
 /**
@@ -109,7 +124,7 @@ export function defaultSessionScore(session: Session): number {
 interface EmittedRow {
   windowIndex: number;
   tokens: number;
-  lines: Partial<Record<EmittedFormat, string>>;
+  lines: Partial<Record<EmittedFormat, RowReference>>;
 }
 
 interface SessionEntry {
@@ -152,10 +167,28 @@ function slimSession(session: Session): Session {
   };
 }
 
+/** Everything a row says, tool output included: the exact-duplicate key. */
 function conversationText(conversation: PreparedConversation): string {
   const parts: string[] = [];
   for (const turn of conversation.turns) {
     parts.push(turn.text);
+    if (turn.reasoning.state === 'present') parts.push(turn.reasoning.text ?? '');
+    for (const call of turn.toolCalls) parts.push(call.name, call.argumentsJson);
+  }
+  return parts.join('\n');
+}
+
+/**
+ * What the prompts and the model said, without tool output: the near-duplicate text. Tool output
+ * is most of the bytes but repeats across unrelated sessions (the same files read), and MinHash
+ * cost grows with every word.
+ */
+function dialogueText(conversation: PreparedConversation): string {
+  const parts: string[] = [];
+  for (const turn of conversation.turns) {
+    if (turn.role === 'tool') continue;
+    parts.push(turn.text);
+    if (turn.reasoning.state === 'present') parts.push(turn.reasoning.text ?? '');
     for (const call of turn.toolCalls) parts.push(call.name, call.argumentsJson);
   }
   return parts.join('\n');
@@ -185,18 +218,21 @@ export async function createDatasetBuilder(options: DatasetBuilderOptions = {}):
   const filePath = options.filePath ?? defaultFilePath;
   const finder = new DuplicateFinder(hash, options.dedup);
   const entries = new Map<string, SessionEntry>();
+  const rowStore = options.spillDirectory == null ? createMemoryRowStore() : createFileRowStore(options.spillDirectory);
   const skipped: Skipped[] = [];
   let result: DatasetBuildResult | undefined;
 
-  function emitRow(conversation: PreparedConversation): Partial<Record<EmittedFormat, string>> {
-    const lines: Partial<Record<EmittedFormat, string>> = {};
+  function emitLine(format: EmittedFormat, conversation: PreparedConversation): string {
     // Each record is validated against its @forge/schema schema before it is written.
-    for (const format of formats) {
-      if (format === 'sharegpt') lines.sharegpt = JSON.stringify(parseShareGptRecord(toShareGptRecord(conversation, options.shareGpt)));
-      else if (format === 'openai') lines.openai = JSON.stringify(parseOpenAiChatRecord(toOpenAiChatRecord(conversation)));
-      else lines.messages = JSON.stringify(parseChatMessagesRecord(toChatMessagesRecord(conversation)));
-    }
-    return lines;
+    if (format === 'sharegpt') return JSON.stringify(parseShareGptRecord(toShareGptRecord(conversation, options.shareGpt)));
+    if (format === 'openai') return JSON.stringify(parseOpenAiChatRecord(toOpenAiChatRecord(conversation)));
+    return JSON.stringify(parseChatMessagesRecord(toChatMessagesRecord(conversation)));
+  }
+
+  function emitRow(conversation: PreparedConversation): Partial<Record<EmittedFormat, RowReference>> {
+    // All formats first, then store: a row that fails validation in one format is stored in none.
+    const lines = formats.map((format) => [format, emitLine(format, conversation)] as const);
+    return Object.fromEntries(lines.map(([format, line]) => [format, rowStore.put(line)]));
   }
 
   async function addSession(session: Session): Promise<AddSessionResult> {
@@ -211,7 +247,8 @@ export async function createDatasetBuilder(options: DatasetBuilderOptions = {}):
     try {
       ({ session: redacted, counts: redactions } = await redactor.redactSession(slimSession(session)));
     } catch (error) {
-      return skip(error instanceof Error ? error.message : `redaction failed: ${String(error)}`);
+      // Fail closed: a session that cannot be redacted is never emitted.
+      return skip(error instanceof Error && error.message.startsWith('redaction failed') ? error.message : `redaction failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     const prepared = prepareConversation(redacted, { noise: options.noise, toolDefinitions: options.toolDefinitions });
     if (!prepared.ok) return skip(prepared.reason);
@@ -250,16 +287,22 @@ export async function createDatasetBuilder(options: DatasetBuilderOptions = {}):
       reasoningTurns: conversation.turns.filter((turn) => turn.reasoning.state === 'present').length,
       rows,
     });
-    finder.add(key, text, scoreSession(session));
+    finder.add(key, text, scoreSession(session), dialogueText(conversation));
     return { status: 'accepted', rows: rows.length };
   }
 
-  function finish(): DatasetBuildResult {
-    result ??= build();
+  function finish(writer?: DatasetWriter): DatasetBuildResult {
+    if (result == null) {
+      try {
+        result = build(writer);
+      } finally {
+        rowStore.close();
+      }
+    }
     return result;
   }
 
-  function build(): DatasetBuildResult {
+  function build(writer: DatasetWriter | undefined): DatasetBuildResult {
     const dropped = new Map(finder.resolve().map((drop) => [drop.key, drop]));
     for (const drop of dropped.values()) {
       const entry = entries.get(drop.key)!;
@@ -268,6 +311,7 @@ export async function createDatasetBuilder(options: DatasetBuilderOptions = {}):
     const kept = [...entries.values()].filter((entry) => !dropped.has(entry.key)).sort((left, right) => compareStrings(left.key, right.key));
 
     const lines = Object.fromEntries(formats.map((format) => [format, { train: [] as string[], validation: [] as string[] }])) as Partial<Record<EmittedFormat, FormatLines>>;
+    const rowCounts = Object.fromEntries(formats.map((format) => [format, { train: 0, validation: 0 }]));
     const sessionsBySource: Record<string, number> = {};
     const sessionsByRole: Record<string, number> = {};
     const sessionsByModel: Record<string, number> = {};
@@ -280,7 +324,12 @@ export async function createDatasetBuilder(options: DatasetBuilderOptions = {}):
       const split = assignSplit(hash, entry.sessionId, validationRatio);
       for (const row of entry.rows) {
         rowTokens.push(row.tokens);
-        for (const format of formats) lines[format]![split].push(row.lines[format]!);
+        for (const format of formats) {
+          const line = rowStore.get(row.lines[format]!);
+          rowCounts[format]![split] += 1;
+          if (writer == null) lines[format]![split].push(line);
+          else writer.write(format, split, line);
+        }
       }
       increment(sessionsBySource, entry.source);
       increment(sessionsByRole, entry.gasTownRole);
@@ -305,9 +354,10 @@ export async function createDatasetBuilder(options: DatasetBuilderOptions = {}):
       openai: [
         `openai cannot carry reasoning: the reasoning of ${reasoningTurns} assistant turns is left out`,
         'turns not to be trained on (context, orchestration, hollow reasoning) have weight 0',
+        'tools[].function.parameters are JSON Schema objects as OpenAI requires; their struct differs per tool (load with DuckDB or datasets.Json() if you need Arrow)',
       ],
       messages: [
-        'tool_calls arguments are JSON strings; every message has every key (null where unused)',
+        'tool_calls arguments and tools[].function.parameters are JSON strings (one Arrow type across rows; axolotl parses parameters back, for TRL json.loads them before apply_chat_template); every message has every key (null where unused)',
         'reasoning_content is null for hollow reasoning, and such turns have train: false',
       ],
     };
@@ -325,7 +375,7 @@ export async function createDatasetBuilder(options: DatasetBuilderOptions = {}):
           sessionsByRole: sortedRecord(sessionsByRole),
           sessionsByModel: sortedRecord(sessionsByModel),
           messagesByRole: sortedRecord(messagesByRole),
-          rowsByFormat: Object.fromEntries(formats.map((format) => [format, { train: lines[format]!.train.length, validation: lines[format]!.validation.length }])),
+          rowsByFormat: rowCounts,
         },
         tokens: {
           counter: counter.name,

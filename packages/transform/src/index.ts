@@ -6,6 +6,7 @@ export type {
   DatasetBuilder,
   DatasetBuilderOptions,
   DatasetBuildResult,
+  DatasetWriter,
   EmittedFormat,
   ExportSessionOptions,
   FormatLines,

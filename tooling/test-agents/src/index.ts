@@ -26,7 +26,7 @@ export {
   type InstalledAgent,
 } from './install-agent.js';
 export { type AgentRunResult, type RunAgentOptions } from './run-agent.js';
-export { baseAgentEnv, runAgentProcess, type ProcessResult, type RunAgentProcessOptions } from './run-agent-process.js';
+export { baseAgentEnv, defaultRunTimeoutMs, runAgentProcess, type ProcessResult, type RunAgentProcessOptions } from './run-agent-process.js';
 export { defaultStubModelId, runPi, stubProviderName, writePiConfig, type RunPiOptions } from './run-pi.js';
 export { runOmp, writeOmpConfig, type RunOmpOptions } from './run-omp.js';
 export {
@@ -37,6 +37,7 @@ export {
   writeClaudeConfig,
   type RunClaudeOptions,
 } from './run-claude.js';
+export { runCcusage, type RunCcusageOptions } from './run-ccusage.js';
 export { makeTempHome, makeTempProject } from './temp-home.js';
 export { listSessionFiles, readJsonlRecords } from './session-files.js';
 export {

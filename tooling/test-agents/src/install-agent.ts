@@ -43,8 +43,10 @@ export interface InstalledAgent {
   command: string[];
   /** The install folder (`<cacheDir>/<name>@<version>`). */
   installDir: string;
-  /** Extra environment the program needs (omp: bun's folder on PATH). */
+  /** Extra environment the program needs (omp: where bun is). */
   env?: Record<string, string>;
+  /** True when this call ran `npm install`; false when it reused the cache. */
+  freshInstall: boolean;
 }
 
 /** Options of {@link installAgent}. */
@@ -108,12 +110,12 @@ function platformTag(): string {
   return `${process.platform}-${process.arch}`;
 }
 
-async function describeInstall(name: AgentName, installDir: string): Promise<InstalledAgent> {
+async function describeInstall(name: AgentName, installDir: string, freshInstall = false): Promise<InstalledAgent> {
   const spec = agentSpecs[name];
   const modules = join(installDir, 'node_modules');
   const packageDir = join(modules, spec.packageName);
   const manifest = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')) as { version: string };
-  const base = { name, version: manifest.version, installDir };
+  const base = { name, version: manifest.version, installDir, freshInstall };
   switch (name) {
     case 'pi': {
       const bin = join(packageDir, 'dist', 'cli.js');
@@ -176,6 +178,7 @@ export async function installAgent(name: AgentName, options: InstallAgentOptions
   const staleLockMs = options.staleLockMs ?? 15 * 60_000;
   const deadline = Date.now() + timeoutMs + staleLockMs;
   await mkdir(cacheDir, { recursive: true });
+  let freshInstall = false;
 
   while (!existsSync(marker)) {
     try {
@@ -208,9 +211,10 @@ export async function installAgent(name: AgentName, options: InstallAgentOptions
         marker,
         `${JSON.stringify({ packages: spec.packages, version: installed.version, seconds: (Date.now() - startedAt) / 1000, npmOutput: output.slice(-4000) }, null, 2)}\n`,
       );
+      freshInstall = true;
     } finally {
       await rm(lockDir, { recursive: true, force: true });
     }
   }
-  return describeInstall(name, installDir);
+  return describeInstall(name, installDir, freshInstall);
 }

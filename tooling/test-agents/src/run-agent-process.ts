@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { delimiter, dirname } from 'node:path';
+import { ForgeError } from '@forge/schema';
 
 /** What one agent run produced. */
 export interface ProcessResult {
@@ -22,15 +23,20 @@ export interface RunAgentProcessOptions {
   cwd: string;
   /** The complete environment (nothing is inherited). */
   env: Record<string, string>;
-  /** Kill the process group after this long; default 120 s. */
+  /** Kill the process group after this long; default 45 s (under vitest's 60 s test timeout). */
   timeoutMs?: number;
 }
 
-const proxyVariables = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'NODE_EXTRA_CA_CERTS'];
+/** How long a run may take unless told otherwise: below vitest's 60 s test timeout, so the run is killed, not leaked. */
+export const defaultRunTimeoutMs = 45_000;
+
+/** Nothing listens on the discard port of loopback. */
+const deadProxy = 'http://127.0.0.1:9';
 
 /**
- * A small, hermetic environment: no proxies, no API keys, no CI markers from the caller; only
- * loopback is reachable through the stub anyway. `extraPath` folders go first on PATH.
+ * A small, hermetic environment built from scratch: nothing of the caller's (no proxies, keys or CI
+ * markers); outbound HTTP(S) other than to loopback is sent to a dead loopback proxy.
+ * `extraPath` folders go first on PATH.
  */
 export function baseAgentEnv(home: string, extraPath: string[] = []): Record<string, string> {
   const path = [...extraPath, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'];
@@ -45,18 +51,23 @@ export function baseAgentEnv(home: string, extraPath: string[] = []): Record<str
     TERM: 'dumb',
     NO_COLOR: '1',
     TMPDIR: `${home}/tmp`,
+    // A dead proxy on loopback (port 9, discard): anything an agent tries to fetch besides the
+    // stub goes there and fails at once, without even a DNS lookup; the stub is exempt.
+    HTTP_PROXY: deadProxy,
+    HTTPS_PROXY: deadProxy,
+    http_proxy: deadProxy,
+    https_proxy: deadProxy,
     NO_PROXY: '127.0.0.1,localhost',
     no_proxy: '127.0.0.1,localhost',
   };
-  for (const name of proxyVariables) delete env[name];
   return env;
 }
 
 /** Runs a program with stdin closed, a timeout that kills its whole process group, and captured output. */
 export function runAgentProcess(options: RunAgentProcessOptions): Promise<ProcessResult> {
   const [program, ...args] = options.argv;
-  if (program == null) throw new TypeError('runAgentProcess needs a program in argv');
-  const timeoutMs = options.timeoutMs ?? 120_000;
+  if (program == null) throw new ForgeError({ message: 'runAgentProcess got an empty argv', code: 'agent-run-failed', hint: 'pass the program first' });
+  const timeoutMs = options.timeoutMs ?? defaultRunTimeoutMs;
   const startedAt = Date.now();
   return new Promise((resolve, reject) => {
     // detached: the agent gets its own process group, so a timeout also ends its tool children.
@@ -76,7 +87,14 @@ export function runAgentProcess(options: RunAgentProcessOptions): Promise<Proces
     }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
-      reject(error);
+      reject(
+        new ForgeError({
+          message: `could not start ${program}: ${error.message}`,
+          code: 'agent-run-failed',
+          hint: 'reinstall the agent (delete its folder under the agent cache) or check the path',
+          cause: error,
+        }),
+      );
     });
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);

@@ -12,7 +12,7 @@ export interface RunAgentOptions {
   home?: string;
   /** Arguments after the ones the runner adds (the prompt, `-c`, `--resume <id>`, …). */
   args: string[];
-  /** Kill the agent after this long; default 120 s. */
+  /** Kill the agent after this long; default 45 s (`defaultRunTimeoutMs`). */
   timeoutMs?: number;
   /** Extra environment variables, applied last. */
   env?: Record<string, string>;

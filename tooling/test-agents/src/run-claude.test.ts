@@ -115,7 +115,7 @@ describe.each(versions)('runClaude ($name $version)', ({ name, version }) => {
     const scenario = scenarios.subagent(name);
     const cwd = await makeTempProject();
     await withStub(scenario, async (stub) => {
-      const run = await runClaude({ stub, cwd, args: [scenario.prompts[0]!], agent: claude, timeoutMs: 180_000 });
+      const run = await runClaude({ stub, cwd, args: [scenario.prompts[0]!], agent: claude });
       expect(run.exitCode, run.stderr).toBe(0);
       expect(stub.unservedTurns()).toEqual([]);
       const [mainFile] = await mainSessionFiles(run.sessionFiles);

@@ -20,7 +20,7 @@ export interface RunOmpOptions extends RunAgentOptions {
 
 /**
  * Writes `~/.omp/agent/models.yml` (one provider on the stub; JSON is valid YAML) and
- * `~/.omp/agent/config.yml` with the update and plugin checks off.
+ * `~/.omp/agent/config.yml` with the update and plugin checks and model discovery off.
  */
 export async function writeOmpConfig(home: string, stub: RunAgentOptions['stub'], api: StubApi, model: string): Promise<void> {
   const agentDir = join(home, '.omp', 'agent');
@@ -38,7 +38,13 @@ export async function writeOmpConfig(home: string, stub: RunAgentOptions['stub']
     },
   };
   await writeFile(join(agentDir, 'models.yml'), `${JSON.stringify(models, null, 2)}\n`);
-  const config = { startup: { checkUpdate: false }, marketplace: { autoUpdate: 'off' } };
+  const config = {
+    startup: { checkUpdate: false },
+    marketplace: { autoUpdate: 'off' },
+    // omp discovers models in the background: local servers (Ollama, llama.cpp, LM Studio ports)
+    // and Charm Hyper's public catalog (a DNS lookup of hyper.charm.land). The stub is the only model.
+    disabledProviders: ['ollama', 'llama.cpp', 'lm-studio', 'charm-hyper'],
+  };
   await writeFile(join(agentDir, 'config.yml'), `${JSON.stringify(config, null, 2)}\n`);
 }
 

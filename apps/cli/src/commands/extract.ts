@@ -1,24 +1,24 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
+import { type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
-import { writeJsonLines } from '../render/write-json-lines.js';
 import { type ExtractOptions } from './command-options.js';
 import { loadSessions } from './load-sessions.js';
 
-/** `forge extract`: canonical sessions as JSON Lines, one Session per line. */
+/** `forge extract`: canonical sessions as JSON Lines, one Session per line, streamed as they are read. */
 export async function extractCommand(options: ExtractOptions, io: CliIo): Promise<ExitCode> {
-  const collected = await loadSessions(options, io);
-  if (options.out == null) {
-    await writeJsonLines(io.stdout, collected.sessions);
-  } else {
-    const stream = createWriteStream(resolve(io.cwd, options.out));
-    await writeJsonLines(stream, collected.sessions);
+  const stream: Writable = options.out == null ? io.stdout : createWriteStream(resolve(io.cwd, options.out));
+  const collected = await loadSessions(options, io, async (session) => {
+    if (!stream.write(`${JSON.stringify(session)}\n`)) await once(stream, 'drain');
+  });
+  if (options.out != null) {
     stream.end();
     await finished(stream);
-    if (!options.quiet) io.stderr.write(`wrote ${collected.sessions.length} sessions to ${options.out}\n`);
+    if (!options.quiet) io.stderr.write(`wrote ${collected.sessionCount} sessions to ${options.out}\n`);
   }
-  const warnings = collected.sessions.reduce((total, session) => total + session.warnings.length, 0) + collected.fileWarnings.length;
+  const warnings = collected.sessionWarnings + collected.fileWarnings.length;
   if (!options.quiet && warnings > 0) io.stderr.write(`${warnings} warnings (see each session's "warnings")\n`);
   return warnings > 0 ? exitCodes.doneWithWarnings : exitCodes.ok;
 }

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type DatasetManifest, parseDatasetManifest } from '@forge/schema';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
-import { buildDataset, parseFormats } from '../pipeline/build-dataset.js';
+import { createBuilder, parseFormats } from '../pipeline/build-dataset.js';
 import { collectSessions } from '../pipeline/collect-sessions.js';
 import { defaultCacheDirectory, demoHome } from '../pipeline/default-paths.js';
 import { loadConfig } from '../pipeline/load-config.js';
@@ -38,18 +38,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
   };
 
   try {
-    const collected = await collectSessions({
-      selection,
-      env: io.env,
-      cache,
-      reuseCache: !flags.full,
-      onDiscovered: (files, bytes) => progress.start('reading', files, bytes),
-      onFileDone: (bytes) => progress.advance(bytes),
-    });
-    progress.stop();
-    log(`read ${collected.filesRead} files (${collected.inputs.length - collected.filesRead} unchanged, from the cache); ${collected.sessions.length} sessions`);
-
-    const built = await buildDataset(collected.sessions, {
+    const builder = await createBuilder({
       formats: options.formats,
       keepNoise: options.keepNoise,
       validationRatio: options.validationRatio,
@@ -58,14 +47,31 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
       tokenizer: options.tokenizer,
       homeDirectory: io.env.HOME ?? homedir(),
     });
-    const warnings = collected.sessions.reduce((total, session) => total + session.warnings.length, 0) + collected.fileWarnings.length;
+    const collected = await collectSessions({
+      consume: async (session) => {
+        await builder.addSession(session);
+      },
+      selection,
+      env: io.env,
+      cache,
+      reuseCache: !flags.full,
+      onDiscovered: (files, bytes) => progress.start('reading', files, bytes),
+      onFileDone: (bytes) => progress.advance(bytes),
+    });
+    progress.stop();
+    log(`read ${collected.filesRead} files (${collected.inputs.length - collected.filesRead} unchanged, from the cache); ${collected.sessionCount} sessions`);
+    const built = builder.finish();
+    // Paths in the manifest name the user's home: write them as ~/… like every other output string.
+    const home = io.env.HOME ?? homedir();
+    const tildify = (path: string) => (home !== '' && home !== '/' && path.startsWith(home) ? `~${path.slice(home.length)}` : path);
+    const warnings = collected.sessionWarnings + collected.fileWarnings.length;
     const manifest: DatasetManifest = parseDatasetManifest({
       manifestVersion: 1,
       forgeVersion: FORGE_VERSION,
-      options,
-      inputs: collected.inputs.map(({ path, source, size, fingerprint }) => ({ path, source, size, fingerprint })),
+      options: { ...options, out: tildify(options.out), roots: options.roots.map(tildify), tokenizer: options.tokenizer == null ? undefined : tildify(options.tokenizer) },
+      inputs: collected.inputs.map(({ path, source, size, fingerprint }) => ({ path: tildify(path), source, size, fingerprint })),
       ...built.manifest,
-      skipped: [...collected.skippedFiles.map(({ path, reason }) => ({ kind: 'file' as const, ref: path, reason })), ...built.manifest.skipped],
+      skipped: [...collected.skippedFiles.map(({ path, reason }) => ({ kind: 'file' as const, ref: tildify(path), reason: reason.replaceAll(home, '~') })), ...built.manifest.skipped],
       warnings,
     });
 

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
-import { createDatasetBuilder, emittedFormats, loadTokenizerJsonCounter, type DatasetBuildResult, type EmittedFormat } from '@forge/transform';
-import { ForgeError, type Session } from '@forge/schema';
+import { createDatasetBuilder, emittedFormats, loadTokenizerJsonCounter, type DatasetBuilder, type EmittedFormat } from '@forge/transform';
+import { ForgeError } from '@forge/schema';
 
 export interface BuildDatasetOptions {
   formats: EmittedFormat[];
@@ -21,10 +21,10 @@ export function parseFormats(value: string | readonly string[] | undefined): Emi
   return names as EmittedFormat[];
 }
 
-/** Feeds the sessions through @forge/transform with the run's options. */
-export async function buildDataset(sessions: readonly Session[], options: BuildDatasetOptions): Promise<DatasetBuildResult> {
+/** A @forge/transform dataset builder with the run's options; sessions are added as they are read. */
+export async function createBuilder(options: BuildDatasetOptions): Promise<DatasetBuilder> {
   const tokenCounter = options.tokenizer == null ? undefined : await loadTokenizerJsonCounter({ tokenizerJsonPath: options.tokenizer });
-  const builder = await createDatasetBuilder({
+  return createDatasetBuilder({
     formats: options.formats,
     noise: options.keepNoise ? 'keep' : 'drop',
     validationRatio: options.validationRatio,
@@ -32,8 +32,6 @@ export async function buildDataset(sessions: readonly Session[], options: BuildD
     ...(tokenCounter == null ? {} : { tokenCounter }),
     redaction: { homeDirectory: options.homeDirectory, userName: safeUserName() },
   });
-  for (const session of sessions) await builder.addSession(session);
-  return builder.finish();
 }
 
 function safeUserName(): string {

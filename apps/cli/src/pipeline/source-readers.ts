@@ -17,7 +17,8 @@ export interface InputFile {
 export interface SourceReader {
   discover(): AsyncIterable<InputFile>;
   read(file: InputFile, warnings: SessionWarning[]): Promise<Session[]>;
-  finish(sessions: Session[]): Session[];
+  /** The cross-file step over everything the reader read; absent when files stand alone. */
+  finish?: (sessions: Session[]) => Session[];
 }
 
 /** The readers the selection needs. */
@@ -38,7 +39,6 @@ function piFamilyReader(selection: SourceSelection, env: NodeJS.ProcessEnv): Sou
       }
     },
     read: (file, warnings) => readPiSession(file.path, { flavor: file.source as PiFlavor, onWarning: (warning) => warnings.push(warning) }),
-    finish: (sessions) => sessions,
   };
 }
 

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
-import { type Session } from '@forge/schema';
+import { type Session, type SessionWarning } from '@forge/schema';
 
 /** What a cache row remembers about one input file. */
 export interface CachedFile {
@@ -12,8 +12,14 @@ export interface CachedFile {
   fingerprint: string;
 }
 
+/** What reading one file gave: its sessions, and the warnings of a file that gave none. */
+export interface FileReadResult {
+  sessions: Session[];
+  fileWarnings: SessionWarning[];
+}
+
 /** The cache's own format; bumping it discards every cached row. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 /**
  * The incremental-run state: per input file (path, size, mtime, content fingerprint) the sessions
@@ -29,7 +35,7 @@ export class StateCache {
     this.database.exec(`
       CREATE TABLE IF NOT EXISTS files (
         path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ms REAL NOT NULL, fingerprint TEXT NOT NULL,
-        sessions BLOB NOT NULL
+        result BLOB NOT NULL
       );
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
@@ -41,9 +47,9 @@ export class StateCache {
   }
 
   /** The cached row for a path, if any. */
-  lookup(path: string): (CachedFile & { load: () => Session[] }) | undefined {
-    const row = this.database.prepare('SELECT path, size, mtime_ms, fingerprint, sessions FROM files WHERE path = ?').get(path) as
-      | { path: string; size: number; mtime_ms: number; fingerprint: string; sessions: Buffer }
+  lookup(path: string): (CachedFile & { load: () => FileReadResult }) | undefined {
+    const row = this.database.prepare('SELECT path, size, mtime_ms, fingerprint, result FROM files WHERE path = ?').get(path) as
+      | { path: string; size: number; mtime_ms: number; fingerprint: string; result: Buffer }
       | undefined;
     if (row == null) return undefined;
     return {
@@ -51,15 +57,15 @@ export class StateCache {
       size: row.size,
       mtimeMs: row.mtime_ms,
       fingerprint: row.fingerprint,
-      load: () => JSON.parse(gunzipSync(row.sessions).toString('utf8')) as Session[],
+      load: () => JSON.parse(gunzipSync(row.result).toString('utf8')) as FileReadResult,
     };
   }
 
   /** Records what a file produced. */
-  store(file: CachedFile, sessions: Session[]): void {
+  store(file: CachedFile, result: FileReadResult): void {
     this.database
-      .prepare('INSERT OR REPLACE INTO files (path, size, mtime_ms, fingerprint, sessions) VALUES (?, ?, ?, ?, ?)')
-      .run(file.path, file.size, file.mtimeMs, file.fingerprint, gzipSync(JSON.stringify(sessions), { level: 1 }));
+      .prepare('INSERT OR REPLACE INTO files (path, size, mtime_ms, fingerprint, result) VALUES (?, ?, ?, ?, ?)')
+      .run(file.path, file.size, file.mtimeMs, file.fingerprint, gzipSync(JSON.stringify(result), { level: 1 }));
   }
 
   /** Updates the mtime of a file whose content fingerprint did not change. */

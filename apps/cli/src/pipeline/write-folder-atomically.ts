@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 export async function writeFolderAtomically(target: string, write: (temporaryFolder: string) => Promise<void>): Promise<void> {
   const parent = dirname(target);
   await mkdir(parent, { recursive: true });
+  await removeAbandonedFolders(parent, basename(target));
   const temporary = join(parent, `.forge-tmp-${basename(target)}-${process.pid}-${Date.now()}`);
   await mkdir(temporary);
   try {
@@ -34,4 +35,22 @@ export async function writeTextFile(folder: string, relativePath: string, text: 
   const path = join(folder, relativePath);
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, text);
+}
+
+/** Removes temp folders of earlier runs that were killed (their process is gone). */
+async function removeAbandonedFolders(parent: string, name: string): Promise<void> {
+  const pattern = new RegExp(`^\\.forge-(?:tmp|old)-${name.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')}-(\\d+)-\\d+$`, 'u');
+  for (const entry of await readdir(parent)) {
+    const pid = Number(pattern.exec(entry)?.[1]);
+    if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) await rm(join(parent, entry), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -54,22 +54,32 @@ function createBarProgress(io: CliIo): Progress {
   };
 }
 
-function createLineProgress(io: CliIo): Progress {
+/** Not a TTY (CI logs, pipes): a start line, then at most one line every 10 seconds. */
+function createLineProgress(io: CliIo, intervalMs = 10_000): Progress {
   let label = '';
   let totalFiles = 0;
+  let totalBytes = 0;
   let files = 0;
-  let nextReport = 0;
+  let bytes = 0;
+  let lastReport = 0;
   return {
-    start(newLabel, newTotalFiles, totalBytes) {
+    start(newLabel, newTotalFiles, newTotalBytes) {
       label = newLabel;
       totalFiles = newTotalFiles;
+      totalBytes = newTotalBytes;
       files = 0;
-      nextReport = Math.max(1, Math.ceil(newTotalFiles / 10));
-      io.stderr.write(`${label}: ${newTotalFiles} files, ${(totalBytes / megabyte).toFixed(1)} MB\n`);
+      bytes = 0;
+      lastReport = Date.now();
+      io.stderr.write(`${label}: ${newTotalFiles} files, ${(newTotalBytes / megabyte).toFixed(1)} MB\n`);
     },
-    advance() {
+    advance(fileBytes) {
       files += 1;
-      if (files % nextReport === 0 && files < totalFiles) io.stderr.write(`${label}: ${files}/${totalFiles} files\n`);
+      bytes += fileBytes;
+      const now = Date.now();
+      if (now - lastReport >= intervalMs && files < totalFiles) {
+        lastReport = now;
+        io.stderr.write(`${label}: ${files}/${totalFiles} files, ${(bytes / megabyte).toFixed(1)}/${(totalBytes / megabyte).toFixed(1)} MB\n`);
+      }
     },
     stop() {},
   };

@@ -55,3 +55,6 @@ export async function samplesAsConfigDir(): Promise<string> {
   await makeWritable(root);
   return root;
 }
+
+/** A parsed JSON line, read freely in tests (JSON.parse's own result type). */
+export type JsonLine = ReturnType<typeof JSON.parse>;

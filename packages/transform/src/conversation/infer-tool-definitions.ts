@@ -4,7 +4,7 @@ type JsonSchema = Record<string, unknown>;
 
 /** The JSON Schema type name of one JSON value. */
 function jsonTypeOf(value: unknown): string {
-  if (value === null) return 'null';
+  if (value == null) return 'null';
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
   if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'object') return typeof value;

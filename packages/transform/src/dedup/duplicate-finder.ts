@@ -66,8 +66,11 @@ export class DuplicateFinder {
     if (leftRoot !== rightRoot) this.parents[Math.max(leftRoot, rightRoot)] = Math.min(leftRoot, rightRoot);
   }
 
-  /** Registers one item by its unique key, its text and its quality score. */
-  add(key: string, text: string, score: number): void {
+  /**
+   * Registers one item by its unique key, its full text (exact hash), the text to compare for
+   * near-duplicates (default the full text) and its quality score.
+   */
+  add(key: string, text: string, score: number, nearDuplicateText: string = text): void {
     const index = this.entries.length;
     const exactHash = this.hash.h64ToString(normalizeForExactHash(text));
     this.entries.push({ key, score, exactHash });
@@ -78,7 +81,7 @@ export class DuplicateFinder {
       else this.union(same, index);
     }
     if (this.options.nearDuplicates ?? true) {
-      for (const bandKey of this.minHasher.bandKeys(this.minHasher.signature(text))) {
+      for (const bandKey of this.minHasher.bandKeys(this.minHasher.signature(nearDuplicateText))) {
         const same = this.byBand.get(bandKey);
         if (same == null) this.byBand.set(bandKey, index);
         else this.union(same, index);

@@ -5,7 +5,8 @@ import { type PreparedConversation } from '../conversation/prepared-conversation
  * A `messages` + `tools` row for axolotl `chat_template` and TRL: every message has every key
  * (null where unused) so Arrow sees one struct type; `reasoning_content` carries present reasoning
  * (null when absent or hollow: never an empty string a template would render); `train` is the
- * per-message mask (only trainable assistant turns are true).
+ * per-message mask (only trainable assistant turns are true). Tool `parameters` are JSON strings
+ * (one Arrow type across rows; axolotl parses them back).
  */
 export function toChatMessagesRecord(conversation: PreparedConversation): ChatMessagesRecord {
   const messages: ChatMessage[] = [];
@@ -31,5 +32,9 @@ export function toChatMessagesRecord(conversation: PreparedConversation): ChatMe
       });
     }
   }
-  return { messages, tools: conversation.tools };
+  const tools = conversation.tools.map((tool) => ({
+    type: 'function' as const,
+    function: { name: tool.function.name, description: tool.function.description ?? '', parameters: JSON.stringify(tool.function.parameters) },
+  }));
+  return { messages, tools };
 }

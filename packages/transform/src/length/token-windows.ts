@@ -45,10 +45,27 @@ export function baseTokens(conversation: PreparedConversation, counter: TokenCou
 }
 
 /**
+ * The unit windows are made of: an assistant turn and the results of its calls, or at a segment
+ * start the user turn(s) before it too.
+ */
+interface Unit {
+  start: number;
+  end: number;
+  tokens: number;
+  /** Index of the first turn of the segment (user turn) this unit belongs to. */
+  segmentStart: number;
+  /** Whether the unit ends with tool results (which a window cannot end on). */
+  endsWithResults: boolean;
+}
+
+/**
  * Counts a conversation's tokens and fits it to the budget: one window when it fits; otherwise
- * (`split`) consecutive user-turn segments packed into windows that each repeat the system prompt
- * and tools and stay valid for every format, or (`drop`) nothing. A single segment over the budget
- * cannot be cut at a turn boundary without breaking a call/result pair or alternation, and is left out.
+ * (`split`) windows cut at turn boundaries, each repeating the system prompt and tools and valid
+ * for every format. A window starts at a user turn, or inside a long user turn (agent sessions are
+ * often one prompt and hundreds of tool calls) at an assistant turn, with that user turn repeated
+ * in front. A window cannot end on tool results, so the next window starts again at the last
+ * assistant turn whose results were cut. A unit over the budget on its own is left out and
+ * reported; `drop` leaves the whole row out.
  */
 export function fitTokenBudget(
   conversation: PreparedConversation,
@@ -57,45 +74,62 @@ export function fitTokenBudget(
 ): { windows: TokenWindow[]; dropped: TokenWindowDrop[] } {
   const budget = options.budget ?? 32_768;
   const base = baseTokens(conversation, counter);
-  const costs = conversation.turns.map((turn) => turnTokens(turn, counter));
+  const { turns } = conversation;
+  const costs = turns.map((turn) => turnTokens(turn, counter));
+  // Windows reuse these counts; only turns that normalization rebuilt are counted again.
+  const costByTurn = new Map(turns.map((turn, index) => [turn, costs[index]!]));
   const total = costs.reduce((sum, cost) => sum + cost, base);
   if (total <= budget) return { windows: [{ index: 0, conversation, tokens: total }], dropped: [] };
   if ((options.overBudget ?? 'split') === 'drop') return { windows: [], dropped: [{ part: 'all', reason: `${total} tokens over the budget of ${budget}` }] };
 
-  const segments: Array<{ start: number; end: number; tokens: number }> = [];
-  conversation.turns.forEach((turn, index) => {
-    if (turn.role === 'user' || segments.length === 0) segments.push({ start: index, end: index + 1, tokens: costs[index]! });
+  const units: Unit[] = [];
+  let segmentStart = 0;
+  turns.forEach((turn, index) => {
+    const previous = turns[index - 1];
+    const startsSegment = turn.role === 'user' && previous?.role !== 'user';
+    if (startsSegment) segmentStart = index;
+    const startsUnit = startsSegment || (turn.role === 'assistant' && previous?.role !== 'user');
+    if (startsUnit || units.length === 0) units.push({ start: index, end: index + 1, tokens: costs[index]!, segmentStart, endsWithResults: turn.role === 'tool' });
     else {
-      const last = segments.at(-1)!;
-      last.end = index + 1;
-      last.tokens += costs[index]!;
+      const unit = units.at(-1)!;
+      unit.end = index + 1;
+      unit.tokens += costs[index]!;
+      unit.endsWithResults = turn.role === 'tool';
     }
   });
+  const promptOf = (unit: Unit): number[] => {
+    if (unit.start === unit.segmentStart) return [];
+    const indices: number[] = [];
+    for (let index = unit.segmentStart; index < turns.length && turns[index]!.role === 'user'; index += 1) indices.push(index);
+    return indices;
+  };
+  const range = (start: number, end: number) => Array.from({ length: end - start }, (_, offset) => start + offset);
+
   const windows: TokenWindow[] = [];
   const dropped: TokenWindowDrop[] = [];
-  let current: { start: number; end: number; tokens: number } | undefined;
-  const close = () => {
-    if (current == null) return;
-    const turns = normalizeTurns(conversation.turns.slice(current.start, current.end));
-    if (turns.some((turn) => turn.train)) {
-      const tokens = turns.reduce((sum, turn) => sum + turnTokens(turn, counter), base);
-      windows.push({ index: windows.length, conversation: { ...conversation, turns }, tokens });
+  let first = 0;
+  while (first < units.length) {
+    const prompt = promptOf(units[first]!);
+    let tokens = base + units[first]!.tokens + prompt.reduce((sum, index) => sum + costs[index]!, 0);
+    if (tokens > budget) {
+      dropped.push({ part: `unit ${first}`, reason: `one assistant turn and its tool results need ${tokens} tokens with the system prompt, tools and user turn, over the budget of ${budget}` });
+      first += 1;
+      continue;
     }
-    current = undefined;
-  };
-  segments.forEach((segment, index) => {
-    if (base + segment.tokens > budget) {
-      close();
-      dropped.push({ part: `segment ${index}`, reason: `one user turn and its replies need ${base + segment.tokens} tokens, over the budget of ${budget}` });
-      return;
+    let last = first;
+    while (last + 1 < units.length && tokens + units[last + 1]!.tokens <= budget) {
+      last += 1;
+      tokens += units[last]!.tokens;
     }
-    if (current != null && current.tokens + segment.tokens > budget) close();
-    if (current == null) current = { start: segment.start, end: segment.end, tokens: base + segment.tokens };
-    else {
-      current.end = segment.end;
-      current.tokens += segment.tokens;
+    const indices = [...prompt, ...units.slice(first, last + 1).flatMap((unit) => range(unit.start, unit.end))];
+    const windowTurns = normalizeTurns(indices.map((index) => turns[index]!));
+    if (windowTurns.some((turn) => turn.train)) {
+      const windowTokens = windowTurns.reduce((sum, turn) => sum + (costByTurn.get(turn) ?? turnTokens(turn, counter)), base);
+      windows.push({ index: windows.length, conversation: { ...conversation, turns: windowTurns }, tokens: windowTokens });
     }
-  });
-  close();
+    if (last === units.length - 1) break;
+    // The last unit's results were cut (a row cannot end on them): start the next window there again.
+    first = units[last]!.endsWithResults && last > first ? last : last + 1;
+  }
   return { windows, dropped };
 }

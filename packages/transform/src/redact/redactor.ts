@@ -218,16 +218,21 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
       return redactSlots(texts.map((value) => ({ value, sensitiveKey: false })));
     },
     async redactSession(session) {
-      const slots: Slot[] = [];
-      mapSession(session, (value, sensitiveKey) => {
-        slots.push({ value, sensitiveKey });
-        return value;
-      });
-      const { texts, counts } = await redactSlots(slots);
-      let next = 0;
-      const redacted = mapSession(session, () => texts[next++]!) as Session;
-      if (next !== texts.length) throw new RedactionError(`walked ${next} strings on the second pass, ${texts.length} on the first`, undefined);
-      return { session: redacted, counts };
+      try {
+        const slots: Slot[] = [];
+        mapSession(session, (value, sensitiveKey) => {
+          slots.push({ value, sensitiveKey });
+          return value;
+        });
+        const { texts, counts } = await redactSlots(slots);
+        let next = 0;
+        const redacted = mapSession(session, () => texts[next++]!) as Session;
+        if (next !== texts.length) throw new Error(`walked ${next} strings on the second pass, ${texts.length} on the first`);
+        return { session: redacted, counts };
+      } catch (error) {
+        if (error instanceof RedactionError) throw error;
+        throw new RedactionError(error instanceof Error ? error.message : String(error), error);
+      }
     },
   };
 }

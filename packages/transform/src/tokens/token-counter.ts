@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { ForgeError } from '@forge/schema';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { estimateTokenCount } from 'tokenx';
@@ -20,7 +21,7 @@ export interface TokenizerJsonOptions {
   tokenizerJsonPath: string;
   /** Path of the matching `tokenizer_config.json`; optional. */
   tokenizerConfigPath?: string;
-  /** Name for the manifest; default `tokenizer.json:<path>`. */
+  /** Name for the manifest; default `tokenizer.json (<folder name>)` (never the full path, which may hold the user name). */
   name?: string;
 }
 
@@ -58,7 +59,7 @@ export async function loadTokenizerJsonCounter(options: TokenizerJsonOptions): P
     });
   }
   return {
-    name: options.name ?? `tokenizer.json:${options.tokenizerJsonPath}`,
+    name: options.name ?? `tokenizer.json (${basename(dirname(options.tokenizerJsonPath))})`,
     count: (text) => (text === '' ? 0 : tokenizer.encode(text, { add_special_tokens: false }).ids.length),
   };
 }

@@ -60,6 +60,9 @@ export function answerAnthropicMessages(request: StubRequest, turn: ScriptedTurn
     input_tokens: turn.usage.input,
     cache_creation_input_tokens: turn.usage.cacheWrite,
     cache_read_input_tokens: turn.usage.cacheRead,
+    // The real API splits cache writes by TTL; Claude Code stores zeros here when it is absent,
+    // and ccusage then reads the zeros instead of cache_creation_input_tokens.
+    cache_creation: { ephemeral_5m_input_tokens: turn.usage.cacheWrite, ephemeral_1h_input_tokens: 0 },
     output_tokens: turn.usage.output,
     service_tier: 'standard',
   };

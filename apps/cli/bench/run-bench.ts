@@ -1,0 +1,42 @@
+// pnpm bench (in apps/cli): `forge run` over a generated ≥1 GB mixed corpus. Reports MB/s, peak RSS
+// and the re-run time. Not a test: nothing here asserts a timing.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateCorpus } from './generate-corpus.ts';
+
+const packageRoot = join(import.meta.dirname, '..');
+const targetBytes = Number(process.env.FORGE_BENCH_BYTES ?? 1.05 * 1024 ** 3);
+const workFolder = mkdtempSync(join(tmpdir(), 'forge-cli-bench-'));
+const home = join(workFolder, 'home');
+const megabytes = (bytes: number) => bytes / 1024 / 1024;
+
+function forgeRun(label: string, args: string[], corpusBytes: number): void {
+  const rssFile = join(workFolder, `${label}.rss`);
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['--import', join(import.meta.dirname, 'report-peak-rss.mjs'), join(packageRoot, 'bin', 'forge.js'), 'run', ...args], {
+    env: { PATH: process.env.PATH, HOME: home, FORGE_BENCH_RSS_FILE: rssFile },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0 && result.status !== 3) throw new Error(`forge run failed (${result.status}): ${result.stderr}`);
+  const peakMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+  console.log(`${label.padEnd(22)} ${seconds.toFixed(1).padStart(7)} s  ${(megabytes(corpusBytes) / seconds).toFixed(1).padStart(7)} MB/s  peak RSS ${peakMb.toFixed(0)} MB`);
+  console.log(result.stderr.split('\n').filter((line) => /^read |^ {2}(sessions|rows|tokens|redacted|skipped)/u.test(line)).map((line) => `    ${line.trim()}`).join('\n'));
+}
+
+try {
+  execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@forge/cli...', '--output-logs=errors-only'], { cwd: join(packageRoot, '..', '..'), stdio: 'inherit' });
+  const started = Date.now();
+  const corpus = generateCorpus({ templateHome: join(packageRoot, 'demo', 'home'), home, targetBytes });
+  console.log(`corpus: ${corpus.files} files, ${megabytes(corpus.bytes).toFixed(0)} MB (claude, pi, pir, omp) generated in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const out = join(workFolder, 'dataset');
+  const cache = join(workFolder, 'cache');
+  forgeRun('first run', ['--out', out, '--cache-dir', cache], corpus.bytes);
+  forgeRun('re-run, nothing changed', ['--out', out, '--cache-dir', cache], corpus.bytes);
+  forgeRun('re-run with --full', ['--out', out, '--cache-dir', cache, '--full'], corpus.bytes);
+} finally {
+  rmSync(workFolder, { recursive: true, force: true });
+}

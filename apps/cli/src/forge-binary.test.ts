@@ -1,0 +1,167 @@
+import { execFile } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseDatasetManifest, parseShareGptRecord, shareGptAlternationProblem } from '@forge/schema';
+import { createFixtureHome, plantedSecrets } from './test-support/fixture-home.js';
+
+const run = promisify(execFile);
+const packageRoot = join(import.meta.dirname, '..');
+const repoRoot = join(packageRoot, '..', '..');
+const bin = join(packageRoot, 'bin', 'forge.js');
+
+/** Runs the BUILT `forge` binary as a user would, with HOME pointing at `home`. */
+async function forge(args: string[], home: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      cwd: home,
+      env: { PATH: process.env.PATH, HOME: home, XDG_CACHE_HOME: join(home, '.cache') },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { exitCode: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { exitCode: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+/** Every file under a folder with its bytes, by relative path. */
+function snapshot(folder: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (current: string) => {
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else files.set(relative(folder, path), readFileSync(path, 'utf8'));
+    }
+  };
+  walk(folder);
+  return files;
+}
+
+function treeState(folder: string): Map<string, string> {
+  const state = new Map<string, string>();
+  const walk = (current: string) => {
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else {
+        const info = statSync(path);
+        state.set(relative(folder, path), `${info.size}:${info.mtimeMs}`);
+      }
+    }
+  };
+  walk(folder);
+  return state;
+}
+
+describe('the forge binary', () => {
+  let home: string;
+  let out: string;
+  let first: { exitCode: number; stdout: string; stderr: string };
+
+  beforeAll(async () => {
+    // The test runs the built artefact: build the CLI and everything it depends on (turbo caches it).
+    await run('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@forge/cli...', '--output-logs=errors-only'], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });
+    home = createFixtureHome();
+    out = join(home, 'dataset');
+    first = await forge(['run', '--out', out, '--json'], home);
+  }, 600_000);
+
+  it('should print its version and help for every command', async () => {
+    const version = await forge(['--version'], home);
+    expect(version.exitCode).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    for (const command of ['run', 'extract', 'export', 'stats', 'inspect']) {
+      const help = await forge([command, '--help'], home);
+      expect(help.exitCode).toBe(0);
+      expect(help.stdout).toContain('Examples:');
+    }
+  });
+
+  it('should read every source from the default locations and write the whole dataset', () => {
+    // The fixtures hold torn and invalid lines on purpose: done, with warnings.
+    expect(first.exitCode, first.stderr).toBe(3);
+    for (const file of ['manifest.json', 'dataset_info.json', 'axolotl.yaml', 'sharegpt/train.jsonl', 'sharegpt/val.jsonl', 'openai/train.jsonl', 'openai/val.jsonl', 'messages/train.jsonl', 'messages/val.jsonl']) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    const manifest = parseDatasetManifest(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')));
+    expect(Object.keys(manifest.counts.sessionsBySource).sort()).toEqual(['claude-code', 'omp', 'pi', 'pir']);
+    expect(manifest.counts.sessionsByRole.polecat).toBeGreaterThan(0);
+    expect(manifest.counts.sessionsByRole.deacon).toBeGreaterThan(0);
+    expect(manifest.inputs.length).toBeGreaterThan(20);
+    expect(manifest.warnings).toBeGreaterThan(0);
+    expect(manifest.skipped.some((item) => item.kind === 'file')).toBe(true);
+    const summary = JSON.parse(first.stdout.trim());
+    expect(summary.counts.sessions).toBe(manifest.counts.sessions);
+  });
+
+  it('should let no planted secret reach any output file', () => {
+    const everything = [...snapshot(out).values()].join('\n');
+    for (const [family, secret] of Object.entries(plantedSecrets)) {
+      expect(everything.includes(secret), `${family} leaked`).toBe(false);
+    }
+    expect(everything.includes(home)).toBe(false);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(Object.values(manifest.redactions as Record<string, number>).reduce((total, count) => total + count, 0)).toBeGreaterThanOrEqual(Object.keys(plantedSecrets).length);
+  });
+
+  it('should write ShareGPT rows that all obey the alternation rule', () => {
+    const rows = [...snapshot(join(out, 'sharegpt')).values()].flatMap((text) => text.split('\n').filter((line) => line !== ''));
+    expect(rows.length).toBeGreaterThan(5);
+    for (const line of rows) {
+      const record = parseShareGptRecord(JSON.parse(line));
+      expect(shareGptAlternationProblem(record.conversations)).toBeUndefined();
+    }
+  });
+
+  it('should give byte-identical output on a second run, reading no session file again', async () => {
+    const before = snapshot(out);
+    const second = await forge(['run', '--out', out, '--json'], home);
+    expect(second.exitCode).toBe(3);
+    expect(second.stderr).toMatch(/read 0 files \(\d+ unchanged, from the cache\)/);
+    expect(snapshot(out)).toEqual(before);
+    const full = await forge(['run', '--out', out, '--full', '--quiet'], home);
+    expect(full.exitCode).toBe(3);
+    expect(snapshot(out)).toEqual(before);
+  });
+
+  it('should re-read only the file that changed', async () => {
+    const file = join(home, '.pi', 'agent', 'sessions', '--home-ubuntu-gt-deacon--', '2026-08-10T09-15-02.481Z_7c1e4b2a.jsonl');
+    appendFileSync(file, '{"type":"label","id":"feedbeef","parentId":"9b3a7c61","timestamp":"2026-08-10T09:20:00.000Z","targetId":"9b3a7c61","label":"checked"}\n');
+    const again = await forge(['run', '--out', out], home);
+    expect(again.stderr).toMatch(/read 1 files \(\d+ unchanged, from the cache\)/);
+  });
+
+  it('should never write into the agents\' folders', async () => {
+    const folders = ['.claude', '.pi', '.omp'].map((folder) => join(home, folder));
+    const before = folders.map(treeState);
+    await forge(['run', '--out', join(home, 'dataset-2'), '--full', '--quiet'], home);
+    await forge(['stats', '--quiet'], home);
+    expect(folders.map(treeState)).toEqual(before);
+  });
+
+  it('should run the built-in demo with no sessions on the machine', async () => {
+    const emptyHome = mkdtempSync(join(tmpdir(), 'forge-empty-home-'));
+    const demo = await forge(['run', '--demo', '--out', join(emptyHome, 'demo-dataset')], emptyHome);
+    expect(demo.exitCode, demo.stderr).toBe(0);
+    expect(demo.stderr).toMatch(/wrote .*demo-dataset/);
+    const manifest = parseDatasetManifest(JSON.parse(readFileSync(join(emptyHome, 'demo-dataset', 'manifest.json'), 'utf8')));
+    expect(Object.keys(manifest.counts.sessionsBySource).sort()).toEqual(['claude-code', 'omp', 'pi', 'pir']);
+  });
+
+  it('should export one session file in each format', async () => {
+    const file = join(home, '.pi', 'agent', 'sessions', '--home-ubuntu-gt-deacon--', '2026-08-10T14-02-41.077Z_e2d94f70.jsonl');
+    for (const format of ['sharegpt', 'openai', 'messages']) {
+      const exported = await forge(['export', file, '--format', format], home);
+      expect(exported.exitCode, exported.stderr).toBe(0);
+      const lines = exported.stdout.trim().split('\n');
+      expect(lines.length).toBeGreaterThanOrEqual(1);
+      expect(() => JSON.parse(lines[0]!)).not.toThrow();
+    }
+    const bad = await forge(['export', file, '--format', 'alpaca'], home);
+    expect(bad.exitCode).toBe(2);
+  });
+});

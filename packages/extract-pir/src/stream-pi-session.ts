@@ -1,0 +1,386 @@
+import { readLines } from '@forge/reader-kit';
+import { detectGasTown } from '@forge/reader-kit';
+import { SESSION_SCHEMA_VERSION, emptyUsage, type Message, type Session } from '@forge/schema';
+import { buildSessions } from './build-session.js';
+import { EntryIdIndex, GrowableFloat64Array, GrowableInt32Array } from './compact-entry-index.js';
+import { isJsonObject, isoTimestamp, stringField, type JsonObject } from './json-fields.js';
+import { summaryMessage, type EntrySource } from './map-message.js';
+import { detectFlavor, parsePiSessionFile, toNode, type PiFlavor, type PiHeader, readHeader } from './parse-session-file.js';
+import { PiSessionError } from './pi-session-error.js';
+import { findSubagentParent } from './read-pi-session.js';
+import { WarningLog } from './warning-log.js';
+
+/** One item of {@link streamPiSession}: every message of the active branch, then the session summary. */
+export type PiSessionStreamItem =
+  | { kind: 'message'; message: Message }
+  /** Last item: the Session with `messages: []` (totals, models, warnings cover the streamed messages). */
+  | { kind: 'session'; session: Session };
+
+/** Options of {@link streamPiSession}. */
+export interface StreamPiSessionOptions {
+  /** The flavor, when the caller knows it; otherwise read from the file. */
+  flavor?: PiFlavor;
+}
+
+const KIND_SILENT = 0;
+const KIND_MESSAGE = 1;
+const KIND_COMPACTION = 2;
+const KIND_RESET = 3;
+const ROOT = -1;
+const UNRESOLVED = -2;
+
+// pir, TS pi and omp all write message entries as {"type":"message","id":…,"parentId":…,"timestamp":…,
+// so the tree links of the bulk of the lines are read without JSON.parse on the first pass.
+const MESSAGE_PREFIX = /^\{"type":"message","id":"([^"\\]+)","parentId":(?:null|"([^"\\]+)"),"timestamp":"([^"\\]+)"/u;
+
+interface Compaction {
+  summary: string;
+  firstKeptEntryId: string | undefined;
+  entryId: string;
+  line: number;
+  timestamp: string | undefined;
+}
+
+interface FileIndex {
+  header: PiHeader;
+  flavor: PiFlavor;
+  ids: string[];
+  idIndex: EntryIdIndex;
+  parents: GrowableInt32Array;
+  offsets: GrowableFloat64Array;
+  lines: GrowableInt32Array;
+  kinds: Uint8Array;
+  levels: GrowableInt32Array;
+  levelNames: Array<string | undefined>;
+  unresolvedParents: Map<number, string>;
+  compactions: Map<number, Compaction>;
+  timestamps: Map<number, string>;
+  name: string | undefined;
+  warnings: WarningLog;
+}
+
+/**
+ * Reads one pi-family session file in two streaming passes with memory bounded by the longest line
+ * plus about 30 bytes per entry: the first pass keeps only each entry's tree links (most lines
+ * without JSON.parse), the second parses only the lines on the active branch and yields their
+ * messages as it goes, so nothing of the transcript is retained. For multi-GB files; for ordinary
+ * ones {@link readPiSession} is simpler. Yields the active branch's messages, then the Session
+ * (with `messages: []`).
+ *
+ * @throws PiSessionError `not-a-pi-session` when the first record is not a session header.
+ */
+export async function* streamPiSession(path: string, options: StreamPiSessionOptions = {}): AsyncGenerator<PiSessionStreamItem> {
+  const omp = options.flavor === 'omp' || path.includes('/.omp/');
+  const index = await indexFile(path, omp);
+  if (index == null) return;
+  if (options.flavor != null && options.flavor !== 'omp') index.flavor = options.flavor;
+  const parent = index.flavor === 'omp' ? await findSubagentParent(path) : undefined;
+  if (index.header.version < 3) {
+    // Legacy v1/v2 files are small and need whole-file migration: read them the ordinary way.
+    const file = await parsePiSessionFile(path, omp ? { flavorHint: 'omp' } : {});
+    if (file == null) return;
+    const [session] = buildSessions(file, parent == null ? { branches: 'active' } : { branches: 'active', subagent: parent.link });
+    if (session == null) return;
+    for (const message of session.messages) yield { kind: 'message', message };
+    yield { kind: 'session', session: { ...session, messages: [] } };
+    return;
+  }
+
+  const pathWarnings = new WarningLog(path);
+  const { plan, leaf } = contextPlan(index, pathWarnings);
+  const usage = emptyUsage();
+  const models: string[] = [];
+  let firstUserText: string | undefined;
+  const lineWarnings = new WarningLog(path);
+  let previousResponse: { id: string; entry: number } | undefined;
+
+  const emit = (message: Message, entry: number): Message => {
+    if (message.role === 'assistant') {
+      const level = index.levelNames[index.levels.get(entry)];
+      if (level != null) message.thinkingLevel = level;
+      if (message.model != null && !models.includes(message.model)) models.push(message.model);
+      const responseId = message.sourceIds?.[1];
+      if (responseId != null && previousResponse?.id === responseId && index.parents.get(entry) === previousResponse.entry) delete message.usage;
+      previousResponse = responseId == null ? undefined : { id: responseId, entry };
+    }
+    if (message.usage != null) {
+      usage.input += message.usage.input;
+      usage.output += message.usage.output;
+      usage.cacheRead += message.usage.cacheRead;
+      usage.cacheWrite += message.usage.cacheWrite;
+    }
+    if (firstUserText == null && message.role === 'user' && (message.provenance === 'conversation' || message.provenance === 'gastown-beacon')) firstUserText = message.text;
+    return message;
+  };
+
+  if (plan.summary != null) {
+    const compaction = plan.summary;
+    const source: EntrySource = { entryId: compaction.entryId, line: compaction.line, timestamp: compaction.timestamp };
+    yield { kind: 'message', message: emit(summaryMessage('compaction', compaction.summary, source), -1) };
+  }
+  if (plan.entries.length > 0) {
+    const sorted = plan.entries.every((entry, position) => position === 0 || entry > (plan.entries[position - 1] ?? 0));
+    // Parents come before children in pi files, so the path is in file order and is read in one
+    // forward sweep; otherwise the few messages are gathered first and emitted in path order.
+    const wanted = sorted ? plan.entries : [...plan.entries].sort((left, right) => left - right);
+    const gathered = sorted ? undefined : new Map<number, Message>();
+    let cursor = 0;
+    const start = index.offsets.get(wanted[0] ?? 0);
+    for await (const line of readLines(path, { start })) {
+      const entry = wanted[cursor];
+      if (entry == null) break;
+      if (line.byteOffset !== index.offsets.get(entry)) continue;
+      cursor += 1;
+      const message = mapLine(line.text, index, entry, lineWarnings);
+      if (message == null) continue;
+      if (gathered != null) gathered.set(entry, message);
+      else yield { kind: 'message', message: emit(message, entry) };
+    }
+    if (gathered != null) {
+      for (const entry of plan.entries) {
+        const message = gathered.get(entry);
+        if (message != null) yield { kind: 'message', message: emit(message, entry) };
+      }
+    }
+  }
+
+  const gastown = detectGasTown(firstUserText == null ? { cwd: index.header.cwd } : { cwd: index.header.cwd, firstUserText });
+  const startedAt = index.header.timestamp ?? new Date(0).toISOString();
+  const session: Session = {
+    schemaVersion: SESSION_SCHEMA_VERSION,
+    id: index.header.id,
+    source: index.flavor,
+    files: [path],
+    cwd: index.header.cwd,
+    startedAt,
+    endedAt: (leaf >= 0 ? index.timestamps.get(leaf) : undefined) ?? startedAt,
+    models,
+    branch: { leafId: leaf >= 0 ? (index.ids[leaf] ?? null) : null, isActive: true },
+    isSubagent: parent != null,
+    usage,
+    messages: [],
+    warnings: [...index.warnings.list(), ...pathWarnings.list(), ...lineWarnings.list()],
+  };
+  const levels = [index.header.thinkingLevel, ...index.levelNames].filter((level, position, all): level is string => level != null && all.indexOf(level) === position);
+  if (levels.length > 0) session.thinkingLevels = levels;
+  if (index.name != null) session.title = index.name;
+  if (parent != null) {
+    session.parent = { sessionId: parent.link.parentSessionId };
+    session.agent = { id: parent.link.agentId };
+  }
+  if (gastown != null) session.gastown = gastown;
+  yield { kind: 'session', session };
+}
+
+function mapLine(text: string, index: FileIndex, entry: number, warnings: WarningLog): Message | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isJsonObject(value)) return undefined;
+  const node = toNode(value, index.lines.get(entry), 3, null, warnings);
+  return node.mapped?.message;
+}
+
+/** Pass 1: tree links, kinds and levels of every entry; line-level warnings. */
+async function indexFile(path: string, omp: boolean): Promise<FileIndex | undefined> {
+  const warnings = new WarningLog(path);
+  let header: PiHeader | undefined;
+  let headerValue: JsonObject | undefined;
+  let sawTitleSlot = false;
+  let titleSlot: string | undefined;
+  let flavor: PiFlavor | undefined;
+  let sawAnyLine = false;
+  const ids: string[] = [];
+  const idIndex = new EntryIdIndex();
+  const parents = new GrowableInt32Array();
+  const offsets = new GrowableFloat64Array();
+  const lines = new GrowableInt32Array();
+  const levels = new GrowableInt32Array();
+  let kinds = new Uint8Array(1024);
+  const levelNames: Array<string | undefined> = [undefined];
+  const unresolvedParents = new Map<number, string>();
+  const compactions = new Map<number, Compaction>();
+  const timestamps = new Map<number, string>();
+  let name: string | undefined;
+
+  const levelIndexOf = (level: string | undefined): number => {
+    const found = levelNames.indexOf(level);
+    if (found !== -1) return found;
+    levelNames.push(level);
+    return levelNames.length - 1;
+  };
+
+  const addEntry = (id: string, parentId: string | null, kind: number, offset: number, lineNumber: number, ownLevel: string | undefined, timestamp: string | undefined): number => {
+    const entry = ids.length;
+    if (idIndex.get(id) !== -1) warnings.add('duplicate', `entry id ${id} appears twice; the later line wins`, lineNumber);
+    ids.push(id);
+    idIndex.set(id, entry);
+    let parent = ROOT;
+    if (parentId != null) {
+      parent = idIndex.get(parentId);
+      if (parent === -1) {
+        parent = UNRESOLVED;
+        unresolvedParents.set(entry, parentId);
+      }
+    }
+    parents.push(parent);
+    offsets.push(offset);
+    lines.push(lineNumber);
+    if (entry === kinds.length) {
+      const bigger = new Uint8Array(kinds.length * 2);
+      bigger.set(kinds);
+      kinds = bigger;
+    }
+    kinds[entry] = kind;
+    const inherited = parent >= 0 ? levels.get(parent) : levelIndexOf(header?.thinkingLevel);
+    levels.push(ownLevel == null ? inherited : levelIndexOf(ownLevel));
+    if (timestamp != null) timestamps.set(entry, timestamp);
+    // Only the leaf's time is needed (endedAt): keep the last entry's and the persisted leaf's.
+    if (entry > 0 && ids[entry - 1] !== header?.leafId) timestamps.delete(entry - 1);
+    return entry;
+  };
+
+  for await (const line of readLines(path)) {
+    if (line.tooLong === true) {
+      if (header == null) throw notASession(path, line.lineNumber, 'the first line is too long to be a session header');
+      warnings.add('line-too-long', `line of ${line.bytes} bytes skipped (over the line limit)`, line.lineNumber);
+      continue;
+    }
+    if (line.text.trim() === '') continue;
+    sawAnyLine = true;
+    if (header != null && line.terminated) {
+      const match = MESSAGE_PREFIX.exec(line.text);
+      if (match != null) {
+        if (flavor == null) flavor = detectFlavor(headerValue ?? {}, { parentId: null }, sawTitleSlot || omp);
+        addEntry(match[1] ?? '', match[2] ?? null, KIND_MESSAGE, line.byteOffset, line.lineNumber, undefined, match[3]);
+        continue;
+      }
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(line.text);
+    } catch (error) {
+      if (header == null) throw notASession(path, line.lineNumber, 'the first line is not valid JSON');
+      const reason = error instanceof Error ? error.message : String(error);
+      if (!line.terminated) warnings.add('truncated-line', `the last line is incomplete (the file is probably still being written): ${reason}`, line.lineNumber);
+      else warnings.add('invalid-json', `invalid JSON, line skipped: ${reason}`, line.lineNumber);
+      continue;
+    }
+    if (header == null) {
+      if (!isJsonObject(value)) throw notASession(path, line.lineNumber, 'the first record is not a JSON object');
+      if (value.type === 'title' && !sawTitleSlot) {
+        sawTitleSlot = true;
+        titleSlot = stringField(value, 'title');
+        continue;
+      }
+      if (value.type !== 'session' || typeof value.id !== 'string') {
+        throw notASession(path, line.lineNumber, `the first record has type ${JSON.stringify(value.type)}, expected "session" with a string id`);
+      }
+      headerValue = value;
+      header = readHeader(value, titleSlot);
+      if (header.version < 3) return { header, flavor: 'pi' } as FileIndex;
+      continue;
+    }
+    if (!isJsonObject(value) || typeof value.type !== 'string') {
+      warnings.add('invalid-record', 'line is not an entry object with a string "type", skipped', line.lineNumber);
+      continue;
+    }
+    if (flavor == null) flavor = detectFlavor(headerValue ?? {}, value, sawTitleSlot || omp);
+    const type = value.type;
+    const id = stringField(value, 'id') ?? `line-${line.lineNumber}`;
+    const parentId = stringField(value, 'parentId') ?? null;
+    const timestamp = isoTimestamp(value.timestamp);
+    // The ordinary reader classifies and warns about unknown types the same way.
+    const node = toNode(value, line.lineNumber, 3, null, warnings);
+    const kind = node.compaction != null ? KIND_COMPACTION : type === 'reset_boundary' ? KIND_RESET : node.mapped != null || type === 'message' ? KIND_MESSAGE : KIND_SILENT;
+    const entry = addEntry(id, parentId, kind, line.byteOffset, line.lineNumber, node.thinkingLevel, timestamp);
+    if (node.compaction != null) {
+      compactions.set(entry, { summary: stringField(value, 'summary') ?? '', firstKeptEntryId: node.compaction.firstKeptEntryId, entryId: id, line: line.lineNumber, timestamp });
+    }
+    if (type === 'session_info') {
+      const entryName = stringField(value, 'name');
+      if (entryName != null && entryName !== '') name = entryName;
+    }
+    if (type === 'title_change') {
+      const title = stringField(value, 'title');
+      if (title != null && title !== '') header.title = title;
+    }
+  }
+  if (!sawAnyLine) return undefined;
+  if (header == null || headerValue == null) throw notASession(path, 1, 'the file holds only an omp title record and no session header');
+  // Parents written after their children (rare): resolve now that every id is known.
+  for (const [entry, parentId] of unresolvedParents) {
+    const parent = idIndex.get(parentId);
+    if (parent !== -1) parents.set(entry, parent);
+  }
+  return {
+    header,
+    flavor: flavor ?? detectFlavor(headerValue, undefined, sawTitleSlot || omp),
+    ids,
+    idIndex,
+    parents,
+    offsets,
+    lines,
+    kinds,
+    levels,
+    levelNames,
+    unresolvedParents,
+    compactions,
+    timestamps,
+    name: name ?? header.title,
+    warnings,
+  };
+}
+
+/** The active leaf, its path, and what of it reaches the context (same rules as the ordinary reader). */
+function contextPlan(index: FileIndex, warnings: WarningLog): { plan: { summary: Compaction | undefined; entries: number[] }; leaf: number } {
+  const count = index.ids.length;
+  const { leafId } = index.header;
+  let leaf = count - 1;
+  if (leafId === '') leaf = -1;
+  else if (leafId != null && index.idIndex.get(leafId) !== -1) leaf = index.idIndex.get(leafId);
+  const path: number[] = [];
+  const visited = new Uint8Array(count);
+  for (let entry = leaf; entry >= 0; ) {
+    if (visited[entry] === 1) {
+      warnings.add('cycle', `entry ${index.ids[entry]} is its own ancestor; the path stops there`, index.lines.get(entry));
+      break;
+    }
+    visited[entry] = 1;
+    path.push(entry);
+    const parent = index.parents.get(entry);
+    if (parent === UNRESOLVED) {
+      const missing = index.unresolvedParents.get(entry);
+      warnings.add('missing-parent', `entry ${index.ids[entry]} names parent ${missing}, which is not in the file; the path starts at ${index.ids[entry]}`, index.lines.get(entry));
+      break;
+    }
+    entry = parent;
+  }
+  path.reverse();
+  let compactionAt = -1;
+  let resetAt = -1;
+  path.forEach((entry, position) => {
+    if (index.kinds[entry] === KIND_COMPACTION) compactionAt = position;
+    if (index.kinds[entry] === KIND_RESET) resetAt = position;
+  });
+  const messagesBetween = (from: number, to: number): number[] => path.slice(from, to).filter((entry) => index.kinds[entry] === KIND_MESSAGE);
+  if (resetAt > compactionAt) return { plan: { summary: undefined, entries: messagesBetween(resetAt + 1, path.length) }, leaf };
+  if (compactionAt === -1) return { plan: { summary: undefined, entries: messagesBetween(0, path.length) }, leaf };
+  const compaction = index.compactions.get(path[compactionAt] ?? -1);
+  const firstKeptId = compaction?.firstKeptEntryId;
+  const firstKept = firstKeptId == null ? -1 : path.findIndex((entry) => index.ids[entry] === firstKeptId);
+  const kept = firstKept !== -1 && firstKept < compactionAt ? messagesBetween(firstKept, compactionAt) : [];
+  return { plan: { summary: compaction, entries: [...kept, ...messagesBetween(compactionAt + 1, path.length)] }, leaf };
+}
+
+function notASession(path: string, line: number, what: string): PiSessionError {
+  return new PiSessionError({
+    message: `not a pi session: ${what}`,
+    code: 'not-a-pi-session',
+    location: { file: path, line },
+    hint: 'a pi/pir/omp session file starts with a {"type":"session",...} header line; pass only session .jsonl files',
+  });
+}

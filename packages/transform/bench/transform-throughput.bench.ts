@@ -1,0 +1,78 @@
+// Throughput of @forge/transform over generated sessions: the whole builder, redaction alone and
+// token counting alone. Usage: pnpm --filter @forge/transform bench [megabytes=300]
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { createDatasetBuilder, createEstimateTokenCounter, createRedactor, loadTokenizerJsonCounter, type TokenCounter } from '../src/index.js';
+import { generateSession } from './generate-sessions.js';
+
+const totalMegabytes = Number(process.argv[2] ?? 300);
+const sessionBytes = 400_000;
+const sessionCount = Math.ceil((totalMegabytes * 1_000_000) / sessionBytes);
+const redaction = { homeDirectory: '/home/bench', userName: 'bench' };
+
+function* sessions() {
+  for (let index = 0; index < sessionCount; index += 1) yield generateSession(index, sessionBytes);
+}
+
+/**
+ * Runs `work` over every session; the clocks run only inside `work`, not while generating. CPU time
+ * (user + system) is reported next to wall time: on a shared machine it is the steadier figure.
+ */
+async function measure(label: string, work: (session: ReturnType<typeof generateSession>) => Promise<void> | void): Promise<void> {
+  let bytes = 0;
+  let wall = 0;
+  let cpu = 0;
+  for (const session of sessions()) {
+    bytes += JSON.stringify(session).length;
+    const start = performance.now();
+    const cpuStart = process.cpuUsage();
+    await work(session);
+    const cpuUsed = process.cpuUsage(cpuStart);
+    cpu += (cpuUsed.user + cpuUsed.system) / 1000;
+    wall += performance.now() - start;
+  }
+  const megabytes = bytes / 1_000_000;
+  const rate = (milliseconds: number) => (megabytes / (milliseconds / 1000)).toFixed(1).padStart(6);
+  console.log(
+    `${label.padEnd(44)} ${megabytes.toFixed(1).padStart(7)} MB  wall ${(wall / 1000).toFixed(1).padStart(6)} s = ${rate(wall)} MB/s  cpu ${(cpu / 1000).toFixed(1).padStart(6)} s = ${rate(cpu)} MB/s`,
+  );
+}
+
+function textsOf(session: ReturnType<typeof generateSession>): string[] {
+  return session.messages.flatMap((message) => [message.text, message.reasoning.text ?? '', ...message.toolCalls.map((call) => call.arguments), message.toolResult?.text ?? '']);
+}
+
+console.log(`@forge/transform bench: ${sessionCount} sessions of ~${sessionBytes / 1000} KB (${totalMegabytes} MB of Session JSON), Node ${process.version}`);
+
+const builder = await createDatasetBuilder({ redaction, validationRatio: 0.05 });
+let finishMilliseconds = 0;
+await measure('whole transform (3 formats, dedup, split)', async (session) => {
+  await builder.addSession(session);
+});
+{
+  const start = performance.now();
+  const result = builder.finish();
+  finishMilliseconds = performance.now() - start;
+  const rows = Object.values(result.formats).reduce((sum, split) => sum + split.train.length + split.validation.length, 0);
+  console.log(`  finish(): ${finishMilliseconds.toFixed(0)} ms, ${rows} lines, ${result.manifest.skipped.length} skipped, redactions ${JSON.stringify(result.manifest.redactions)}`);
+  console.log(`  RSS after finish(): ${(process.memoryUsage().rss / 1_000_000).toFixed(0)} MB (the builder holds every emitted line until finish())`);
+}
+
+const redactor = createRedactor(redaction);
+await measure('redaction (secretlint + built-in rules)', async (session) => {
+  await redactor.redactSession(session);
+});
+const withoutSecretlint = createRedactor({ ...redaction, secretlint: false });
+await measure('redaction, built-in rules only', async (session) => {
+  await withoutSecretlint.redactSession(session);
+});
+
+const counters: TokenCounter[] = [
+  createEstimateTokenCounter(),
+  await loadTokenizerJsonCounter({ tokenizerJsonPath: fileURLToPath(new URL('../src/__fixtures__/tokenizer/tokenizer.json', import.meta.url)) }),
+];
+for (const counter of counters) {
+  await measure(`token counting: ${counter.name}`, (session) => {
+    for (const text of textsOf(session)) counter.count(text);
+  });
+}

@@ -1,0 +1,68 @@
+import xxhash from 'xxhash-wasm';
+import { describe, expect, it } from 'vitest';
+import { DuplicateFinder, normalizeForExactHash } from './duplicate-finder.js';
+import { MinHasher, estimatedSimilarity } from './minhash.js';
+
+const hash = await xxhash();
+
+function prose(seed: number, words: number): string {
+  const vocabulary = ['parse', 'the', 'session', 'file', 'and', 'emit', 'rows', 'for', 'each', 'format', 'with', 'tools', 'redact', 'secrets', 'count', 'tokens', 'split', 'windows', 'keep', 'best'];
+  let state = seed;
+  const out: string[] = [];
+  for (let index = 0; index < words; index += 1) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    out.push(vocabulary[state % vocabulary.length]!);
+  }
+  return out.join(' ');
+}
+
+describe('normalizeForExactHash', () => {
+  it('should ignore case and whitespace differences', () => {
+    expect(normalizeForExactHash('Fix  the\n\tTest ')).toBe(normalizeForExactHash('fix the test'));
+  });
+});
+
+describe('MinHasher', () => {
+  it('should estimate high similarity for a small edit and low for unrelated text', () => {
+    const minHasher = new MinHasher(hash);
+    const base = prose(1, 600);
+    const edited = `${base.slice(0, 1000)} inserted words here ${base.slice(1000)}`;
+    expect(estimatedSimilarity(minHasher.signature(base), minHasher.signature(edited))).toBeGreaterThan(0.8);
+    expect(estimatedSimilarity(minHasher.signature(base), minHasher.signature(prose(2, 600)))).toBeLessThan(0.3);
+    expect(minHasher.bandKeys(minHasher.signature(base))).toHaveLength(14);
+  });
+});
+
+describe('DuplicateFinder', () => {
+  it('should keep the best-scored copy of exact and near duplicates and nothing else', () => {
+    const finder = new DuplicateFinder(hash);
+    const base = prose(3, 800);
+    finder.add('a', base, 5);
+    finder.add('b', base.toUpperCase(), 9);
+    finder.add('c', `${base} and one more closing sentence`, 1);
+    finder.add('d', prose(4, 800), 1);
+    expect(finder.resolve()).toEqual([
+      { key: 'a', keptKey: 'b', kind: 'exact' },
+      { key: 'c', keptKey: 'b', kind: 'near' },
+    ]);
+  });
+
+  it('should give the same answer whatever the order items were added in', () => {
+    const texts = [prose(5, 300), prose(5, 300), `${prose(5, 300)} tail`, prose(6, 300), prose(7, 300)];
+    const keys = ['k1', 'k2', 'k3', 'k4', 'k5'];
+    const forward = new DuplicateFinder(hash);
+    texts.forEach((text, index) => forward.add(keys[index]!, text, 1));
+    const backward = new DuplicateFinder(hash);
+    [...texts.keys()].reverse().forEach((index) => backward.add(keys[index]!, texts[index]!, 1));
+    expect(backward.resolve()).toEqual(forward.resolve());
+    expect(forward.resolve().map((drop) => drop.key)).toEqual(['k2', 'k3']);
+  });
+
+  it('should only find exact copies when near-duplicate detection is off', () => {
+    const finder = new DuplicateFinder(hash, { nearDuplicates: false });
+    const base = prose(8, 400);
+    finder.add('x', base, 1);
+    finder.add('y', `${base} tail`, 1);
+    expect(finder.resolve()).toEqual([]);
+  });
+});

@@ -1,0 +1,77 @@
+import { shareGptAlternationProblem } from '@forge/schema';
+import { describe, expect, it } from 'vitest';
+import { toShareGptRecord } from '../emit/sharegpt.js';
+import { loadSessionFixture } from '../test-support/fixtures.js';
+import { preparedOrThrow } from '../test-support/prepared.js';
+import { type TokenCounter } from '../tokens/token-counter.js';
+import { type PreparedTurn } from '../conversation/prepared-conversation.js';
+import { baseTokens, fitTokenBudget, turnTokens, type TokenWindow } from './token-windows.js';
+
+// One token per character: budgets in tests are then easy to reason about.
+const characters: TokenCounter = { name: 'characters', count: (text) => text.length };
+
+const conversation = preparedOrThrow(loadSessionFixture('pir-rename.session.json'));
+
+/** Every tool call (with its result) and every assistant text of the conversation is in some window. */
+function expectEveryCallAndAnswerKept(windows: readonly TokenWindow[]): void {
+  const windowTurns = windows.flatMap((window) => window.conversation.turns);
+  const callIds = (list: readonly PreparedTurn[]) => new Set(list.flatMap((turn) => turn.toolCalls.map((call) => call.id)));
+  const resultIds = (list: readonly PreparedTurn[]) => new Set(list.flatMap((turn) => (turn.toolResult == null ? [] : [turn.toolResult.toolCallId])));
+  const texts = (list: readonly PreparedTurn[]) => new Set(list.filter((turn) => turn.role === 'assistant' && turn.text !== '').map((turn) => turn.text));
+  expect(callIds(windowTurns)).toEqual(callIds(conversation.turns));
+  expect(resultIds(windowTurns)).toEqual(resultIds(conversation.turns));
+  expect(texts(windowTurns)).toEqual(texts(conversation.turns));
+}
+
+describe('fitTokenBudget', () => {
+  const total = conversation.turns.reduce((sum, turn) => sum + turnTokens(turn, characters), baseTokens(conversation, characters));
+
+  it('should return the whole conversation as one window when it fits', () => {
+    const { windows, dropped } = fitTokenBudget(conversation, characters, { budget: total });
+    expect(windows).toHaveLength(1);
+    expect(windows[0]!.tokens).toBe(total);
+    expect(dropped).toEqual([]);
+  });
+
+  it('should split at user turns into windows that keep the system prompt and tools and stay valid', () => {
+    const { windows } = fitTokenBudget(conversation, characters, { budget: total - 1 });
+    expect(windows).toHaveLength(2);
+    for (const window of windows) {
+      expect(window.conversation.system).toBe(conversation.system);
+      expect(window.conversation.tools).toEqual(conversation.tools);
+      expect(window.conversation.turns[0]!.role).toBe('user');
+      expect(window.tokens).toBeLessThanOrEqual(total - 1);
+      expect(shareGptAlternationProblem(toShareGptRecord(window.conversation).conversations)).toBeUndefined();
+    }
+    expectEveryCallAndAnswerKept(windows);
+  });
+
+  it('should drop the row when asked to', () => {
+    const { windows, dropped } = fitTokenBudget(conversation, characters, { budget: total - 1, overBudget: 'drop' });
+    expect(windows).toEqual([]);
+    expect(dropped[0]!.reason).toContain(`${total} tokens over the budget of ${total - 1}`);
+  });
+
+  it('should split a long user turn at assistant turns, repeating the user turn in front of each window', () => {
+    const budget = Math.ceil(total * 0.45);
+    const { windows, dropped } = fitTokenBudget(conversation, characters, { budget });
+    expect(dropped).toEqual([]);
+    expect(windows.length).toBeGreaterThan(2);
+    for (const window of windows) {
+      expect(window.tokens).toBeLessThanOrEqual(budget);
+      expect(window.conversation.turns[0]!.role).toBe('user');
+      expect(shareGptAlternationProblem(toShareGptRecord(window.conversation).conversations)).toBeUndefined();
+    }
+    const firstPrompt = conversation.turns[0]!.text;
+    const continuations = windows.filter((window) => window.conversation.turns[0]!.text === firstPrompt && window.conversation.turns[1] !== conversation.turns[1]);
+    expect(continuations.length).toBeGreaterThan(0);
+    expectEveryCallAndAnswerKept(windows);
+  });
+
+  it('should leave out a unit that alone is over the budget', () => {
+    const { windows, dropped } = fitTokenBudget(conversation, characters, { budget: 10 });
+    expect(windows).toEqual([]);
+    expect(dropped.length).toBeGreaterThan(0);
+    expect(dropped[0]!.reason).toMatch(/over the budget of 10$/);
+  });
+});
