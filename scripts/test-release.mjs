@@ -3,8 +3,9 @@
 //  1. copies the workspace (git-tracked and untracked-but-not-ignored files) to a temp folder, so the
 //     real checkout is never touched, and installs it from the lockfile;
 //  2. starts a real verdaccio on 127.0.0.1 (temp storage, no uplinks, a test user's token);
-//  3. runs the changesets version step (`pnpm version-packages`) and the publish step (`pnpm release`:
-//     build + `changeset publish` through pnpm) against it, only redirected by environment variables;
+//  3. runs the changesets version step (`pnpm version-packages`) and the publish step (the root
+//     `release` script: build + `changeset publish`, which publishes with pnpm) against it, redirected
+//     by environment variables only (npm_config_@forge:registry and the registry's _authToken);
 //  4. checks every published tarball (version, no `workspace:`/`catalog:`, internal ranges);
 //  5. in a fresh project outside the workspace, whose .npmrc maps @forge to the registry,
 //     `npm install @forge/extract-pir @forge/cli`, imports the parser from ESM, require()s it from
@@ -56,16 +57,16 @@ function assert(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-// Child processes must never phone home (turbo telemetry) nor leave a daemon behind in a temp folder.
-const quietEnv = { TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1', TURBO_DAEMON: 'false', CI: process.env.CI ?? '1' };
+// Child processes must never phone home (turbo telemetry).
+const quietEnv = { TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
 /** The environment of every child, without anything that could point it at the real registry. */
 function childEnv(extra = {}) {
-  const env = { ...process.env, ...quietEnv, ...extra };
+  const env = { ...process.env, ...quietEnv };
   delete env.FORGE_NPM_TOKEN;
   for (const key of Object.keys(env)) {
-    if (/^npm_config_@forge:registry$/i.test(key) || /^npm_config_\/\/npm\.forge\.example\//i.test(key)) delete env[key];
+    if (/^npm_config_@forge:registry$/i.test(key) || /^npm_config_\/\//i.test(key)) delete env[key];
   }
-  return env;
+  return { ...env, ...extra };
 }
 
 /** Copies the files git knows (tracked, or untracked and not ignored) from `from` to `to`. */
@@ -167,8 +168,21 @@ try {
     return bumped.join(', ');
   });
 
-  await step('publish step: pnpm release', async () => {
-    const { stdout, stderr } = await runCommand('pnpm', ['release'], { cwd: workspaceCopy, env: registryEnv() });
+  await step('publish step: the root `release` script', async () => {
+    // The registry override is an environment variable whose name (npm_config_@forge:registry) is no
+    // shell identifier: sh drops it (so do the sh shims in node_modules/.bin) and `pnpm run` renames
+    // it to npm_config__forge_registry, which changesets does not read. So the committed `release`
+    // script runs in two parts: what comes before `changeset publish` (the build) through a shell,
+    // then changesets' own bin.js started by node, no shell between; changesets then publishes each
+    // package with `pnpm publish` (it detects pnpm from packageManager), which rewrites workspace:^.
+    const releaseScript = readJson(join(workspaceCopy, 'package.json')).scripts?.release ?? '';
+    const parts = /^(?<before>.*?)(?:&&\s*)?changeset publish(?<flags>[^&|;]*)$/s.exec(releaseScript.trim());
+    assert(parts != null, `the root "release" script (${JSON.stringify(releaseScript)}) does not end with \`changeset publish\``);
+    const before = parts.groups.before.trim();
+    if (before !== '') await runCommand('pnpm', ['exec', 'sh', '-c', before], { cwd: workspaceCopy, env: childEnv() });
+    const flags = parts.groups.flags.trim().split(/\s+/).filter((flag) => flag !== '');
+    const changesetsBin = join(workspaceCopy, 'node_modules', '@changesets', 'cli', 'bin.js');
+    const { stdout, stderr } = await runCommand(process.execPath, [changesetsBin, 'publish', ...flags], { cwd: workspaceCopy, env: registryEnv() });
     const output = `${stdout}\n${stderr}`;
     for (const [name, { after }] of versions) {
       assert(output.includes(`${name}@${after}`), `changeset publish did not report ${name}@${after}`);

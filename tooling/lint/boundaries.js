@@ -25,11 +25,15 @@ const noInternal = {
   message: '@forge/schema is the bottom layer: it imports no other @forge package.',
 };
 
+/** @returns {import('eslint').Linter.RulesRecord} */
 const restrict = (...patterns) => ({
   'no-restricted-imports': ['error', { patterns: [noDeepImports, ...patterns] }],
 });
 
-/** Flat-config blocks; later blocks replace a rule's options, so each repeats noDeepImports. */
+/**
+ * Flat-config blocks; later blocks replace a rule's options, so each repeats noDeepImports.
+ * @type {import('eslint').Linter.Config[]}
+ */
 export const boundaryConfigs = [
   { files: ['**/*.ts', '**/*.js'], rules: restrict() },
   { files: ['packages/schema/**/*.ts'], rules: restrict(noInternal) },

@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, sta
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDatasetManifest, parseShareGptRecord, shareGptAlternationProblem } from '@forge/schema';
 import { createFixtureHome, plantedSecrets } from './test-support/fixture-home.js';
@@ -114,6 +115,27 @@ describe('the forge binary', () => {
     for (const line of rows) {
       const record = parseShareGptRecord(JSON.parse(line));
       expect(shareGptAlternationProblem(record.conversations)).toBeUndefined();
+    }
+  });
+
+  it('should write every format so DuckDB reads it with one type per column and writes Parquet', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      for (const format of ['sharegpt', 'openai', 'messages']) {
+        const source = `read_json('${join(out, format, 'train.jsonl')}', format = 'newline_delimited')`;
+        const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
+        // DuckDB falls back to JSON where rows disagree on a type: what HF datasets would refuse.
+        for (const row of described.getRowObjects()) expect(`${format}: ${String(row.column_name)} ${String(row.column_type)}`).not.toMatch(/\bJSON\b/);
+        const parquet = join(home, `${format}.parquet`);
+        await connection.run(`COPY (SELECT * FROM ${source}) TO '${parquet}' (FORMAT parquet)`);
+        const counted = await connection.runAndReadAll(`SELECT count(*) AS rows FROM read_parquet('${parquet}')`);
+        const lines = readFileSync(join(out, format, 'train.jsonl'), 'utf8').split('\n').filter((line) => line !== '').length;
+        expect(Number(counted.getRowObjects()[0]!.rows)).toBe(lines);
+      }
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
     }
   });
 

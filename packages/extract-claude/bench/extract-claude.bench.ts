@@ -6,7 +6,7 @@ import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, writeSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -189,6 +189,7 @@ function floor(paths: readonly string[]): number {
 
 async function runMode(mode: string, root: string): Promise<void> {
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   let detail = '';
   if (mode === 'floor') {
     const paths = listFiles(join(root, 'projects')).filter((path) => path.endsWith('.jsonl'));
@@ -206,11 +207,15 @@ async function runMode(mode: string, root: string): Promise<void> {
     detail = `${sessions} sessions, ${messages} messages`;
   }
   const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(JSON.stringify({ seconds, maxRssBytes: process.resourceUsage().maxRSS * 1024, detail }) + '\n');
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  process.stdout.write(JSON.stringify({ seconds, cpuSeconds, maxRssBytes: process.resourceUsage().maxRSS * 1024, detail }) + '\n');
 }
 
 interface Measured {
   seconds: number;
+  /** CPU time of all the process's threads: less sensitive than wall time to other load on the machine. */
+  cpuSeconds?: number;
   maxRssBytes: number;
   detail: string;
 }
@@ -231,21 +236,23 @@ async function measureCcusage(root: string): Promise<Measured> {
   const home = await mkdtemp(join(tmpdir(), 'forge-bench-home-'));
   const started = performance.now();
   // GNU time reports the child's peak RSS in KiB.
-  const { stderr } = await promisify(execFile)('/usr/bin/time', ['-f', 'maxrss_kib=%M', ...ccusage, 'session', '--json', '--offline'], {
+  const { stderr } = await promisify(execFile)('/usr/bin/time', ['-f', 'maxrss_kib=%M cpu=%U+%S', ...ccusage, 'session', '--json', '--offline'], {
     env: { PATH: process.env.PATH, HOME: home, CLAUDE_CONFIG_DIR: root },
     maxBuffer: 512 * 1024 * 1024,
   });
   const seconds = (performance.now() - started) / 1000;
   await rm(home, { recursive: true, force: true });
   const kib = Number(/maxrss_kib=(\d+)/u.exec(stderr)?.[1] ?? 0);
-  return { seconds, maxRssBytes: kib * 1024, detail: 'ccusage session --json --offline' };
+  const cpu = /cpu=([\d.]+)\+([\d.]+)/u.exec(stderr);
+  const cpuSeconds = cpu == null ? Number.NaN : Number(cpu[1]) + Number(cpu[2]);
+  return { seconds, cpuSeconds, maxRssBytes: kib * 1024, detail: 'ccusage session --json --offline' };
 }
 
 function report(label: string, bytes: number, result: Measured, floorSeconds: number): void {
   const rate = bytes / result.seconds / 1e6;
   const ratio = result.seconds / floorSeconds;
   process.stdout.write(
-    `${label.padEnd(34)} ${result.seconds.toFixed(2).padStart(7)} s ${rate.toFixed(0).padStart(6)} MB/s  ${ratio.toFixed(2)}× floor  peak RSS ${(result.maxRssBytes / 1e6).toFixed(0).padStart(5)} MB  (${result.detail})\n`,
+    `${label.padEnd(34)} ${result.seconds.toFixed(2).padStart(7)} s ${rate.toFixed(0).padStart(6)} MB/s  ${ratio.toFixed(2)}× floor  cpu ${(result.cpuSeconds ?? Number.NaN).toFixed(2).padStart(6)} s  peak RSS ${(result.maxRssBytes / 1e6).toFixed(0).padStart(5)} MB  (${result.detail})\n`,
   );
 }
 
@@ -256,6 +263,8 @@ async function main(): Promise<void> {
     return;
   }
   const workspace = await mkdtemp(join(tmpdir(), 'forge-claude-bench-'));
+  const [oneMinute, fiveMinutes] = loadavg();
+  process.stdout.write(`load average before: ${oneMinute?.toFixed(2)} ${fiveMinutes?.toFixed(2)} on ${availableParallelism()} cores\n`);
   try {
     const corpusRoot = join(workspace, 'corpus');
     const singleRoot = join(workspace, 'single');

@@ -69,13 +69,16 @@ export interface ConversationLine {
   retryAttempt?: number;
 }
 
-type JsonObject = Record<string, unknown>;
+/** A parsed JSON object. */
+export type JsonObject = Record<string, unknown>;
 
-function asString(value: unknown): string | undefined {
+/** The value if it is a string, else undefined. */
+export function asString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function isObject(value: unknown): value is JsonObject {
+/** True for a plain JSON object (not null, not an array). */
+export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value != null && !Array.isArray(value);
 }
 
@@ -188,6 +191,3 @@ export function recordType(value: unknown): { record: JsonObject; type: string |
   if (!isObject(value)) return undefined;
   return { record: value, type: asString(value.type) };
 }
-
-export { asString, isObject };
-export type { JsonObject };

@@ -1,8 +1,7 @@
 import { addUsage, emptyUsage, type Message, type Session, type SessionWarning } from '@forge/schema';
-import { subagentSessionId } from './build-sessions.js';
 import { ClaudeExtractError } from './claude-extract-error.js';
 import { discoverClaudeSessions, type ClaudeSessionFile, type DiscoverClaudeSessionsOptions } from './discover-claude-sessions.js';
-import { readClaudeFileSessions, type FileSessions } from './read-claude-session.js';
+import { readClaudeFileSessions, type FileSessions, type ReadClaudeFileSessionsOptions } from './read-claude-session.js';
 import { createReadPool } from './worker-pool.js';
 
 /** Options of `extractClaudeSessions`: where to look, and how to report what could not be read. */
@@ -23,7 +22,7 @@ export interface ExtractClaudeSessionsOptions extends DiscoverClaudeSessionsOpti
  */
 export async function* extractClaudeSessions(options: ExtractClaudeSessionsOptions = {}): AsyncGenerator<Session> {
   const threads = Math.max(1, Math.trunc(options.workers ?? 1));
-  const pool = threads === 1 ? undefined : createReadPool(threads, options, async (file) => (await readFiles([file], options))[0]!.result);
+  const pool = threads === 1 ? undefined : createReadPool(threads, (file) => fileOptions(file, options), async (file) => (await readFiles([file], options))[0]!.result);
   const read = async (files: readonly ClaudeSessionFile[]): Promise<FileResult[]> => {
     if (pool == null) return readFiles(files, options);
     const results = await pool.read(files);
@@ -101,9 +100,15 @@ async function readFiles(files: readonly ClaudeSessionFile[], options: ExtractCl
 }
 
 /** The per-file options for one discovered file. */
-export function fileOptions(file: ClaudeSessionFile, options: { maxLineBytes?: number }): { maxLineBytes?: number; metaPath?: string; titlesFromSummaries: false } {
-  // Summary titles are matched project-wide after dedup (a summary's leaf is often in another file).
-  return { titlesFromSummaries: false, ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }), ...(file.metaPath == null ? {} : { metaPath: file.metaPath }) };
+function fileOptions(file: ClaudeSessionFile, options: { maxLineBytes?: number }): ReadClaudeFileSessionsOptions {
+  return {
+    // Summary titles are matched project-wide after dedup (a summary's leaf is often in another file).
+    titlesFromSummaries: false,
+    // Discovery already knows whether a meta.json exists, and the file's size and time.
+    metaPath: file.metaPath ?? null,
+    known: { bytes: file.bytes, modifiedAt: file.modifiedAt.toISOString() },
+    ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }),
+  };
 }
 
 function* linkProject(results: readonly FileResult[], options: ExtractClaudeSessionsOptions): Generator<Session> {
@@ -201,5 +206,3 @@ function titleFromSummaries(messages: readonly Message[], summaries: ReadonlyMap
   }
   return undefined;
 }
-
-export { subagentSessionId };

@@ -4,8 +4,7 @@ import { type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 // Worker thread entry: reads one file per request. Started by worker-pool.ts only.
 parentPort?.on('message', (request: WorkerRequest) => {
-  const options = { titlesFromSummaries: false, ...(request.maxLineBytes == null ? {} : { maxLineBytes: request.maxLineBytes }), ...(request.metaPath == null ? {} : { metaPath: request.metaPath }) };
-  readClaudeFileSessions(request.path, options).then(
+  readClaudeFileSessions(request.path, request.options).then(
     (result) => parentPort?.postMessage({ ok: true, result } satisfies WorkerReply),
     (error: unknown) => parentPort?.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) } satisfies WorkerReply),
   );

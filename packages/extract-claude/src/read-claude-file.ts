@@ -1,6 +1,5 @@
 import { readJsonLines } from '@forge/reader-kit';
-import { type SessionWarning } from '@forge/schema';
-import { asString, isObject, recordType, toConversationLine, type ConversationLine, type ConversationLineType } from './claude-line.js';
+import { asString, recordType, toConversationLine, type ConversationLine, type ConversationLineType } from './claude-line.js';
 import { WarningCollector } from './warning-collector.js';
 
 /** Everything one pass over a transcript file yields. */
@@ -58,11 +57,17 @@ function isBookkeeping(type: string): boolean {
   return bookkeepingTypes.has(type) || type.startsWith('api-request');
 }
 
+const minChunkBytes = 16 * 1024;
+const maxChunkBytes = 1024 * 1024;
+
 /** Reads one transcript in a single streaming pass. Never throws on bad content. */
-export async function readClaudeFile(path: string, options: { maxLineBytes?: number } = {}): Promise<ClaudeFileContents> {
+export async function readClaudeFile(path: string, options: { maxLineBytes?: number; fileBytes?: number } = {}): Promise<ClaudeFileContents> {
   const warnings = new WarningCollector(path);
   const contents: ClaudeFileContents = { path, lines: [], byUuid: new Map(), summaries: new Map(), lineCount: 0, warnings };
-  const readOptions = options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes };
+  // Most transcripts are far smaller than the 1 MiB default read: a buffer of the file's size
+  // avoids allocating (and garbage-collecting) a megabyte per small file.
+  const chunkBytes = options.fileBytes == null ? undefined : Math.min(maxChunkBytes, Math.max(minChunkBytes, options.fileBytes + 1));
+  const readOptions = { ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }), ...(chunkBytes == null ? {} : { chunkBytes }) };
   let order = 0;
   for await (const entry of readJsonLines(path, readOptions)) {
     contents.lineCount += 1;
@@ -133,6 +138,3 @@ function readMetadataLine(record: Record<string, unknown>, type: string, content
       if (!isBookkeeping(type)) contents.warnings.count('unknown-entry-type', `lines of unknown type "${type}" ignored`, type);
   }
 }
-
-export type { SessionWarning };
-export { isObject };

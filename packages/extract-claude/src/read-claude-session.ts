@@ -18,8 +18,10 @@ export interface ReadClaudeFileSessionsOptions extends ReadClaudeSessionOptions 
   summaries?: ReadonlyMap<string, string>;
   /** Title sessions from this file's `summary` lines (default true). */
   titlesFromSummaries?: boolean;
-  /** Where this subagent's `.meta.json` is; default: beside the transcript. */
-  metaPath?: string;
+  /** Where this subagent's `.meta.json` is; default: beside the transcript. `null`: there is none. */
+  metaPath?: string | null;
+  /** Size and mtime already known from discovery: saves a `stat`. */
+  known?: { bytes: number; modifiedAt: string };
 }
 
 /**
@@ -48,10 +50,12 @@ export interface FileSessions {
 /** `readClaudeSession` plus the file-level facts `extractClaudeSessions` merges across files. */
 export async function readClaudeFileSessions(path: string, options: ReadClaudeFileSessionsOptions = {}): Promise<FileSessions> {
   let fileTime: string;
+  let fileBytes: number;
   try {
-    const info = await stat(path);
+    const info = options.known == null ? await stat(path) : { isFile: () => true, mtime: new Date(options.known.modifiedAt), size: options.known.bytes };
     if (!info.isFile()) throw new Error('not a regular file');
     fileTime = info.mtime.toISOString();
+    fileBytes = info.size;
   } catch (error) {
     throw new ClaudeExtractError({
       message: `cannot read Claude Code transcript: ${error instanceof Error ? error.message : String(error)}`,
@@ -61,9 +65,10 @@ export async function readClaudeFileSessions(path: string, options: ReadClaudeFi
       cause: error,
     });
   }
-  const contents = await readClaudeFile(path, options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes });
+  const contents = await readClaudeFile(path, { fileBytes, ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }) });
   const agentId = agentIdFromPath(path);
-  const meta = agentId == null ? undefined : await readSubagentMeta(options.metaPath ?? path.replace(/\.jsonl$/u, '.meta.json'));
+  const metaPath = options.metaPath === undefined ? path.replace(/\.jsonl$/u, '.meta.json') : options.metaPath;
+  const meta = agentId == null || metaPath == null ? undefined : await readSubagentMeta(metaPath);
   const sessions = buildSessions(contents, {
     fileTime,
     ...(agentId == null ? {} : { agentId }),

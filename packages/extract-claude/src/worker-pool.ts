@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { ClaudeExtractError } from './claude-extract-error.js';
 import { type ClaudeSessionFile } from './discover-claude-sessions.js';
-import { type FileSessions } from './read-claude-session.js';
+import { type FileSessions, type ReadClaudeFileSessionsOptions } from './read-claude-session.js';
 import { type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 /**
@@ -33,7 +33,11 @@ interface QueueItem {
  * boundary (a structured clone costs about as much as a parse) and a lone big file costs nothing
  * extra. Cross-file linking stays in the calling thread.
  */
-export function createReadPool(count: number, options: { maxLineBytes?: number }, readHere: (file: ClaudeSessionFile) => Promise<FileSessions>): ReadPool {
+export function createReadPool(
+  count: number,
+  optionsFor: (file: ClaudeSessionFile) => ReadClaudeFileSessionsOptions,
+  readHere: (file: ClaudeSessionFile) => Promise<FileSessions>,
+): ReadPool {
   const workers: Worker[] = [];
   return {
     async read(files) {
@@ -44,7 +48,7 @@ export function createReadPool(count: number, options: { maxLineBytes?: number }
       const local = async (): Promise<void> => {
         for (let item = queue.shift(); item != null; item = queue.shift()) results[item.index] = await readHere(item.file);
       };
-      await Promise.all([local(), ...workers.slice(0, wanted).map((worker) => drain(worker, queue, results, options))]);
+      await Promise.all([local(), ...workers.slice(0, wanted).map((worker) => drain(worker, queue, results, optionsFor))]);
       return results;
     },
     async close() {
@@ -55,11 +59,11 @@ export function createReadPool(count: number, options: { maxLineBytes?: number }
 }
 
 /** Feeds one worker from the shared queue until it is empty. */
-async function drain(worker: Worker, queue: QueueItem[], results: FileSessions[], options: { maxLineBytes?: number }): Promise<void> {
-  for (let item = queue.shift(); item != null; item = queue.shift()) results[item.index] = await ask(worker, item.file, options);
+async function drain(worker: Worker, queue: QueueItem[], results: FileSessions[], optionsFor: (file: ClaudeSessionFile) => ReadClaudeFileSessionsOptions): Promise<void> {
+  for (let item = queue.shift(); item != null; item = queue.shift()) results[item.index] = await ask(worker, item.file, optionsFor(item.file));
 }
 
-function ask(worker: Worker, file: ClaudeSessionFile, options: { maxLineBytes?: number }): Promise<FileSessions> {
+function ask(worker: Worker, file: ClaudeSessionFile, options: ReadClaudeFileSessionsOptions): Promise<FileSessions> {
   return new Promise((resolve, reject) => {
     const onMessage = (reply: WorkerReply): void => {
       worker.off('error', onError);
@@ -75,11 +79,7 @@ function ask(worker: Worker, file: ClaudeSessionFile, options: { maxLineBytes?: 
     };
     worker.once('message', onMessage);
     worker.once('error', onError);
-    const request: WorkerRequest = {
-      path: file.path,
-      ...(file.metaPath == null ? {} : { metaPath: file.metaPath }),
-      ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }),
-    };
+    const request: WorkerRequest = { path: file.path, options };
     worker.postMessage(request);
   });
 }

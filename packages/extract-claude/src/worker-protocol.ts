@@ -1,10 +1,9 @@
-import { type FileSessions } from './read-claude-session.js';
+import { type FileSessions, type ReadClaudeFileSessionsOptions } from './read-claude-session.js';
 
 /** One file for a worker to read. */
 export interface WorkerRequest {
   path: string;
-  metaPath?: string;
-  maxLineBytes?: number;
+  options: ReadClaudeFileSessionsOptions;
 }
 
 /** A worker's answer: the file's sessions, or why it could not be read. */

@@ -2,13 +2,14 @@
 // the floor (read + split + JSON.parse), full extraction on one core and with 2 worker threads,
 // and the peak RSS of reading one 1 GB file in a child process. Deletes the corpus at the end.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { extractPiSessions } from '../dist/index.js';
+import { extractPiSessions, streamPiSession } from '../dist/index.js';
 import { floorReadFile } from './floor.js';
 import { generateCorpus, loadTemplate } from './generate-corpus.js';
+import { rssChildScript } from './rss-child.js';
 
 const MB = 1024 * 1024;
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -35,11 +36,32 @@ function listFiles(folder: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
-async function time<T>(label: string, bytes: number, run: () => Promise<T> | T): Promise<{ label: string; seconds: number; mbPerSecond: number; result: T }> {
+interface Row<T> {
+  label: string;
+  seconds: number;
+  cpuSeconds: number;
+  mbPerSecond: number;
+  result: T;
+}
+
+/** Wall time and process CPU time (all threads) of one run. */
+async function time<T>(label: string, bytes: number, run: () => Promise<T> | T): Promise<Row<T>> {
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const result = await run();
   const seconds = (performance.now() - started) / 1000;
-  return { label, seconds, mbPerSecond: bytes / MB / seconds, result };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { label, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, mbPerSecond: bytes / MB / seconds, result };
+}
+
+async function streamFile(file: string): Promise<{ sessions: number; messages: number }> {
+  let messages = 0;
+  let sessions = 0;
+  for await (const item of streamPiSession(file)) {
+    if (item.kind === 'message') messages += 1;
+    else sessions += 1;
+  }
+  return { sessions, messages };
 }
 
 async function extractAll(roots: string[], workers: number): Promise<{ sessions: number; messages: number }> {
@@ -62,29 +84,32 @@ try {
   for (const file of [...manyFiles, corpus.bigFile]) floorReadFile(file);
 
   const roots = [corpus.manyRoot, corpus.ompRoot];
-  const bigRoot = join(root, 'big');
   const rows = [];
   const floorMany = await time('floor: read + split + JSON.parse (many files)', corpus.manyBytes, () => manyFiles.forEach((file) => floorReadFile(file)));
   const singleMany = await time('extractPiSessions, 1 core (many files)', corpus.manyBytes, () => extractAll(roots, 0));
   const pooledMany = await time('extractPiSessions, 2 workers (many files)', corpus.manyBytes, () => extractAll(roots, 2));
   rows.push(floorMany, singleMany, pooledMany);
   const floorBig = await time('floor: read + split + JSON.parse (1 GB file)', corpus.bigBytes, () => floorReadFile(corpus.bigFile));
-  const singleBig = await time('extractPiSessions, 1 core (1 GB file)', corpus.bigBytes, () => extractAll([bigRoot], 0));
+  const singleBig = await time('streamPiSession, 1 core (1 GB file)', corpus.bigBytes, () => streamFile(corpus.bigFile));
   rows.push(floorBig, singleBig);
 
-  process.stdout.write('\n| run | seconds | MB/s | × floor |\n|---|---|---|---|\n');
+  process.stdout.write('\n| run | wall s | MB/s | wall × floor | CPU s (all threads) | CPU × floor |\n|---|---|---|---|---|---|\n');
   for (const row of rows) {
     const floor = row.label.includes('1 GB') ? floorBig : floorMany;
-    process.stdout.write(`| ${row.label} | ${row.seconds.toFixed(2)} | ${row.mbPerSecond.toFixed(0)} | ${(row.seconds / floor.seconds).toFixed(2)} |\n`);
+    process.stdout.write(
+      `| ${row.label} | ${row.seconds.toFixed(2)} | ${row.mbPerSecond.toFixed(0)} | ${(row.seconds / floor.seconds).toFixed(2)} | ${row.cpuSeconds.toFixed(2)} | ${(row.cpuSeconds / floor.cpuSeconds).toFixed(2)} |\n`,
+    );
   }
   process.stdout.write(`\nsessions/messages: 1 core ${JSON.stringify(singleMany.result)}, 2 workers ${JSON.stringify(pooledMany.result)}, 1 GB file ${JSON.stringify(singleBig.result)}\n`);
 
   process.stdout.write('\npeak RSS, one process per read of the 1 GB file:\n');
-  for (const mode of ['floor', 'read']) {
-    const output = execFileSync(process.execPath, ['--import', 'tsx', join(here, 'rss-child.ts'), mode, corpus.bigFile], { encoding: 'utf8', maxBuffer: 16 * MB });
+  // 'read' (readPiSession, whole Session in memory) only with BENCH_RSS_READ=1: it needs several GB for 1 GB.
+  for (const mode of process.env.BENCH_RSS_READ === '1' ? ['floor', 'stream', 'read'] : ['floor', 'stream']) {
+    const script = rssChildScript(new URL('../dist/index.js', import.meta.url).href);
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script, mode, corpus.bigFile], { encoding: 'utf8', maxBuffer: 16 * MB });
     process.stdout.write(output);
   }
-  process.stdout.write(`\ncorpus on disk: ${(statSync(corpus.bigFile).size / MB).toFixed(0)} MB big file\n`);
+  process.stdout.write(`\nload average during the run: ${loadavg().map((value) => value.toFixed(1)).join(' ')} (${cpus().length} cores)\n`);
 } finally {
   rmSync(root, { recursive: true, force: true });
   process.stdout.write(`deleted ${root}\n`);

@@ -10,3 +10,5 @@ export { PiSessionError } from './pi-session-error.js';
 export type { PiSessionErrorCode } from './pi-session-error.js';
 export type { PiFlavor } from './parse-session-file.js';
 export type { BranchSelection } from './build-session.js';
+export { streamPiSession } from './stream-pi-session.js';
+export type { PiSessionStreamItem, StreamPiSessionOptions } from './stream-pi-session.js';

@@ -77,6 +77,7 @@ const KNOWN_SILENT_TYPES = new Set([
   'reset_boundary',
 ]);
 
+/** The header fields a reader uses; `title` falls back to omp's title slot. */
 export function readHeader(value: JsonObject, title: string | undefined): PiHeader {
   const version = typeof value.version === 'number' ? value.version : 1;
   return {
@@ -214,6 +215,10 @@ export async function parsePiSessionFile(path: string, options: ParsePiSessionFi
   };
 }
 
+/**
+ * One entry as a tree node, its message mapped. v1 entries (no ids) chain to the previous entry;
+ * a v3 entry without an id becomes its own root.
+ */
 export function toNode(value: JsonObject, line: number, version: number, previousId: string | null, warnings: WarningLog): EntryNode {
   const type = value.type as string;
   const ownId = stringField(value, 'id');

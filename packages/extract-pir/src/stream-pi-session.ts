@@ -44,7 +44,10 @@ interface Compaction {
 interface FileIndex {
   header: PiHeader;
   flavor: PiFlavor;
-  ids: string[];
+  /** Number of entries. */
+  count: number;
+  /** Ids are kept only where needed: the last entry's (natural tip) and the persisted leaf's. */
+  lastId: string | undefined;
   idIndex: EntryIdIndex;
   parents: GrowableInt32Array;
   offsets: GrowableFloat64Array;
@@ -52,8 +55,9 @@ interface FileIndex {
   kinds: Uint8Array;
   levels: GrowableInt32Array;
   levelNames: Array<string | undefined>;
-  unresolvedParents: Map<number, string>;
+  unresolvedParents: Map<number, { parentId: string; childId: string }>;
   compactions: Map<number, Compaction>;
+  /** Times of the last entry and of the persisted leaf (the only candidates for endedAt). */
   timestamps: Map<number, string>;
   name: string | undefined;
   warnings: WarningLog;
@@ -155,7 +159,7 @@ export async function* streamPiSession(path: string, options: StreamPiSessionOpt
     startedAt,
     endedAt: (leaf >= 0 ? index.timestamps.get(leaf) : undefined) ?? startedAt,
     models,
-    branch: { leafId: leaf >= 0 ? (index.ids[leaf] ?? null) : null, isActive: true },
+    branch: { leafId: leaf < 0 ? null : leaf === index.count - 1 ? (index.lastId ?? null) : (index.header.leafId ?? null), isActive: true },
     isSubagent: parent != null,
     usage,
     messages: [],
@@ -186,14 +190,16 @@ function mapLine(text: string, index: FileIndex, entry: number, warnings: Warnin
 
 /** Pass 1: tree links, kinds and levels of every entry; line-level warnings. */
 async function indexFile(path: string, omp: boolean): Promise<FileIndex | undefined> {
-  const warnings = new WarningLog(path);
+  // Message content is only read (and its unknown roles and blocks reported) on the second pass.
+  const warnings = new WarningLog(path, { ignore: ['unknown-role', 'unknown-block-type'] });
   let header: PiHeader | undefined;
   let headerValue: JsonObject | undefined;
   let sawTitleSlot = false;
   let titleSlot: string | undefined;
   let flavor: PiFlavor | undefined;
   let sawAnyLine = false;
-  const ids: string[] = [];
+  let count = 0;
+  let lastId: string | undefined;
   const idIndex = new EntryIdIndex();
   const parents = new GrowableInt32Array();
   const offsets = new GrowableFloat64Array();
@@ -201,7 +207,7 @@ async function indexFile(path: string, omp: boolean): Promise<FileIndex | undefi
   const levels = new GrowableInt32Array();
   let kinds = new Uint8Array(1024);
   const levelNames: Array<string | undefined> = [undefined];
-  const unresolvedParents = new Map<number, string>();
+  const unresolvedParents = new Map<number, { parentId: string; childId: string }>();
   const compactions = new Map<number, Compaction>();
   const timestamps = new Map<number, string>();
   let name: string | undefined;
@@ -214,16 +220,17 @@ async function indexFile(path: string, omp: boolean): Promise<FileIndex | undefi
   };
 
   const addEntry = (id: string, parentId: string | null, kind: number, offset: number, lineNumber: number, ownLevel: string | undefined, timestamp: string | undefined): number => {
-    const entry = ids.length;
+    const entry = count++;
     if (idIndex.get(id) !== -1) warnings.add('duplicate', `entry id ${id} appears twice; the later line wins`, lineNumber);
-    ids.push(id);
     idIndex.set(id, entry);
+    const previousId = lastId;
+    lastId = id;
     let parent = ROOT;
     if (parentId != null) {
       parent = idIndex.get(parentId);
       if (parent === -1) {
         parent = UNRESOLVED;
-        unresolvedParents.set(entry, parentId);
+        unresolvedParents.set(entry, { parentId, childId: id });
       }
     }
     parents.push(parent);
@@ -239,7 +246,7 @@ async function indexFile(path: string, omp: boolean): Promise<FileIndex | undefi
     levels.push(ownLevel == null ? inherited : levelIndexOf(ownLevel));
     if (timestamp != null) timestamps.set(entry, timestamp);
     // Only the leaf's time is needed (endedAt): keep the last entry's and the persisted leaf's.
-    if (entry > 0 && ids[entry - 1] !== header?.leafId) timestamps.delete(entry - 1);
+    if (entry > 0 && previousId !== header?.leafId) timestamps.delete(entry - 1);
     return entry;
   };
 
@@ -312,14 +319,15 @@ async function indexFile(path: string, omp: boolean): Promise<FileIndex | undefi
   if (!sawAnyLine) return undefined;
   if (header == null || headerValue == null) throw notASession(path, 1, 'the file holds only an omp title record and no session header');
   // Parents written after their children (rare): resolve now that every id is known.
-  for (const [entry, parentId] of unresolvedParents) {
+  for (const [entry, { parentId }] of unresolvedParents) {
     const parent = idIndex.get(parentId);
     if (parent !== -1) parents.set(entry, parent);
   }
   return {
     header,
     flavor: flavor ?? detectFlavor(headerValue, undefined, sawTitleSlot || omp),
-    ids,
+    count,
+    lastId,
     idIndex,
     parents,
     offsets,
@@ -337,7 +345,7 @@ async function indexFile(path: string, omp: boolean): Promise<FileIndex | undefi
 
 /** The active leaf, its path, and what of it reaches the context (same rules as the ordinary reader). */
 function contextPlan(index: FileIndex, warnings: WarningLog): { plan: { summary: Compaction | undefined; entries: number[] }; leaf: number } {
-  const count = index.ids.length;
+  const { count } = index;
   const { leafId } = index.header;
   let leaf = count - 1;
   if (leafId === '') leaf = -1;
@@ -346,7 +354,7 @@ function contextPlan(index: FileIndex, warnings: WarningLog): { plan: { summary:
   const visited = new Uint8Array(count);
   for (let entry = leaf; entry >= 0; ) {
     if (visited[entry] === 1) {
-      warnings.add('cycle', `entry ${index.ids[entry]} is its own ancestor; the path stops there`, index.lines.get(entry));
+      warnings.add('cycle', `the entry on line ${index.lines.get(entry)} is its own ancestor; the path stops there`, index.lines.get(entry));
       break;
     }
     visited[entry] = 1;
@@ -354,7 +362,7 @@ function contextPlan(index: FileIndex, warnings: WarningLog): { plan: { summary:
     const parent = index.parents.get(entry);
     if (parent === UNRESOLVED) {
       const missing = index.unresolvedParents.get(entry);
-      warnings.add('missing-parent', `entry ${index.ids[entry]} names parent ${missing}, which is not in the file; the path starts at ${index.ids[entry]}`, index.lines.get(entry));
+      warnings.add('missing-parent', `entry ${missing?.childId} names parent ${missing?.parentId}, which is not in the file; the path starts at ${missing?.childId}`, index.lines.get(entry));
       break;
     }
     entry = parent;
@@ -371,7 +379,7 @@ function contextPlan(index: FileIndex, warnings: WarningLog): { plan: { summary:
   if (compactionAt === -1) return { plan: { summary: undefined, entries: messagesBetween(0, path.length) }, leaf };
   const compaction = index.compactions.get(path[compactionAt] ?? -1);
   const firstKeptId = compaction?.firstKeptEntryId;
-  const firstKept = firstKeptId == null ? -1 : path.findIndex((entry) => index.ids[entry] === firstKeptId);
+  const firstKept = firstKeptId == null ? -1 : path.indexOf(index.idIndex.get(firstKeptId));
   const kept = firstKept !== -1 && firstKept < compactionAt ? messagesBetween(firstKept, compactionAt) : [];
   return { plan: { summary: compaction, entries: [...kept, ...messagesBetween(compactionAt + 1, path.length)] }, leaf };
 }

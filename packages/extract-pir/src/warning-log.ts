@@ -8,18 +8,23 @@ export class WarningLog {
   readonly #file: string;
   readonly #warnings: SessionWarning[] = [];
   readonly #counted = new Map<string, SessionWarning>();
+  readonly #ignored: ReadonlySet<SessionWarningKind>;
 
-  constructor(file: string) {
+  /** `ignore`: kinds another pass reports, so they are not reported twice. */
+  constructor(file: string, options: { ignore?: SessionWarningKind[] } = {}) {
     this.#file = file;
+    this.#ignored = new Set(options.ignore ?? []);
   }
 
   /** Records one problem. */
   add(kind: SessionWarningKind, message: string, line?: number): void {
+    if (this.#ignored.has(kind)) return;
     this.#warnings.push(line == null ? { file: this.#file, kind, message } : { file: this.#file, kind, message, line });
   }
 
   /** Records a problem counted once per `key` (e.g. `unknown-entry-type:foo`). */
   addCounted(kind: SessionWarningKind, key: string, message: string, line?: number): void {
+    if (this.#ignored.has(kind)) return;
     const existing = this.#counted.get(`${kind}:${key}`);
     if (existing != null) {
       existing.count = (existing.count ?? 1) + 1;

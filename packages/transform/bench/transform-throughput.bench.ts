@@ -1,5 +1,8 @@
 // Throughput of @forge/transform over generated sessions: the whole builder, redaction alone and
 // token counting alone. Usage: pnpm --filter @forge/transform bench [megabytes=300]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createDatasetBuilder, createEstimateTokenCounter, createRedactor, loadTokenizerJsonCounter, type TokenCounter } from '../src/index.js';
@@ -44,18 +47,29 @@ function textsOf(session: ReturnType<typeof generateSession>): string[] {
 
 console.log(`@forge/transform bench: ${sessionCount} sessions of ~${sessionBytes / 1000} KB (${totalMegabytes} MB of Session JSON), Node ${process.version}`);
 
-const builder = await createDatasetBuilder({ redaction, validationRatio: 0.05 });
-let finishMilliseconds = 0;
+// Rows spill to a temporary file and stream out through a writer, as the CLI does.
+const spillDirectory = mkdtempSync(join(tmpdir(), 'forge-transform-bench-'));
+const builder = await createDatasetBuilder({ redaction, validationRatio: 0.05, spillDirectory });
 await measure('whole transform (3 formats, dedup, split)', async (session) => {
   await builder.addSession(session);
 });
 {
   const start = performance.now();
-  const result = builder.finish();
-  finishMilliseconds = performance.now() - start;
-  const rows = Object.values(result.formats).reduce((sum, split) => sum + split.train.length + split.validation.length, 0);
-  console.log(`  finish(): ${finishMilliseconds.toFixed(0)} ms, ${rows} lines, ${result.manifest.skipped.length} skipped, redactions ${JSON.stringify(result.manifest.redactions)}`);
-  console.log(`  RSS after finish(): ${(process.memoryUsage().rss / 1_000_000).toFixed(0)} MB (the builder holds every emitted line until finish())`);
+  let lines = 0;
+  let bytes = 0;
+  const result = builder.finish({
+    write(_format, _split, line) {
+      lines += 1;
+      bytes += line.length + 1;
+    },
+  });
+  const skippedRows = result.manifest.skipped.filter((item) => item.kind === 'row').length;
+  console.log(
+    `  finish(): ${(performance.now() - start).toFixed(0)} ms; ${result.manifest.counts.sessions} sessions -> ${lines} lines (${(bytes / 1_000_000).toFixed(1)} MB); ${skippedRows} windows/units skipped; tokens p50 ${result.manifest.tokens.p50}, max ${result.manifest.tokens.max}`,
+  );
+  console.log(`  redactions ${JSON.stringify(result.manifest.redactions)}`);
+  console.log(`  peak RSS so far: ${(process.resourceUsage().maxRSS / 1000).toFixed(0)} MB`);
+  rmSync(spillDirectory, { recursive: true, force: true });
 }
 
 const redactor = createRedactor(redaction);

@@ -3,6 +3,9 @@ import { parseSession } from '@forge/schema';
 // Inside the repo this file imports the sources; in your project: from '@forge/transform'.
 import { createDatasetBuilder } from '../src/index.js';
 
+// A GitHub-token-shaped fake, assembled so no secret-shaped literal sits in the repository.
+const fakeToken = ['ghp', 'wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx'].join('_');
+
 const session = parseSession({
   schemaVersion: 1,
   id: 'demo-1',
@@ -17,7 +20,7 @@ const session = parseSession({
   usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
   warnings: [],
   messages: [
-    { role: 'user', text: 'Run the tests. My token is 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', reasoning: { state: 'absent' }, toolCalls: [], provenance: 'conversation' },
+    { role: 'user', text: `Run the tests. My token is ${fakeToken}`, reasoning: { state: 'absent' }, toolCalls: [], provenance: 'conversation' },
     {
       role: 'assistant',
       text: '',

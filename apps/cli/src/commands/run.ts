@@ -1,8 +1,10 @@
 import { homedir } from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type DatasetManifest, parseDatasetManifest } from '@forge/schema';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
 import { createBuilder, parseFormats } from '../pipeline/build-dataset.js';
+import { createDatasetFileWriter } from '../pipeline/dataset-file-writer.js';
 import { collectSessions } from '../pipeline/collect-sessions.js';
 import { defaultCacheDirectory, demoHome } from '../pipeline/default-paths.js';
 import { loadConfig } from '../pipeline/load-config.js';
@@ -33,69 +35,76 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
   const cacheDirectory = resolve(io.cwd, flags.cacheDir ?? config.cacheDir ?? defaultCacheDirectory(io.env));
   const cache = new StateCache(join(cacheDirectory, 'state.sqlite'), FORGE_VERSION);
   const progress = createProgress(io, { quiet: flags.quiet });
+  // Paths in the manifest name the user's home: write them as ~/… like every other output string.
+  const home = io.env.HOME ?? homedir();
+  const tildify = (path: string) => (home !== '' && home !== '/' && path.startsWith(home) ? `~${path.slice(home.length)}` : path);
   const log = (line: string) => {
     if (!flags.quiet) io.stderr.write(`${line}\n`);
   };
 
   try {
-    const builder = await createBuilder({
-      formats: options.formats,
-      keepNoise: options.keepNoise,
-      validationRatio: options.validationRatio,
-      maxTokens: options.maxTokens,
-      overLength: options.overLength,
-      tokenizer: options.tokenizer,
-      homeDirectory: io.env.HOME ?? homedir(),
-    });
-    const collected = await collectSessions({
-      consume: async (session) => {
-        await builder.addSession(session);
-      },
-      selection,
-      env: io.env,
-      cache,
-      reuseCache: !flags.full,
-      onDiscovered: (files, bytes) => progress.start('reading', files, bytes),
-      onFileDone: (bytes) => progress.advance(bytes),
-    });
-    progress.stop();
-    log(`read ${collected.filesRead} files (${collected.inputs.length - collected.filesRead} unchanged, from the cache); ${collected.sessionCount} sessions`);
-    const built = builder.finish();
-    // Paths in the manifest name the user's home: write them as ~/… like every other output string.
-    const home = io.env.HOME ?? homedir();
-    const tildify = (path: string) => (home !== '' && home !== '/' && path.startsWith(home) ? `~${path.slice(home.length)}` : path);
-    const warnings = collected.sessionWarnings + collected.fileWarnings.length;
-    const manifest: DatasetManifest = parseDatasetManifest({
-      manifestVersion: 1,
-      forgeVersion: FORGE_VERSION,
-      options: { ...options, out: tildify(options.out), roots: options.roots.map(tildify), tokenizer: options.tokenizer == null ? undefined : tildify(options.tokenizer) },
-      inputs: collected.inputs.map(({ path, source, size, fingerprint }) => ({ path: tildify(path), source, size, fingerprint })),
-      ...built.manifest,
-      skipped: [...collected.skippedFiles.map(({ path, reason }) => ({ kind: 'file' as const, ref: tildify(path), reason: reason.replaceAll(home, '~') })), ...built.manifest.skipped],
-      warnings,
-    });
-
+    let summary: DatasetManifest | undefined;
+    // Everything is written inside the temp folder, which replaces the output folder only when complete.
     await writeFolderAtomically(options.out, async (folder) => {
-      for (const [format, lines] of Object.entries(built.formats)) {
-        await writeTextFile(folder, `${format}/train.jsonl`, joinLines(lines.train));
-        await writeTextFile(folder, `${format}/val.jsonl`, joinLines(lines.validation));
+      const spillDirectory = join(folder, '.forge-spill');
+      await mkdir(spillDirectory);
+      const builder = await createBuilder({
+        formats: options.formats,
+        keepNoise: options.keepNoise,
+        validationRatio: options.validationRatio,
+        maxTokens: options.maxTokens,
+        overLength: options.overLength,
+        tokenizer: options.tokenizer,
+        homeDirectory: home,
+        spillDirectory,
+      });
+      const collected = await collectSessions({
+        selection,
+        env: io.env,
+        cache,
+        reuseCache: !flags.full,
+        consume: async (session) => {
+          await builder.addSession(session);
+        },
+        onDiscovered: (files, bytes) => progress.start('reading', files, bytes),
+        onFileDone: (bytes) => progress.advance(bytes),
+      });
+      progress.stop();
+      log(`read ${collected.filesRead} files (${collected.inputs.length - collected.filesRead} unchanged, from the cache); ${collected.sessionCount} sessions`);
+
+      const writer = createDatasetFileWriter(folder, options.formats);
+      let built;
+      try {
+        built = builder.finish(writer);
+      } finally {
+        writer.close();
       }
+      await rm(spillDirectory, { recursive: true, force: true });
+      const manifest: DatasetManifest = parseDatasetManifest({
+        manifestVersion: 1,
+        forgeVersion: FORGE_VERSION,
+        options: { ...options, out: tildify(options.out), roots: options.roots.map(tildify), tokenizer: options.tokenizer == null ? undefined : tildify(options.tokenizer) },
+        inputs: collected.inputs.map(({ path, source, size, fingerprint }) => ({ path: tildify(path), source, size, fingerprint })),
+        ...built.manifest,
+        skipped: [...collected.skippedFiles.map(({ path, reason }) => ({ kind: 'file' as const, ref: tildify(path), reason: reason.replaceAll(home, '~') })), ...built.manifest.skipped],
+        warnings: collected.sessionWarnings + collected.fileWarnings.length,
+      });
       if (Object.keys(built.datasetInfo).length > 0) await writeTextFile(folder, 'dataset_info.json', `${JSON.stringify(built.datasetInfo, null, 2)}\n`);
       if (built.axolotlYaml !== '') await writeTextFile(folder, 'axolotl.yaml', built.axolotlYaml);
       await writeTextFile(folder, 'manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+      summary = manifest;
     });
-
-    if (flags.json) io.stdout.write(`${JSON.stringify({ out: options.out, counts: manifest.counts, tokens: manifest.tokens, redactions: manifest.redactions, skipped: manifest.skipped.length, warnings })}\n`);
-    log(summaryLine(manifest, options.out));
-    return warnings > 0 ? exitCodes.doneWithWarnings : exitCodes.ok;
+    if (summary == null) throw new Error('the dataset was not written');
+    if (flags.json) {
+      const { counts, tokens, redactions, skipped, warnings } = summary;
+      io.stdout.write(`${JSON.stringify({ out: options.out, counts, tokens, redactions, skipped: skipped.length, warnings })}\n`);
+    }
+    log(summaryLine(summary, options.out));
+    return summary.warnings > 0 ? exitCodes.doneWithWarnings : exitCodes.ok;
   } finally {
     progress.stop();
     cache.close();
   }
-}
-
-function joinLines(lines: readonly string[]): string {
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
 function summaryLine(manifest: DatasetManifest, out: string): string {

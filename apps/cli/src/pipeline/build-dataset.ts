@@ -10,6 +10,8 @@ export interface BuildDatasetOptions {
   overLength: 'split' | 'drop';
   tokenizer: string | undefined;
   homeDirectory: string;
+  /** Where emitted rows wait for `finish()`, so memory holds only hashes and offsets. */
+  spillDirectory: string;
 }
 
 /** Parses `--format sharegpt,openai` (default: all). */
@@ -31,6 +33,7 @@ export async function createBuilder(options: BuildDatasetOptions): Promise<Datas
     tokens: { budget: options.maxTokens, overBudget: options.overLength },
     ...(tokenCounter == null ? {} : { tokenCounter }),
     redaction: { homeDirectory: options.homeDirectory, userName: safeUserName() },
+    spillDirectory: options.spillDirectory,
   });
 }
 

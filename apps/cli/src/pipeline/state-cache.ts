@@ -19,7 +19,7 @@ export interface FileReadResult {
 }
 
 /** The cache's own format; bumping it discards every cached row. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 /**
  * The incremental-run state: per input file (path, size, mtime, content fingerprint) the sessions
@@ -32,18 +32,17 @@ export class StateCache {
     mkdirSync(dirname(path), { recursive: true });
     this.database = new Database(path);
     this.database.pragma('journal_mode = WAL');
-    this.database.exec(`
-      CREATE TABLE IF NOT EXISTS files (
-        path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ms REAL NOT NULL, fingerprint TEXT NOT NULL,
-        result BLOB NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    `);
+    this.database.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
     const stored = this.database.prepare('SELECT value FROM meta WHERE key = ?').get('format') as { value: string } | undefined;
-    if (stored?.value !== `${CACHE_FORMAT}:${readerVersion}`) {
-      this.database.exec('DELETE FROM files');
-      this.database.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('format', `${CACHE_FORMAT}:${readerVersion}`);
+    const format = `${CACHE_FORMAT}:${readerVersion}`;
+    // Another cache format or reader version: what was cached may differ from what a read gives now.
+    if (stored?.value !== format) {
+      this.database.exec('DROP TABLE IF EXISTS files');
+      this.database.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('format', format);
     }
+    this.database.exec(
+      'CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ms REAL NOT NULL, fingerprint TEXT NOT NULL, result BLOB NOT NULL)',
+    );
   }
 
   /** The cached row for a path, if any. */

@@ -72,6 +72,12 @@ export const bashTool = {
   },
 };
 
+/** The same tool as ChatMessagesRecord carries it: parameters serialized (one Arrow type across rows). */
+export const bashChatTool = {
+  type: 'function' as const,
+  function: { ...bashTool.function, parameters: JSON.stringify(bashTool.function.parameters) },
+};
+
 const chat = (message: Partial<ChatMessage> & Pick<ChatMessage, 'role' | 'content'>): ChatMessage => ({
   reasoning_content: null,
   tool_calls: null,
@@ -124,7 +130,7 @@ export const validExamples: Record<string, unknown> = {
     tools: [bashTool],
     parallel_tool_calls: false,
   },
-  ChatMessagesRecord: { messages: chatMessages, tools: [bashTool] },
+  ChatMessagesRecord: { messages: chatMessages, tools: [bashChatTool] },
   TrlDpoRecord: {
     prompt: chatMessages.slice(0, 4),
     chosen: [chatMessages[4]],

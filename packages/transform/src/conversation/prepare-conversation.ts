@@ -16,7 +16,7 @@ export interface PrepareConversationOptions {
 /** What {@link prepareConversation} changed, for the manifest. */
 export interface PrepareConversationStats {
   noiseMessagesDropped: number;
-  /** Calls that got no result before the next assistant turn (or the end): removed, never emitted half-paired. */
+  /** Calls that got no result before the next assistant turn: removed (a call in the last turn stays: the row ends on it). */
   unansweredToolCallsDropped: number;
   /** Tool results whose call is not in the kept conversation. */
   orphanToolResultsDropped: number;
@@ -107,10 +107,14 @@ function trimEnds(turns: PreparedTurn[]): PreparedTurn[] {
 
 /**
  * Pairs calls with results: keeps a result only after the assistant turn that made its call, and a
- * call only if its result arrives before the next assistant turn. Every format then sees complete pairs.
+ * call only if its result arrives before the next assistant turn (or it is in the last turn).
  */
 function pairToolCalls(turns: PreparedTurn[], stats: PrepareConversationStats): PreparedTurn[] {
   const answered = new Set<string>();
+  // The row may end on a call (trainers learn to make it; OpenAI's own examples do this): the last
+  // turn's calls need no result.
+  const lastTurn = turns.at(-1);
+  if (lastTurn?.role === 'assistant') for (const call of lastTurn.toolCalls) answered.add(call.id);
   let open = new Set<string>();
   for (const turn of turns) {
     if (turn.role === 'assistant') {
@@ -153,7 +157,15 @@ export function emptyPrepareStats(): PrepareConversationStats {
  * one assistant turn per model step, every call answered by its result and every result after its call.
  */
 export function normalizeTurns(turns: PreparedTurn[], stats: PrepareConversationStats = emptyPrepareStats()): PreparedTurn[] {
-  return trimEnds(mergeAssistantRuns(pairToolCalls(mergeAssistantRuns(trimEnds(turns)), stats)));
+  const size = (list: readonly PreparedTurn[]) => list.reduce((sum, turn) => sum + 1 + turn.toolCalls.length, 0);
+  let current = trimEnds(turns);
+  // Trimming a trailing result can leave its call unanswered, and dropping that call can empty a
+  // turn: repeat until nothing changes.
+  for (;;) {
+    const next = trimEnds(mergeAssistantRuns(pairToolCalls(mergeAssistantRuns(current), stats)));
+    if (size(next) === size(current)) return next;
+    current = next;
+  }
 }
 
 /**

@@ -63,9 +63,10 @@ interface Unit {
  * (`split`) windows cut at turn boundaries, each repeating the system prompt and tools and valid
  * for every format. A window starts at a user turn, or inside a long user turn (agent sessions are
  * often one prompt and hundreds of tool calls) at an assistant turn, with that user turn repeated
- * in front. A window cannot end on tool results, so the next window starts again at the last
- * assistant turn whose results were cut. A unit over the budget on its own is left out and
- * reported; `drop` leaves the whole row out.
+ * in front. A window ends on an assistant turn (possibly on its calls, without their results); the
+ * next window then starts again at that turn, as untrained context, so what follows sees the
+ * results. A unit over the budget on its own is left out and reported; `drop` leaves the whole
+ * row out.
  */
 export function fitTokenBudget(
   conversation: PreparedConversation,
@@ -108,12 +109,14 @@ export function fitTokenBudget(
   const windows: TokenWindow[] = [];
   const dropped: TokenWindowDrop[] = [];
   let first = 0;
+  let overlapping = false;
   while (first < units.length) {
     const prompt = promptOf(units[first]!);
     let tokens = base + units[first]!.tokens + prompt.reduce((sum, index) => sum + costs[index]!, 0);
     if (tokens > budget) {
       dropped.push({ part: `unit ${first}`, reason: `one assistant turn and its tool results need ${tokens} tokens with the system prompt, tools and user turn, over the budget of ${budget}` });
       first += 1;
+      overlapping = false;
       continue;
     }
     let last = first;
@@ -122,14 +125,25 @@ export function fitTokenBudget(
       tokens += units[last]!.tokens;
     }
     const indices = [...prompt, ...units.slice(first, last + 1).flatMap((unit) => range(unit.start, unit.end))];
-    const windowTurns = normalizeTurns(indices.map((index) => turns[index]!));
+    let windowTurns = indices.map((index) => turns[index]!);
+    if (overlapping) {
+      // This unit was trained at the end of the previous window; here it is context for what follows.
+      const repeated = turns[units[first]!.start]!;
+      windowTurns = windowTurns.map((turn) => (turn === repeated ? { ...turn, train: false } : turn));
+    }
+    windowTurns = normalizeTurns(windowTurns);
     if (windowTurns.some((turn) => turn.train)) {
       const windowTokens = windowTurns.reduce((sum, turn) => sum + (costByTurn.get(turn) ?? turnTokens(turn, counter)), base);
       windows.push({ index: windows.length, conversation: { ...conversation, turns: windowTurns }, tokens: windowTokens });
     }
     if (last === units.length - 1) break;
-    // The last unit's results were cut (a row cannot end on them): start the next window there again.
-    first = units[last]!.endsWithResults && last > first ? last : last + 1;
+    // The row ended on the last unit's calls without their results: start the next window on that
+    // unit again, so what follows sees the results.
+    if (units[last]!.endsWithResults && last === first) {
+      dropped.push({ part: `unit ${first}`, reason: `its tool results and the assistant turn after them do not fit together in ${budget} tokens: the results are left out` });
+    }
+    overlapping = units[last]!.endsWithResults && last > first;
+    first = overlapping ? last : last + 1;
   }
   return { windows, dropped };
 }

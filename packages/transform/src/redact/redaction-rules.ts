@@ -78,18 +78,28 @@ const jwt = regexRule('jwt', /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Z
 const awsAccessKeyId = regexRule('aws-access-key-id', /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g);
 const urlCredentials = regexRule('url-credentials', /:\/\/([^\s:@/]{1,256}):([^\s@/]{1,256})@/g, { group: 2 });
 const bearerToken = regexRule('bearer-token', /\b(?:Bearer|Token)\s+([A-Za-z0-9._~+/=-]{16,})/g, { group: 1 });
+// secretlint knows OpenAI keys only by their `T3BlbkFJ` marker; project, service-account and admin keys
+// pasted in a shortened or newer shape still start with their prefix.
+const openAiStyleKey = regexRule('openai-style-key', /\bsk-(?:proj-|svcacct-|admin-)[A-Za-z0-9_-]{24,}/g);
 
 /** A `KEY=value` line, optionally after a line-number gutter (`  12→`, `12\t`) and `export`. */
 const envLine = /^(\s*\d+(?:\t|→|\||:)\s*)?(?:export\s+)?[A-Z][A-Z0-9_]{1,80}=(.*)$/;
 
-/** Three or more consecutive `KEY=value` lines (a `.env` file or `env` output): every value goes. */
+/** A value that looks generated: long, no spaces, letters and digits. */
+const randomLooking = /^(?=[^\s]*[A-Za-z])(?=[^\s]*\d)[^\s]{16,}$/;
+
+/**
+ * Two or more consecutive `KEY=value` lines (a `.env` file or `env` output): every value goes; a
+ * lone `KEY=value` line goes when the value looks generated.
+ */
 const envDump: RedactionRule = {
   name: 'env-dump',
   find(text) {
     const matches: RedactionMatch[] = [];
     let block: RedactionMatch[] = [];
     const closeBlock = () => {
-      if (block.length >= 3) matches.push(...block);
+      if (block.length >= 2) matches.push(...block);
+      else if (block.length === 1 && randomLooking.test(text.slice(block[0]!.start, block[0]!.end).trim())) matches.push(block[0]!);
       block = [];
     };
     let lineStart = 0;
@@ -139,7 +149,7 @@ const email: RedactionRule = {
 };
 
 /** The built-in rules that complement secretlint's recommend preset. */
-export const builtInRedactionRules: readonly RedactionRule[] = [privateKeyBlock, jwt, awsAccessKeyId, urlCredentials, bearerToken, secretAssignment, envDump];
+export const builtInRedactionRules: readonly RedactionRule[] = [privateKeyBlock, jwt, awsAccessKeyId, openAiStyleKey, urlCredentials, bearerToken, secretAssignment, envDump];
 
 /** The e-mail rule (on by default). */
 export const emailRedactionRule: RedactionRule = email;

@@ -1,13 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { type Session } from '@forge/schema';
 import { describe, expect, it } from 'vitest';
 import { createDatasetBuilder } from '../dataset-builder.js';
-import { fixturePath, loadSessionFixture } from '../test-support/fixtures.js';
+import { loadSessionFixture } from '../test-support/fixtures.js';
+import { plantedSecretValues } from '../test-support/planted-secrets.js';
 import { createRedactor, RedactionError } from './redactor.js';
 
-const planted = JSON.parse(readFileSync(fixturePath('planted-secrets.values.json'), 'utf8')) as Record<string, string>;
+const planted = plantedSecretValues();
 // The user name and home directory are checked separately (`~` and placeholders may sit next to them).
-const secretValues = Object.entries(planted).filter(([rule]) => rule !== 'user-name' && rule !== 'home-directory');
+const secretValues = Object.entries(planted).filter(([rule]) => !['user-name', 'home-directory', 'private-key-body-lines'].includes(rule));
 const redaction = { homeDirectory: '/home/alice', userName: 'alice' };
 
 function allStrings(value: unknown, into: string[] = []): string[] {
@@ -30,6 +30,7 @@ function expectNoSecret(texts: readonly string[]): void {
     expect(joined.includes(value), `${rule} survived`).toBe(false);
     expect(joined.includes(core), `part of ${rule} survived`).toBe(false);
   }
+  for (const line of planted['private-key-body-lines']!.split('\n')) expect(joined.includes(line), 'a private key line survived').toBe(false);
   expect(joined).not.toMatch(/\/home\/alice/);
   expect(joined).not.toMatch(/\balice\b/i);
 }
@@ -62,10 +63,29 @@ describe('createRedactor', () => {
   });
 
   it('should leave ordinary code and prose alone', async () => {
-    const text = 'const token = response.accessToken;\npassword: string;\nSee https://example.com/docs and run `npm test`.';
+    const text = 'const token = response.accessToken;\npassword: string;\nNODE_ENV=production\nSee https://example.com/docs and run `npm test`.';
     const { texts, counts } = await createRedactor(redaction).redactTexts([text]);
     expect(texts[0]).toBe(text);
     expect(counts).toEqual({});
+  });
+
+  it('should redact secrets in every batch when a session is larger than one secretlint pass', async () => {
+    const filler = 'lorem ipsum dolor sit amet '.repeat(350_000);
+    const texts = [`${filler}${planted.github}`, `${filler}${planted.slack}`, `short ${planted.npm}`];
+    const { texts: redacted, counts } = await createRedactor(redaction).redactTexts(texts);
+    expect(redacted[0]!.endsWith('[REDACTED:github]')).toBe(true);
+    expect(redacted[1]!.endsWith('[REDACTED:slack]')).toBe(true);
+    expect(redacted[2]).toBe('short [REDACTED:npm]');
+    expect(counts).toEqual({ github: 1, slack: 1, npm: 1 });
+  });
+
+  it('should redact OpenAI project, service-account and admin keys without the T3BlbkFJ marker', async () => {
+    // Built at run time: no secret-shaped literal in the repository.
+    const body = 'Vb7Nm2Qx9Lk4Jh6Gf1Ds8Az3Pw5Oe0Iu2Yt8Rr4Ee7Ww1';
+    const keys = ['proj', 'svcacct', 'admin'].map((kind) => `sk-${kind}-${body}`);
+    const { texts, counts } = await createRedactor(redaction).redactTexts(keys.map((key) => `export OPENAI=${key} # and again: ${key}`));
+    for (const [index, text] of texts.entries()) expect(text, keys[index]).not.toContain(body);
+    expect(counts['openai-style-key']).toBeGreaterThanOrEqual(3);
   });
 
   it('should redact a private key block cut off before its END line', async () => {
@@ -79,6 +99,43 @@ describe('createRedactor', () => {
     cyclic.self = cyclic;
     session.messages[0]!.metadata = cyclic;
     await expect(createRedactor(redaction).redactSession(session)).rejects.toBeInstanceOf(RedactionError);
+  });
+});
+
+/** Each planted secret in the context its rule needs (a `.env` block, a PEM block, a URL…). */
+function plantedSnippets(): Array<[string, string, string]> {
+  const pem = `-----BEGIN RSA PRIVATE KEY-----\n${planted['private-key-body-lines']}\n-----END RSA PRIVATE KEY-----`;
+  const contexts: Record<string, string> = {
+    'aws-secret': `aws_secret_access_key = "${planted['aws-secret']}"`,
+    'private-key-body': pem,
+    'secret-assignment': `export STRIPE_SECRET_KEY=${planted['secret-assignment']}`,
+    'env-dump-value': `NODE_ENV=production\nSIGNING=${planted['env-dump-value']}\nPORT=8080`,
+    'sensitive-json-key': `API_TOKEN: ${planted['sensitive-json-key']}`,
+    bearer: `Authorization: Bearer ${planted.bearer}`,
+    'url-password': `https://deploy:${planted['url-password']}@ci.example.com/hook`,
+  };
+  return secretValues.map(([rule, value]) => [rule, value, contexts[rule] ?? `the value is ${value} here`]);
+}
+
+describe('createDatasetBuilder redaction of every rule family in every place', () => {
+  it('should emit no secret planted in a message, tool arguments, tool output and the title', async () => {
+    const builder = await createDatasetBuilder({ redaction, validationRatio: 0, dedup: { exact: false, nearDuplicates: false } });
+    const template = loadSessionFixture('omp-summary.session.json');
+    for (const [rule, , snippet] of plantedSnippets()) {
+      const session = structuredClone(template);
+      session.id = `planted-${rule}`;
+      session.title = `Title with ${snippet}`;
+      session.messages[0]!.text = `Please look at this:\n${snippet}`;
+      session.messages[1]!.toolCalls[0]!.arguments = JSON.stringify({ path: 'README.md', note: snippet, nested: { list: [snippet] } });
+      session.messages[2]!.toolResult!.text = `output:\n${snippet}\nend`;
+      const { session: redacted } = await createRedactor(redaction).redactSession(session);
+      expect(redacted.title, rule).not.toContain(planted[rule]!);
+      expect(await builder.addSession(session), rule).toMatchObject({ status: 'accepted' });
+    }
+    const { formats } = builder.finish();
+    const lines = Object.values(formats).flatMap((split) => split.train);
+    expect(lines).toHaveLength(plantedSnippets().length * 3);
+    expectNoSecret(lines.flatMap((line) => allStrings(JSON.parse(line))));
   });
 });
 

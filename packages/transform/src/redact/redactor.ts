@@ -72,6 +72,9 @@ const structuralKeys = new Set([
 
 const sensitiveKeyName = /(?:api[_-]?key|secret|token|passw(?:or)?d|passwd|credential|private[_-]?key|access[_-]?key|authorization|cookie)/i;
 
+/** Characters per secretlint call: big enough to amortize its per-call cost, far from V8's string limit. */
+const secretlintBatchCharacters = 16_000_000;
+
 // A separator no rule matches across: an empty line around a private-use character.
 const separator = '\n\uE000\n';
 
@@ -163,38 +166,53 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   for (const extra of options.extraPatterns ?? []) rules.push(regexRule(extra.name, extra.pattern));
   const useSecretlint = options.secretlint ?? true;
 
+  async function scanBatch(slots: readonly Slot[], perSlot: RedactionMatch[][], from: number, to: number): Promise<void> {
+    const starts: number[] = [];
+    let offset = 0;
+    for (let index = from; index < to; index += 1) {
+      starts.push(offset);
+      offset += slots[index]!.value.length + separator.length;
+    }
+    let found: RedactionMatch[];
+    try {
+      found = await scanWithSecretlint(slots.slice(from, to).map((slot) => slot.value).join(separator));
+    } catch (error) {
+      throw new RedactionError(error instanceof Error ? error.message : String(error), error);
+    }
+    for (const match of found) {
+      // Binary search for the slot holding the start; clip the span to each slot it covers.
+      let low = 0;
+      let high = starts.length - 1;
+      while (low < high) {
+        const middle = (low + high + 1) >> 1;
+        if (starts[middle]! <= match.start) low = middle;
+        else high = middle - 1;
+      }
+      for (let index = low; index < starts.length && starts[index]! < match.end; index += 1) {
+        const slotStart = starts[index]!;
+        const slotEnd = slotStart + slots[from + index]!.value.length;
+        const start = Math.max(match.start, slotStart) - slotStart;
+        const end = Math.min(match.end, slotEnd) - slotStart;
+        if (end > start) perSlot[from + index]!.push({ ...match, start, end });
+      }
+    }
+  }
+
   async function redactSlots(slots: readonly Slot[]): Promise<{ texts: string[]; counts: RedactionCounts }> {
     const counts: RedactionCounts = {};
     const perSlot: RedactionMatch[][] = slots.map(() => []);
     if (useSecretlint) {
-      const starts: number[] = [];
-      let offset = 0;
-      for (const slot of slots) {
-        starts.push(offset);
-        offset += slot.value.length + separator.length;
-      }
-      let found: RedactionMatch[];
-      try {
-        found = await scanWithSecretlint(slots.map((slot) => slot.value).join(separator));
-      } catch (error) {
-        throw new RedactionError(error instanceof Error ? error.message : String(error), error);
-      }
-      for (const match of found) {
-        // Binary search for the slot holding the start; clip the span to each slot it covers.
-        let low = 0;
-        let high = starts.length - 1;
-        while (low < high) {
-          const middle = (low + high + 1) >> 1;
-          if (starts[middle]! <= match.start) low = middle;
-          else high = middle - 1;
+      // One secretlint pass per batch of slots (its cost is per call), batches capped so a huge
+      // session never builds one string near V8's limit.
+      for (let batchStart = 0; batchStart < slots.length; ) {
+        let batchEnd = batchStart;
+        let batchLength = 0;
+        while (batchEnd < slots.length && (batchEnd === batchStart || batchLength + slots[batchEnd]!.value.length <= secretlintBatchCharacters)) {
+          batchLength += slots[batchEnd]!.value.length + separator.length;
+          batchEnd += 1;
         }
-        for (let index = low; index < slots.length && starts[index]! < match.end; index += 1) {
-          const slotStart = starts[index]!;
-          const slotEnd = slotStart + slots[index]!.value.length;
-          const start = Math.max(match.start, slotStart) - slotStart;
-          const end = Math.min(match.end, slotEnd) - slotStart;
-          if (end > start) perSlot[index]!.push({ ...match, start, end });
-        }
+        await scanBatch(slots, perSlot, batchStart, batchEnd);
+        batchStart = batchEnd;
       }
     }
     const texts = slots.map((slot, index) => {

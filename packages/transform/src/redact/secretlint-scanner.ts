@@ -1,4 +1,5 @@
 import { lintSource } from '@secretlint/core';
+import { secretLintProfiler } from '@secretlint/profiler';
 import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
 import { type SecretLintCoreConfig } from '@secretlint/types';
 import { secretPlaceholder, type RedactionMatch } from './redaction-rules.js';
@@ -15,6 +16,12 @@ const rulePrefix = '@secretlint/secretlint-rule-';
 const config: SecretLintCoreConfig = {
   rules: recommendedRules.filter((rule) => rule.meta.id !== filterCommentsRuleId).map((rule) => ({ id: rule.meta.id, rule })),
 };
+
+// secretlint's core marks every rule run on a process-wide profiler that never forgets a mark and
+// searches all earlier ones on each new mark: over a whole corpus that made scanning quadratic
+// (most of forge run's time went there) and grew memory without bound. forge never reads the
+// profile, so marking is switched off.
+secretLintProfiler.mark = () => undefined;
 
 /** The ids of the secretlint rules in force (short form, e.g. `github`). */
 export const secretlintRuleNames: readonly string[] = recommendedRules

@@ -1,0 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { loadTemplate, writeExpandedSession } from './generate-corpus.ts';
+import { rssChildScript } from './rss-child.ts';
+const dir = mkdtempSync(join(tmpdir(), 'rss-'));
+const file = join(dir, 'big.jsonl');
+writeExpandedSession(loadTemplate('/work/shared/fixtures/real/pi/.pi/agent/sessions/--home-ubuntu-gt-myrig-polecats-nux--/2026-11-24T04-07-47-845Z_01a20bbd-0984-77ca-9e17-aa1ee6080a55.jsonl', 'pi'), file, Number(process.argv[2] ?? 1024) * 1024 * 1024);
+const script = rssChildScript(new URL('../dist/index.js', import.meta.url).href);
+for (const mode of ['floor', 'stream']) process.stdout.write(execFileSync(process.execPath, ['--input-type=module', '-e', script, mode, file], { encoding: 'utf8' }));
+rmSync(dir, { recursive: true });
