@@ -57,8 +57,8 @@ function assert(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-// Child processes must never phone home (turbo telemetry).
-const quietEnv = { TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
+// Child processes must never phone home (turbo telemetry) nor print npm's update notices.
+const quietEnv = { TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
 /** The environment of every child, without anything that could point it at the real registry. */
 function childEnv(extra = {}) {
   const env = { ...process.env, ...quietEnv };
@@ -92,6 +92,13 @@ function copyWorkspace(from, to) {
     copied += 1;
   }
   return copied;
+}
+
+/** Every file under `dir`, recursively, as absolute paths. */
+function listFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
 }
 
 function readJson(path) {
@@ -212,10 +219,19 @@ try {
         const internal = versions.get(dependency);
         if (internal != null) assert(range === `^${internal.after}`, `${name}: dependency ${dependency} is ${range}, expected ^${internal.after}`);
       }
-      const files = execFileSync('tar', ['-tzf', tarballPath], { encoding: 'utf8' }).split('\n');
+      const files = new Set(execFileSync('tar', ['-tzf', tarballPath], { encoding: 'utf8' }).split('\n'));
       for (const entry of [manifest.main, manifest.types, ...Object.values(manifest.bin ?? {})].filter((value) => value != null)) {
         const inTarball = `package/${entry.replace(/^\.\//, '')}`;
-        assert(files.includes(inTarball), `${name}: ${entry} is named in package.json but not in the tarball`);
+        assert(files.has(inTarball), `${name}: ${entry} is named in package.json but not in the tarball`);
+      }
+      // Every file of a folder listed in "files" ships (the CLI's demo corpus lives in dot-folders).
+      for (const folder of manifest.files ?? []) {
+        const folderPath = join(versions.get(name).dir, folder);
+        if (!existsSync(folderPath) || !statSync(folderPath).isDirectory()) continue;
+        const missing = listFiles(folderPath)
+          .map((path) => `package/${path.slice(versions.get(name).dir.length + 1)}`)
+          .filter((path) => !files.has(path));
+        assert(missing.length === 0, `${name}: ${missing.length} file(s) of ${folder}/ are not in the tarball, e.g. ${missing.slice(0, 3).join(', ')}`);
       }
     }
     return `${versions.size} tarballs`;
@@ -247,14 +263,7 @@ try {
 
   const fixtureDir = join(fixturesRoot, 'real', 'pi', '.pi', 'agent', 'sessions');
   const fixture = () => {
-    const files = [];
-    const walk = (dir) => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        if (entry.isDirectory()) walk(join(dir, entry.name));
-        else if (entry.name.endsWith('.jsonl') && statSync(join(dir, entry.name)).size > 0) files.push(join(dir, entry.name));
-      }
-    };
-    walk(fixtureDir);
+    const files = listFiles(fixtureDir).filter((path) => path.endsWith('.jsonl') && statSync(path).size > 0);
     assert(files.length > 0, `no pi session fixture under ${fixtureDir}`);
     return files.sort()[0];
   };
@@ -302,7 +311,7 @@ try {
   });
 
   await step('consumer: npx forge --version', async () => {
-    const { stdout } = await runCommand('npx', ['--no', 'forge', '--version'], { cwd: consumerDir, env: childEnv() });
+    const { stdout } = await runCommand('npx', ['--no', '--', 'forge', '--version'], { cwd: consumerDir, env: childEnv() });
     assert(stdout.includes(cliVersion()), `forge --version printed ${JSON.stringify(stdout.trim())}, expected ${cliVersion()}`);
     return stdout.trim();
   });
@@ -310,7 +319,7 @@ try {
   await step('consumer: npx forge run --demo --out <dir>', async () => {
     const home = join(workDir, 'home');
     mkdirSync(home, { recursive: true });
-    const { code } = await runCommand('npx', ['--no', 'forge', 'run', '--demo', '--out', datasetDir], {
+    const { code } = await runCommand('npx', ['--no', '--', 'forge', 'run', '--demo', '--out', datasetDir], {
       cwd: consumerDir,
       // Its own HOME and cache, so the state cache never lands in the real home.
       env: childEnv({ HOME: home, XDG_CACHE_HOME: join(home, '.cache') }),

@@ -78,12 +78,21 @@ export async function startLocalRegistry({ repoRoot, workDir }) {
       // Already gone.
     }
   };
-  // Last resort if this process dies without reaching stop(): no orphaned registry.
+  // Last resort if this process ends without reaching stop() (an uncaught error, Ctrl-C, a CI
+  // timeout's SIGTERM, which skips 'exit' unless handled): no orphaned registry.
   const killOnExit = () => killGroup('SIGKILL');
+  const killOnSignal = (signal) => {
+    killGroup('SIGKILL');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
   process.once('exit', killOnExit);
+  process.once('SIGINT', killOnSignal);
+  process.once('SIGTERM', killOnSignal);
 
   const stop = async () => {
     process.removeListener('exit', killOnExit);
+    process.removeListener('SIGINT', killOnSignal);
+    process.removeListener('SIGTERM', killOnSignal);
     if (exited) return;
     killGroup('SIGTERM');
     await Promise.race([exitPromise, sleep(5000)]);

@@ -28,35 +28,29 @@ async function forge(args: string[], home: string): Promise<{ exitCode: number; 
   }
 }
 
-/** Every file under a folder with its bytes, by relative path. */
-function snapshot(folder: string): Map<string, string> {
+/** Every file under a folder, by relative path, mapped through `describe`. */
+function filesUnder(folder: string, describe: (path: string) => string): Map<string, string> {
   const files = new Map<string, string>();
   const walk = (current: string) => {
     for (const entry of readdirSync(current, { withFileTypes: true })) {
       const path = join(current, entry.name);
       if (entry.isDirectory()) walk(path);
-      else files.set(relative(folder, path), readFileSync(path, 'utf8'));
+      else files.set(relative(folder, path), describe(path));
     }
   };
   walk(folder);
   return files;
 }
 
-function treeState(folder: string): Map<string, string> {
-  const state = new Map<string, string>();
-  const walk = (current: string) => {
-    for (const entry of readdirSync(current, { withFileTypes: true })) {
-      const path = join(current, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else {
-        const info = statSync(path);
-        state.set(relative(folder, path), `${info.size}:${info.mtimeMs}`);
-      }
-    }
-  };
-  walk(folder);
-  return state;
-}
+/** The bytes of every file. */
+const snapshot = (folder: string) => filesUnder(folder, (path) => readFileSync(path, 'utf8'));
+
+/** Size and mtime of every file: any write shows. */
+const treeState = (folder: string) =>
+  filesUnder(folder, (path) => {
+    const info = statSync(path);
+    return `${info.size}:${info.mtimeMs}`;
+  });
 
 describe('the forge binary', () => {
   let home: string;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSession, type SessionWarning } from '@forge/schema';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeTempDir, removeTempDirs } from './test-support/temp-dirs.js';
 import { ClaudeExtractError } from './claude-extract-error.js';
 import { discoverClaudeSessions } from './discover-claude-sessions.js';
 import { extractClaudeSessions } from './extract-claude-sessions.js';
@@ -29,7 +29,7 @@ function assistantLine(uuid: string, parentUuid: string | null, blocks: unknown[
 }
 
 async function writeTranscript(lines: string[], { name = `${sessionId}.jsonl`, trailingNewline = true } = {}): Promise<string> {
-  const folder = await mkdtemp(join(tmpdir(), 'forge-claude-bad-'));
+  const folder = await makeTempDir('forge-claude-bad-');
   const path = join(folder, name);
   await writeFile(path, lines.join('\n') + (trailingNewline ? '\n' : ''));
   return path;
@@ -44,6 +44,8 @@ async function readWithWarnings(path: string, maxLineBytes?: number) {
 
 const [u1, a1, u2, a2] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
 const goodPair = [userLine(u1, null, 'hello'), assistantLine(a1, u1, [{ type: 'text', text: 'hi' }])];
+
+afterAll(removeTempDirs);
 
 describe('readClaudeSession on bad input', () => {
   it('should report a 0-byte file as empty-file and read no session', async () => {
@@ -141,7 +143,7 @@ describe('readClaudeSession on bad input', () => {
 
 describe('extractClaudeSessions on bad input', () => {
   it('should throw ClaudeExtractError for an explicit root with no projects folder', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'forge-claude-noroot-'));
+    const root = await makeTempDir('forge-claude-noroot-');
     const error = await (async () => {
       for await (const _session of extractClaudeSessions({ roots: [root] })) break;
     })().catch((caught: unknown) => caught);
@@ -152,7 +154,7 @@ describe('extractClaudeSessions on bad input', () => {
   it('should read CLAUDE_CONFIG_DIR (comma-separated) from the env option and merge the roots', async () => {
     const roots: string[] = [];
     for (const name of ['a', 'b']) {
-      const root = await mkdtemp(join(tmpdir(), `forge-claude-account-${name}-`));
+      const root = await makeTempDir(`forge-claude-account-${name}-`);
       await mkdir(join(root, 'projects', '-home-dev-x'), { recursive: true });
       await writeFile(join(root, 'projects', '-home-dev-x', `${randomUUID()}.jsonl`), goodPair.join('\n') + '\n');
       roots.push(root);
@@ -160,7 +162,7 @@ describe('extractClaudeSessions on bad input', () => {
     const files: string[] = [];
     for await (const file of discoverClaudeSessions({ env: { CLAUDE_CONFIG_DIR: roots.join(',') } })) files.push(file.configDir);
     expect(files).toEqual(roots);
-    const missingHome = await mkdtemp(join(tmpdir(), 'forge-claude-home-'));
+    const missingHome = await makeTempDir('forge-claude-home-');
     const none: unknown[] = [];
     for await (const file of discoverClaudeSessions({ env: {}, homeDir: missingHome })) none.push(file);
     expect(none).toEqual([]);

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { installAgent } from '@forge-internal/test-agents';
 import { emptyUsage, type Session, type Usage } from '@forge/schema';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, removeTempDirs } from './test-support/temp-dirs.js';
 import { extractClaudeSessions } from './extract-claude-sessions.js';
 import { copyToTemp, handWrittenRoot, realRoot, samplesAsConfigDir, type JsonLine } from './test-support/fixtures.js';
 
@@ -55,6 +56,8 @@ async function usageOutside(path: string, sessions: readonly Session[]): Promise
   return sum;
 }
 
+afterAll(removeTempDirs);
+
 describe('extractClaudeSessions against ccusage', () => {
   let ccusage: string[] = [];
   beforeAll(async () => {
@@ -68,7 +71,7 @@ describe('extractClaudeSessions against ccusage', () => {
       await copyToTemp(join(realRoot, 'claude', '.claude')),
       await copyToTemp(join(realRoot, 'claude-2.0.76', '.claude')),
     ];
-    const home = await mkdtemp(join(tmpdir(), 'forge-ccusage-home-'));
+    const home = await makeTempDir('forge-ccusage-home-');
     const [program, ...prefix] = ccusage;
     const { stdout } = await run(program!, [...prefix, 'session', '--json', '--offline'], {
       env: { PATH: process.env.PATH, HOME: home, CLAUDE_CONFIG_DIR: roots.join(',') },

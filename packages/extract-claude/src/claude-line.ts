@@ -67,6 +67,23 @@ export interface ConversationLine {
   attachmentText?: string;
   /** system api_error lines. */
   retryAttempt?: number;
+  /** Where the line starts in its file: the streaming reader re-reads it from there. */
+  byteOffset?: number;
+  /**
+   * Set on index lines (`light` reading), whose heavy payload (content, blocks, toolUseResult) is
+   * dropped: the ids thread selection and message ordering need, taken from that payload.
+   */
+  index?: LineIndex;
+}
+
+/** What an index line keeps of its payload (see `ConversationLine.index`). */
+export interface LineIndex {
+  /** assistant: `[id, name]` of each tool_use block with an id, as the message builder reads them. */
+  toolUses?: [unknown, string][];
+  /** user: the `tool_use_id ?? ''` of each tool_result block, as the message builder reads them. */
+  resultCallIds?: unknown[];
+  /** user: the line has text a prompt can be read from (`lineText` is not undefined). */
+  hasText?: boolean;
 }
 
 /** A parsed JSON object. */
@@ -83,7 +100,7 @@ export function isObject(value: unknown): value is JsonObject {
 }
 
 /** Reads the envelope and payload of a conversation line; undefined when it has no uuid. */
-export function toConversationLine(record: JsonObject, type: ConversationLineType, order: number, lineNumber: number): ConversationLine | undefined {
+export function toConversationLine(record: JsonObject, type: ConversationLineType, order: number, lineNumber: number, light = false): ConversationLine | undefined {
   const uuid = asString(record.uuid);
   if (uuid == null) return undefined;
   const line: ConversationLine = {
@@ -126,7 +143,64 @@ export function toConversationLine(record: JsonObject, type: ConversationLineTyp
       readAttachment(record, line);
       break;
   }
+  if (light) toIndexLine(line);
   return line;
+}
+
+/** Replaces a line's payload by the few ids an index line keeps. */
+function toIndexLine(line: ConversationLine): void {
+  const index: LineIndex = {};
+  if (line.type === 'assistant') {
+    const toolUses: [unknown, string][] = [];
+    for (const block of line.blocks ?? []) if (block.type === 'tool_use' && block.id != null) toolUses.push([block.id, block.name ?? 'unknown']);
+    if (toolUses.length > 0) index.toolUses = toolUses;
+    // Assigned, not deleted: `delete` would turn every index line into a slow dictionary object.
+    line.blocks = undefined;
+    line.error = undefined;
+  } else if (line.type === 'user') {
+    if (Array.isArray(line.content)) {
+      const resultCallIds: unknown[] = [];
+      for (const block of line.content as unknown[]) {
+        if (typeof block === 'object' && block != null && (block as ClaudeBlock).type === 'tool_result') resultCallIds.push((block as ClaudeBlock).tool_use_id ?? '');
+      }
+      if (resultCallIds.length > 0) index.resultCallIds = resultCallIds;
+    }
+    if (lineText(line) != null) index.hasText = true;
+    line.content = undefined;
+    line.toolUseResult = undefined;
+  } else {
+    line.content = undefined;
+    line.attachmentText = undefined;
+  }
+  line.index = index;
+}
+
+/** The prompt text of a user line: its string content, or its text blocks joined. */
+export function lineText(line: ConversationLine): string | undefined {
+  if (typeof line.content === 'string') return line.content;
+  if (!Array.isArray(line.content)) return undefined;
+  const texts = (line.content as { type?: unknown; text?: unknown }[]).filter((block) => block?.type === 'text' && typeof block.text === 'string').map((block) => block.text as string);
+  return texts.length === 0 ? undefined : texts.join('\n');
+}
+
+/** The tool_use ids of an assistant line (index or full), as thread selection reads them. */
+export function toolUseIdsOf(line: ConversationLine): unknown[] {
+  if (line.index != null) return line.index.toolUses?.map(([id]) => id) ?? [];
+  const ids: unknown[] = [];
+  for (const block of line.blocks ?? []) if (block.type === 'tool_use' && block.id != null) ids.push(block.id);
+  return ids;
+}
+
+/** The string tool_use_ids a user line answers (index or full), as thread selection reads them. */
+export function toolResultIdsOf(line: ConversationLine): string[] {
+  if (line.index != null) return (line.index.resultCallIds ?? []).filter((id): id is string => typeof id === 'string');
+  if (!Array.isArray(line.content)) return [];
+  const ids: string[] = [];
+  for (const block of line.content as unknown[]) {
+    const toolUseId = (block as { tool_use_id?: unknown } | null)?.tool_use_id;
+    if ((block as { type?: unknown } | null)?.type === 'tool_result' && typeof toolUseId === 'string') ids.push(toolUseId);
+  }
+  return ids;
 }
 
 function readUser(record: JsonObject, line: ConversationLine): void {

@@ -1,7 +1,8 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSession, type Session, type SessionWarning } from '@forge/schema';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeTempDirs } from './test-support/temp-dirs.js';
 import { discoverClaudeSessions } from './discover-claude-sessions.js';
 import { extractClaudeSessions, type ExtractClaudeSessionsOptions } from './extract-claude-sessions.js';
 import { handWrittenRoot, realRoot, roleString, samplesAsConfigDir, type JsonLine } from './test-support/fixtures.js';
@@ -42,6 +43,8 @@ interface ExpectedFile {
   };
   observed: { usage: { input: number; output: number; cacheRead: number; cacheWrite: number } };
 }
+
+afterAll(removeTempDirs);
 
 describe('extractClaudeSessions', () => {
   it('should extract the hand-written corpus with resume copies removed and the subagent linked', async () => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSession, type Session } from '@forge/schema';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeTempDir, removeTempDirs } from './test-support/temp-dirs.js';
 import { discoverClaudeSessions } from './discover-claude-sessions.js';
 import { extractClaudeSessions } from './extract-claude-sessions.js';
 
@@ -28,9 +28,11 @@ async function extract(root: string): Promise<Session[]> {
   return sessions;
 }
 
+afterAll(removeTempDirs);
+
 describe('extractClaudeSessions', () => {
   it('should classify Gas Town beacons, nudges and hook output and detect the polecat from the cwd', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'forge-claude-gastown-'));
+    const root = await makeTempDir('forge-claude-gastown-');
     const [u1, h1, a1, u2, a2] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     const beacon = '[GAS TOWN] polecat toast (rig: gastown) <- witness • 2026-09-01T08:00 • assigned:gt-abc12\n\nRun `gt prime --hook` and begin work on your hook.';
     await writeLines(join(root, 'projects', '-home-ubuntu-gt-gastown-polecats-toast-gastown', `${sessionId}.jsonl`), [
@@ -47,7 +49,7 @@ describe('extractClaudeSessions', () => {
   });
 
   it('should find subagents nested at any depth, skip journals and tool-results, and link by meta.json', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'forge-claude-layout-'));
+    const root = await makeTempDir('forge-claude-layout-');
     const project = join(root, 'projects', '-home-dev-nested');
     const [u1, a1] = [randomUUID(), randomUUID()];
     const toolUseId = 'toolu_01NESTEDNESTEDNESTED00';

@@ -60,8 +60,12 @@ function isBookkeeping(type: string): boolean {
 const minChunkBytes = 16 * 1024;
 const maxChunkBytes = 1024 * 1024;
 
-/** Reads one transcript in a single streaming pass. Never throws on bad content. */
-export async function readClaudeFile(path: string, options: { maxLineBytes?: number; fileBytes?: number } = {}): Promise<ClaudeFileContents> {
+/**
+ * Reads one transcript in a single streaming pass. Never throws on bad content. With `light`, the
+ * lines are index lines (`ConversationLine.index`): no content, so a huge file's index stays small.
+ */
+export async function readClaudeFile(path: string, options: { maxLineBytes?: number; fileBytes?: number; light?: boolean } = {}): Promise<ClaudeFileContents> {
+  const light = options.light === true;
   const warnings = new WarningCollector(path);
   const contents: ClaudeFileContents = { path, lines: [], byUuid: new Map(), summaries: new Map(), lineCount: 0, warnings };
   // Most transcripts are far smaller than the 1 MiB default read: a buffer of the file's size
@@ -90,7 +94,7 @@ export async function readClaudeFile(path: string, options: { maxLineBytes?: num
     }
     const { record, type } = typed;
     if (conversationTypes.has(type)) {
-      const line = toConversationLine(record, type as ConversationLineType, order, entry.lineNumber);
+      const line = toConversationLine(record, type as ConversationLineType, order, entry.lineNumber, light);
       order += 1;
       if (line == null) {
         warnings.add({ kind: 'invalid-record', line: entry.lineNumber, message: `${type} line without a uuid; skipped` });
@@ -101,6 +105,7 @@ export async function readClaudeFile(path: string, options: { maxLineBytes?: num
         warnings.count('duplicate', 'lines repeat an earlier line uuid in this file; later copies ignored');
         continue;
       }
+      line.byteOffset = entry.byteOffset;
       contents.byUuid.set(line.uuid, line);
       contents.lines.push(line);
       continue;

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeTempDirs } from './test-support/temp-dirs.js';
 import { discoverClaudeSessions } from './discover-claude-sessions.js';
 import { extractClaudeSessions } from './extract-claude-sessions.js';
 import { readClaudeSession } from './read-claude-session.js';
@@ -20,6 +21,8 @@ async function snapshot(root: string): Promise<Map<string, string>> {
   await walk(root);
   return entries;
 }
+
+afterAll(removeTempDirs);
 
 describe('extractClaudeSessions', () => {
   it('should write nothing under the config dir', async () => {

@@ -1,4 +1,4 @@
-import { type ConversationLine } from './claude-line.js';
+import { toolResultIdsOf, toolUseIdsOf, type ConversationLine } from './claude-line.js';
 import { type ClaudeFileContents } from './read-claude-file.js';
 
 /** The lines of one trajectory, in file order, and how it was found. */
@@ -81,24 +81,18 @@ function reattachResponses(contents: ClaudeFileContents, selected: Set<Conversat
   const ownedElsewhere = options.ownedElsewhere;
   const usable = (line: ConversationLine): boolean => options.isMember(line) && ownedElsewhere?.has(line.uuid) !== true;
 
-  const toolUseIds = new Set<string>();
+  const toolUseIds = new Set<unknown>();
   for (const line of contents.lines) {
     if (line.type !== 'assistant' || line.messageId == null || !messageIds.has(line.messageId)) continue;
     if (!selected.has(line)) {
       if (!usable(line)) continue;
       selected.add(line);
     }
-    for (const block of line.blocks ?? []) if (block.type === 'tool_use' && block.id != null) toolUseIds.add(block.id);
+    for (const id of toolUseIdsOf(line)) toolUseIds.add(id);
   }
   if (toolUseIds.size === 0) return;
   for (const line of contents.lines) {
-    if (line.type !== 'user' || selected.has(line) || !Array.isArray(line.content) || !usable(line)) continue;
-    for (const block of line.content as unknown[]) {
-      const toolUseId = (block as { type?: unknown; tool_use_id?: unknown }).tool_use_id;
-      if ((block as { type?: unknown }).type === 'tool_result' && typeof toolUseId === 'string' && toolUseIds.has(toolUseId)) {
-        selected.add(line);
-        break;
-      }
-    }
+    if (line.type !== 'user' || selected.has(line) || !usable(line)) continue;
+    if (toolResultIdsOf(line).some((id) => toolUseIds.has(id))) selected.add(line);
   }
 }

@@ -212,6 +212,14 @@ describe('discoverPiSessions', () => {
     expect(session).toMatchObject({ isSubagent: true, parent: { sessionId: 'parent-1' }, agent: { id: 'task-1' } });
   });
 
+  it('should read a header longer than the 64 KiB head window', async () => {
+    const previousSessionFiles = Array.from({ length: 2000 }, (_, index) => `/home/ubuntu/.omp/agent/sessions/-old/${index}-${'x'.repeat(40)}.jsonl`);
+    const path = await write('.omp/agent/sessions/-work/long-header.jsonl', jsonl([{ type: 'title', v: 1, title: '', updatedAt: '2026-11-24T04:08:52.412Z', pad: ' ' }, { ...header('long-1'), previousSessionFiles }, user('u1', null, 'x')]));
+    const { handles, warnings } = await discover({ roots: [join(folder.path, '.omp/agent/sessions')] });
+    expect(warnings).toEqual([]);
+    expect(handles.map((handle) => [handle.path, handle.id, handle.flavor])).toEqual([[path, 'long-1', 'omp']]);
+  });
+
   it('should find nothing and warn nothing when a root does not exist', async () => {
     const { handles, warnings } = await discover({ roots: [join(folder.path, 'missing')] });
     expect(handles).toEqual([]);

@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { readJsonLines } from '@forge/reader-kit';
 import { type Session, type SessionWarning } from '@forge/schema';
 import { buildSessions, type BranchSelection, type SubagentLink } from './build-session.js';
 import { parsePiSessionFile, type PiFlavor } from './parse-session-file.js';
@@ -27,8 +28,19 @@ export async function findSubagentParent(path: string): Promise<{ parentPath: st
   return { parentPath, link: { parentSessionId: header.id, agentId: basename(path, '.jsonl') } };
 }
 
+/** A file's session header as discovery needs it. */
+export interface HeaderLine {
+  id: string;
+  cwd: string;
+  raw: Record<string, unknown>;
+  /** The file starts with omp's title slot. */
+  titleSlot: boolean;
+  /** The first entry after the header, which tells pir (no root `parentId`) from TS pi. */
+  firstEntry?: Record<string, unknown>;
+}
+
 /** The header of a pi-family file from its first 64 KiB (after omp's title slot), or undefined. */
-export async function readHeaderLine(path: string): Promise<{ id: string; cwd: string; raw: Record<string, unknown>; titleSlot: boolean; firstEntry?: Record<string, unknown> } | undefined> {
+export async function readHeaderLine(path: string): Promise<HeaderLine | undefined> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -54,14 +66,32 @@ export async function readHeaderLine(path: string): Promise<{ id: string; cwd: s
       }
       if (records.length === 3) break;
     }
-    const titleSlot = records[0]?.type === 'title';
-    const header = titleSlot ? records[1] : records[0];
-    if (header?.type !== 'session' || typeof header.id !== 'string') return undefined;
-    const firstEntry = titleSlot ? records[2] : records[1];
-    return { id: header.id, cwd: typeof header.cwd === 'string' ? header.cwd : '', raw: header, titleSlot, ...(firstEntry == null ? {} : { firstEntry }) };
+    const header = headerFrom(records);
+    // A header cut by the window (omp headers can list many previous files): read it whole.
+    if (header == null && bytesRead === buffer.length) return await readHeaderSlowly(path);
+    return header;
   } finally {
     await handle.close();
   }
+}
+
+/** A header line longer than the 64 KiB window (omp can list many previous files): stream it. */
+async function readHeaderSlowly(path: string): Promise<HeaderLine | undefined> {
+  const records: Array<Record<string, unknown>> = [];
+  for await (const record of readJsonLines(path)) {
+    if (record.kind !== 'value' || typeof record.value !== 'object' || record.value == null || Array.isArray(record.value)) break;
+    records.push(record.value as Record<string, unknown>);
+    if (records.length === 3) break;
+  }
+  return headerFrom(records);
+}
+
+function headerFrom(records: Array<Record<string, unknown>>): HeaderLine | undefined {
+  const titleSlot = records[0]?.type === 'title';
+  const header = titleSlot ? records[1] : records[0];
+  if (header?.type !== 'session' || typeof header.id !== 'string') return undefined;
+  const firstEntry = titleSlot ? records[2] : records[1];
+  return { id: header.id, cwd: typeof header.cwd === 'string' ? header.cwd : '', raw: header, titleSlot, ...(firstEntry == null ? {} : { firstEntry }) };
 }
 
 /**

@@ -1,5 +1,4 @@
-import { readLines } from '@forge/reader-kit';
-import { detectGasTown } from '@forge/reader-kit';
+import { detectGasTown, readLines } from '@forge/reader-kit';
 import { SESSION_SCHEMA_VERSION, emptyUsage, type Message, type Session } from '@forge/schema';
 import { buildSessions } from './build-session.js';
 import { EntryIdIndex, GrowableFloat64Array, GrowableInt32Array } from './compact-entry-index.js';
@@ -77,18 +76,20 @@ export async function* streamPiSession(path: string, options: StreamPiSessionOpt
   const omp = options.flavor === 'omp' || path.includes('/.omp/');
   const index = await indexFile(path, omp);
   if (index == null) return;
-  if (options.flavor != null && options.flavor !== 'omp') index.flavor = options.flavor;
-  const parent = index.flavor === 'omp' ? await findSubagentParent(path) : undefined;
-  if (index.header.version < 3) {
+  if (index === 'legacy') {
     // Legacy v1/v2 files are small and need whole-file migration: read them the ordinary way.
     const file = await parsePiSessionFile(path, omp ? { flavorHint: 'omp' } : {});
     if (file == null) return;
-    const [session] = buildSessions(file, parent == null ? { branches: 'active' } : { branches: 'active', subagent: parent.link });
+    if (options.flavor != null && options.flavor !== 'omp') file.flavor = options.flavor;
+    const legacyParent = file.flavor === 'omp' ? await findSubagentParent(path) : undefined;
+    const [session] = buildSessions(file, legacyParent == null ? { branches: 'active' } : { branches: 'active', subagent: legacyParent.link });
     if (session == null) return;
     for (const message of session.messages) yield { kind: 'message', message };
     yield { kind: 'session', session: { ...session, messages: [] } };
     return;
   }
+  if (options.flavor != null && options.flavor !== 'omp') index.flavor = options.flavor;
+  const parent = index.flavor === 'omp' ? await findSubagentParent(path) : undefined;
 
   const pathWarnings = new WarningLog(path);
   const { plan, leaf } = contextPlan(index, pathWarnings);
@@ -188,8 +189,11 @@ function mapLine(text: string, index: FileIndex, entry: number, warnings: Warnin
   return node.mapped?.message;
 }
 
-/** Pass 1: tree links, kinds and levels of every entry; line-level warnings. */
-async function indexFile(path: string, omp: boolean): Promise<FileIndex | undefined> {
+/**
+ * Pass 1: tree links, kinds and levels of every entry; line-level warnings. `legacy` for a v1/v2
+ * file (read the ordinary way), undefined for an empty one.
+ */
+async function indexFile(path: string, omp: boolean): Promise<FileIndex | 'legacy' | undefined> {
   // Message content is only read (and its unknown roles and blocks reported) on the second pass.
   const warnings = new WarningLog(path, { ignore: ['unknown-role', 'unknown-block-type'] });
   let header: PiHeader | undefined;
@@ -288,7 +292,7 @@ async function indexFile(path: string, omp: boolean): Promise<FileIndex | undefi
       }
       headerValue = value;
       header = readHeader(value, titleSlot);
-      if (header.version < 3) return { header, flavor: 'pi' } as FileIndex;
+      if (header.version < 3) return 'legacy';
       continue;
     }
     if (!isJsonObject(value) || typeof value.type !== 'string') {

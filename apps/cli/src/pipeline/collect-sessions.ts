@@ -54,9 +54,14 @@ export interface CollectOptions {
  */
 export async function collectSessions({ selection, env, cache, reuseCache = true, consume, onDiscovered, onFileDone }: CollectOptions): Promise<CollectedSessions> {
   const readers = createSourceReaders(selection, env);
-  const discovered: { reader: (typeof readers)[number]; file: InputFile }[] = [];
-  for (const reader of readers) for await (const file of reader.discover()) discovered.push({ reader, file });
-  onDiscovered?.(discovered.length, discovered.reduce((total, { file }) => total + file.size, 0));
+  const discovered = new Map<SourceReader, InputFile[]>();
+  for (const reader of readers) {
+    const files: InputFile[] = [];
+    for await (const file of reader.discover()) files.push(file);
+    discovered.set(reader, files);
+  }
+  const allFiles = [...discovered.values()].flat();
+  onDiscovered?.(allFiles.length, allFiles.reduce((total, file) => total + file.size, 0));
 
   const result: CollectedSessions = { sessions: [], sessionCount: 0, sessionWarnings: 0, inputs: [], skippedFiles: [], fileWarnings: [], filesRead: 0 };
   const take = async (session: Session) => {
@@ -66,23 +71,90 @@ export async function collectSessions({ selection, env, cache, reuseCache = true
     if (consume == null) result.sessions.push(session);
     else await consume(session);
   };
-  const waitingForCrossFileStep = new Map<SourceReader, Session[]>();
-  for (const { reader, file } of discovered) {
-    const sessions = await readThroughCache(file, (input, warnings) => reader.read(input, warnings), cache, reuseCache, result);
-    if (reader.finish == null) {
-      for (const session of sessions) await take(session);
+  const context = { cache, reuseCache, result, take, onFileDone };
+  for (const [reader, files] of discovered) {
+    if (reader.kind === 'per-file') {
+      for (const file of files) {
+        for (const session of await readThroughCache(file, (input, warnings) => reader.read(input, warnings), context)) await take(session);
+        onFileDone?.(file.size);
+      }
     } else {
-      waitingForCrossFileStep.set(reader, [...(waitingForCrossFileStep.get(reader) ?? []), ...sessions]);
+      await readSetThroughCache(reader, files, context);
     }
-    onFileDone?.(file.size);
   }
-  for (const reader of readers) {
-    if (reader.finish != null) for (const session of reader.finish(waitingForCrossFileStep.get(reader) ?? [])) await take(session);
-  }
-  cache?.prune(new Set(discovered.map(({ file }) => file.path)));
+  cache?.prune(new Set([...allFiles.map((file) => file.path), ...readers.filter((reader) => reader.kind === 'whole-set').map(setKey)]));
   result.sessions.sort((left, right) => left.source.localeCompare(right.source) || left.id.localeCompare(right.id));
   result.inputs.sort((left, right) => left.path.localeCompare(right.path));
   return result;
+}
+
+interface ReadContext {
+  cache: StateCache | undefined;
+  reuseCache: boolean;
+  result: CollectedSessions;
+  take: (session: Session) => Promise<void>;
+  onFileDone: ((bytes: number) => void) | undefined;
+}
+
+/**
+ * A whole-set reader (Claude Code) is cached as one entry keyed by its files' paths, sizes and
+ * mtimes: when none changed, nothing is opened; when one did, the set is read again, because a
+ * changed file can change what other files' sessions become (resume copies, subagent links).
+ */
+async function readSetThroughCache(reader: Extract<SourceReader, { kind: 'whole-set' }>, files: InputFile[], { cache, reuseCache, result, take, onFileDone }: ReadContext): Promise<void> {
+  const key = setKey(reader);
+  const signature = files.map((file) => `${file.path}\u0000${file.size}\u0000${file.mtimeMs}`).join('\n');
+  const cached = reuseCache ? cache?.lookup(key) : undefined;
+  if (cached != null && cached.fingerprint === signature) {
+    const stored = cached.load();
+    const fingerprints = new Map(Object.entries(stored.fingerprints ?? {}));
+    for (const file of files) {
+      result.inputs.push({ path: file.path, source: file.source, size: file.size, fingerprint: fingerprints.get(file.path) ?? '', cached: true });
+      onFileDone?.(file.size);
+    }
+    recordFileWarnings(stored.fileWarnings, result);
+    for (const session of stored.sessions) await take(session);
+    return;
+  }
+  const fileWarnings: SessionWarning[] = [];
+  const sessions: Session[] = [];
+  const done = new Set<string>();
+  const sizes = new Map(files.map((file) => [file.path, file.size]));
+  await reader.readAll(fileWarnings, async (session) => {
+    sessions.push(session);
+    for (const path of session.files) {
+      if (!done.has(path) && sizes.has(path)) {
+        done.add(path);
+        onFileDone?.(sizes.get(path) ?? 0);
+      }
+    }
+    await take(session);
+  });
+  const fingerprints: Record<string, string> = {};
+  for (const file of files) {
+    if (!done.has(file.path)) onFileDone?.(file.size);
+    const fingerprint = await fingerprintFile(file.path, file.size);
+    fingerprints[file.path] = fingerprint;
+    result.inputs.push({ path: file.path, source: file.source, size: file.size, fingerprint, cached: false });
+  }
+  result.filesRead += files.length;
+  recordFileWarnings(fileWarnings, result);
+  cache?.store({ path: key, size: files.length, mtimeMs: 0, fingerprint: signature }, { sessions, fileWarnings, fingerprints });
+}
+
+function setKey(reader: SourceReader): string {
+  return `set:${reader.name}`;
+}
+
+/** Warnings that no session carries (a file with no conversation, a pure resume copy): the file is skipped. */
+function recordFileWarnings(warnings: readonly SessionWarning[], result: CollectedSessions): void {
+  result.fileWarnings.push(...warnings);
+  const skipped = new Set(result.skippedFiles.map(({ path }) => path));
+  for (const warning of warnings) {
+    if (skipped.has(warning.file)) continue;
+    skipped.add(warning.file);
+    result.skippedFiles.push({ path: warning.file, reason: warning.message });
+  }
 }
 
 function sourceNameOf(session: Session): 'claude' | 'pir' | 'pi' | 'omp' {
@@ -92,9 +164,7 @@ function sourceNameOf(session: Session): 'claude' | 'pir' | 'pi' | 'omp' {
 async function readThroughCache(
   file: InputFile,
   read: (file: InputFile, warnings: SessionWarning[]) => Promise<Session[]>,
-  cache: StateCache | undefined,
-  reuseCache: boolean,
-  result: CollectedSessions,
+  { cache, reuseCache, result }: ReadContext,
 ): Promise<Session[]> {
   const cached = reuseCache ? cache?.lookup(file.path) : undefined;
   let fingerprint: string | undefined;

@@ -1,4 +1,4 @@
-import { discoverClaudeSessions, readClaudeSession } from '@forge/extract-claude';
+import { discoverClaudeSessions, extractClaudeSessions } from '@forge/extract-claude';
 import { discoverPiSessions, type PiFlavor, readPiSession } from '@forge/extract-pir';
 import { type Session, type SessionWarning } from '@forge/schema';
 import { type SourceSelection } from './source-selection.js';
@@ -9,29 +9,34 @@ export interface InputFile {
   source: Session['source'];
   size: number;
   mtimeMs: number;
-  /** Reader-specific details needed to read the file (e.g. a subagent's .meta.json). */
-  metaPath?: string;
 }
 
-/** One reader behind a common face: list files, read one, then the cross-file step over all it read. */
-export interface SourceReader {
-  discover(): AsyncIterable<InputFile>;
-  read(file: InputFile, warnings: SessionWarning[]): Promise<Session[]>;
-  /** The cross-file step over everything the reader read; absent when files stand alone. */
-  finish?: (sessions: Session[]) => Session[];
-}
+/**
+ * One reader behind a common face. A `per-file` reader reads each file on its own (pi-family
+ * files stand alone); a `whole-set` reader needs all its files at once for cross-file work
+ * (Claude Code: resume copies, subagent links, titles from other files of the project).
+ */
+export type SourceReader =
+  | { kind: 'per-file'; name: string; discover(): AsyncIterable<InputFile>; read(file: InputFile, warnings: SessionWarning[]): Promise<Session[]> }
+  | {
+      kind: 'whole-set';
+      name: string;
+      discover(): AsyncIterable<InputFile>;
+      readAll(warnings: SessionWarning[], onSession: (session: Session) => Promise<void>): Promise<void>;
+    };
 
 /** The readers the selection needs. */
 export function createSourceReaders(selection: SourceSelection, env: NodeJS.ProcessEnv): SourceReader[] {
   const readers: SourceReader[] = [];
-  const wantsPi = ['pir', 'pi', 'omp'].some((name) => selection.sources.has(name as 'pir'));
-  if (wantsPi) readers.push(piFamilyReader(selection, env));
+  if (['pir', 'pi', 'omp'].some((name) => selection.sources.has(name as PiFlavor))) readers.push(piFamilyReader(selection, env));
   if (selection.sources.has('claude')) readers.push(claudeReader(selection, env));
   return readers;
 }
 
 function piFamilyReader(selection: SourceSelection, env: NodeJS.ProcessEnv): SourceReader {
   return {
+    kind: 'per-file',
+    name: 'pi-family',
     async *discover() {
       for await (const handle of discoverPiSessions({ ...(selection.piRoots == null ? {} : { roots: selection.piRoots }), env })) {
         if (!selection.sources.has(handle.flavor)) continue;
@@ -43,16 +48,17 @@ function piFamilyReader(selection: SourceSelection, env: NodeJS.ProcessEnv): Sou
 }
 
 function claudeReader(selection: SourceSelection, env: NodeJS.ProcessEnv): SourceReader {
+  const options = { ...(selection.claudeRoots == null ? {} : { roots: selection.claudeRoots }), env };
   return {
+    kind: 'whole-set',
+    name: 'claude-code',
     async *discover() {
-      for await (const file of discoverClaudeSessions({ ...(selection.claudeRoots == null ? {} : { roots: selection.claudeRoots }), env })) {
-        const input: InputFile = { path: file.path, source: 'claude-code', size: file.bytes, mtimeMs: file.modifiedAt.getTime() };
-        if (file.metaPath != null) input.metaPath = file.metaPath;
-        yield input;
+      for await (const file of discoverClaudeSessions(options)) {
+        yield { path: file.path, source: 'claude-code', size: file.bytes, mtimeMs: file.modifiedAt.getTime() };
       }
     },
-    read: (file, warnings) =>
-      readClaudeSession(file.path, { ...(file.metaPath == null ? {} : { metaPath: file.metaPath }), onWarning: (warning) => warnings.push(warning) }),
-    finish: (sessions) => sessions,
+    async readAll(warnings, onSession) {
+      for await (const session of extractClaudeSessions({ ...options, onWarning: (warning) => warnings.push(warning) })) await onSession(session);
+    },
   };
 }

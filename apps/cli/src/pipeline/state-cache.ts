@@ -16,6 +16,8 @@ export interface CachedFile {
 export interface FileReadResult {
   sessions: Session[];
   fileWarnings: SessionWarning[];
+  /** For a whole-set entry: each file's content fingerprint. */
+  fingerprints?: Record<string, string>;
 }
 
 /** The cache's own format; bumping it discards every cached row. */

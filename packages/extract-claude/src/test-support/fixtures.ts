@@ -1,8 +1,8 @@
-import { cp, chmod, mkdtemp, readdir, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, chmod, readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Session } from '@forge/schema';
+import { makeTempDir } from './temp-dirs.js';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The repo root (/work/main) and the shared, read-only fixtures beside it. */
@@ -30,7 +30,7 @@ export function roleString(session: Session): string {
 
 /** A writable temp copy of a folder, so tests never touch the shared fixtures. */
 export async function copyToTemp(source: string, into = ''): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'forge-extract-claude-'));
+  const root = await makeTempDir('forge-extract-claude-');
   const target = join(root, into);
   await cp(source, target, { recursive: true });
   await makeWritable(root);
@@ -46,7 +46,7 @@ async function makeWritable(path: string): Promise<void> {
 
 /** The sample projects laid out as a config dir (`<tmp>/projects/<project>/…`). */
 export async function samplesAsConfigDir(): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'forge-claude-samples-'));
+  const root = await makeTempDir('forge-claude-samples-');
   for (const source of ['claude-code-log', 'claude-code-viewer']) {
     for (const project of await readdir(join(samplesRoot, source))) {
       await cp(join(samplesRoot, source, project), join(root, 'projects', project), { recursive: true });
