@@ -31,6 +31,14 @@ const startedAt = Date.now();
 /** @type {Array<{ step: string, ok: boolean, detail: string, seconds: number }>} */
 const steps = [];
 
+// Ctrl-C or a CI timeout: exit through 'exit', whose handlers end the registry and every child.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the registry and every child process`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
+
 /** Runs one named step; a failure is recorded and ends the test (later steps depend on it). */
 async function step(name, action) {
   const stepStart = Date.now();

@@ -3,6 +3,18 @@ import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { spawn } from 'node:child_process';
 
+/** Children still running; each leads its own process group, ended with everything it started. */
+const activeChildren = new Set();
+process.on('exit', () => {
+  for (const child of activeChildren) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+});
+
 /**
  * Runs `command args` and resolves with its output; rejects when it exits non-zero.
  * @param {string} command
@@ -15,11 +27,16 @@ export function runCommand(command, args, options = {}) {
   const shown = `${command} ${args.join(' ')}`;
   if (!quiet) process.stdout.write(`\n$ ${shown}   (in ${cwd})\n`);
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    activeChildren.add(child);
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
     }, timeoutMs);
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
@@ -30,10 +47,12 @@ export function runCommand(command, args, options = {}) {
       if (!quiet) process.stderr.write(chunk);
     });
     child.on('error', (error) => {
+      activeChildren.delete(child);
       clearTimeout(timer);
       reject(new Error(`could not start \`${shown}\`: ${error.message}`));
     });
     child.on('close', (code, signal) => {
+      activeChildren.delete(child);
       clearTimeout(timer);
       const exitCode = code ?? 1;
       if (exitCode !== 0 && !allowFailure) {

@@ -11,12 +11,15 @@ import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { installAgent } from '@forge-internal/test-agents';
-import { type extractClaudeSessions as extractClaudeSessionsFromSource } from '../src/index.js';
+import { type extractClaudeSessions as extractClaudeSessionsFromSource, type streamClaudeSession as streamClaudeSessionFromSource } from '../src/index.js';
 import { samplesRoot, handWrittenRoot } from '../src/test-support/fixtures.js';
 
 // `pnpm bench -- --size-mb 50` for a quick dry run; the default is the 1 GiB the targets are set for.
 const sizeIndex = process.argv.indexOf('--size-mb');
 const targetBytes = sizeIndex === -1 ? 1024 * 1024 * 1024 : Number(process.argv[sizeIndex + 1]) * 1024 * 1024;
+// `--modes single,stream` runs only those modes (floor always runs: it is the reference).
+const modesIndex = process.argv.indexOf('--modes');
+const modes = new Set((modesIndex === -1 ? 'single,workers,stream,ccusage' : (process.argv[modesIndex + 1] ?? '')).split(','));
 const uuidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gu;
 const idPattern = /(?:msg_01|toolu_01|req_011C)[A-Za-z0-9]{18,26}/gu;
 const base62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -57,6 +60,7 @@ function remapper(agentIds: readonly string[]): { line: (text: string) => string
 /** The built package's API, typed from the sources. */
 interface BuiltPackage {
   extractClaudeSessions: typeof extractClaudeSessionsFromSource;
+  streamClaudeSession: typeof streamClaudeSessionFromSource;
 }
 
 interface Template {
@@ -194,6 +198,19 @@ async function runMode(mode: string, root: string): Promise<void> {
   if (mode === 'floor') {
     const paths = listFiles(join(root, 'projects')).filter((path) => path.endsWith('.jsonl'));
     detail = `${floor(paths)} lines`;
+  } else if (mode === 'stream') {
+    // Every transcript through the streaming API, messages consumed one by one and dropped.
+    const entry = new URL('../dist/index.js', import.meta.url).href;
+    const { streamClaudeSession } = (await import(entry)) as BuiltPackage;
+    let sessions = 0;
+    let messages = 0;
+    for (const path of listFiles(join(root, 'projects')).filter((file) => file.endsWith('.jsonl'))) {
+      for await (const event of streamClaudeSession(path)) {
+        if (event.kind === 'session') sessions += 1;
+        else messages += 1;
+      }
+    }
+    detail = `${sessions} sessions, ${messages} messages`;
   } else {
     // The built package (pnpm bench builds it first): what users run, workers included.
     const entry = new URL('../dist/index.js', import.meta.url).href;
@@ -282,9 +299,10 @@ async function main(): Promise<void> {
       process.stdout.write(`${name}\n`);
       const floorResult = await measure('floor', root);
       report('  floor (read+split+JSON.parse)', bytes, floorResult, floorResult.seconds);
-      report('  extractClaudeSessions, 1 core', bytes, await measure('single', root), floorResult.seconds);
-      report('  extractClaudeSessions, 2 workers', bytes, await measure('workers', root), floorResult.seconds);
-      report('  ccusage 20.0.24', bytes, await measureCcusage(root), floorResult.seconds);
+      if (modes.has('single')) report('  extractClaudeSessions, 1 core', bytes, await measure('single', root), floorResult.seconds);
+      if (modes.has('workers')) report('  extractClaudeSessions, 2 workers', bytes, await measure('workers', root), floorResult.seconds);
+      if (modes.has('stream') && root === singleRoot) report('  streamClaudeSession, 1 core', bytes, await measure('stream', root), floorResult.seconds);
+      if (modes.has('ccusage')) report('  ccusage 20.0.24', bytes, await measureCcusage(root), floorResult.seconds);
       process.stdout.write('\n');
     }
   } finally {

@@ -15,7 +15,8 @@ const knownAssistantBlocks = new Set(['text', 'thinking', 'redacted_thinking', '
 const serverToolBlocks = new Set(['server_tool_use', 'web_search_tool_result', 'web_fetch_tool_result', 'code_execution_tool_result', 'mcp_tool_use', 'mcp_tool_result']);
 const imagePlaceholder = '[image]';
 
-interface AssistantDraft {
+/** An assistant response being merged from its lines. */
+export interface AssistantDraft {
   message: Message;
   texts: string[];
   thinking: string[];
@@ -34,27 +35,7 @@ export function buildMessages(lines: readonly ConversationLine[], warnings: Warn
   const toolNames = new Map<string, string>();
   for (const line of lines) if (line.type === 'assistant') for (const block of line.blocks ?? []) if (block.type === 'tool_use' && block.id != null) toolNames.set(block.id, block.name ?? 'unknown');
 
-  for (const line of lines) {
-    switch (line.type) {
-      case 'user':
-        addUserLine(line, messages, toolNames, warnings);
-        break;
-      case 'assistant':
-        addAssistantLine(line, messages, drafts, warnings);
-        break;
-      case 'system': {
-        const text = typeof line.content === 'string' ? line.content : '';
-        const provenance = classifySystemLine(line.subtype, text);
-        if (provenance != null) messages.push(harnessMessage(line, text, provenance, line.retryAttempt == null ? undefined : { retryAttempt: line.retryAttempt }));
-        break;
-      }
-      case 'attachment':
-        messages.push(attachmentMessage(line));
-        break;
-      case 'progress':
-        break;
-    }
-  }
+  for (const line of lines) addLineMessages(line, messages, drafts, toolNames, warnings);
 
   let provisionalResponses = 0;
   for (const draft of drafts.values()) {
@@ -65,6 +46,34 @@ export function buildMessages(lines: readonly ConversationLine[], warnings: Warn
   markInterruptions(ordered);
   if (options.warmup === true) for (const message of ordered) message.provenance = 'warmup';
   return { messages: ordered, provisionalResponses };
+}
+
+/** Adds the messages one line makes (or merges an assistant line into its response's draft). */
+export function addLineMessages(line: ConversationLine, messages: Message[], drafts: Map<string, AssistantDraft>, toolNames: ReadonlyMap<string, string>, warnings: WarningCollector): void {
+  switch (line.type) {
+    case 'user':
+      addUserLine(line, messages, toolNames, warnings);
+      break;
+    case 'assistant':
+      addAssistantLine(line, messages, drafts, warnings);
+      break;
+    case 'system': {
+      const text = typeof line.content === 'string' ? line.content : '';
+      const provenance = classifySystemLine(line.subtype, text);
+      if (provenance != null) messages.push(harnessMessage(line, text, provenance, line.retryAttempt == null ? undefined : { retryAttempt: line.retryAttempt }));
+      break;
+    }
+    case 'attachment':
+      messages.push(attachmentMessage(line));
+      break;
+    case 'progress':
+      break;
+  }
+}
+
+/** The key that groups the lines of one response: message.id + requestId (synthetic lines may lack one). */
+export function draftKey(line: ConversationLine): string {
+  return line.messageId == null ? `line:${line.uuid}` : `${line.messageId}\u0000${line.requestId ?? ''}`;
 }
 
 function baseMessage(line: ConversationLine, role: Message['role'], text: string, provenance: Provenance): Message {
@@ -93,7 +102,7 @@ function attachmentMessage(line: ConversationLine): Message {
   return harnessMessage(line, text, provenance, { attachmentType: type });
 }
 
-function addUserLine(line: ConversationLine, messages: Message[], toolNames: Map<string, string>, warnings: WarningCollector): void {
+function addUserLine(line: ConversationLine, messages: Message[], toolNames: ReadonlyMap<string, string>, warnings: WarningCollector): void {
   const content = line.content;
   if (typeof content === 'string') {
     messages.push(baseMessage(line, 'user', content, classifyUserText(content, line)));
@@ -167,7 +176,7 @@ function toolResultText(content: unknown, attachments: Attachment[]): string {
 
 function addAssistantLine(line: ConversationLine, messages: Message[], drafts: Map<string, AssistantDraft>, warnings: WarningCollector): void {
   // Lines of one response share message.id (and requestId); synthetic lines may lack one.
-  const key = line.messageId == null ? `line:${line.uuid}` : `${line.messageId}\u0000${line.requestId ?? ''}`;
+  const key = draftKey(line);
   let draft = drafts.get(key);
   if (draft == null) {
     const synthetic = line.model === '<synthetic>';
@@ -231,7 +240,8 @@ function addAssistantBlock(block: ClaudeBlock, draft: AssistantDraft, line: Conv
   }
 }
 
-function finishAssistant(draft: AssistantDraft): void {
+/** Completes a response once all its lines are in: text, reasoning, final usage. */
+export function finishAssistant(draft: AssistantDraft): void {
   const { message } = draft;
   // Line uuids first (dedup reads them), the response id last.
   if (draft.responseId != null) message.sourceIds?.push(draft.responseId);

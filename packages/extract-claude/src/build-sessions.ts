@@ -2,10 +2,10 @@ import { basename } from 'node:path';
 import { detectGasTown } from '@forge/reader-kit';
 import { SESSION_SCHEMA_VERSION, addUsage, emptyUsage, type Message, type Session, type SessionWarning } from '@forge/schema';
 import { buildMessages } from './build-messages.js';
-import { type ConversationLine } from './claude-line.js';
+import { lineText, type ConversationLine } from './claude-line.js';
 import { isWarmupPrompt } from './classify-user-text.js';
 import { type ClaudeFileContents } from './read-claude-file.js';
-import { findLeaf, selectThread, type ThreadSelection } from './select-thread.js';
+import { findLeaf, selectThread, type ThreadProblem, type ThreadSelection } from './select-thread.js';
 import { WarningCollector } from './warning-collector.js';
 
 /** What a subagent's `.meta.json` says (claude-code.md §1.3). */
@@ -42,13 +42,34 @@ export function agentIdFromPath(path: string): string | undefined {
  * (1.0.x) sidechain; a subagent file gives the subagent's thread.
  */
 export function buildSessions(contents: ClaudeFileContents, options: BuildSessionsOptions): Session[] {
+  const first = planFirstSession(contents, options);
+  if (first == null) return options.agentId == null ? inlineSidechains(contents, undefined, options) : [];
+  const session = assemble(contents, first.selection, first.options);
+  if (first.options.isSubagent) return [session];
+  return [session, ...inlineSidechains(contents, session, options)];
+}
+
+/** A trajectory to turn into a Session: its lines and the Session's identity. */
+export interface SessionPlan {
+  selection: SelectionWithProblems;
+  options: AssembleOptions;
+}
+
+/** The selection `selectThread` returns. */
+export type SelectionWithProblems = ThreadSelection & { problems: ThreadProblem[] };
+
+/**
+ * The file's first Session: a subagent file's thread, or a main file's main thread (the inline
+ * sidechains follow, once the main thread's Task calls are known).
+ */
+export function planFirstSession(contents: ClaudeFileContents, options: BuildSessionsOptions): SessionPlan | undefined {
   const ownedElsewhere = options.ownedElsewhere;
   const fresh = (line: ConversationLine): boolean => ownedElsewhere?.has(line.uuid) !== true;
   const fileSessionId = basename(contents.path).replace(/\.jsonl$/u, '');
 
   if (options.agentId != null) {
     const leaf = findLeaf(contents.lines, fresh);
-    if (leaf == null) return [];
+    if (leaf == null) return undefined;
     const selection = selectThread(contents, leaf, { isMember: () => true, ...(ownedElsewhere == null ? {} : { ownedElsewhere }) });
     const parentSessionId = leaf.sessionId ?? fileSessionId;
     const parentId = options.meta?.parentAgentId == null ? parentSessionId : subagentSessionId(parentSessionId, options.meta.parentAgentId);
@@ -57,22 +78,16 @@ export function buildSessions(contents: ClaudeFileContents, options: BuildSessio
     const agent: NonNullable<Session['agent']> = { id: options.agentId };
     if (options.meta?.agentType != null) agent.type = options.meta.agentType;
     if (options.meta?.description != null) agent.description = options.meta.description;
-    return [assemble(contents, selection, { ...options, id: subagentSessionId(parentSessionId, options.agentId), isSubagent: true, parent, agent })];
+    return { selection, options: { ...options, id: subagentSessionId(parentSessionId, options.agentId), isSubagent: true, parent, agent } };
   }
 
-  const sessions: Session[] = [];
   const mainLeaf = findLeaf(contents.lines, (line) => !line.isSidechain && fresh(line));
-  let mainSession: Session | undefined;
-  if (mainLeaf != null) {
-    const selection = selectThread(contents, mainLeaf, {
-      isMember: (line) => !line.isSidechain,
-      ...(ownedElsewhere == null ? {} : { ownedElsewhere }),
-    });
-    mainSession = assemble(contents, selection, { ...options, id: mainLeaf.sessionId ?? fileSessionId, isSubagent: false });
-    sessions.push(mainSession);
-  }
-  sessions.push(...inlineSidechains(contents, mainSession, fileSessionId, options));
-  return sessions;
+  if (mainLeaf == null) return undefined;
+  const selection = selectThread(contents, mainLeaf, {
+    isMember: (line) => !line.isSidechain,
+    ...(ownedElsewhere == null ? {} : { ownedElsewhere }),
+  });
+  return { selection, options: { ...options, id: mainLeaf.sessionId ?? fileSessionId, isSubagent: false } };
 }
 
 /** The id forge gives a subagent trajectory: unique, and readable back to its parent. */
@@ -81,7 +96,27 @@ export function subagentSessionId(parentSessionId: string, agentId: string): str
 }
 
 /** 1.0.x wrote subagent lines into the parent file, each subagent from its own null-parent root (§7.3). */
-function inlineSidechains(contents: ClaudeFileContents, mainSession: Session | undefined, fileSessionId: string, options: BuildSessionsOptions): Session[] {
+function inlineSidechains(contents: ClaudeFileContents, mainSession: Session | undefined, options: BuildSessionsOptions): Session[] {
+  const leaves = sidechainLeaves(contents, options.ownedElsewhere);
+  if (leaves.size === 0) return [];
+  const spawns = mainSession == null ? [] : taskSpawns(mainSession.messages);
+  const parentSessionId = mainSession?.id ?? fileParentSessionId(contents);
+  const sessions: Session[] = [];
+  for (const [rootUuid, leaf] of leaves) {
+    const root = contents.byUuid.get(rootUuid);
+    const plan = planSidechain(contents, rootUuid, leaf, { spawns, parentSessionId, prompt: root == null ? undefined : lineText(root) }, options);
+    sessions.push(assemble(contents, plan.selection, plan.options));
+  }
+  return sessions;
+}
+
+/** The session id inline sidechains hang under when the file has no main thread. */
+export function fileParentSessionId(contents: ClaudeFileContents): string {
+  return contents.lines.find((line) => line.sessionId != null)?.sessionId ?? basename(contents.path).replace(/\.jsonl$/u, '');
+}
+
+/** Each inline sidechain's root uuid → its leaf (the last user/assistant line under that root). */
+export function sidechainLeaves(contents: ClaudeFileContents, ownedElsewhere: ReadonlySet<string> | undefined): Map<string, ConversationLine> {
   const rootOf = new Map<string, string>();
   const findRoot = (line: ConversationLine): string => {
     const path: ConversationLine[] = [];
@@ -104,48 +139,61 @@ function inlineSidechains(contents: ClaudeFileContents, mainSession: Session | u
   const lastByRoot = new Map<string, ConversationLine>();
   for (const line of contents.lines) {
     if (!line.isSidechain || (line.type !== 'user' && line.type !== 'assistant') || line.isApiErrorMessage === true) continue;
-    if (options.ownedElsewhere?.has(line.uuid) === true) continue;
+    if (ownedElsewhere?.has(line.uuid) === true) continue;
     lastByRoot.set(findRoot(line), line);
   }
-  if (lastByRoot.size === 0) return [];
+  return lastByRoot;
+}
 
-  const spawns = mainSession == null ? [] : taskSpawns(mainSession.messages);
-  const parentSessionId = mainSession?.id ?? contents.lines.find((line) => line.sessionId != null)?.sessionId ?? fileSessionId;
-  const sessions: Session[] = [];
-  for (const [rootUuid, leaf] of lastByRoot) {
-    const selection = selectThread(contents, leaf, {
-      isMember: (line) => line.isSidechain,
-      ...(options.ownedElsewhere == null ? {} : { ownedElsewhere: options.ownedElsewhere }),
-    });
-    const root = contents.byUuid.get(rootUuid);
-    const prompt = root == null ? undefined : lineText(root);
-    const spawn = prompt == null ? undefined : spawns.find((candidate) => candidate.prompt === prompt);
-    const agentId = leaf.agentId ?? rootUuid;
-    const parent: NonNullable<Session['parent']> = { sessionId: parentSessionId };
-    if (spawn != null) parent.toolCallId = spawn.toolCallId;
-    const agent: NonNullable<Session['agent']> = { id: agentId };
-    if (spawn?.type != null) agent.type = spawn.type;
-    if (spawn?.description != null) agent.description = spawn.description;
-    sessions.push(assemble(contents, selection, { ...options, id: subagentSessionId(parentSessionId, agentId), isSubagent: true, parent, agent }));
-  }
-  return sessions;
+/** The Task/Agent call that spawned a sidechain, matched by the prompt it delegated. */
+export function planSidechain(
+  contents: ClaudeFileContents,
+  rootUuid: string,
+  leaf: ConversationLine,
+  context: { spawns: readonly TaskSpawn[]; parentSessionId: string; prompt: string | undefined },
+  options: BuildSessionsOptions,
+): SessionPlan {
+  const selection = selectThread(contents, leaf, {
+    isMember: (line) => line.isSidechain,
+    ...(options.ownedElsewhere == null ? {} : { ownedElsewhere: options.ownedElsewhere }),
+  });
+  const { prompt, parentSessionId } = context;
+  const spawn = prompt == null ? undefined : context.spawns.find((candidate) => candidate.prompt === prompt);
+  const agentId = leaf.agentId ?? rootUuid;
+  const parent: NonNullable<Session['parent']> = { sessionId: parentSessionId };
+  if (spawn != null) parent.toolCallId = spawn.toolCallId;
+  const agent: NonNullable<Session['agent']> = { id: agentId };
+  if (spawn?.type != null) agent.type = spawn.type;
+  if (spawn?.description != null) agent.description = spawn.description;
+  return { selection, options: { ...options, id: subagentSessionId(parentSessionId, agentId), isSubagent: true, parent, agent } };
+}
+
+/** A Task/Agent tool call: the prompt it delegated, to link an inline sidechain by. */
+export interface TaskSpawn {
+  toolCallId: string;
+  prompt?: string;
+  type?: string;
+  description?: string;
 }
 
 /** Task/Agent tool calls of a session: the prompt they delegated, to link subagents by (§7.3). */
-export function taskSpawns(messages: readonly Message[]): { toolCallId: string; prompt?: string; type?: string; description?: string }[] {
-  const spawns: { toolCallId: string; prompt?: string; type?: string; description?: string }[] = [];
-  for (const message of messages) {
-    for (const call of message.toolCalls) {
-      if (call.name !== 'Task' && call.name !== 'Agent') continue;
-      const input = safeJson(call.arguments);
-      const spawn: { toolCallId: string; prompt?: string; type?: string; description?: string } = { toolCallId: call.id };
-      if (typeof input.prompt === 'string') spawn.prompt = input.prompt;
-      if (typeof input.subagent_type === 'string') spawn.type = input.subagent_type;
-      if (typeof input.description === 'string') spawn.description = input.description;
-      spawns.push(spawn);
-    }
-  }
+export function taskSpawns(messages: readonly Message[]): TaskSpawn[] {
+  const spawns: TaskSpawn[] = [];
+  for (const message of messages) addTaskSpawns(message, spawns);
   return spawns;
+}
+
+/** Adds the Task/Agent calls of one message to `spawns`. */
+export function addTaskSpawns(message: Message, spawns: TaskSpawn[]): void {
+  for (const call of message.toolCalls) {
+    if (call.name !== 'Task' && call.name !== 'Agent') continue;
+    const input = safeJson(call.arguments);
+    const spawn: TaskSpawn = { toolCallId: call.id };
+    if (typeof input.prompt === 'string') spawn.prompt = input.prompt;
+    if (typeof input.subagent_type === 'string') spawn.type = input.subagent_type;
+    if (typeof input.description === 'string') spawn.description = input.description;
+    spawns.push(spawn);
+  }
 }
 
 function safeJson(text: string): Record<string, unknown> {
@@ -157,21 +205,26 @@ function safeJson(text: string): Record<string, unknown> {
   }
 }
 
-function lineText(line: ConversationLine): string | undefined {
-  if (typeof line.content === 'string') return line.content;
-  if (!Array.isArray(line.content)) return undefined;
-  const texts = (line.content as { type?: unknown; text?: unknown }[]).filter((block) => block?.type === 'text' && typeof block.text === 'string').map((block) => block.text as string);
-  return texts.length === 0 ? undefined : texts.join('\n');
-}
-
-interface AssembleOptions extends BuildSessionsOptions {
+/** A Session's identity and the options it is built with. */
+export interface AssembleOptions extends BuildSessionsOptions {
   id: string;
   isSubagent: boolean;
   parent?: Session['parent'];
   agent?: Session['agent'];
 }
 
-function assemble(contents: ClaudeFileContents, selection: ThreadSelection & { problems: { kind: 'missing-parent' | 'cycle'; line: number; uuid: string }[] }, options: AssembleOptions): Session {
+function assemble(contents: ClaudeFileContents, selection: SelectionWithProblems, options: AssembleOptions): Session {
+  const warnings = selectionWarnings(contents, selection);
+  const prompt = firstPromptLine(selection);
+  const warmup = options.isSubagent && prompt != null && isWarmupPrompt(lineText(prompt) ?? '');
+  const built = buildMessages(selection.lines, warnings, { warmup });
+  const tally = new MessageTally();
+  for (const message of built.messages) tally.add(message);
+  return sessionRecord(contents, selection, options, { warnings, tally, provisionalResponses: built.provisionalResponses, messages: built.messages });
+}
+
+/** A collector for one trajectory's warnings, starting with the problems met while selecting it. */
+export function selectionWarnings(contents: ClaudeFileContents, selection: SelectionWithProblems): WarningCollector {
   const warnings = new WarningCollector(contents.path);
   for (const problem of selection.problems) {
     warnings.add(
@@ -180,19 +233,42 @@ function assemble(contents: ClaudeFileContents, selection: ThreadSelection & { p
         : { kind: 'cycle', line: problem.line, message: `parentUuid chain loops at ${problem.uuid}; walk stopped` },
     );
   }
-  const firstUser = selection.lines.find((line) => line.type === 'user' && !line.isMeta && lineText(line) != null);
-  const warmup = options.isSubagent && firstUser != null && isWarmupPrompt(lineText(firstUser) ?? '');
-  const built = buildMessages(selection.lines, warnings, { warmup });
-  const { messages } = built;
+  return warnings;
+}
 
-  let usage = emptyUsage();
-  const models: string[] = [];
-  const thinkingLevels: string[] = [];
-  for (const message of messages) {
-    if (message.usage != null) usage = addUsage(usage, message.usage);
-    if (message.model != null && !models.includes(message.model)) models.push(message.model);
-    if (message.thinkingLevel != null && !thinkingLevels.includes(message.thinkingLevel)) thinkingLevels.push(message.thinkingLevel);
+/** The first user line with prompt text (not meta): a `Warmup` prompt there marks cache priming. */
+export function firstPromptLine(selection: ThreadSelection): ConversationLine | undefined {
+  return selection.lines.find((line) => line.type === 'user' && !line.isMeta && (line.index != null ? line.index.hasText === true : lineText(line) != null));
+}
+
+/** Whether a subagent trajectory whose first prompt is `prompt` is a warmup sidechain. */
+export function isWarmupSession(options: AssembleOptions, prompt: string | undefined): boolean {
+  return options.isSubagent && prompt != null && isWarmupPrompt(prompt);
+}
+
+/** Session totals gathered from its messages, in order: usage, models, thinking levels, first prompt. */
+export class MessageTally {
+  usage = emptyUsage();
+  readonly models: string[] = [];
+  readonly thinkingLevels: string[] = [];
+  firstUserText: string | undefined;
+
+  add(message: Message): void {
+    if (message.usage != null) this.usage = addUsage(this.usage, message.usage);
+    if (message.model != null && !this.models.includes(message.model)) this.models.push(message.model);
+    if (message.thinkingLevel != null && !this.thinkingLevels.includes(message.thinkingLevel)) this.thinkingLevels.push(message.thinkingLevel);
+    if (this.firstUserText == null && message.role === 'user' && (message.provenance === 'conversation' || message.provenance === 'gastown-beacon')) this.firstUserText = message.text;
   }
+}
+
+/** The Session of a built trajectory (`messages` may be empty when they were streamed). */
+export function sessionRecord(
+  contents: ClaudeFileContents,
+  selection: ThreadSelection,
+  options: AssembleOptions,
+  built: { warnings: WarningCollector; tally: MessageTally; provisionalResponses: number; messages: Message[] },
+): Session {
+  const { warnings, tally, messages } = built;
   if (built.provisionalResponses > 0) {
     warnings.add({
       kind: 'provisional-usage',
@@ -215,10 +291,10 @@ function assemble(contents: ClaudeFileContents, selection: ThreadSelection & { p
     cwd,
     startedAt: sorted[0] ?? options.fileTime,
     endedAt: sorted[sorted.length - 1] ?? options.fileTime,
-    models,
+    models: tally.models,
     branch: { leafId: leaf.uuid, isActive: true },
     isSubagent: options.isSubagent,
-    usage,
+    usage: tally.usage,
     messages,
     warnings: [...contents.warnings.list(), ...warnings.list()],
   };
@@ -226,11 +302,11 @@ function assemble(contents: ClaudeFileContents, selection: ThreadSelection & { p
   if (gitBranch != null) session.gitBranch = gitBranch;
   const title = options.isSubagent ? undefined : titleFor(contents, selection, options.titlesFromSummaries === false ? new Map() : options.summaries);
   if (title != null) session.title = title;
-  if (thinkingLevels.length > 0) session.thinkingLevels = thinkingLevels;
+  if (tally.thinkingLevels.length > 0) session.thinkingLevels = tally.thinkingLevels;
   if (options.parent != null) session.parent = options.parent;
   if (options.agent != null) session.agent = options.agent;
   if (built.provisionalResponses > 0) session.usageProvisional = true;
-  const firstUserText = messages.find((message) => message.role === 'user' && (message.provenance === 'conversation' || message.provenance === 'gastown-beacon'))?.text;
+  const firstUserText = tally.firstUserText;
   const gastown = detectGasTown({ cwd, ...(firstUserText == null ? {} : { firstUserText }), ...(gitBranch == null ? {} : { gitBranch }) });
   if (gastown != null) session.gastown = gastown;
   return session;

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { type Session, type SessionWarning } from '@forge/schema';
-import { agentIdFromPath, buildSessions, orphanWarnings, type SubagentMeta } from './build-sessions.js';
+import { agentIdFromPath, buildSessions, orphanWarnings, type BuildSessionsOptions, type SubagentMeta } from './build-sessions.js';
 import { ClaudeExtractError } from './claude-extract-error.js';
 import { readClaudeFile } from './read-claude-file.js';
 
@@ -49,13 +49,18 @@ export interface FileSessions {
 
 /** `readClaudeSession` plus the file-level facts `extractClaudeSessions` merges across files. */
 export async function readClaudeFileSessions(path: string, options: ReadClaudeFileSessionsOptions = {}): Promise<FileSessions> {
-  let fileTime: string;
-  let fileBytes: number;
+  const { fileTime, fileBytes } = await transcriptFacts(path, options.known);
+  const contents = await readClaudeFile(path, { fileBytes, ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }) });
+  const sessions = buildSessions(contents, await buildOptionsFor(path, fileTime, options));
+  return { sessions, summaries: [...contents.summaries], fileWarnings: sessions.length === 0 ? orphanWarnings(contents) : [] };
+}
+
+/** Size and mtime of a transcript; throws `claude-file-unreadable` when it is missing or not a file. */
+export async function transcriptFacts(path: string, known?: { bytes: number; modifiedAt: string }): Promise<{ fileTime: string; fileBytes: number }> {
   try {
-    const info = options.known == null ? await stat(path) : { isFile: () => true, mtime: new Date(options.known.modifiedAt), size: options.known.bytes };
+    const info = known == null ? await stat(path) : { isFile: () => true, mtime: new Date(known.modifiedAt), size: known.bytes };
     if (!info.isFile()) throw new Error('not a regular file');
-    fileTime = info.mtime.toISOString();
-    fileBytes = info.size;
+    return { fileTime: info.mtime.toISOString(), fileBytes: info.size };
   } catch (error) {
     throw new ClaudeExtractError({
       message: `cannot read Claude Code transcript: ${error instanceof Error ? error.message : String(error)}`,
@@ -65,18 +70,20 @@ export async function readClaudeFileSessions(path: string, options: ReadClaudeFi
       cause: error,
     });
   }
-  const contents = await readClaudeFile(path, { fileBytes, ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }) });
+}
+
+/** The session builder's options for one file: its agent id and `.meta.json` when it is a subagent's. */
+export async function buildOptionsFor(path: string, fileTime: string, options: ReadClaudeFileSessionsOptions): Promise<BuildSessionsOptions> {
   const agentId = agentIdFromPath(path);
   const metaPath = options.metaPath === undefined ? path.replace(/\.jsonl$/u, '.meta.json') : options.metaPath;
   const meta = agentId == null || metaPath == null ? undefined : await readSubagentMeta(metaPath);
-  const sessions = buildSessions(contents, {
+  return {
     fileTime,
     ...(agentId == null ? {} : { agentId }),
     ...(meta == null ? {} : { meta }),
     ...(options.summaries == null ? {} : { summaries: options.summaries }),
     ...(options.titlesFromSummaries == null ? {} : { titlesFromSummaries: options.titlesFromSummaries }),
-  });
-  return { sessions, summaries: [...contents.summaries], fileWarnings: sessions.length === 0 ? orphanWarnings(contents) : [] };
+  };
 }
 
 /** Reads `agent-<id>.meta.json`; undefined when absent or unreadable (it is optional, §1.3). */

@@ -1,6 +1,6 @@
-export { readLines } from './read-lines.js';
+export { readLineBatches, readLines } from './read-lines.js';
 export type { Line, ReadLinesOptions } from './read-lines.js';
-export { readJsonLines } from './read-json-lines.js';
+export { readJsonLineBatches, readJsonLines } from './read-json-lines.js';
 export type { JsonLine } from './read-json-lines.js';
 export { gasTownRoleFromCwd } from './gastown-role.js';
 export type { GasTownPlace } from './gastown-role.js';

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readJsonLines } from './read-json-lines.js';
-import { readLines } from './read-lines.js';
+import { readJsonLineBatches, readJsonLines } from './read-json-lines.js';
+import { readLineBatches, readLines } from './read-lines.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'forge-reader-kit-'));
 function file(name: string, content: string | Buffer): string {
@@ -52,6 +52,15 @@ describe('readLines', () => {
     expect(lines.map((line) => line.text)).toEqual(['bb', 'cc']);
   });
 
+  it('should give the same lines in batches, one batch per chunk read', async () => {
+    const content = Array.from({ length: 200 }, (_, index) => `line ${index} ${'x'.repeat(index % 37)}`).join('\n');
+    const path = file('batches.txt', content);
+    const batches = await collect(readLineBatches(path, { chunkBytes: 256 }));
+    expect(batches.length).toBeGreaterThan(10);
+    expect(batches.flat()).toEqual(await collect(readLines(path, { chunkBytes: 4096 })));
+    expect(batches.flat().map((line) => line.text)).toEqual(content.split('\n'));
+  });
+
   it('should give nothing for an empty file', async () => {
     expect(await collect(readLines(file('empty.txt', '')))).toEqual([]);
   });
@@ -67,6 +76,14 @@ describe('readJsonLines', () => {
       { kind: 'value', lineNumber: 4, value: { b: 2 } },
       { kind: 'invalid-json', lineNumber: 5, truncated: true },
     ]);
+  });
+
+  it('should parse the same values in batches', async () => {
+    const path = file('batched.jsonl', `${Array.from({ length: 100 }, (_, index) => JSON.stringify({ index })).join('\n')}\n{"torn":`);
+    const batches = await collect(readJsonLineBatches(path, { chunkBytes: 128 }));
+    expect(batches.length).toBeGreaterThan(5);
+    expect(batches.flat()).toEqual(await collect(readJsonLines(path)));
+    expect(batches.flat().at(-1)).toMatchObject({ kind: 'invalid-json', lineNumber: 101, truncated: true });
   });
 
   it('should accept a last line without newline that parses', async () => {

@@ -1,0 +1,87 @@
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseSession, type Message, type Session, type SessionWarning } from '@forge/schema';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readClaudeSession } from './read-claude-session.js';
+import { streamClaudeSession } from './stream-claude-session.js';
+import { handWrittenRoot, realRoot } from './test-support/fixtures.js';
+import { makeTempDir, removeTempDirs } from './test-support/temp-dirs.js';
+
+afterAll(removeTempDirs);
+
+async function transcripts(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true, recursive: true });
+  return entries.filter((entry) => entry.isFile() && entry.name.endsWith('.jsonl')).map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** The streamed events regrouped into Sessions, checking that each session's messages come before it. */
+async function streamed(path: string): Promise<{ sessions: Session[]; orphan: SessionWarning[] }> {
+  const orphan: SessionWarning[] = [];
+  const sessions: Session[] = [];
+  let messages: Message[] = [];
+  let messageSessionId: string | undefined;
+  for await (const event of streamClaudeSession(path, { onWarning: (warning) => orphan.push(warning) })) {
+    if (event.kind === 'message') {
+      expect(messageSessionId == null || messageSessionId === event.sessionId).toBe(true);
+      messageSessionId = event.sessionId;
+      messages.push(event.message);
+      continue;
+    }
+    if (messages.length > 0) expect(messageSessionId).toBe(event.session.id);
+    sessions.push({ ...event.session, messages });
+    messages = [];
+    messageSessionId = undefined;
+  }
+  expect(messages).toEqual([]);
+  return { sessions, orphan };
+}
+
+async function expectSameAsRead(path: string): Promise<number> {
+  const orphan: SessionWarning[] = [];
+  const expected = await readClaudeSession(path, { onWarning: (warning) => orphan.push(warning) });
+  const actual = await streamed(path);
+  expect(actual.sessions).toEqual(expected);
+  expect(actual.orphan).toEqual(orphan);
+  for (const session of actual.sessions) parseSession(session);
+  return expected.reduce((total, session) => total + session.messages.length, 0);
+}
+
+describe('streamClaudeSession', () => {
+  it('should yield exactly the sessions and messages of readClaudeSession for every fixture, sample and real transcript', async () => {
+    const paths = [...(await transcripts(handWrittenRoot)), ...(await transcripts(join(realRoot, 'claude'))), ...(await transcripts(join(realRoot, 'claude-2.0.76')))];
+    expect(paths.length).toBeGreaterThan(20);
+    let messages = 0;
+    for (const path of paths) messages += await expectSameAsRead(path);
+    expect(messages).toBeGreaterThan(500);
+  });
+
+  it('should keep file order, merged responses and late tool results on a long conversation with bad lines', async () => {
+    const sessionId = '6f1d2c3b-4a59-4e8f-9c0d-1e2f3a4b5c6d';
+    const lines: string[] = [];
+    let parent: string | null = null;
+    const envelope = (uuid: string, parentUuid: string | null) => ({ parentUuid, isSidechain: false, uuid, sessionId, timestamp: `2026-05-01T10:00:${String(lines.length % 60).padStart(2, '0')}.000Z`, cwd: '/home/dev/x', version: '2.1.178' });
+    for (let turn = 0; turn < 700; turn += 1) {
+      const prompt = `u-${turn}`;
+      lines.push(JSON.stringify({ ...envelope(prompt, parent), type: 'user', message: { role: 'user', content: `question ${turn}` } }));
+      const messageId = `msg_${turn}`;
+      const usage = { input_tokens: 1, output_tokens: turn, cache_read_input_tokens: 2, cache_creation_input_tokens: 3 };
+      const assistant = (uuid: string, parentUuid: string, block: unknown, stop: string | null) =>
+        JSON.stringify({ ...envelope(uuid, parentUuid), type: 'assistant', requestId: `req_${turn}`, message: { id: messageId, model: 'claude-opus-4-7', role: 'assistant', content: [block], stop_reason: stop, usage } });
+      lines.push(assistant(`a-${turn}-1`, prompt, { type: 'text', text: `answer ${turn}` }, null));
+      lines.push(assistant(`a-${turn}-2`, `a-${turn}-1`, { type: 'tool_use', id: `call-${turn}-a`, name: 'Bash', input: { command: 'ls' } }, null));
+      // The second call's result is written before the first's, and the response's last line after both.
+      lines.push(JSON.stringify({ ...envelope(`r-${turn}-b`, `a-${turn}-2`), type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `call-${turn}-b`, content: 'b done' }] } }));
+      lines.push(JSON.stringify({ ...envelope(`r-${turn}-a`, `r-${turn}-b`), type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `call-${turn}-a`, content: 'a done' }] }, toolUseResult: { stdout: 'a' } }));
+      lines.push(assistant(`a-${turn}-3`, `a-${turn}-2`, { type: 'tool_use', id: `call-${turn}-b`, name: 'Read', input: { path: 'x' } }, 'tool_use'));
+      if (turn % 50 === 0) lines.push('{"type":"assistant", not json');
+      if (turn % 70 === 0) lines.push(JSON.stringify({ type: 'mystery-entry', payload: turn }));
+      if (turn % 90 === 0) lines.push(JSON.stringify({ ...envelope(`i-${turn}`, `r-${turn}-a`), type: 'user', message: { role: 'user', content: [{ type: 'text', text: '[Request interrupted by user]' }] } }));
+      parent = turn % 90 === 0 ? `i-${turn}` : `r-${turn}-a`;
+    }
+    lines.push('{"type":"user","uuid":"cut');
+    const path = join(await makeTempDir('forge-claude-stream-'), `${sessionId}.jsonl`);
+    await writeFile(path, lines.join('\n'));
+    const messages = await expectSameAsRead(path);
+    expect(messages).toBeGreaterThan(700 * 4);
+  });
+});
