@@ -220,7 +220,9 @@ function assemble(contents: ClaudeFileContents, selection: SelectionWithProblems
   const built = buildMessages(selection.lines, warnings, { warmup });
   const tally = new MessageTally();
   for (const message of built.messages) tally.add(message);
-  return sessionRecord(contents, selection, options, { warnings, tally, provisionalResponses: built.provisionalResponses, messages: built.messages });
+  const facts = new LineFacts();
+  for (const line of selection.lines) facts.add(line);
+  return sessionRecord(contents, selection, options, { warnings, tally, facts, provisionalResponses: built.provisionalResponses, messages: built.messages });
 }
 
 /** A collector for one trajectory's warnings, starting with the problems met while selecting it. */
@@ -261,14 +263,34 @@ export class MessageTally {
   }
 }
 
+/** Session facts gathered from its lines, in file order: time span, first cwd, last branch and version. */
+export class LineFacts {
+  startedAt: string | undefined;
+  endedAt: string | undefined;
+  cwd: string | undefined;
+  gitBranch: string | undefined;
+  version: string | undefined;
+
+  add(line: ConversationLine): void {
+    const { timestamp } = line;
+    if (timestamp != null) {
+      if (this.startedAt == null || timestamp < this.startedAt) this.startedAt = timestamp;
+      if (this.endedAt == null || timestamp > this.endedAt) this.endedAt = timestamp;
+    }
+    if (this.cwd == null && line.cwd != null) this.cwd = line.cwd;
+    if (line.gitBranch != null && line.gitBranch !== '') this.gitBranch = line.gitBranch;
+    if (line.version != null) this.version = line.version;
+  }
+}
+
 /** The Session of a built trajectory (`messages` may be empty when they were streamed). */
 export function sessionRecord(
   contents: ClaudeFileContents,
   selection: ThreadSelection,
   options: AssembleOptions,
-  built: { warnings: WarningCollector; tally: MessageTally; provisionalResponses: number; messages: Message[] },
+  built: { warnings: WarningCollector; tally: MessageTally; facts: LineFacts; provisionalResponses: number; messages: Message[] },
 ): Session {
-  const { warnings, tally, messages } = built;
+  const { warnings, tally, facts, messages } = built;
   if (built.provisionalResponses > 0) {
     warnings.add({
       kind: 'provisional-usage',
@@ -277,11 +299,8 @@ export function sessionRecord(
   }
 
   const { leaf } = selection;
-  const timestamps = selection.lines.map((line) => line.timestamp).filter((time): time is string => time != null);
-  const sorted = [...timestamps].sort();
-  const cwd = selection.lines.find((line) => line.cwd != null)?.cwd ?? contents.lines.find((line) => line.cwd != null)?.cwd ?? '';
-  const gitBranch = [...selection.lines].reverse().find((line) => line.gitBranch != null && line.gitBranch !== '')?.gitBranch;
-  const version = [...selection.lines].reverse().find((line) => line.version != null)?.version;
+  const cwd = facts.cwd ?? contents.firstCwd ?? '';
+  const { gitBranch, version } = facts;
 
   const session: Session = {
     schemaVersion: SESSION_SCHEMA_VERSION,
@@ -289,8 +308,8 @@ export function sessionRecord(
     source: 'claude-code',
     files: [contents.path],
     cwd,
-    startedAt: sorted[0] ?? options.fileTime,
-    endedAt: sorted[sorted.length - 1] ?? options.fileTime,
+    startedAt: facts.startedAt ?? options.fileTime,
+    endedAt: facts.endedAt ?? options.fileTime,
     models: tally.models,
     branch: { leafId: leaf.uuid, isActive: true },
     isSubagent: options.isSubagent,

@@ -100,7 +100,7 @@ export function isObject(value: unknown): value is JsonObject {
 }
 
 /** Reads the envelope and payload of a conversation line; undefined when it has no uuid. */
-export function toConversationLine(record: JsonObject, type: ConversationLineType, order: number, lineNumber: number, light = false): ConversationLine | undefined {
+export function toConversationLine(record: JsonObject, type: ConversationLineType, order: number, lineNumber: number): ConversationLine | undefined {
   const uuid = asString(record.uuid);
   if (uuid == null) return undefined;
   const line: ConversationLine = {
@@ -143,36 +143,101 @@ export function toConversationLine(record: JsonObject, type: ConversationLineTyp
       readAttachment(record, line);
       break;
   }
-  if (light) toIndexLine(line);
   return line;
 }
 
-/** Replaces a line's payload by the few ids an index line keeps. */
-function toIndexLine(line: ConversationLine): void {
-  const index: LineIndex = {};
-  if (line.type === 'assistant') {
-    const toolUses: [unknown, string][] = [];
-    for (const block of line.blocks ?? []) if (block.type === 'tool_use' && block.id != null) toolUses.push([block.id, block.name ?? 'unknown']);
-    if (toolUses.length > 0) index.toolUses = toolUses;
-    // Assigned, not deleted: `delete` would turn every index line into a slow dictionary object.
-    line.blocks = undefined;
-    line.error = undefined;
-  } else if (line.type === 'user') {
-    if (Array.isArray(line.content)) {
-      const resultCallIds: unknown[] = [];
-      for (const block of line.content as unknown[]) {
-        if (typeof block === 'object' && block != null && (block as ClaudeBlock).type === 'tool_result') resultCallIds.push((block as ClaudeBlock).tool_use_id ?? '');
-      }
-      if (resultCallIds.length > 0) index.resultCallIds = resultCallIds;
-    }
-    if (lineText(line) != null) index.hasText = true;
-    line.content = undefined;
-    line.toolUseResult = undefined;
-  } else {
-    line.content = undefined;
-    line.attachmentText = undefined;
+/** Reuses equal strings within one file, so a huge file's index holds each repeated value once. */
+export class StringPool {
+  private readonly pool = new Map<string, string>();
+  private last: string | undefined;
+
+  /** The pooled copy of a string that repeats across lines (session id, subtype, agent id). */
+  shared(value: string | undefined): string | undefined {
+    if (value == null) return undefined;
+    const known = this.pool.get(value);
+    if (known != null) return known;
+    if (this.pool.size < 10_000) this.pool.set(value, value);
+    return value;
   }
-  line.index = index;
+
+  /** The previous value again when equal: response ids repeat on consecutive lines. */
+  recent(value: string | undefined): string | undefined {
+    if (value == null) return undefined;
+    if (value === this.last) return this.last;
+    this.last = value;
+    return value;
+  }
+}
+
+const emptyIndex: LineIndex = Object.freeze({});
+
+/**
+ * The index line of a conversation line (`ConversationLine.index`): graph and grouping fields and
+ * the ids taken from the payload, nothing else, in one fixed-shape object so a huge file's index
+ * stays small. `parentUuid` is resolved to an already known uuid string when possible.
+ */
+export function toIndexLine(
+  record: JsonObject,
+  type: ConversationLineType,
+  order: number,
+  lineNumber: number,
+  byteOffset: number,
+  pools: { shared: StringPool; messageIds: StringPool; requestIds: StringPool; uuids: ReadonlyMap<string, ConversationLine> },
+): ConversationLine | undefined {
+  const uuid = asString(record.uuid);
+  if (uuid == null) return undefined;
+  const parentUuid = asString(record.parentUuid);
+  const index: LineIndex = type === 'assistant' ? assistantIndex(record) : type === 'user' ? userIndex(record) : emptyIndex;
+  const sessionId = pools.shared.shared(asString(record.sessionId));
+  const parent = parentUuid == null ? null : (pools.uuids.get(parentUuid)?.uuid ?? parentUuid);
+  const isSidechain = record.isSidechain === true;
+  // Two literal shapes (assistant or not) with only the common fields in-object; rare ones are added.
+  let line: ConversationLine;
+  if (type === 'assistant') {
+    const message = isObject(record.message) ? record.message : undefined;
+    const messageId = pools.messageIds.recent(asString(message?.id));
+    const requestId = pools.requestIds.recent(asString(record.requestId));
+    line = { order, lineNumber, type, uuid, parentUuid: parent, isSidechain, sessionId, byteOffset, index, messageId, requestId };
+    if (record.isApiErrorMessage === true) line.isApiErrorMessage = true;
+  } else {
+    line = { order, lineNumber, type, uuid, parentUuid: parent, isSidechain, sessionId, byteOffset, index };
+    if (type === 'system') {
+      const subtype = pools.shared.shared(asString(record.subtype));
+      if (subtype != null) line.subtype = subtype;
+    }
+  }
+  const logicalParentUuid = asString(record.logicalParentUuid);
+  if (logicalParentUuid != null) line.logicalParentUuid = logicalParentUuid;
+  const agentId = asString(record.agentId);
+  if (agentId != null) line.agentId = pools.shared.shared(agentId);
+  if (type !== 'progress' && record.isMeta === true) line.isMeta = true;
+  return line;
+}
+
+function assistantIndex(record: JsonObject): LineIndex {
+  const message = isObject(record.message) ? record.message : undefined;
+  if (!Array.isArray(message?.content)) return emptyIndex;
+  const toolUses: [unknown, string][] = [];
+  for (const block of message.content as unknown[]) {
+    if (!isObject(block)) continue;
+    const { type, id, name } = block as unknown as ClaudeBlock;
+    if (type === 'tool_use' && id != null) toolUses.push([id, name ?? 'unknown']);
+  }
+  return toolUses.length === 0 ? emptyIndex : { toolUses };
+}
+
+function userIndex(record: JsonObject): LineIndex {
+  const content = isObject(record.message) ? record.message.content : undefined;
+  const index: LineIndex = {};
+  if (Array.isArray(content)) {
+    const resultCallIds: unknown[] = [];
+    for (const block of content as unknown[]) {
+      if (typeof block === 'object' && block != null && (block as ClaudeBlock).type === 'tool_result') resultCallIds.push((block as ClaudeBlock).tool_use_id ?? '');
+    }
+    if (resultCallIds.length > 0) index.resultCallIds = resultCallIds;
+  }
+  if (lineText({ content } as ConversationLine) != null) index.hasText = true;
+  return index.resultCallIds == null && index.hasText == null ? emptyIndex : index;
 }
 
 /** The prompt text of a user line: its string content, or its text blocks joined. */

@@ -1,5 +1,5 @@
 import { readJsonLines } from '@forge/reader-kit';
-import { asString, recordType, toConversationLine, type ConversationLine, type ConversationLineType } from './claude-line.js';
+import { asString, recordType, StringPool, toConversationLine, toIndexLine, type ConversationLine, type ConversationLineType } from './claude-line.js';
 import { WarningCollector } from './warning-collector.js';
 
 /** Everything one pass over a transcript file yields. */
@@ -14,6 +14,8 @@ export interface ClaudeFileContents {
   /** The last `custom-title`, else the last `ai-title`. */
   customTitle?: string;
   aiTitle?: string;
+  /** The `cwd` of the first conversation line that has one. */
+  firstCwd?: string;
   /** The `last-prompt.leafUuid` seen last, a tie-breaker for the leaf. */
   lastPromptLeafUuid?: string;
   /** Non-empty lines read, parsed or not. */
@@ -73,6 +75,7 @@ export async function readClaudeFile(path: string, options: { maxLineBytes?: num
   const chunkBytes = options.fileBytes == null ? undefined : Math.min(maxChunkBytes, Math.max(minChunkBytes, options.fileBytes + 1));
   const readOptions = { ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }), ...(chunkBytes == null ? {} : { chunkBytes }) };
   let order = 0;
+  const pools = { shared: new StringPool(), messageIds: new StringPool(), requestIds: new StringPool(), uuids: contents.byUuid };
   for await (const entry of readJsonLines(path, readOptions)) {
     contents.lineCount += 1;
     if (entry.kind === 'too-long') {
@@ -94,7 +97,9 @@ export async function readClaudeFile(path: string, options: { maxLineBytes?: num
     }
     const { record, type } = typed;
     if (conversationTypes.has(type)) {
-      const line = toConversationLine(record, type as ConversationLineType, order, entry.lineNumber, light);
+      const line = light
+        ? toIndexLine(record, type as ConversationLineType, order, entry.lineNumber, entry.byteOffset, pools)
+        : toConversationLine(record, type as ConversationLineType, order, entry.lineNumber);
       order += 1;
       if (line == null) {
         warnings.add({ kind: 'invalid-record', line: entry.lineNumber, message: `${type} line without a uuid; skipped` });
@@ -105,7 +110,7 @@ export async function readClaudeFile(path: string, options: { maxLineBytes?: num
         warnings.count('duplicate', 'lines repeat an earlier line uuid in this file; later copies ignored');
         continue;
       }
-      line.byteOffset = entry.byteOffset;
+      if (contents.firstCwd == null && type !== 'progress') contents.firstCwd = asString(record.cwd);
       contents.byUuid.set(line.uuid, line);
       contents.lines.push(line);
       continue;

@@ -4,6 +4,7 @@ import {
   addTaskSpawns,
   fileParentSessionId,
   firstPromptLine,
+  LineFacts,
   MessageTally,
   orphanWarnings,
   planFirstSession,
@@ -71,8 +72,10 @@ async function* streamPlan(contents: ClaudeFileContents, plan: SessionPlan, read
   const warmup = promptLine != null && isWarmupPrompt(lineText((await reader.one(promptLine)) ?? promptLine) ?? '');
   const stream = new MessageStream(selection.lines, warnings, { warmup });
   const tally = new MessageTally();
+  const facts = new LineFacts();
   const sessionId = options.id;
   for await (const line of reader.many(selection.lines)) {
+    facts.add(line);
     for (const message of stream.push(line)) {
       tally.add(message);
       addTaskSpawns(message, spawns);
@@ -84,7 +87,7 @@ async function* streamPlan(contents: ClaudeFileContents, plan: SessionPlan, read
     addTaskSpawns(message, spawns);
     yield { kind: 'message', sessionId, message };
   }
-  const session: Partial<Session> = sessionRecord(contents, selection, options, { warnings, tally, provisionalResponses: stream.provisionalResponses, messages: [] });
+  const session: Partial<Session> = sessionRecord(contents, selection, options, { warnings, tally, facts, provisionalResponses: stream.provisionalResponses, messages: [] });
   delete session.messages;
   yield { kind: 'session', session: session as Omit<Session, 'messages'> };
 }

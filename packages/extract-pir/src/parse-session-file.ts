@@ -1,4 +1,4 @@
-import { readJsonLines } from '@forge/reader-kit';
+import { readLineBatches, type JsonLine, type Line } from '@forge/reader-kit';
 import { type Message } from '@forge/schema';
 import { isJsonObject, isoTimestamp, stringField, type JsonObject } from './json-fields.js';
 import { mapPiMessage, summaryMessage, type EntrySource, type MappedMessage } from './map-message.js';
@@ -134,69 +134,76 @@ export async function parsePiSessionFile(path: string, options: ParsePiSessionFi
       hint: 'a pi/pir/omp session file starts with a {"type":"session",...} header line; pass only session .jsonl files',
     });
 
-  for await (const record of readJsonLines(path)) {
-    sawAnyLine = true;
-    if (header == null) {
-      if (record.kind !== 'value' || !isJsonObject(record.value)) {
-        throw notASession(record.lineNumber, record.kind === 'value' ? 'the first record is not a JSON object' : 'the first line is not valid JSON');
-      }
-      const value = record.value;
-      if (value.type === 'title' && !sawTitleSlot && headerValue == null) {
-        // omp reserves a fixed-width first line for the mutable title, then writes the header.
-        sawTitleSlot = true;
-        titleSlot = stringField(value, 'title');
+  // One await per 1 MiB chunk, not per line: per-line async steps cost more than the parsing. Each
+  // line is parsed only when it is mapped, so its raw objects die young (cheap for the GC) instead of
+  // a whole chunk's worth surviving to the next scavenge.
+  for await (const lines of readLineBatches(path)) {
+    for (const line of lines) {
+      const record = parseJsonLine(line);
+      if (record == null) continue;
+      sawAnyLine = true;
+      if (header == null) {
+        if (record.kind !== 'value' || !isJsonObject(record.value)) {
+          throw notASession(record.lineNumber, record.kind === 'value' ? 'the first record is not a JSON object' : 'the first line is not valid JSON');
+        }
+        const value = record.value;
+        if (value.type === 'title' && !sawTitleSlot && headerValue == null) {
+          // omp reserves a fixed-width first line for the mutable title, then writes the header.
+          sawTitleSlot = true;
+          titleSlot = stringField(value, 'title');
+          continue;
+        }
+        if (value.type !== 'session' || typeof value.id !== 'string') {
+          throw notASession(record.lineNumber, `the first record has type ${JSON.stringify(value.type)}, expected "session" with a string id`);
+        }
+        headerValue = value;
+        header = readHeader(value, titleSlot);
+        if (header.version < 3) warnings.add('migrated', `session version ${header.version} migrated to v3 in memory`, record.lineNumber);
         continue;
       }
-      if (value.type !== 'session' || typeof value.id !== 'string') {
-        throw notASession(record.lineNumber, `the first record has type ${JSON.stringify(value.type)}, expected "session" with a string id`);
-      }
-      headerValue = value;
-      header = readHeader(value, titleSlot);
-      if (header.version < 3) warnings.add('migrated', `session version ${header.version} migrated to v3 in memory`, record.lineNumber);
-      continue;
-    }
 
-    if (record.kind === 'invalid-json') {
-      if (record.truncated) warnings.add('truncated-line', `the last line is incomplete (the file is probably still being written): ${record.message}`, record.lineNumber);
-      else warnings.add('invalid-json', `invalid JSON, line skipped: ${record.message}`, record.lineNumber);
-      continue;
-    }
-    if (record.kind === 'too-long') {
-      warnings.add('line-too-long', `line of ${record.bytes} bytes skipped (over the line limit)`, record.lineNumber);
-      continue;
-    }
-    const value = record.value;
-    if (!isJsonObject(value) || typeof value.type !== 'string') {
-      warnings.add('invalid-record', 'line is not an entry object with a string "type", skipped', record.lineNumber);
-      continue;
-    }
-    if (flavor == null) flavor = detectFlavor(headerValue ?? {}, value, sawTitleSlot || options.flavorHint === 'omp');
-
-    const node = toNode(value, record.lineNumber, header.version, previousId, warnings);
-    // Parents precede children in file order, so what depends on ancestors is settled here, once.
-    const parent = node.parentId == null ? undefined : byId.get(node.parentId);
-    node.levelInForce = node.thinkingLevel ?? (parent == null ? header.thinkingLevel : parent.levelInForce);
-    const message = node.mapped?.message;
-    if (message?.role === 'assistant') {
-      if (node.levelInForce != null) message.thinkingLevel = node.levelInForce;
-      // One response stored as consecutive assistant entries (omp imports) carries its usage once.
-      const responseId = node.mapped?.responseId;
-      if (responseId != null && parent?.mapped?.responseId === responseId && message.usage != null) {
-        node.mapped = { message: withoutUsage(message), responseId };
+      if (record.kind === 'invalid-json') {
+        if (record.truncated) warnings.add('truncated-line', `the last line is incomplete (the file is probably still being written): ${record.message}`, record.lineNumber);
+        else warnings.add('invalid-json', `invalid JSON, line skipped: ${record.message}`, record.lineNumber);
+        continue;
       }
-    }
-    if (byId.has(node.id)) warnings.add('duplicate', `entry id ${node.id} appears twice; the later line wins`, record.lineNumber);
-    byId.set(node.id, node);
-    entries.push(node);
-    previousId = node.id;
-    if (node.type === 'message') messageCount += 1;
-    if (node.type === 'session_info') {
-      const entryName = stringField(value, 'name');
-      if (entryName != null && entryName !== '') name = entryName;
-    }
-    if (node.type === 'title_change') {
-      const title = stringField(value, 'title');
-      if (title != null && title !== '') header.title = title;
+      if (record.kind === 'too-long') {
+        warnings.add('line-too-long', `line of ${record.bytes} bytes skipped (over the line limit)`, record.lineNumber);
+        continue;
+      }
+      const value = record.value;
+      if (!isJsonObject(value) || typeof value.type !== 'string') {
+        warnings.add('invalid-record', 'line is not an entry object with a string "type", skipped', record.lineNumber);
+        continue;
+      }
+      if (flavor == null) flavor = detectFlavor(headerValue ?? {}, value, sawTitleSlot || options.flavorHint === 'omp');
+
+      const node = toNode(value, record.lineNumber, header.version, previousId, warnings);
+      // Parents precede children in file order, so what depends on ancestors is settled here, once.
+      const parent = node.parentId == null ? undefined : byId.get(node.parentId);
+      node.levelInForce = node.thinkingLevel ?? (parent == null ? header.thinkingLevel : parent.levelInForce);
+      const message = node.mapped?.message;
+      if (message?.role === 'assistant') {
+        if (node.levelInForce != null) message.thinkingLevel = node.levelInForce;
+        // One response stored as consecutive assistant entries (omp imports) carries its usage once.
+        const responseId = node.mapped?.responseId;
+        if (responseId != null && parent?.mapped?.responseId === responseId && message.usage != null) {
+          node.mapped = { message: withoutUsage(message), responseId };
+        }
+      }
+      if (byId.has(node.id)) warnings.add('duplicate', `entry id ${node.id} appears twice; the later line wins`, record.lineNumber);
+      byId.set(node.id, node);
+      entries.push(node);
+      previousId = node.id;
+      if (node.type === 'message') messageCount += 1;
+      if (node.type === 'session_info') {
+        const entryName = stringField(value, 'name');
+        if (entryName != null && entryName !== '') name = entryName;
+      }
+      if (node.type === 'title_change') {
+        const title = stringField(value, 'title');
+        if (title != null && title !== '') header.title = title;
+      }
     }
   }
 
@@ -264,6 +271,18 @@ export function toNode(value: JsonObject, line: number, version: number, previou
       if (!KNOWN_SILENT_TYPES.has(type)) warnings.addCounted('unknown-entry-type', type, `unknown entry type ${JSON.stringify(type)} (kept in the tree, no message)`, line);
   }
   return node;
+}
+
+/** One line as reader-kit's `readJsonLineBatches` reports it; undefined for a blank line. */
+export function parseJsonLine(line: Line): JsonLine | undefined {
+  const { lineNumber, byteOffset } = line;
+  if (line.tooLong === true) return { kind: 'too-long', lineNumber, byteOffset, bytes: line.bytes };
+  try {
+    return { kind: 'value', lineNumber, byteOffset, value: JSON.parse(line.text) as unknown };
+  } catch (error) {
+    if (line.text.trim() === '') return undefined;
+    return { kind: 'invalid-json', lineNumber, byteOffset, message: error instanceof Error ? error.message : String(error), truncated: !line.terminated };
+  }
 }
 
 /** v1 compactions point at an index into the file's record array, header included (TS migrateV1ToV2). */

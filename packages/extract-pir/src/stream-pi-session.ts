@@ -1,4 +1,4 @@
-import { detectGasTown, readLines } from '@forge/reader-kit';
+import { detectGasTown, readLineBatches } from '@forge/reader-kit';
 import { SESSION_SCHEMA_VERSION, emptyUsage, type Message, type Session } from '@forge/schema';
 import { buildSessions } from './build-session.js';
 import { EntryIdIndex, GrowableFloat64Array, GrowableInt32Array } from './compact-entry-index.js';
@@ -124,25 +124,31 @@ export async function* streamPiSession(path: string, options: StreamPiSessionOpt
     yield { kind: 'message', message: emit(summaryMessage('compaction', compaction.summary, source), -1) };
   }
   if (plan.entries.length > 0) {
-    const sorted = plan.entries.every((entry, position) => position === 0 || entry > (plan.entries[position - 1] ?? 0));
+    const entries = plan.entries;
+    let sorted = true;
+    for (let position = 1; position < entries.length && sorted; position += 1) sorted = (entries[position] ?? 0) > (entries[position - 1] ?? 0);
     // Parents come before children in pi files, so the path is in file order and is read in one
     // forward sweep; otherwise the few messages are gathered first and emitted in path order.
-    const wanted = sorted ? plan.entries : [...plan.entries].sort((left, right) => left - right);
+    const wanted = sorted ? entries : entries.slice().sort();
     const gathered = sorted ? undefined : new Map<number, Message>();
     let cursor = 0;
     const start = index.offsets.get(wanted[0] ?? 0);
-    for await (const line of readLines(path, { start })) {
-      const entry = wanted[cursor];
-      if (entry == null) break;
-      if (line.byteOffset !== index.offsets.get(entry)) continue;
-      cursor += 1;
-      const message = mapLine(line.text, index, entry, lineWarnings);
-      if (message == null) continue;
-      if (gathered != null) gathered.set(entry, message);
-      else yield { kind: 'message', message: emit(message, entry) };
+    // Batched reads (one await per 1 MiB chunk); lines off the path are skipped by their offset.
+    for await (const lines of readLineBatches(path, { start })) {
+      for (const line of lines) {
+        const entry = wanted[cursor];
+        if (entry == null) break;
+        if (line.byteOffset !== index.offsets.get(entry)) continue;
+        cursor += 1;
+        const message = mapLine(line.text, index, entry, lineWarnings);
+        if (message == null) continue;
+        if (gathered != null) gathered.set(entry, message);
+        else yield { kind: 'message', message: emit(message, entry) };
+      }
+      if (cursor >= wanted.length) break;
     }
     if (gathered != null) {
-      for (const entry of plan.entries) {
+      for (const entry of entries) {
         const message = gathered.get(entry);
         if (message != null) yield { kind: 'message', message: emit(message, entry) };
       }
@@ -254,70 +260,72 @@ async function indexFile(path: string, omp: boolean): Promise<FileIndex | 'legac
     return entry;
   };
 
-  for await (const line of readLines(path)) {
-    if (line.tooLong === true) {
-      if (header == null) throw notASession(path, line.lineNumber, 'the first line is too long to be a session header');
-      warnings.add('line-too-long', `line of ${line.bytes} bytes skipped (over the line limit)`, line.lineNumber);
-      continue;
-    }
-    if (line.text.trim() === '') continue;
-    sawAnyLine = true;
-    if (header != null && line.terminated) {
-      const match = MESSAGE_PREFIX.exec(line.text);
-      if (match != null) {
-        if (flavor == null) flavor = detectFlavor(headerValue ?? {}, { parentId: null }, sawTitleSlot || omp);
-        addEntry(match[1] ?? '', match[2] ?? null, KIND_MESSAGE, line.byteOffset, line.lineNumber, undefined, match[3]);
+  for await (const batch of readLineBatches(path)) {
+    for (const line of batch) {
+      if (line.tooLong === true) {
+        if (header == null) throw notASession(path, line.lineNumber, 'the first line is too long to be a session header');
+        warnings.add('line-too-long', `line of ${line.bytes} bytes skipped (over the line limit)`, line.lineNumber);
         continue;
       }
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(line.text);
-    } catch (error) {
-      if (header == null) throw notASession(path, line.lineNumber, 'the first line is not valid JSON');
-      const reason = error instanceof Error ? error.message : String(error);
-      if (!line.terminated) warnings.add('truncated-line', `the last line is incomplete (the file is probably still being written): ${reason}`, line.lineNumber);
-      else warnings.add('invalid-json', `invalid JSON, line skipped: ${reason}`, line.lineNumber);
-      continue;
-    }
-    if (header == null) {
-      if (!isJsonObject(value)) throw notASession(path, line.lineNumber, 'the first record is not a JSON object');
-      if (value.type === 'title' && !sawTitleSlot) {
-        sawTitleSlot = true;
-        titleSlot = stringField(value, 'title');
+      if (line.text.trim() === '') continue;
+      sawAnyLine = true;
+      if (header != null && line.terminated) {
+        const match = MESSAGE_PREFIX.exec(line.text);
+        if (match != null) {
+          if (flavor == null) flavor = detectFlavor(headerValue ?? {}, { parentId: null }, sawTitleSlot || omp);
+          addEntry(match[1] ?? '', match[2] ?? null, KIND_MESSAGE, line.byteOffset, line.lineNumber, undefined, match[3]);
+          continue;
+        }
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(line.text);
+      } catch (error) {
+        if (header == null) throw notASession(path, line.lineNumber, 'the first line is not valid JSON');
+        const reason = error instanceof Error ? error.message : String(error);
+        if (!line.terminated) warnings.add('truncated-line', `the last line is incomplete (the file is probably still being written): ${reason}`, line.lineNumber);
+        else warnings.add('invalid-json', `invalid JSON, line skipped: ${reason}`, line.lineNumber);
         continue;
       }
-      if (value.type !== 'session' || typeof value.id !== 'string') {
-        throw notASession(path, line.lineNumber, `the first record has type ${JSON.stringify(value.type)}, expected "session" with a string id`);
+      if (header == null) {
+        if (!isJsonObject(value)) throw notASession(path, line.lineNumber, 'the first record is not a JSON object');
+        if (value.type === 'title' && !sawTitleSlot) {
+          sawTitleSlot = true;
+          titleSlot = stringField(value, 'title');
+          continue;
+        }
+        if (value.type !== 'session' || typeof value.id !== 'string') {
+          throw notASession(path, line.lineNumber, `the first record has type ${JSON.stringify(value.type)}, expected "session" with a string id`);
+        }
+        headerValue = value;
+        header = readHeader(value, titleSlot);
+        if (header.version < 3) return 'legacy';
+        continue;
       }
-      headerValue = value;
-      header = readHeader(value, titleSlot);
-      if (header.version < 3) return 'legacy';
-      continue;
-    }
-    if (!isJsonObject(value) || typeof value.type !== 'string') {
-      warnings.add('invalid-record', 'line is not an entry object with a string "type", skipped', line.lineNumber);
-      continue;
-    }
-    if (flavor == null) flavor = detectFlavor(headerValue ?? {}, value, sawTitleSlot || omp);
-    const type = value.type;
-    const id = stringField(value, 'id') ?? `line-${line.lineNumber}`;
-    const parentId = stringField(value, 'parentId') ?? null;
-    const timestamp = isoTimestamp(value.timestamp);
-    // The ordinary reader classifies and warns about unknown types the same way.
-    const node = toNode(value, line.lineNumber, 3, null, warnings);
-    const kind = node.compaction != null ? KIND_COMPACTION : type === 'reset_boundary' ? KIND_RESET : node.mapped != null || type === 'message' ? KIND_MESSAGE : KIND_SILENT;
-    const entry = addEntry(id, parentId, kind, line.byteOffset, line.lineNumber, node.thinkingLevel, timestamp);
-    if (node.compaction != null) {
-      compactions.set(entry, { summary: stringField(value, 'summary') ?? '', firstKeptEntryId: node.compaction.firstKeptEntryId, entryId: id, line: line.lineNumber, timestamp });
-    }
-    if (type === 'session_info') {
-      const entryName = stringField(value, 'name');
-      if (entryName != null && entryName !== '') name = entryName;
-    }
-    if (type === 'title_change') {
-      const title = stringField(value, 'title');
-      if (title != null && title !== '') header.title = title;
+      if (!isJsonObject(value) || typeof value.type !== 'string') {
+        warnings.add('invalid-record', 'line is not an entry object with a string "type", skipped', line.lineNumber);
+        continue;
+      }
+      if (flavor == null) flavor = detectFlavor(headerValue ?? {}, value, sawTitleSlot || omp);
+      const type = value.type;
+      const id = stringField(value, 'id') ?? `line-${line.lineNumber}`;
+      const parentId = stringField(value, 'parentId') ?? null;
+      const timestamp = isoTimestamp(value.timestamp);
+      // The ordinary reader classifies and warns about unknown types the same way.
+      const node = toNode(value, line.lineNumber, 3, null, warnings);
+      const kind = node.compaction != null ? KIND_COMPACTION : type === 'reset_boundary' ? KIND_RESET : node.mapped != null || type === 'message' ? KIND_MESSAGE : KIND_SILENT;
+      const entry = addEntry(id, parentId, kind, line.byteOffset, line.lineNumber, node.thinkingLevel, timestamp);
+      if (node.compaction != null) {
+        compactions.set(entry, { summary: stringField(value, 'summary') ?? '', firstKeptEntryId: node.compaction.firstKeptEntryId, entryId: id, line: line.lineNumber, timestamp });
+      }
+      if (type === 'session_info') {
+        const entryName = stringField(value, 'name');
+        if (entryName != null && entryName !== '') name = entryName;
+      }
+      if (type === 'title_change') {
+        const title = stringField(value, 'title');
+        if (title != null && title !== '') header.title = title;
+      }
     }
   }
   if (!sawAnyLine) return undefined;
@@ -347,14 +355,19 @@ async function indexFile(path: string, omp: boolean): Promise<FileIndex | 'legac
   };
 }
 
-/** The active leaf, its path, and what of it reaches the context (same rules as the ordinary reader). */
-function contextPlan(index: FileIndex, warnings: WarningLog): { plan: { summary: Compaction | undefined; entries: number[] }; leaf: number } {
+/**
+ * The active leaf, its path, and what of it reaches the context (same rules as the ordinary reader).
+ * Typed arrays throughout: a path of millions of entries costs 4 bytes an entry, not a JS array's 8+.
+ */
+function contextPlan(index: FileIndex, warnings: WarningLog): { plan: { summary: Compaction | undefined; entries: Int32Array }; leaf: number } {
   const { count } = index;
   const { leafId } = index.header;
   let leaf = count - 1;
   if (leafId === '') leaf = -1;
   else if (leafId != null && index.idIndex.get(leafId) !== -1) leaf = index.idIndex.get(leafId);
-  const path: number[] = [];
+  // Walked leaf to root into the end of the buffer, so the path comes out root first without a reverse.
+  const buffer = new Int32Array(Math.max(count, 0));
+  let first = buffer.length;
   const visited = new Uint8Array(count);
   for (let entry = leaf; entry >= 0; ) {
     if (visited[entry] === 1) {
@@ -362,7 +375,7 @@ function contextPlan(index: FileIndex, warnings: WarningLog): { plan: { summary:
       break;
     }
     visited[entry] = 1;
-    path.push(entry);
+    buffer[--first] = entry;
     const parent = index.parents.get(entry);
     if (parent === UNRESOLVED) {
       const missing = index.unresolvedParents.get(entry);
@@ -371,21 +384,37 @@ function contextPlan(index: FileIndex, warnings: WarningLog): { plan: { summary:
     }
     entry = parent;
   }
-  path.reverse();
+  const path = buffer.subarray(first);
   let compactionAt = -1;
   let resetAt = -1;
-  path.forEach((entry, position) => {
-    if (index.kinds[entry] === KIND_COMPACTION) compactionAt = position;
-    if (index.kinds[entry] === KIND_RESET) resetAt = position;
-  });
-  const messagesBetween = (from: number, to: number): number[] => path.slice(from, to).filter((entry) => index.kinds[entry] === KIND_MESSAGE);
-  if (resetAt > compactionAt) return { plan: { summary: undefined, entries: messagesBetween(resetAt + 1, path.length) }, leaf };
-  if (compactionAt === -1) return { plan: { summary: undefined, entries: messagesBetween(0, path.length) }, leaf };
+  for (let position = 0; position < path.length; position += 1) {
+    const kind = index.kinds[path[position] ?? 0];
+    if (kind === KIND_COMPACTION) compactionAt = position;
+    else if (kind === KIND_RESET) resetAt = position;
+  }
+  // The message entries of path[from, to) are packed to the front of the buffer, in place: a
+  // position is written only after it was read (`kept` <= position), so this never clobbers the path.
+  let kept = 0;
+  const keepMessages = (from: number, to: number): void => {
+    for (let position = from; position < to; position += 1) {
+      const entry = path[position] ?? 0;
+      if (index.kinds[entry] === KIND_MESSAGE) buffer[kept++] = entry;
+    }
+  };
+  if (resetAt > compactionAt) {
+    keepMessages(resetAt + 1, path.length);
+    return { plan: { summary: undefined, entries: buffer.subarray(0, kept) }, leaf };
+  }
+  if (compactionAt === -1) {
+    keepMessages(0, path.length);
+    return { plan: { summary: undefined, entries: buffer.subarray(0, kept) }, leaf };
+  }
   const compaction = index.compactions.get(path[compactionAt] ?? -1);
   const firstKeptId = compaction?.firstKeptEntryId;
   const firstKept = firstKeptId == null ? -1 : path.indexOf(index.idIndex.get(firstKeptId));
-  const kept = firstKept !== -1 && firstKept < compactionAt ? messagesBetween(firstKept, compactionAt) : [];
-  return { plan: { summary: compaction, entries: [...kept, ...messagesBetween(compactionAt + 1, path.length)] }, leaf };
+  if (firstKept !== -1 && firstKept < compactionAt) keepMessages(firstKept, compactionAt);
+  keepMessages(compactionAt + 1, path.length);
+  return { plan: { summary: compaction, entries: buffer.subarray(0, kept) }, leaf };
 }
 
 function notASession(path: string, line: number, what: string): PiSessionError {
