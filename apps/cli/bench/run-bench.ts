@@ -1,7 +1,7 @@
 // pnpm bench (in apps/cli): `forge run` over a generated ≥1 GB mixed corpus. Reports MB/s, peak RSS
 // and the re-run time. Not a test: nothing here asserts a timing.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateCorpus } from './generate-corpus.ts';
@@ -11,6 +11,13 @@ const targetBytes = Number(process.env.FORGE_BENCH_BYTES ?? 1.05 * 1024 ** 3);
 const workFolder = mkdtempSync(join(tmpdir(), 'forge-cli-bench-'));
 const home = join(workFolder, 'home');
 const megabytes = (bytes: number) => bytes / 1024 / 1024;
+
+function findFile(folder: string, suffix: string): string {
+  for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith(suffix)) return join(entry.parentPath, entry.name);
+  }
+  throw new Error(`no ${suffix} file under ${folder}`);
+}
 
 function forgeRun(label: string, args: string[], corpusBytes: number): void {
   const rssFile = join(workFolder, `${label}.rss`);
@@ -24,7 +31,7 @@ function forgeRun(label: string, args: string[], corpusBytes: number): void {
   if (result.status !== 0 && result.status !== 3) throw new Error(`forge run failed (${result.status}): ${result.stderr}`);
   const peakMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
   console.log(`${label.padEnd(22)} ${seconds.toFixed(1).padStart(7)} s  ${(megabytes(corpusBytes) / seconds).toFixed(1).padStart(7)} MB/s  peak RSS ${peakMb.toFixed(0)} MB`);
-  console.log(result.stderr.split('\n').filter((line) => /^read |^ {2}(sessions|rows|tokens|redacted|skipped)/u.test(line)).map((line) => `    ${line.trim()}`).join('\n'));
+  console.log(result.stderr.split('\n').filter((line) => /^read |^up to date|^ {2}(sessions|rows|tokens|redacted|skipped)/u.test(line)).map((line) => `    ${line.trim()}`).join('\n'));
 }
 
 try {
@@ -36,7 +43,12 @@ try {
   const cache = join(workFolder, 'cache');
   forgeRun('first run', ['--out', out, '--cache-dir', cache], corpus.bytes);
   forgeRun('re-run, nothing changed', ['--out', out, '--cache-dir', cache], corpus.bytes);
-  forgeRun('re-run with --full', ['--out', out, '--cache-dir', cache, '--full'], corpus.bytes);
+  // One pi session grows by a line: that file is read again, the dataset rebuilt from the cache.
+  const grown = findFile(join(home, '.pi'), '.jsonl');
+  const lastEntry = JSON.parse(readFileSync(grown, 'utf8').trimEnd().split('\n').at(-1) ?? '{}') as { id?: string };
+  appendFileSync(grown, `${JSON.stringify({ type: 'label', id: 'benchlbl', parentId: lastEntry.id ?? null, timestamp: new Date(0).toISOString(), targetId: lastEntry.id, label: 'bench' })}\n`);
+  forgeRun('re-run, one file grew', ['--out', out, '--cache-dir', cache], corpus.bytes);
+  if (process.env.FORGE_BENCH_FULL === '1') forgeRun('re-run with --full', ['--out', out, '--cache-dir', cache, '--full'], corpus.bytes);
 } finally {
   rmSync(workFolder, { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -137,10 +137,17 @@ describe('the forge binary', () => {
     const before = snapshot(out);
     const second = await forge(['run', '--out', out, '--json'], home);
     expect(second.exitCode).toBe(3);
-    expect(second.stderr).toMatch(/read 0 files \(\d+ unchanged, from the cache\)/);
+    expect(second.stderr).toMatch(/^up to date: no input and no option changed/m);
+    expect(JSON.parse(second.stdout.trim())).toEqual(JSON.parse(first.stdout.trim()));
     expect(snapshot(out)).toEqual(before);
-    const full = await forge(['run', '--out', out, '--full', '--quiet'], home);
+    // With the output folder touched, the run rebuilds it, still from the state cache alone.
+    rmSync(join(out, 'openai', 'val.jsonl'));
+    const rebuilt = await forge(['run', '--out', out], home);
+    expect(rebuilt.stderr).toMatch(/^read 0 files \(\d+ unchanged, from the cache\)/m);
+    expect(snapshot(out)).toEqual(before);
+    const full = await forge(['run', '--out', out, '--full'], home);
     expect(full.exitCode).toBe(3);
+    expect(full.stderr).toMatch(/^read [1-9]\d* files \(0 unchanged, from the cache\)/m);
     expect(snapshot(out)).toEqual(before);
   });
 

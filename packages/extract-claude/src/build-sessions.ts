@@ -157,15 +157,21 @@ export function planSidechain(
     isMember: (line) => line.isSidechain,
     ...(options.ownedElsewhere == null ? {} : { ownedElsewhere: options.ownedElsewhere }),
   });
-  const { prompt, parentSessionId } = context;
-  const spawn = prompt == null ? undefined : context.spawns.find((candidate) => candidate.prompt === prompt);
+  const { parentSessionId } = context;
   const agentId = leaf.agentId ?? rootUuid;
-  const parent: NonNullable<Session['parent']> = { sessionId: parentSessionId };
-  if (spawn != null) parent.toolCallId = spawn.toolCallId;
-  const agent: NonNullable<Session['agent']> = { id: agentId };
-  if (spawn?.type != null) agent.type = spawn.type;
-  if (spawn?.description != null) agent.description = spawn.description;
-  return { selection, options: { ...options, id: subagentSessionId(parentSessionId, agentId), isSubagent: true, parent, agent } };
+  const plan: SessionPlan = { selection, options: { ...options, id: subagentSessionId(parentSessionId, agentId), isSubagent: true, parent: { sessionId: parentSessionId }, agent: { id: agentId } } };
+  linkSidechain(plan, context.prompt, context.spawns);
+  return plan;
+}
+
+/** Links a sidechain plan to the Task/Agent call that delegated its prompt, if one did. */
+export function linkSidechain(plan: SessionPlan, prompt: string | undefined, spawns: readonly TaskSpawn[]): void {
+  const spawn = prompt == null ? undefined : spawns.find((candidate) => candidate.prompt === prompt);
+  const { parent, agent } = plan.options;
+  if (spawn == null || parent == null || agent == null) return;
+  parent.toolCallId = spawn.toolCallId;
+  if (spawn.type != null) agent.type = spawn.type;
+  if (spawn.description != null) agent.description = spawn.description;
 }
 
 /** A Task/Agent tool call: the prompt it delegated, to link an inline sidechain by. */
@@ -288,7 +294,15 @@ export function sessionRecord(
   contents: ClaudeFileContents,
   selection: ThreadSelection,
   options: AssembleOptions,
-  built: { warnings: WarningCollector; tally: MessageTally; facts: LineFacts; provisionalResponses: number; messages: Message[] },
+  built: {
+    warnings: WarningCollector;
+    tally: MessageTally;
+    facts: LineFacts;
+    provisionalResponses: number;
+    messages: Message[];
+    /** The title found before the file's index was released (`null`: none); default: found now. */
+    title?: string | null;
+  },
 ): Session {
   const { warnings, tally, facts, messages } = built;
   if (built.provisionalResponses > 0) {
@@ -319,7 +333,7 @@ export function sessionRecord(
   };
   if (version != null) session.sourceVersion = version;
   if (gitBranch != null) session.gitBranch = gitBranch;
-  const title = options.isSubagent ? undefined : titleFor(contents, selection, options.titlesFromSummaries === false ? new Map() : options.summaries);
+  const title = built.title === undefined ? sessionTitle(contents, selection, options) : built.title;
   if (title != null) session.title = title;
   if (tally.thinkingLevels.length > 0) session.thinkingLevels = tally.thinkingLevels;
   if (options.parent != null) session.parent = options.parent;
@@ -329,6 +343,11 @@ export function sessionRecord(
   const gastown = detectGasTown({ cwd, ...(firstUserText == null ? {} : { firstUserText }), ...(gitBranch == null ? {} : { gitBranch }) });
   if (gastown != null) session.gastown = gastown;
   return session;
+}
+
+/** A main Session's title: custom, AI, else the summary of its deepest summarised line (§4.6). */
+export function sessionTitle(contents: ClaudeFileContents, selection: ThreadSelection, options: AssembleOptions): string | undefined {
+  return options.isSubagent ? undefined : titleFor(contents, selection, options.titlesFromSummaries === false ? new Map() : options.summaries);
 }
 
 function titleFor(contents: ClaudeFileContents, selection: ThreadSelection, projectSummaries: ReadonlyMap<string, string> | undefined): string | undefined {

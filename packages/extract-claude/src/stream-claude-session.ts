@@ -11,15 +11,18 @@ import {
   planSidechain,
   selectionWarnings,
   sessionRecord,
+  sessionTitle,
+  linkSidechain,
   sidechainLeaves,
   type SessionPlan,
   type TaskSpawn,
 } from './build-sessions.js';
-import { isObject, lineText, toConversationLine, type ConversationLine } from './claude-line.js';
+import { isObject, lineText, toConversationLine, type ConversationLine, type ConversationLineType } from './claude-line.js';
 import { isWarmupPrompt } from './classify-user-text.js';
 import { readClaudeFile, type ClaudeFileContents } from './read-claude-file.js';
 import { buildOptionsFor, transcriptFacts, type ReadClaudeSessionOptions } from './read-claude-session.js';
 import { MessageStream } from './stream-messages.js';
+import { type WarningCollector } from './warning-collector.js';
 
 /** Options of `streamClaudeSession`: those of `readClaudeSession`. */
 export type StreamClaudeSessionOptions = ReadClaudeSessionOptions;
@@ -46,35 +49,59 @@ export async function* streamClaudeSession(path: string, options: StreamClaudeSe
   const contents = await readClaudeFile(path, { fileBytes, light: true, ...(maxLineBytes == null ? {} : { maxLineBytes }) });
   const buildOptions = await buildOptionsFor(path, fileTime, {});
   const reader = new LineReader(path, maxLineBytes);
-  let sessions = 0;
+
+  // Plan every Session first, so the file's index can go before pass 2 (it is most of the memory).
+  const prepared: PreparedSession[] = [];
   const first = planFirstSession(contents, buildOptions);
-  const spawns: TaskSpawn[] = [];
-  if (first != null) {
-    yield* streamPlan(contents, first, reader, spawns);
-    sessions += 1;
-  }
+  if (first != null) prepared.push(await prepare(contents, first, reader, undefined));
   if (buildOptions.agentId == null) {
     const parentSessionId = first?.options.id ?? fileParentSessionId(contents);
     for (const [rootUuid, leaf] of sidechainLeaves(contents, undefined)) {
       const root = contents.byUuid.get(rootUuid);
       const prompt = root == null ? undefined : lineText((await reader.one(root)) ?? root);
-      yield* streamPlan(contents, planSidechain(contents, rootUuid, leaf, { spawns, parentSessionId, prompt }, buildOptions), reader, []);
-      sessions += 1;
+      prepared.push(await prepare(contents, planSidechain(contents, rootUuid, leaf, { spawns: [], parentSessionId, prompt }, buildOptions), reader, prompt));
     }
   }
-  if (sessions === 0 && options.onWarning != null) for (const warning of orphanWarnings(contents)) options.onWarning(warning);
+  contents.lines = [];
+  contents.byUuid = new Map();
+
+  // The main thread's Task/Agent calls, to link the inline sidechains that follow it.
+  const spawns: TaskSpawn[] = [];
+  for (const [position, session] of prepared.entries()) {
+    if (position > 0) linkSidechain(session.plan, session.prompt, spawns);
+    yield* streamPrepared(contents, session, reader, position === 0 ? spawns : []);
+  }
+  if (prepared.length === 0 && options.onWarning != null) for (const warning of orphanWarnings(contents)) options.onWarning(warning);
 }
 
-async function* streamPlan(contents: ClaudeFileContents, plan: SessionPlan, reader: LineReader, spawns: TaskSpawn[]): AsyncGenerator<ClaudeSessionEvent> {
+/** A planned Session reduced to what pass 2 needs: where its lines are, and its message stream. */
+interface PreparedSession {
+  plan: SessionPlan;
+  lines: LineAddresses;
+  warnings: WarningCollector;
+  stream: MessageStream;
+  title: string | null;
+  /** A sidechain's first prompt, to match with the spawning call. */
+  prompt: string | undefined;
+}
+
+async function prepare(contents: ClaudeFileContents, plan: SessionPlan, reader: LineReader, prompt: string | undefined): Promise<PreparedSession> {
   const { selection, options } = plan;
   const warnings = selectionWarnings(contents, selection);
   const promptLine = options.isSubagent ? firstPromptLine(selection) : undefined;
   const warmup = promptLine != null && isWarmupPrompt(lineText((await reader.one(promptLine)) ?? promptLine) ?? '');
   const stream = new MessageStream(selection.lines, warnings, { warmup });
+  const title = sessionTitle(contents, selection, options) ?? null;
+  const lines = addressesOf(selection.lines);
+  return { plan: { selection: { ...selection, lines: [] }, options }, lines, warnings, stream, title, prompt };
+}
+
+async function* streamPrepared(contents: ClaudeFileContents, session: PreparedSession, reader: LineReader, spawns: TaskSpawn[]): AsyncGenerator<ClaudeSessionEvent> {
+  const { plan, stream, warnings, title } = session;
   const tally = new MessageTally();
   const facts = new LineFacts();
-  const sessionId = options.id;
-  for await (const line of reader.many(selection.lines)) {
+  const sessionId = plan.options.id;
+  for await (const line of reader.many(session.lines)) {
     facts.add(line);
     for (const message of stream.push(line)) {
       tally.add(message);
@@ -87,12 +114,39 @@ async function* streamPlan(contents: ClaudeFileContents, plan: SessionPlan, read
     addTaskSpawns(message, spawns);
     yield { kind: 'message', sessionId, message };
   }
-  const session: Partial<Session> = sessionRecord(contents, selection, options, { warnings, tally, facts, provisionalResponses: stream.provisionalResponses, messages: [] });
-  delete session.messages;
-  yield { kind: 'session', session: session as Omit<Session, 'messages'> };
+  const built = { warnings, tally, facts, provisionalResponses: stream.provisionalResponses, messages: [], title };
+  const record: Partial<Session> = sessionRecord(contents, plan.selection, plan.options, built);
+  delete record.messages;
+  yield { kind: 'session', session: record as Omit<Session, 'messages'> };
 }
 
-/** Pass 2: full lines again from index lines, by byte offset. */
+const lineTypes: readonly ConversationLineType[] = ['user', 'assistant', 'system', 'attachment', 'progress'];
+
+/** Where a trajectory's lines are, in file order: typed arrays, a few bytes a line. */
+interface LineAddresses {
+  byteOffsets: Float64Array;
+  orders: Int32Array;
+  lineNumbers: Int32Array;
+  types: Uint8Array;
+}
+
+function addressesOf(lines: readonly ConversationLine[]): LineAddresses {
+  const addresses: LineAddresses = {
+    byteOffsets: new Float64Array(lines.length),
+    orders: new Int32Array(lines.length),
+    lineNumbers: new Int32Array(lines.length),
+    types: new Uint8Array(lines.length),
+  };
+  for (const [position, line] of lines.entries()) {
+    addresses.byteOffsets[position] = line.byteOffset ?? -1;
+    addresses.orders[position] = line.order;
+    addresses.lineNumbers[position] = line.lineNumber;
+    addresses.types[position] = lineTypes.indexOf(line.type);
+  }
+  return addresses;
+}
+
+/** Pass 2: full lines again, by byte offset. */
 class LineReader {
   constructor(
     private readonly path: string,
@@ -101,37 +155,36 @@ class LineReader {
 
   /** The full line behind one index line; undefined if the file changed under us. */
   async one(line: ConversationLine): Promise<ConversationLine | undefined> {
-    for await (const full of this.many([line])) return full;
+    for await (const full of this.many(addressesOf([line]))) return full;
     return undefined;
   }
 
-  /** The full lines behind index lines sorted by file order, reading the file once from the first. */
-  async *many(lines: readonly ConversationLine[]): AsyncGenerator<ConversationLine> {
-    const first = lines[0];
-    if (first?.byteOffset == null) return;
+  /** The full lines at these addresses (in file order), reading the file once from the first. */
+  async *many(lines: LineAddresses): AsyncGenerator<ConversationLine> {
+    const count = lines.byteOffsets.length;
+    const start = lines.byteOffsets[0];
+    if (start == null || start < 0) return;
     let next = 0;
-    const readOptions = { start: first.byteOffset, ...(this.maxLineBytes == null ? {} : { maxLineBytes: this.maxLineBytes }) };
+    const readOptions = { start, ...(this.maxLineBytes == null ? {} : { maxLineBytes: this.maxLineBytes }) };
     for await (const raw of readLines(this.path, readOptions)) {
-      const wanted = lines[next];
-      if (wanted == null) return;
-      if (raw.byteOffset !== wanted.byteOffset) continue;
+      if (raw.byteOffset !== lines.byteOffsets[next]) continue;
+      const full = parseAgain(raw.text, lineTypes[lines.types[next] ?? 0] ?? 'user', lines.orders[next] ?? 0, lines.lineNumbers[next] ?? 0);
       next += 1;
-      const full = parseAgain(raw.text, wanted);
-      if (full != null) yield full;
-      if (next >= lines.length) return;
+      if (full != null) {
+        full.byteOffset = raw.byteOffset;
+        yield full;
+      }
+      if (next >= count) return;
     }
   }
 }
 
-function parseAgain(text: string, wanted: ConversationLine): ConversationLine | undefined {
+function parseAgain(text: string, type: ConversationLineType, order: number, lineNumber: number): ConversationLine | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (!isObject(value)) return undefined;
-  const full = toConversationLine(value, wanted.type, wanted.order, wanted.lineNumber);
-  if (full != null) full.byteOffset = wanted.byteOffset;
-  return full;
+  return isObject(value) ? toConversationLine(value, type, order, lineNumber) : undefined;
 }

@@ -8,7 +8,7 @@ import { type BranchSelection } from './build-session.js';
 import { discoverPiSessions, type DiscoverPiSessionsOptions, type PiSessionHandle } from './discover-pi-sessions.js';
 import { PiSessionError } from './pi-session-error.js';
 import { readPiSession } from './read-pi-session.js';
-import { type PoolReply, type PoolTask } from './worker-protocol.js';
+import { decodeSessions, type PoolReply, type PoolTask } from './worker-protocol.js';
 
 /** Options of {@link extractPiSessions}: discovery options plus how to read each file. */
 export interface ExtractPiSessionsOptions extends DiscoverPiSessionsOptions {
@@ -131,7 +131,7 @@ async function* extractWithPool(
         if (reply.error != null && handle != null) warn(fileFailure(handle, reply.error));
       }
       await dispatch();
-      for (const { reply } of batch) yield* reply.sessions;
+      for (const { reply } of batch) yield* decodeSessions(reply.sessionsJson);
     }
   } finally {
     await Promise.all(pool.map((worker) => worker.terminate()));

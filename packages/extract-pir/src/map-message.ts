@@ -26,8 +26,8 @@ export interface MappedMessage {
 
 // Most messages have no reasoning and no tool calls: share one frozen value instead of allocating
 // (and later garbage-collecting) one per message.
-const ABSENT_REASONING: Reasoning = Object.freeze({ state: 'absent' });
-const NO_TOOL_CALLS: ToolCall[] = Object.freeze([]) as unknown as ToolCall[];
+export const ABSENT_REASONING: Reasoning = Object.freeze({ state: 'absent' });
+export const NO_TOOL_CALLS: ToolCall[] = Object.freeze([]) as unknown as ToolCall[];
 
 interface ContentParts {
   text: string;

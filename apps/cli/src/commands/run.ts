@@ -1,11 +1,12 @@
 import { homedir } from 'node:os';
-import { mkdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import { type DatasetManifest, parseDatasetManifest } from '@forge/schema';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
 import { createBuilder, parseFormats } from '../pipeline/build-dataset.js';
 import { createDatasetFileWriter } from '../pipeline/dataset-file-writer.js';
-import { collectSessions } from '../pipeline/collect-sessions.js';
+import { collectSessions, discoverInputs } from '../pipeline/collect-sessions.js';
 import { defaultCacheDirectory, demoHome } from '../pipeline/default-paths.js';
 import { loadConfig } from '../pipeline/load-config.js';
 import { parseSources, resolveRoots } from '../pipeline/source-selection.js';
@@ -41,8 +42,26 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
   const log = (line: string) => {
     if (!flags.quiet) io.stderr.write(`${line}\n`);
   };
+  const report = (manifest: DatasetManifest): ExitCode => {
+    if (flags.json) {
+      const { counts, tokens, redactions, skipped, warnings } = manifest;
+      io.stdout.write(`${JSON.stringify({ out: options.out, counts, tokens, redactions, skipped: skipped.length, warnings })}\n`);
+    }
+    return manifest.warnings > 0 ? exitCodes.doneWithWarnings : exitCodes.ok;
+  };
 
   try {
+    const discovered = await discoverInputs(selection, io.env);
+    // The run's inputs and options; the same signature and an intact output folder mean nothing to do.
+    const signature = createHash('sha256')
+      .update(JSON.stringify({ forge: FORGE_VERSION, options, files: discovered.files.map(({ path, size, mtimeMs }) => [path, size, mtimeMs]) }))
+      .digest('hex');
+    const upToDate = flags.full ? undefined : await readUpToDateManifest(cache, options.out, signature);
+    if (upToDate != null) {
+      log(`up to date: no input and no option changed since the last run into ${options.out} (--full rebuilds it)`);
+      return report(upToDate);
+    }
+
     let summary: DatasetManifest | undefined;
     // Everything is written inside the temp folder, which replaces the output folder only when complete.
     await writeFolderAtomically(options.out, async (folder) => {
@@ -61,6 +80,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
       const collected = await collectSessions({
         selection,
         env: io.env,
+        discovered,
         cache,
         reuseCache: !flags.full,
         consume: async (session) => {
@@ -95,15 +115,39 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
       summary = manifest;
     });
     if (summary == null) throw new Error('the dataset was not written');
-    if (flags.json) {
-      const { counts, tokens, redactions, skipped, warnings } = summary;
-      io.stdout.write(`${JSON.stringify({ out: options.out, counts, tokens, redactions, skipped: skipped.length, warnings })}\n`);
-    }
+    cache.recordRun(options.out, { signature, outputState: await describeFolder(options.out) });
     log(summaryLine(summary, options.out));
-    return summary.warnings > 0 ? exitCodes.doneWithWarnings : exitCodes.ok;
+    return report(summary);
   } finally {
     progress.stop();
     cache.close();
+  }
+}
+
+/** Every file of a folder with its size and mtime: what `forge run` wrote, so any later change shows. */
+async function describeFolder(folder: string): Promise<string> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  const files = await Promise.all(
+    entries
+      .filter((entry) => entry.isFile())
+      .map(async (entry) => {
+        const path = join(entry.parentPath, entry.name);
+        const info = await stat(path);
+        return `${relative(folder, path)}\u0000${info.size}\u0000${info.mtimeMs}`;
+      }),
+  );
+  return files.sort().join('\n');
+}
+
+/** The manifest of the last run into `out`, when it was made from the same signature and the folder is untouched since. */
+async function readUpToDateManifest(cache: StateCache, out: string, signature: string): Promise<DatasetManifest | undefined> {
+  const last = cache.lastRun(out);
+  if (last?.signature !== signature) return undefined;
+  try {
+    if ((await describeFolder(out)) !== last.outputState) return undefined;
+    return parseDatasetManifest(JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')));
+  } catch {
+    return undefined;
   }
 }
 

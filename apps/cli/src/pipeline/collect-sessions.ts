@@ -30,9 +30,28 @@ export interface CollectedSessions {
   filesRead: number;
 }
 
+/** Every input file, per reader, before anything is read. */
+export interface DiscoveredInputs {
+  perReader: Map<SourceReader, InputFile[]>;
+  files: InputFile[];
+}
+
+/** Lists the input files of the selected sources (stats only: nothing is opened). */
+export async function discoverInputs(selection: SourceSelection, env: NodeJS.ProcessEnv): Promise<DiscoveredInputs> {
+  const perReader = new Map<SourceReader, InputFile[]>();
+  for (const reader of createSourceReaders(selection, env)) {
+    const files: InputFile[] = [];
+    for await (const file of reader.discover()) files.push(file);
+    perReader.set(reader, files);
+  }
+  return { perReader, files: [...perReader.values()].flat() };
+}
+
 export interface CollectOptions {
   selection: SourceSelection;
   env: NodeJS.ProcessEnv;
+  /** Inputs listed already (by `discoverInputs`); listed here otherwise. */
+  discovered?: DiscoveredInputs;
   /** The incremental state: unchanged files are served from it, read files are stored in it. */
   cache?: StateCache;
   /** False: read every file again (`--full`), still refreshing the cache. */
@@ -52,15 +71,9 @@ export interface CollectOptions {
  * cache when path, size, mtime — or, failing mtime, the content fingerprint — are unchanged), and
  * applies each source's cross-file step. Sessions come back sorted by source and id.
  */
-export async function collectSessions({ selection, env, cache, reuseCache = true, consume, onDiscovered, onFileDone }: CollectOptions): Promise<CollectedSessions> {
-  const readers = createSourceReaders(selection, env);
-  const discovered = new Map<SourceReader, InputFile[]>();
-  for (const reader of readers) {
-    const files: InputFile[] = [];
-    for await (const file of reader.discover()) files.push(file);
-    discovered.set(reader, files);
-  }
-  const allFiles = [...discovered.values()].flat();
+export async function collectSessions({ selection, env, discovered: listed, cache, reuseCache = true, consume, onDiscovered, onFileDone }: CollectOptions): Promise<CollectedSessions> {
+  const { perReader: discovered, files: allFiles } = listed ?? (await discoverInputs(selection, env));
+  const readers = [...discovered.keys()];
   onDiscovered?.(allFiles.length, allFiles.reduce((total, file) => total + file.size, 0));
 
   const result: CollectedSessions = { sessions: [], sessionCount: 0, sessionWarnings: 0, inputs: [], skippedFiles: [], fileWarnings: [], filesRead: 0 };

@@ -74,6 +74,17 @@ export class StateCache {
     this.database.prepare('UPDATE files SET mtime_ms = ? WHERE path = ?').run(mtimeMs, path);
   }
 
+  /** What the last complete run into an output folder was made from, and the files it left there. */
+  lastRun(outputFolder: string): { signature: string; outputState: string } | undefined {
+    const row = this.database.prepare('SELECT value FROM meta WHERE key = ?').get(`run:${outputFolder}`) as { value: string } | undefined;
+    return row == null ? undefined : (JSON.parse(row.value) as { signature: string; outputState: string });
+  }
+
+  /** Records a complete run into an output folder. */
+  recordRun(outputFolder: string, run: { signature: string; outputState: string }): void {
+    this.database.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(`run:${outputFolder}`, JSON.stringify(run));
+  }
+
   /** Drops rows of files that no longer exist among `keep`. */
   prune(keep: ReadonlySet<string>): number {
     const paths = (this.database.prepare('SELECT path FROM files').all() as { path: string }[]).map((row) => row.path);
