@@ -1,4 +1,4 @@
-import { readJsonLines } from '@forge/reader-kit';
+import { readJsonLineBatches } from '@forge/reader-kit';
 import { asString, recordType, StringPool, toConversationLine, toIndexLine, type ConversationLine, type ConversationLineType } from './claude-line.js';
 import { WarningCollector } from './warning-collector.js';
 
@@ -76,46 +76,49 @@ export async function readClaudeFile(path: string, options: { maxLineBytes?: num
   const readOptions = { ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }), ...(chunkBytes == null ? {} : { chunkBytes }) };
   let order = 0;
   const pools = { shared: new StringPool(), messageIds: new StringPool(), requestIds: new StringPool(), uuids: contents.byUuid };
-  for await (const entry of readJsonLines(path, readOptions)) {
-    contents.lineCount += 1;
-    if (entry.kind === 'too-long') {
-      warnings.add({ kind: 'line-too-long', line: entry.lineNumber, message: `line of ${entry.bytes} bytes is over the line limit; skipped` });
-      continue;
-    }
-    if (entry.kind === 'invalid-json') {
-      warnings.add(
-        entry.truncated
-          ? { kind: 'truncated-line', line: entry.lineNumber, message: `last line is incomplete JSON (file still being written or cut): ${entry.message}` }
-          : { kind: 'invalid-json', line: entry.lineNumber, message: `not valid JSON, line skipped: ${entry.message}` },
-      );
-      continue;
-    }
-    const typed = recordType(entry.value);
-    if (typed == null || typed.type == null) {
-      warnings.add({ kind: 'invalid-record', line: entry.lineNumber, message: 'line is not an object with a "type"; skipped' });
-      continue;
-    }
-    const { record, type } = typed;
-    if (conversationTypes.has(type)) {
-      const line = light
-        ? toIndexLine(record, type as ConversationLineType, order, entry.lineNumber, entry.byteOffset, pools)
-        : toConversationLine(record, type as ConversationLineType, order, entry.lineNumber);
-      order += 1;
-      if (line == null) {
-        warnings.add({ kind: 'invalid-record', line: entry.lineNumber, message: `${type} line without a uuid; skipped` });
+  // One await per chunk read, not per line.
+  for await (const batch of readJsonLineBatches(path, readOptions)) {
+    for (const entry of batch) {
+      contents.lineCount += 1;
+      if (entry.kind === 'too-long') {
+        warnings.add({ kind: 'line-too-long', line: entry.lineNumber, message: `line of ${entry.bytes} bytes is over the line limit; skipped` });
         continue;
       }
-      if (contents.byUuid.has(line.uuid)) {
-        // Same uuid twice in one file: a double write (1.0.67 stream-json) or a replay. First wins (§7.4).
-        warnings.count('duplicate', 'lines repeat an earlier line uuid in this file; later copies ignored');
+      if (entry.kind === 'invalid-json') {
+        warnings.add(
+          entry.truncated
+            ? { kind: 'truncated-line', line: entry.lineNumber, message: `last line is incomplete JSON (file still being written or cut): ${entry.message}` }
+            : { kind: 'invalid-json', line: entry.lineNumber, message: `not valid JSON, line skipped: ${entry.message}` },
+        );
         continue;
       }
-      if (contents.firstCwd == null && type !== 'progress') contents.firstCwd = asString(record.cwd);
-      contents.byUuid.set(line.uuid, line);
-      contents.lines.push(line);
-      continue;
+      const typed = recordType(entry.value);
+      if (typed == null || typed.type == null) {
+        warnings.add({ kind: 'invalid-record', line: entry.lineNumber, message: 'line is not an object with a "type"; skipped' });
+        continue;
+      }
+      const { record, type } = typed;
+      if (conversationTypes.has(type)) {
+        const line = light
+          ? toIndexLine(record, type as ConversationLineType, order, entry.lineNumber, entry.byteOffset, pools)
+          : toConversationLine(record, type as ConversationLineType, order, entry.lineNumber);
+        order += 1;
+        if (line == null) {
+          warnings.add({ kind: 'invalid-record', line: entry.lineNumber, message: `${type} line without a uuid; skipped` });
+          continue;
+        }
+        if (contents.byUuid.has(line.uuid)) {
+          // Same uuid twice in one file: a double write (1.0.67 stream-json) or a replay. First wins (§7.4).
+          warnings.count('duplicate', 'lines repeat an earlier line uuid in this file; later copies ignored');
+          continue;
+        }
+        if (contents.firstCwd == null && type !== 'progress') contents.firstCwd = asString(record.cwd);
+        contents.byUuid.set(line.uuid, line);
+        contents.lines.push(line);
+        continue;
+      }
+      readMetadataLine(record, type, contents);
     }
-    readMetadataLine(record, type, contents);
   }
   if (contents.lineCount === 0) warnings.add({ kind: 'empty-file', message: 'file is empty' });
   return contents;

@@ -1,4 +1,4 @@
-import { readLines } from '@forge/reader-kit';
+import { readLineBatches } from '@forge/reader-kit';
 import { type Message, type Session } from '@forge/schema';
 import {
   addTaskSpawns,
@@ -12,6 +12,7 @@ import {
   selectionWarnings,
   sessionRecord,
   sessionTitle,
+  type BuildSessionsOptions,
   linkSidechain,
   sidechainLeaves,
   type SessionPlan,
@@ -50,7 +51,24 @@ export async function* streamClaudeSession(path: string, options: StreamClaudeSe
   const buildOptions = await buildOptionsFor(path, fileTime, {});
   const reader = new LineReader(path, maxLineBytes);
 
-  // Plan every Session first, so the file's index can go before pass 2 (it is most of the memory).
+  const prepared = await prepareAll(contents, buildOptions, reader);
+  // The index is most of the memory; pass 2 needs only the prepared sessions.
+  contents.lines = [];
+  contents.byUuid = new Map();
+
+  // The main thread's Task/Agent calls that delegated a sidechain's prompt, to link it by. Only
+  // those are kept: a long session makes thousands of calls, and most files have no sidechain.
+  const prompts = new Set(prepared.flatMap((session, position) => (position > 0 && session.prompt != null ? [session.prompt] : [])));
+  const spawns: TaskSpawn[] = [];
+  for (const [position, session] of prepared.entries()) {
+    if (position > 0) linkSidechain(session.plan, session.prompt, spawns);
+    yield* streamPrepared(contents, session, reader, position === 0 && prompts.size > 0 ? { spawns, prompts } : undefined);
+  }
+  if (prepared.length === 0 && options.onWarning != null) for (const warning of orphanWarnings(contents)) options.onWarning(warning);
+}
+
+/** Every Session of the file planned from its index: the main thread (or subagent thread), then inline sidechains. */
+async function prepareAll(contents: ClaudeFileContents, buildOptions: BuildSessionsOptions, reader: LineReader): Promise<PreparedSession[]> {
   const prepared: PreparedSession[] = [];
   const first = planFirstSession(contents, buildOptions);
   if (first != null) prepared.push(await prepare(contents, first, reader, undefined));
@@ -62,16 +80,7 @@ export async function* streamClaudeSession(path: string, options: StreamClaudeSe
       prepared.push(await prepare(contents, planSidechain(contents, rootUuid, leaf, { spawns: [], parentSessionId, prompt }, buildOptions), reader, prompt));
     }
   }
-  contents.lines = [];
-  contents.byUuid = new Map();
-
-  // The main thread's Task/Agent calls, to link the inline sidechains that follow it.
-  const spawns: TaskSpawn[] = [];
-  for (const [position, session] of prepared.entries()) {
-    if (position > 0) linkSidechain(session.plan, session.prompt, spawns);
-    yield* streamPrepared(contents, session, reader, position === 0 ? spawns : []);
-  }
-  if (prepared.length === 0 && options.onWarning != null) for (const warning of orphanWarnings(contents)) options.onWarning(warning);
+  return prepared;
 }
 
 /** A planned Session reduced to what pass 2 needs: where its lines are, and its message stream. */
@@ -96,7 +105,18 @@ async function prepare(contents: ClaudeFileContents, plan: SessionPlan, reader: 
   return { plan: { selection: { ...selection, lines: [] }, options }, lines, warnings, stream, title, prompt };
 }
 
-async function* streamPrepared(contents: ClaudeFileContents, session: PreparedSession, reader: LineReader, spawns: TaskSpawn[]): AsyncGenerator<ClaudeSessionEvent> {
+async function* streamPrepared(
+  contents: ClaudeFileContents,
+  session: PreparedSession,
+  reader: LineReader,
+  linking: { spawns: TaskSpawn[]; prompts: ReadonlySet<string | undefined> } | undefined,
+): AsyncGenerator<ClaudeSessionEvent> {
+  const keepSpawns = (message: Message): void => {
+    if (linking == null || message.toolCalls.length === 0) return;
+    const found: TaskSpawn[] = [];
+    addTaskSpawns(message, found);
+    for (const spawn of found) if (linking.prompts.has(spawn.prompt)) linking.spawns.push(spawn);
+  };
   const { plan, stream, warnings, title } = session;
   const tally = new MessageTally();
   const facts = new LineFacts();
@@ -105,13 +125,13 @@ async function* streamPrepared(contents: ClaudeFileContents, session: PreparedSe
     facts.add(line);
     for (const message of stream.push(line)) {
       tally.add(message);
-      addTaskSpawns(message, spawns);
+      keepSpawns(message);
       yield { kind: 'message', sessionId, message };
     }
   }
   for (const message of stream.finish()) {
     tally.add(message);
-    addTaskSpawns(message, spawns);
+    keepSpawns(message);
     yield { kind: 'message', sessionId, message };
   }
   const built = { warnings, tally, facts, provisionalResponses: stream.provisionalResponses, messages: [], title };
@@ -166,15 +186,17 @@ class LineReader {
     if (start == null || start < 0) return;
     let next = 0;
     const readOptions = { start, ...(this.maxLineBytes == null ? {} : { maxLineBytes: this.maxLineBytes }) };
-    for await (const raw of readLines(this.path, readOptions)) {
-      if (raw.byteOffset !== lines.byteOffsets[next]) continue;
-      const full = parseAgain(raw.text, lineTypes[lines.types[next] ?? 0] ?? 'user', lines.orders[next] ?? 0, lines.lineNumbers[next] ?? 0);
-      next += 1;
-      if (full != null) {
-        full.byteOffset = raw.byteOffset;
-        yield full;
+    for await (const batch of readLineBatches(this.path, readOptions)) {
+      for (const raw of batch) {
+        if (raw.byteOffset !== lines.byteOffsets[next]) continue;
+        const full = parseAgain(raw.text, lineTypes[lines.types[next] ?? 0] ?? 'user', lines.orders[next] ?? 0, lines.lineNumbers[next] ?? 0);
+        next += 1;
+        if (full != null) {
+          full.byteOffset = raw.byteOffset;
+          yield full;
+        }
+        if (next >= count) return;
       }
-      if (next >= count) return;
     }
   }
 }

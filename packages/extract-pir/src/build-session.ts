@@ -24,18 +24,19 @@ export interface BuildSessionsOptions {
  * The LLM context of one path (pi-family.md §2.6, plus omp's `/clear` boundary): the last
  * compaction's summary, then the kept tail from `firstKeptEntryId`, then everything after it.
  */
-function contextEntries(path: EntryNode[]): Array<{ entry: EntryNode; message: Message }> {
+function contextMessages(path: EntryNode[]): Message[] {
   let compactionIndex = -1;
   let resetIndex = -1;
-  path.forEach((entry, index) => {
-    if (entry.compaction != null) compactionIndex = index;
-    if (entry.type === 'reset_boundary') resetIndex = index;
-  });
-  const emitted: Array<{ entry: EntryNode; message: Message }> = [];
+  for (let index = 0; index < path.length; index += 1) {
+    const entry = path[index];
+    if (entry?.compaction != null) compactionIndex = index;
+    if (entry?.type === 'reset_boundary') resetIndex = index;
+  }
+  const emitted: Message[] = [];
   const emit = (from: number, to: number): void => {
     for (let index = from; index < to; index += 1) {
-      const entry = path[index];
-      if (entry?.mapped != null) emitted.push({ entry, message: entry.mapped.message });
+      const mapped = path[index]?.mapped;
+      if (mapped != null) emitted.push(mapped.message);
     }
   };
   if (resetIndex > compactionIndex) {
@@ -47,7 +48,7 @@ function contextEntries(path: EntryNode[]): Array<{ entry: EntryNode; message: M
     emit(0, path.length);
     return emitted;
   }
-  emitted.push({ entry: compaction, message: compaction.compaction.message });
+  emitted.push(compaction.compaction.message);
   const firstKeptId = compaction.compaction.firstKeptEntryId;
   const firstKept = firstKeptId == null ? -1 : path.findIndex((entry) => entry.id === firstKeptId);
   // pir: a firstKeptEntryId that is not on the path keeps nothing from before the compaction.
@@ -60,17 +61,17 @@ function buildOne(file: ParsedPiFile, leaf: EntryNode | undefined, isActive: boo
   const copyMessages = options.branches === 'all';
   const pathWarnings = new WarningLog(file.path);
   const path = leaf == null ? [] : pathTo(file, leaf, pathWarnings);
-  const messages: Message[] = [];
   const models: string[] = [];
-  const thinkingLevels: string[] = [];
+  const thinkingLevels: string[] = file.header.thinkingLevel == null ? [] : [file.header.thinkingLevel];
   const usage = emptyUsage();
 
-  for (const level of [file.header.thinkingLevel, ...path.map((entry) => entry.thinkingLevel)]) {
+  for (const entry of path) {
+    const level = entry.thinkingLevel;
     if (level != null && !thinkingLevels.includes(level)) thinkingLevels.push(level);
   }
-  for (const { message: shared } of contextEntries(path)) {
-    // With several trajectories, an entry's message is shared by every branch holding it: copy.
-    const message: Message = copyMessages ? { ...shared } : shared;
+  // With several trajectories, an entry's message is shared by every branch holding it: copy.
+  const messages = copyMessages ? contextMessages(path).map((message) => ({ ...message })) : contextMessages(path);
+  for (const message of messages) {
     if (message.role === 'assistant' && message.model != null && !models.includes(message.model)) models.push(message.model);
     if (message.usage != null) {
       usage.input += message.usage.input;
@@ -78,7 +79,6 @@ function buildOne(file: ParsedPiFile, leaf: EntryNode | undefined, isActive: boo
       usage.cacheRead += message.usage.cacheRead;
       usage.cacheWrite += message.usage.cacheWrite;
     }
-    messages.push(message);
   }
 
   const firstUser = messages.find((message) => message.role === 'user' && (message.provenance === 'conversation' || message.provenance === 'gastown-beacon'));

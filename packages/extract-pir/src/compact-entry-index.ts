@@ -40,7 +40,18 @@ export class GrowableFloat64Array {
   }
 }
 
-const HEX_ID = /^[0-9a-f]{8}$/u;
+/** The 32-bit key of an id of 8 lowercase hex digits (pi-family's shape), or -1 for any other id. */
+function hexKey(id: string): number {
+  if (id.length !== 8) return -1;
+  let key = 0;
+  for (let position = 0; position < 8; position += 1) {
+    const code = id.charCodeAt(position);
+    if (code >= 48 && code <= 57) key = key * 16 + (code - 48);
+    else if (code >= 97 && code <= 102) key = key * 16 + (code - 87);
+    else return -1;
+  }
+  return key;
+}
 
 /**
  * Entry id → entry index. pi-family ids are 8 lowercase hex digits, so they are stored as 32-bit
@@ -53,20 +64,25 @@ export class EntryIdIndex {
   #size = 0;
   readonly #other = new Map<string, number>();
 
-  set(id: string, index: number): void {
-    if (!HEX_ID.test(id)) {
+  /** Maps `id` to `index` (a repeated id keeps the later index); returns the index it had before, or -1. */
+  set(id: string, index: number): number {
+    const key = hexKey(id);
+    if (key === -1) {
+      const previous = this.#other.get(id) ?? -1;
       this.#other.set(id, index);
-      return;
+      return previous;
     }
     // Grow at 3/4 load: linear probing stays short, and the table stays at 8-16 bytes an entry.
     if ((this.#size + 1) * 4 > this.#keys.length * 3) this.#grow();
-    if (this.#insert(Number.parseInt(id, 16), index)) this.#size += 1;
+    const previous = this.#insert(key, index);
+    if (previous === -1) this.#size += 1;
+    return previous;
   }
 
   /** The index of an id, or -1. */
   get(id: string): number {
-    if (!HEX_ID.test(id)) return this.#other.get(id) ?? -1;
-    const key = Number.parseInt(id, 16);
+    const key = hexKey(id);
+    if (key === -1) return this.#other.get(id) ?? -1;
     const mask = this.#keys.length - 1;
     for (let slot = this.#slotOf(key); ; slot = (slot + 1) & mask) {
       const value = this.#values[slot] ?? -1;
@@ -79,18 +95,19 @@ export class EntryIdIndex {
     return (Math.imul(key, 0x9e3779b1) >>> 0) & (this.#keys.length - 1);
   }
 
-  /** Returns true when the key was new (a repeated id keeps the later index). */
-  #insert(key: number, index: number): boolean {
+  /** Returns the index the key had before, or -1 when it is new. */
+  #insert(key: number, index: number): number {
     const mask = this.#keys.length - 1;
     for (let slot = this.#slotOf(key); ; slot = (slot + 1) & mask) {
-      if ((this.#values[slot] ?? -1) === -1) {
+      const value = this.#values[slot] ?? -1;
+      if (value === -1) {
         this.#keys[slot] = key;
         this.#values[slot] = index;
-        return true;
+        return -1;
       }
       if (this.#keys[slot] === key) {
         this.#values[slot] = index;
-        return false;
+        return value;
       }
     }
   }

@@ -15,8 +15,9 @@ export interface ExtractPiSessionsOptions extends DiscoverPiSessionsOptions {
   /** `active` (default) or `all` branches of every file. */
   branches?: BranchSelection;
   /**
-   * Worker threads that read files in parallel (node:worker_threads). 0 or 1 (default) reads in
-   * this thread. With workers, Sessions arrive in completion order, not discovery order.
+   * Threads that read files in parallel, this one included: 0 or 1 (default) reads in this thread;
+   * N > 1 starts N - 1 worker threads (node:worker_threads) and this thread reads files too, between
+   * handing over the workers' Sessions. With more than one, Sessions arrive in completion order.
    */
   workers?: number;
 }
@@ -71,67 +72,113 @@ function startWorker(): Worker {
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`));
 }
 
+/** A file read by a worker or by this thread, waiting to be handed over. */
+interface FinishedFile {
+  taskId: number;
+  /** Undefined when this thread read the file. */
+  worker: Worker | undefined;
+  warnings: SessionWarning[];
+  error?: { message: string; code: string };
+  sessions: () => Session[];
+}
+
 async function* extractWithPool(
   handles: AsyncGenerator<PiSessionHandle>,
-  size: number,
+  threads: number,
   branches: BranchSelection,
   warn: (warning: SessionWarning) => void,
 ): AsyncGenerator<Session> {
-  const pool = Array.from({ length: size }, startWorker);
+  // This thread reads files too: rebuilding a worker's Sessions here costs about as much as parsing
+  // JSON, so a worker per core would leave this thread as busy as a reader while adding that cost.
+  const pool = Array.from({ length: threads - 1 }, startWorker);
   // Two files in flight per worker, so a worker never waits for the main thread between files.
   const inFlightPerWorker = 2;
   const pending = new Map<number, PiSessionHandle>();
   const load = new Map<Worker, number>();
-  const replies: Array<{ reply: PoolReply; worker: Worker }> = [];
+  const finished: FinishedFile[] = [];
+  let readingHere = false;
   let wake: (() => void) | undefined;
-  let failure: PiSessionError | undefined;
+  let failure: unknown;
+  let failed = false;
   let nextTaskId = 0;
   let discoveryDone = false;
 
+  const fail = (error: unknown): void => {
+    failed = true;
+    failure = error;
+    wake?.();
+  };
   for (const worker of pool) {
     load.set(worker, 0);
     worker.on('message', (reply: PoolReply) => {
-      replies.push({ reply, worker });
+      const { taskId, warnings, error, sessionsJson } = reply;
+      finished.push({ taskId, worker, warnings, ...(error == null ? {} : { error }), sessions: () => decodeSessions(sessionsJson) });
       wake?.();
     });
-    worker.on('error', (error) => {
-      failure = new PiSessionError({ message: `a reader worker failed: ${error.message}`, code: 'worker-failed', cause: error });
-      wake?.();
-    });
+    worker.on('error', (error) => fail(new PiSessionError({ message: `a reader worker failed: ${error.message}`, code: 'worker-failed', cause: error })));
   }
+
+  const nextTask = async (): Promise<{ taskId: number; handle: PiSessionHandle } | undefined> => {
+    if (discoveryDone) return undefined;
+    const next = await handles.next();
+    if (next.done === true) {
+      discoveryDone = true;
+      return undefined;
+    }
+    const taskId = nextTaskId++;
+    pending.set(taskId, next.value);
+    return { taskId, handle: next.value };
+  };
+
+  const readHere = (taskId: number, handle: PiSessionHandle): void => {
+    readingHere = true;
+    const warnings: SessionWarning[] = [];
+    readPiSession(handle.path, { branches, flavor: handle.flavor, onWarning: (warning) => warnings.push(warning) }).then(
+      (sessions) => {
+        readingHere = false;
+        finished.push({ taskId, worker: undefined, warnings, sessions: () => sessions });
+        wake?.();
+      },
+      (error: unknown) => {
+        readingHere = false;
+        if (!ForgeError.isInstance(error)) return fail(error);
+        finished.push({ taskId, worker: undefined, warnings, error: { message: error.message, code: error.code }, sessions: () => [] });
+        wake?.();
+      },
+    );
+  };
 
   const dispatch = async (): Promise<void> => {
     for (const worker of pool) {
-      while (!discoveryDone && (load.get(worker) ?? 0) < inFlightPerWorker) {
-        const next = await handles.next();
-        if (next.done === true) {
-          discoveryDone = true;
-          break;
-        }
-        const task: PoolTask = { taskId: nextTaskId++, path: next.value.path, flavor: next.value.flavor, branches };
-        pending.set(task.taskId, next.value);
+      while ((load.get(worker) ?? 0) < inFlightPerWorker) {
+        const task = await nextTask();
+        if (task == null) return;
         load.set(worker, (load.get(worker) ?? 0) + 1);
-        worker.postMessage(task);
+        worker.postMessage({ taskId: task.taskId, path: task.handle.path, flavor: task.handle.flavor, branches } satisfies PoolTask);
       }
+    }
+    if (!readingHere) {
+      const task = await nextTask();
+      if (task != null) readHere(task.taskId, task.handle);
     }
   };
 
   try {
     await dispatch();
     while (pending.size > 0) {
-      if (replies.length === 0 && failure == null) await new Promise<void>((resolve) => (wake = resolve));
+      if (finished.length === 0 && !failed) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
-      if (failure != null) throw failure;
-      const batch = replies.splice(0);
-      for (const { reply, worker } of batch) {
-        load.set(worker, (load.get(worker) ?? 1) - 1);
-        const handle = pending.get(reply.taskId);
-        pending.delete(reply.taskId);
-        for (const warning of reply.warnings) warn(warning);
-        if (reply.error != null && handle != null) warn(fileFailure(handle, reply.error));
+      if (failed) throw failure;
+      const batch = finished.splice(0);
+      for (const file of batch) {
+        if (file.worker != null) load.set(file.worker, (load.get(file.worker) ?? 1) - 1);
+        const handle = pending.get(file.taskId);
+        pending.delete(file.taskId);
+        for (const warning of file.warnings) warn(warning);
+        if (file.error != null && handle != null) warn(fileFailure(handle, file.error));
       }
       await dispatch();
-      for (const { reply } of batch) yield* decodeSessions(reply.sessionsJson);
+      for (const file of batch) yield* file.sessions();
     }
   } finally {
     await Promise.all(pool.map((worker) => worker.terminate()));

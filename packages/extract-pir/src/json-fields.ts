@@ -35,7 +35,9 @@ export function isoFromMilliseconds(milliseconds: number): string {
   const withinMinute = milliseconds - minute * 60_000;
   const seconds = Math.floor(withinMinute / 1000);
   const millis = Math.floor(withinMinute - seconds * 1000);
-  return `${cachedMinutePrefix}${seconds < 10 ? '0' : ''}${seconds}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
+  // join() makes one flat string; `+` or a template would make a tree of cons strings, several
+  // objects per timestamp for the GC to copy while the Session is alive.
+  return [cachedMinutePrefix, `${seconds < 10 ? '0' : ''}${seconds}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`].join('');
 }
 
 /** Unix milliseconds (pi's `message.timestamp`) or an ISO string, as ISO 8601. */

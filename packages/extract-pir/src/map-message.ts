@@ -33,17 +33,26 @@ interface ContentParts {
   text: string;
   reasoning: Reasoning;
   toolCalls: ToolCall[];
-  attachments: Attachment[];
+  /** Allocated only for content with images. */
+  attachments: Attachment[] | undefined;
 }
 
 /** Turns a content string or block array into text, reasoning, tool calls and attachment placeholders. */
 export function readContent(content: unknown, source: EntrySource, warnings: WarningLog): ContentParts {
-  const parts: ContentParts = { text: '', reasoning: ABSENT_REASONING, toolCalls: NO_TOOL_CALLS, attachments: [] };
+  const parts: ContentParts = { text: '', reasoning: ABSENT_REASONING, toolCalls: NO_TOOL_CALLS, attachments: undefined };
   if (typeof content === 'string') {
     parts.text = content;
     return parts;
   }
   if (!Array.isArray(content)) return parts;
+  // Most content is one text block: its string is used as is, no array and join.
+  if (content.length === 1) {
+    const block: unknown = content[0];
+    if (isJsonObject(block) && block.type === 'text' && typeof block.text === 'string') {
+      parts.text = block.text;
+      return parts;
+    }
+  }
   const texts: string[] = [];
   const thoughts: string[] = [];
   let hollow = false;
@@ -68,6 +77,7 @@ export function readContent(content: unknown, source: EntrySource, warnings: War
       case 'image': {
         const mimeType = stringField(block, 'mimeType');
         texts.push(`[image${mimeType == null ? '' : `: ${mimeType}`}]`);
+        parts.attachments ??= [];
         parts.attachments.push(mimeType == null ? { kind: 'image' } : { kind: 'image', mimeType });
         break;
       }
@@ -106,7 +116,7 @@ function baseMessage(role: Message['role'], parts: ContentParts, provenance: Pro
   const message: Message = { role, text: parts.text, reasoning: parts.reasoning, toolCalls: parts.toolCalls, provenance, sourceIds: [source.entryId] };
   const iso = isoTimestamp(timestamp) ?? source.timestamp;
   if (iso != null) message.timestamp = iso;
-  if (parts.attachments.length > 0) message.attachments = parts.attachments;
+  if (parts.attachments != null) message.attachments = parts.attachments;
   return message;
 }
 

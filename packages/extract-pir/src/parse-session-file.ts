@@ -1,4 +1,4 @@
-import { readLineBatches, type JsonLine, type Line } from '@forge/reader-kit';
+import { readLineBatches } from '@forge/reader-kit';
 import { type Message } from '@forge/schema';
 import { isJsonObject, isoTimestamp, stringField, type JsonObject } from './json-fields.js';
 import { mapPiMessage, summaryMessage, type EntrySource, type MappedMessage } from './map-message.js';
@@ -139,14 +139,28 @@ export async function parsePiSessionFile(path: string, options: ParsePiSessionFi
   // a whole chunk's worth surviving to the next scavenge.
   for await (const lines of readLineBatches(path)) {
     for (const line of lines) {
-      const record = parseJsonLine(line);
-      if (record == null) continue;
+      const lineNumber = line.lineNumber;
+      if (line.tooLong === true) {
+        sawAnyLine = true;
+        if (header == null) throw notASession(lineNumber, 'the first line is not valid JSON');
+        warnings.add('line-too-long', `line of ${line.bytes} bytes skipped (over the line limit)`, lineNumber);
+        continue;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(line.text);
+      } catch (error) {
+        if (line.text.trim() === '') continue;
+        sawAnyLine = true;
+        if (header == null) throw notASession(lineNumber, 'the first line is not valid JSON');
+        const reason = error instanceof Error ? error.message : String(error);
+        if (!line.terminated) warnings.add('truncated-line', `the last line is incomplete (the file is probably still being written): ${reason}`, lineNumber);
+        else warnings.add('invalid-json', `invalid JSON, line skipped: ${reason}`, lineNumber);
+        continue;
+      }
       sawAnyLine = true;
       if (header == null) {
-        if (record.kind !== 'value' || !isJsonObject(record.value)) {
-          throw notASession(record.lineNumber, record.kind === 'value' ? 'the first record is not a JSON object' : 'the first line is not valid JSON');
-        }
-        const value = record.value;
+        if (!isJsonObject(value)) throw notASession(lineNumber, 'the first record is not a JSON object');
         if (value.type === 'title' && !sawTitleSlot && headerValue == null) {
           // omp reserves a fixed-width first line for the mutable title, then writes the header.
           sawTitleSlot = true;
@@ -154,31 +168,20 @@ export async function parsePiSessionFile(path: string, options: ParsePiSessionFi
           continue;
         }
         if (value.type !== 'session' || typeof value.id !== 'string') {
-          throw notASession(record.lineNumber, `the first record has type ${JSON.stringify(value.type)}, expected "session" with a string id`);
+          throw notASession(lineNumber, `the first record has type ${JSON.stringify(value.type)}, expected "session" with a string id`);
         }
         headerValue = value;
         header = readHeader(value, titleSlot);
-        if (header.version < 3) warnings.add('migrated', `session version ${header.version} migrated to v3 in memory`, record.lineNumber);
+        if (header.version < 3) warnings.add('migrated', `session version ${header.version} migrated to v3 in memory`, lineNumber);
         continue;
       }
-
-      if (record.kind === 'invalid-json') {
-        if (record.truncated) warnings.add('truncated-line', `the last line is incomplete (the file is probably still being written): ${record.message}`, record.lineNumber);
-        else warnings.add('invalid-json', `invalid JSON, line skipped: ${record.message}`, record.lineNumber);
-        continue;
-      }
-      if (record.kind === 'too-long') {
-        warnings.add('line-too-long', `line of ${record.bytes} bytes skipped (over the line limit)`, record.lineNumber);
-        continue;
-      }
-      const value = record.value;
       if (!isJsonObject(value) || typeof value.type !== 'string') {
-        warnings.add('invalid-record', 'line is not an entry object with a string "type", skipped', record.lineNumber);
+        warnings.add('invalid-record', 'line is not an entry object with a string "type", skipped', lineNumber);
         continue;
       }
       if (flavor == null) flavor = detectFlavor(headerValue ?? {}, value, sawTitleSlot || options.flavorHint === 'omp');
 
-      const node = toNode(value, record.lineNumber, header.version, previousId, warnings);
+      const node = toNode(value, lineNumber, header.version, previousId, warnings);
       // Parents precede children in file order, so what depends on ancestors is settled here, once.
       const parent = node.parentId == null ? undefined : byId.get(node.parentId);
       node.levelInForce = node.thinkingLevel ?? (parent == null ? header.thinkingLevel : parent.levelInForce);
@@ -191,7 +194,7 @@ export async function parsePiSessionFile(path: string, options: ParsePiSessionFi
           node.mapped = { message: withoutUsage(message), responseId };
         }
       }
-      if (byId.has(node.id)) warnings.add('duplicate', `entry id ${node.id} appears twice; the later line wins`, record.lineNumber);
+      if (byId.has(node.id)) warnings.add('duplicate', `entry id ${node.id} appears twice; the later line wins`, lineNumber);
       byId.set(node.id, node);
       entries.push(node);
       previousId = node.id;
@@ -234,7 +237,8 @@ export function toNode(value: JsonObject, line: number, version: number, previou
   const id = ownId ?? `line-${line}`;
   const parentId = version < 2 && ownId == null ? previousId : (stringField(value, 'parentId') ?? null);
   const timestamp = isoTimestamp(value.timestamp);
-  const node: EntryNode = { id, parentId, type, line, timestamp, levelInForce: undefined };
+  // Every field set up front: one object shape for all nodes keeps property access monomorphic.
+  const node: EntryNode = { id, parentId, type, line, timestamp, mapped: undefined, compaction: undefined, thinkingLevel: undefined, levelInForce: undefined };
   const source: EntrySource = { entryId: id, line, timestamp };
   switch (type) {
     case 'message': {
@@ -271,18 +275,6 @@ export function toNode(value: JsonObject, line: number, version: number, previou
       if (!KNOWN_SILENT_TYPES.has(type)) warnings.addCounted('unknown-entry-type', type, `unknown entry type ${JSON.stringify(type)} (kept in the tree, no message)`, line);
   }
   return node;
-}
-
-/** One line as reader-kit's `readJsonLineBatches` reports it; undefined for a blank line. */
-export function parseJsonLine(line: Line): JsonLine | undefined {
-  const { lineNumber, byteOffset } = line;
-  if (line.tooLong === true) return { kind: 'too-long', lineNumber, byteOffset, bytes: line.bytes };
-  try {
-    return { kind: 'value', lineNumber, byteOffset, value: JSON.parse(line.text) as unknown };
-  } catch (error) {
-    if (line.text.trim() === '') return undefined;
-    return { kind: 'invalid-json', lineNumber, byteOffset, message: error instanceof Error ? error.message : String(error), truncated: !line.terminated };
-  }
 }
 
 /** v1 compactions point at an index into the file's record array, header included (TS migrateV1ToV2). */

@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { readJsonLines } from '@forge/reader-kit';
+import { readJsonLineBatches } from '@forge/reader-kit';
 import { type Session, type SessionWarning } from '@forge/schema';
 import { buildSessions, type BranchSelection, type SubagentLink } from './build-session.js';
 import { parsePiSessionFile, type PiFlavor } from './parse-session-file.js';
@@ -48,13 +48,20 @@ export async function readHeaderLine(path: string): Promise<HeaderLine | undefin
     return undefined;
   }
   try {
-    const buffer = Buffer.alloc(64 * 1024);
+    const buffer = Buffer.allocUnsafe(64 * 1024);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const lines = buffer.toString('utf8', 0, bytesRead).split('\n');
-    // The last piece may be cut by the 64 KiB window: only complete lines are used.
-    const complete = bytesRead < buffer.length ? lines : lines.slice(0, -1);
+    const window = buffer.subarray(0, bytesRead);
     const records: Array<Record<string, unknown>> = [];
-    for (const line of complete) {
+    // Only the first three records are decoded, not the whole window. The last piece may be cut by
+    // the 64 KiB window: it is used only when the file ended within the window.
+    for (let start = 0; start < window.length && records.length < 3; ) {
+      let end = window.indexOf(10, start);
+      if (end === -1) {
+        if (bytesRead === buffer.length) break;
+        end = window.length;
+      }
+      const line = window.toString('utf8', start, end);
+      start = end + 1;
       if (line.trim() === '') continue;
       try {
         const value = JSON.parse(line) as unknown;
@@ -64,7 +71,6 @@ export async function readHeaderLine(path: string): Promise<HeaderLine | undefin
         if (records.length === 0) return undefined;
         break;
       }
-      if (records.length === 3) break;
     }
     const header = headerFrom(records);
     // A header cut by the window (omp headers can list many previous files): read it whole.
@@ -78,10 +84,12 @@ export async function readHeaderLine(path: string): Promise<HeaderLine | undefin
 /** A header line longer than the 64 KiB window (omp can list many previous files): stream it. */
 async function readHeaderSlowly(path: string): Promise<HeaderLine | undefined> {
   const records: Array<Record<string, unknown>> = [];
-  for await (const record of readJsonLines(path)) {
-    if (record.kind !== 'value' || typeof record.value !== 'object' || record.value == null || Array.isArray(record.value)) break;
-    records.push(record.value as Record<string, unknown>);
-    if (records.length === 3) break;
+  reading: for await (const batch of readJsonLineBatches(path)) {
+    for (const record of batch) {
+      if (record.kind !== 'value' || typeof record.value !== 'object' || record.value == null || Array.isArray(record.value)) break reading;
+      records.push(record.value as Record<string, unknown>);
+      if (records.length === 3) break reading;
+    }
   }
   return headerFrom(records);
 }

@@ -25,6 +25,26 @@ export function leaves(file: ParsedPiFile): EntryNode[] {
 /** Root-to-leaf path. A missing parent or a cycle stops the walk with a warning, never a hang. */
 export function pathTo(file: ParsedPiFile, leaf: EntryNode, warnings: WarningLog): EntryNode[] {
   const path: EntryNode[] = [];
+  // No visited set on the common path: a walk longer than the file has entries must have looped,
+  // and only then is it redone with one, to name the entry where the cycle closes.
+  let current: EntryNode | undefined = leaf;
+  while (current != null) {
+    if (path.length > file.entries.length) return pathWithCycleCheck(file, leaf, warnings);
+    path.push(current);
+    const parentId: string | null = current.parentId;
+    if (parentId == null) break;
+    const parent = file.byId.get(parentId);
+    if (parent == null) {
+      warnings.add('missing-parent', `entry ${current.id} names parent ${parentId}, which is not in the file; the path starts at ${current.id}`, current.line);
+      break;
+    }
+    current = parent;
+  }
+  return path.reverse();
+}
+
+function pathWithCycleCheck(file: ParsedPiFile, leaf: EntryNode, warnings: WarningLog): EntryNode[] {
+  const path: EntryNode[] = [];
   const visited = new Set<string>();
   let current: EntryNode | undefined = leaf;
   while (current != null) {
@@ -36,12 +56,7 @@ export function pathTo(file: ParsedPiFile, leaf: EntryNode, warnings: WarningLog
     path.push(current);
     const parentId: string | null = current.parentId;
     if (parentId == null) break;
-    const parent = file.byId.get(parentId);
-    if (parent == null) {
-      warnings.add('missing-parent', `entry ${current.id} names parent ${parentId}, which is not in the file; the path starts at ${current.id}`, current.line);
-      break;
-    }
-    current = parent;
+    current = file.byId.get(parentId);
   }
   return path.reverse();
 }

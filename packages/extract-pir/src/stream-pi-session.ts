@@ -231,13 +231,13 @@ async function indexFile(path: string, omp: boolean): Promise<FileIndex | 'legac
 
   const addEntry = (id: string, parentId: string | null, kind: number, offset: number, lineNumber: number, ownLevel: string | undefined, timestamp: string | undefined): number => {
     const entry = count++;
-    if (idIndex.get(id) !== -1) warnings.add('duplicate', `entry id ${id} appears twice; the later line wins`, lineNumber);
-    idIndex.set(id, entry);
+    if (idIndex.set(id, entry) !== -1) warnings.add('duplicate', `entry id ${id} appears twice; the later line wins`, lineNumber);
     const previousId = lastId;
     lastId = id;
     let parent = ROOT;
     if (parentId != null) {
-      parent = idIndex.get(parentId);
+      // Most entries continue the previous one: no table lookup (a random memory access) for those.
+      parent = parentId === previousId && parentId !== id ? entry - 1 : idIndex.get(parentId);
       if (parent === -1) {
         parent = UNRESOLVED;
         unresolvedParents.set(entry, { parentId, childId: id });

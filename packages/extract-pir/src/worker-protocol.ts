@@ -15,26 +15,21 @@ export interface PoolTask {
 export interface PoolReply {
   taskId: number;
   /**
-   * The file's Sessions as UTF-8 JSON, transferred (zero-copy). `JSON.parse` rebuilds them several
-   * times faster than the structured clone of the object graph would.
+   * The file's Sessions as one JSON string: cloning a flat string is a copy of its bytes, and
+   * `JSON.parse` rebuilds the objects faster than the structured clone of the object graph would.
    */
-  sessionsJson: Uint8Array;
+  sessionsJson: string;
   warnings: SessionWarning[];
   error?: { message: string; code: string };
 }
 
-/** Serializes Sessions for a transfer; the bytes own their ArrayBuffer (never a shared pool slab). */
-export function encodeSessions(sessions: Session[]): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(sessions));
-}
-
 /**
- * Rebuilds the Sessions of {@link encodeSessions}, with the same shared frozen `reasoning` and
+ * Rebuilds the Sessions a worker sent as JSON, with the same shared frozen `reasoning` and
  * `toolCalls` values the in-thread reader gives messages that have none.
  */
-export function decodeSessions(bytes: Uint8Array): Session[] {
-  if (bytes.length === 0) return [];
-  const sessions = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')) as Session[];
+export function decodeSessions(json: string): Session[] {
+  if (json === '') return [];
+  const sessions = JSON.parse(json) as Session[];
   for (const session of sessions) {
     for (const message of session.messages) {
       if (message.reasoning.state === 'absent') message.reasoning = ABSENT_REASONING;
