@@ -155,6 +155,9 @@ function sortedRecord(counts: Record<string, number>): Record<string, number> {
 function slimSession(session: Session): Session {
   return {
     ...session,
+    // No row carries the session's own paths: leave them out so they are neither redacted nor counted.
+    cwd: '',
+    files: [''],
     warnings: [],
     messages: session.messages.map((message) => ({
       role: message.role,

@@ -118,7 +118,7 @@ async function readSetThroughCache(reader: Extract<SourceReader, { kind: 'whole-
   const key = setKey(reader);
   const signature = files.map((file) => `${file.path}\u0000${file.size}\u0000${file.mtimeMs}`).join('\n');
   const cached = reuseCache ? cache?.lookup(key) : undefined;
-  if (cached != null && cached.fingerprint === signature) {
+  if (cache != null && cached != null && cached.fingerprint === signature) {
     const stored = cached.load();
     const fingerprints = new Map(Object.entries(stored.fingerprints ?? {}));
     for (const file of files) {
@@ -126,15 +126,17 @@ async function readSetThroughCache(reader: Extract<SourceReader, { kind: 'whole-
       onFileDone?.(file.size);
     }
     recordFileWarnings(stored.fileWarnings, result);
-    for (const session of stored.sessions) await take(session);
+    for (const session of cache.setSessions(key)) await take(session);
     return;
   }
   const fileWarnings: SessionWarning[] = [];
-  const sessions: Session[] = [];
   const done = new Set<string>();
   const sizes = new Map(files.map((file) => [file.path, file.size]));
+  let seq = 0;
+  cache?.beginSet(key);
   await reader.readAll(fileWarnings, async (session) => {
-    sessions.push(session);
+    cache?.appendSetSession(key, seq, session);
+    seq += 1;
     for (const path of session.files) {
       if (!done.has(path) && sizes.has(path)) {
         done.add(path);
@@ -152,7 +154,7 @@ async function readSetThroughCache(reader: Extract<SourceReader, { kind: 'whole-
   }
   result.filesRead += files.length;
   recordFileWarnings(fileWarnings, result);
-  cache?.store({ path: key, size: files.length, mtimeMs: 0, fingerprint: signature }, { sessions, fileWarnings, fingerprints });
+  cache?.store({ path: key, size: files.length, mtimeMs: 0, fingerprint: signature }, { sessions: [], fileWarnings, fingerprints });
 }
 
 function setKey(reader: SourceReader): string {

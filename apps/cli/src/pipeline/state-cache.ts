@@ -21,7 +21,7 @@ export interface FileReadResult {
 }
 
 /** The cache's own format; bumping it discards every cached row. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 
 /**
  * The incremental-run state: per input file (path, size, mtime, content fingerprint) the sessions
@@ -34,17 +34,44 @@ export class StateCache {
     mkdirSync(dirname(path), { recursive: true });
     this.database = new Database(path);
     this.database.pragma('journal_mode = WAL');
+    // A lost cache write only costs a re-read: no fsync per write.
+    this.database.pragma('synchronous = NORMAL');
     this.database.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
     const stored = this.database.prepare('SELECT value FROM meta WHERE key = ?').get('format') as { value: string } | undefined;
     const format = `${CACHE_FORMAT}:${readerVersion}`;
     // Another cache format or reader version: what was cached may differ from what a read gives now.
     if (stored?.value !== format) {
-      this.database.exec('DROP TABLE IF EXISTS files');
+      this.database.exec('DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS set_sessions');
       this.database.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('format', format);
     }
     this.database.exec(
       'CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ms REAL NOT NULL, fingerprint TEXT NOT NULL, result BLOB NOT NULL)',
     );
+    // The sessions of a whole-set entry, one row each, so neither storing nor loading holds them all.
+    this.database.exec('CREATE TABLE IF NOT EXISTS set_sessions (set_key TEXT NOT NULL, seq INTEGER NOT NULL, session BLOB NOT NULL, PRIMARY KEY (set_key, seq))');
+  }
+
+  /** Starts (re)writing a whole-set entry: until `finishSet`, the set has no valid cache entry. */
+  beginSet(key: string): void {
+    this.database.prepare('DELETE FROM files WHERE path = ?').run(key);
+    this.database.prepare('DELETE FROM set_sessions WHERE set_key = ?').run(key);
+  }
+
+  /** Adds one session of a set being written. */
+  appendSetSession(key: string, seq: number, session: Session): void {
+    this.database.prepare('INSERT INTO set_sessions (set_key, seq, session) VALUES (?, ?, ?)').run(key, seq, gzipSync(JSON.stringify(session), { level: 1 }));
+  }
+
+  /** The sessions of a set, in the order they were added, a page at a time. */
+  *setSessions(key: string): Generator<Session> {
+    const page = this.database.prepare('SELECT seq, session FROM set_sessions WHERE set_key = ? AND seq > ? ORDER BY seq LIMIT 256');
+    let after = -1;
+    for (;;) {
+      const rows = page.all(key, after) as { seq: number; session: Buffer }[];
+      if (rows.length === 0) return;
+      for (const row of rows) yield JSON.parse(gunzipSync(row.session).toString('utf8')) as Session;
+      after = rows.at(-1)?.seq ?? after;
+    }
   }
 
   /** The cached row for a path, if any. */
@@ -89,6 +116,7 @@ export class StateCache {
   prune(keep: ReadonlySet<string>): number {
     const paths = (this.database.prepare('SELECT path FROM files').all() as { path: string }[]).map((row) => row.path);
     const remove = this.database.prepare('DELETE FROM files WHERE path = ?');
+    this.database.prepare('DELETE FROM set_sessions WHERE set_key NOT IN (SELECT path FROM files)').run();
     let removed = 0;
     for (const path of paths) {
       if (!keep.has(path)) {
