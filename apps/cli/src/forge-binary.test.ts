@@ -99,6 +99,9 @@ describe('the forge binary', () => {
       expect(everything.includes(secret), `${family} leaked`).toBe(false);
     }
     expect(everything.includes(home)).toBe(false);
+    // The planted sessions were emitted (reworded copies, kept by dedup), with their secrets replaced.
+    expect(everything).toMatch(/Please look around this workspace\. My AWS key is \[REDACTED:[\w-]+\]/);
+    expect(everything).toMatch(/Use \[REDACTED:[\w-]+\] to check this workspace/);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(Object.values(manifest.redactions as Record<string, number>).reduce((total, count) => total + count, 0)).toBeGreaterThanOrEqual(Object.keys(plantedSecrets).length);
   });

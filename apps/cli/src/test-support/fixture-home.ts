@@ -21,6 +21,15 @@ export const plantedSecrets = {
 
 const privateKeyBlock = `-----BEGIN RSA PRIVATE KEY-----\\n${plantedSecrets.privateKeyBody}\\n-----END RSA PRIVATE KEY-----`;
 
+/**
+ * Rewords a copied session so dedup does not drop it as a near-duplicate of the original: the
+ * planted secrets must reach the emitter to prove redaction, not vanish with a dropped copy.
+ */
+function reword(text: string): string {
+  const words: Record<string, string> = { README: 'CHANGELOG', settings: 'preferences', config: 'setup', files: 'documents', file: 'document', rig: 'workspace', project: 'repository', exist: 'appear', create: 'write', defaults: 'baselines', listing: 'enumerating' };
+  return text.replace(/\b(README|settings|config|files|file|rig|project|exist|create|defaults|listing)\b/gu, (word) => words[word] ?? word);
+}
+
 /** Replaces `from` once in `text` and fails loudly when the anchor moved. */
 function replaceOnce(text: string, from: string, to: string): string {
   if (!text.includes(from)) throw new Error(`fixture anchor not found: ${from}`);
@@ -57,6 +66,7 @@ export function createFixtureHome(): string {
   pi = replaceOnce(pi, 'Please look around this rig and make sure it has a config file.', `Please look around this rig. My AWS key is ${plantedSecrets.awsAccessKey} with secret ${plantedSecrets.awsSecretKey}; mail ${plantedSecrets.email}.`);
   pi = replaceOnce(pi, '"arguments":{"command":"ls -la"}', `"arguments":{"command":"curl -H 'Authorization: token ${plantedSecrets.githubToken}' https://api.github.com/user"}`);
   pi = replaceOnce(pi, 'Successfully wrote 64 bytes to config/settings.toml', `Successfully wrote 64 bytes\\n${privateKeyBlock}\\nANTHROPIC_API_KEY=${plantedSecrets.anthropicKey}\\nDB_PASSWORD=${plantedSecrets.dotenvPassword}`);
+  pi = reword(pi);
   const lastId = [...pi.matchAll(/"id":"([0-9a-f]{8})"/gu)].at(-1)?.[1];
   pi += `{"type":"session_info","id":"5ec2e7e7","parentId":"${lastId}","timestamp":"2026-11-24T04:07:59.000Z","name":"rotate ${plantedSecrets.slackToken} and ${plantedSecrets.jwt}"}\n`;
   writeFileSync(join(piSessions, '--home-ubuntu-gt-myrig-polecats-nux--', '2026-11-24T05-00-00-000Z_01a20bbd-5ec2-7e75-9e17-aa1ee6080a55.jsonl'), pi);
@@ -64,6 +74,7 @@ export function createFixtureHome(): string {
   const realClaude = join(sharedFixtures, 'real', 'claude', '.claude', 'projects', '-home-ubuntu-gt-myrig-polecats-nux', '785d9c5e-608b-4153-be11-9b182a683525.jsonl');
   let claude = readFileSync(realClaude, 'utf8').replaceAll('785d9c5e-608b-4153-be11-9b182a683525', '785d9c5e-5ec2-4153-be11-9b182a683525');
   claude = claude.replaceAll('Please look around this rig and make sure it has a config file.', `Use ${plantedSecrets.openAiKey} to check this rig and make sure it has a config file.`);
+  claude = reword(claude);
   claude += `${JSON.stringify({ type: 'summary', summary: `Rotate ${plantedSecrets.slackToken}`, leafUuid: 'not-a-line' })}\n`;
   writeFileSync(join(home, '.claude', 'projects', '-home-ubuntu-gt-myrig-polecats-nux', '785d9c5e-5ec2-4153-be11-9b182a683525.jsonl'), claude);
   return home;

@@ -78,6 +78,15 @@ const jwt = regexRule('jwt', /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Z
 const awsAccessKeyId = regexRule('aws-access-key-id', /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g);
 const urlCredentials = regexRule('url-credentials', /:\/\/([^\s:@/]{1,256}):([^\s@/]{1,256})@/g, { group: 2 });
 const bearerToken = regexRule('bearer-token', /\b(?:Bearer|Token)\s+([A-Za-z0-9._~+/=-]{16,})/g, { group: 1 });
+/**
+ * A secret named in prose: `secret wJalr…`, `my token is 9f2c…`, `password: …`: a keyword, then a
+ * long value with letters and digits (one that looks generated, so ordinary words pass).
+ */
+const secretMention = regexRule(
+  'secret-mention',
+  /\b(?:secret(?:[ _-]?(?:access[ _-]?)?key)?|token|password|passphrase|api[ _-]?key)\s+(?:is\s+|was\s+|=\s*|:\s*)?([A-Za-z0-9/+=_.-]{16,256})/gi,
+  { group: 1, accept: (match) => /[A-Za-z]/.test(match[1] ?? '') && /\d/.test(match[1] ?? '') },
+);
 // secretlint knows OpenAI keys only by their `T3BlbkFJ` marker; project, service-account and admin keys
 // pasted in a shortened or newer shape still start with their prefix.
 const openAiStyleKey = regexRule('openai-style-key', /\bsk-(?:proj-|svcacct-|admin-)[A-Za-z0-9_-]{24,}/g);
@@ -149,7 +158,7 @@ const email: RedactionRule = {
 };
 
 /** The built-in rules that complement secretlint's recommend preset. */
-export const builtInRedactionRules: readonly RedactionRule[] = [privateKeyBlock, jwt, awsAccessKeyId, openAiStyleKey, urlCredentials, bearerToken, secretAssignment, envDump];
+export const builtInRedactionRules: readonly RedactionRule[] = [privateKeyBlock, jwt, awsAccessKeyId, openAiStyleKey, urlCredentials, bearerToken, secretAssignment, secretMention, envDump];
 
 /** The e-mail rule (on by default). */
 export const emailRedactionRule: RedactionRule = email;

@@ -88,6 +88,14 @@ describe('createRedactor', () => {
     expect(counts['openai-style-key']).toBeGreaterThanOrEqual(3);
   });
 
+  it('should redact a secret named in prose, and leave prose without one alone', async () => {
+    const value = ['wJalrXUtnFEMI', 'K7MDENG', 'bPxRfiCYzQ9vT3kLmN'].join('/');
+    const { texts } = await createRedactor(redaction).redactTexts([`AWS key id and secret ${value} for the deploy`, 'my token is 7f3a9c2e4b1d8f6a0c5e', 'the secret to good tests is patience']);
+    expect(texts[0]).not.toContain(value);
+    expect(texts[1]).toBe('my token is [REDACTED:secret-mention]');
+    expect(texts[2]).toBe('the secret to good tests is patience');
+  });
+
   it('should redact a private key block cut off before its END line', async () => {
     const { texts } = await createRedactor(redaction).redactTexts([`key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW`]);
     expect(texts[0]).toBe('key:\n[REDACTED:private-key-block]');
