@@ -90,7 +90,8 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
         onFileDone: (bytes) => progress.advance(bytes),
       });
       progress.stop();
-      log(`read ${collected.filesRead} files (${collected.inputs.length - collected.filesRead} unchanged, from the cache); ${collected.sessionCount} sessions`);
+      const fromCache = collected.inputs.length - collected.filesRead;
+      log(`read ${collected.filesRead}${fromCache === 0 ? '' : ` of ${collected.inputs.length}`} files${fromCache === 0 ? '' : ' (the rest unchanged, from the cache)'}; ${collected.sessionCount} sessions`);
 
       const writer = createDatasetFileWriter(folder, options.formats);
       let built;
