@@ -1,29 +1,18 @@
 import { join } from 'node:path';
 import {
+  withStubModel,
   installAgent,
   makeTempProject,
   runClaude,
   scenarios,
-  startStubModel,
   type AgentRunResult,
   type InstalledAgent,
-  type Scenario,
   type ScenarioExpectation,
   type ServedResponse,
-  type StubModel,
 } from '@forge-internal/test-agents';
 import { parseSession, type Session, type SessionWarning } from '@forge/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractClaudeSessions } from './extract-claude-sessions.js';
-
-async function withStub<T>(scenario: Scenario, body: (stub: StubModel) => Promise<T>): Promise<T> {
-  const stub = await startStubModel({ script: scenario.script });
-  try {
-    return await body(stub);
-  } finally {
-    await stub.close();
-  }
-}
 
 async function extractRun(run: AgentRunResult): Promise<{ sessions: Session[]; warnings: SessionWarning[] }> {
   const sessions: Session[] = [];
@@ -78,7 +67,7 @@ describe.each(versions)('extractClaudeSessions on real Claude Code $version', ({
   it('should read a run with a failing Read and a failing Bash with exact counts', async () => {
     const cwd = await makeTempProject(scenarios.toolsWithError(name).files);
     const scenario = scenarios.toolsWithError(name, { cwd, failingBash: true });
-    await withStub(scenario, async (stub) => {
+    await withStubModel(scenario, async (stub) => {
       const run = await runClaude({ stub, cwd, args: [scenario.prompts[0]!], agent: claude });
       expect(run.exitCode, run.stderr).toBe(0);
       const { sessions } = await extractRun(run);
@@ -103,7 +92,7 @@ describe.each(versions)('extractClaudeSessions on real Claude Code $version', ({
   it('should keep the thinking block of an answer', async () => {
     const scenario = scenarios.thinking;
     const cwd = await makeTempProject();
-    await withStub(scenario, async (stub) => {
+    await withStubModel(scenario, async (stub) => {
       const run = await runClaude({ stub, cwd, args: [scenario.prompts[0]!], agent: claude });
       expect(run.exitCode, run.stderr).toBe(0);
       const [session] = mainSessions((await extractRun(run)).sessions);
@@ -119,7 +108,7 @@ describe.each(versions)('extractClaudeSessions on real Claude Code $version', ({
   it('should link the subagent started through the agent tool to its tool call', async () => {
     const scenario = scenarios.subagent(name);
     const cwd = await makeTempProject();
-    await withStub(scenario, async (stub) => {
+    await withStubModel(scenario, async (stub) => {
       const run = await runClaude({ stub, cwd, args: [scenario.prompts[0]!], agent: claude, timeoutMs: 180_000 });
       expect(run.exitCode, run.stderr).toBe(0);
       const { sessions } = await extractRun(run);
@@ -146,7 +135,7 @@ describe.each(versions)('extractClaudeSessions on real Claude Code $version', ({
   it('should read a --resume run as one session without duplicated turns', async () => {
     const scenario = scenarios.continued;
     const cwd = await makeTempProject();
-    await withStub(scenario, async (stub) => {
+    await withStubModel(scenario, async (stub) => {
       const first = await runClaude({ stub, cwd, args: [scenario.prompts[0]!], agent: claude });
       expect(first.exitCode, first.stderr).toBe(0);
       const [original] = mainSessions((await extractRun(first)).sessions);

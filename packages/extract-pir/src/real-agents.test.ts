@@ -1,11 +1,11 @@
 import {
+  withStubModel,
   expectedUsage,
   installAgent,
   makeTempProject,
   runOmp,
   runPi,
   scenarios,
-  startStubModel,
   type AgentRunResult,
   type InstalledAgent,
   type Scenario,
@@ -20,15 +20,6 @@ import { defaultPiSessionRoots } from './session-roots.js';
 import { countTrajectory } from './test-support/trajectory-counts.js';
 
 type Client = 'pi' | 'omp';
-
-async function withStub<T>(scenario: Scenario, body: (stub: StubModel) => Promise<T>): Promise<T> {
-  const stub = await startStubModel({ script: scenario.script });
-  try {
-    return await body(stub);
-  } finally {
-    await stub.close();
-  }
-}
 
 /** Reads what the agent wrote the way a user would: discovery under the agent's own HOME, then readPiSession. */
 async function sessionsOf(run: AgentRunResult, client: Client): Promise<Session[]> {
@@ -70,7 +61,7 @@ describe.each(['pi', 'omp'] as const)('readPiSession on files the real %s CLI wr
   it('should read a plain answer', async () => {
     const scenario = scenarios.plainAnswer;
     const cwd = await makeTempProject();
-    await withStub(scenario, async (stub) => {
+    await withStubModel(scenario, async (stub) => {
       const result = await run({ stub, cwd, args: [scenario.prompts[0]!], agent });
       expect(result.exitCode, result.stderr).toBe(0);
       const sessions = await sessionsOf(result, client);
@@ -83,7 +74,7 @@ describe.each(['pi', 'omp'] as const)('readPiSession on files the real %s CLI wr
   it('should read tool calls with a failing read and a failing bash as tool errors', async () => {
     const shape = scenarios.toolsWithError(client, { failingBash: true });
     const cwd = await makeTempProject(shape.files);
-    await withStub(shape, async (stub) => {
+    await withStubModel(shape, async (stub) => {
       const result = await run({ stub, cwd, args: [shape.prompts[0]!], agent });
       expect(result.exitCode, result.stderr).toBe(0);
       const sessions = await sessionsOf(result, client);
@@ -101,7 +92,7 @@ describe.each(['pi', 'omp'] as const)('readPiSession on files the real %s CLI wr
   it('should read a thinking block as present reasoning', async () => {
     const scenario = scenarios.thinking;
     const cwd = await makeTempProject();
-    await withStub(scenario, async (stub) => {
+    await withStubModel(scenario, async (stub) => {
       const result = await run({ stub, cwd, args: [scenario.prompts[0]!], agent });
       expect(result.exitCode, result.stderr).toBe(0);
       const sessions = await sessionsOf(result, client);
@@ -114,7 +105,7 @@ describe.each(['pi', 'omp'] as const)('readPiSession on files the real %s CLI wr
   it('should read a --continue run as one session with both exchanges', async () => {
     const scenario = scenarios.continued;
     const cwd = await makeTempProject();
-    await withStub(scenario, async (stub) => {
+    await withStubModel(scenario, async (stub) => {
       const first = await run({ stub, cwd, args: [scenario.prompts[0]!], agent });
       expect(first.exitCode, first.stderr).toBe(0);
       const second = await run({ stub, cwd, home: first.home, args: ['--continue', scenario.prompts[1]!], agent });
@@ -132,7 +123,7 @@ describe('readPiSession on files pi wrote over the OpenAI chat API', () => {
     const agent = await installAgent('pi');
     const shape = scenarios.toolsWithError('pi');
     const cwd = await makeTempProject(shape.files);
-    await withStub(shape, async (stub) => {
+    await withStubModel(shape, async (stub) => {
       const result = await runPi({ stub, cwd, args: [shape.prompts[0]!], agent, api: 'openai-completions' });
       expect(result.exitCode, result.stderr).toBe(0);
       const sessions = await sessionsOf(result, 'pi');

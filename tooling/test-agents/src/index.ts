@@ -1,5 +1,6 @@
 export {
   startStubModel,
+  withStubModel,
   doneTurn,
   type StubModel,
   type StubModelOptions,

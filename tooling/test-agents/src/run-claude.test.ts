@@ -4,18 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { installAgent, type InstalledAgent } from './install-agent.js';
 import { runClaude } from './run-claude.js';
 import { scenarios, subagentPrompt, type Scenario } from './scenarios.js';
-import { startStubModel, type StubModel } from './stub-model/start-stub-model.js';
+import { withStubModel } from './stub-model/start-stub-model.js';
 import { makeTempProject } from './temp-home.js';
 import { countClaudeRecords, type RecordCounts } from './test-support/count-records.js';
-
-async function withStub<T>(scenario: Scenario, body: (stub: StubModel) => Promise<T>): Promise<T> {
-  const stub = await startStubModel({ script: scenario.script });
-  try {
-    return await body(stub);
-  } finally {
-    await stub.close();
-  }
-}
 
 /** The main transcript: `<session id>.jsonl`, not a subagent's `agent-*.jsonl`, not empty. */
 async function mainSessionFiles(files: string[]): Promise<string[]> {
@@ -48,7 +39,7 @@ describe.each(versions)('runClaude ($name $version)', ({ name, version }) => {
   it('should write a session holding the plain answer the stub served', async () => {
     const scenario = scenarios.plainAnswer;
     const cwd = await makeTempProject();
-    await withStub(scenario, async (stub) => {
+    await withStubModel(scenario, async (stub) => {
       const run = await runClaude({ stub, cwd, args: [scenario.prompts[0]!], agent: claude });
       expect(run.exitCode, run.stderr).toBe(0);
       expect(run.agent.version).toBe(version);
@@ -66,7 +57,7 @@ describe.each(versions)('runClaude ($name $version)', ({ name, version }) => {
   it('should record tool calls, with a missing-file read and a failing Bash as tool errors', async () => {
     const cwd = await makeTempProject(scenarios.toolsWithError(name).files);
     const scenario = scenarios.toolsWithError(name, { cwd, failingBash: true });
-    await withStub(scenario, async (stub) => {
+    await withStubModel(scenario, async (stub) => {
       const run = await runClaude({ stub, cwd, args: [scenario.prompts[0]!], agent: claude });
       expect(run.exitCode, run.stderr).toBe(0);
       const [file] = await mainSessionFiles(run.sessionFiles);
@@ -83,7 +74,7 @@ describe.each(versions)('runClaude ($name $version)', ({ name, version }) => {
   it('should keep the thinking block of an answer', async () => {
     const scenario = scenarios.thinking;
     const cwd = await makeTempProject();
-    await withStub(scenario, async (stub) => {
+    await withStubModel(scenario, async (stub) => {
       const run = await runClaude({ stub, cwd, args: [scenario.prompts[0]!], agent: claude });
       expect(run.exitCode, run.stderr).toBe(0);
       const [file] = await mainSessionFiles(run.sessionFiles);
@@ -96,7 +87,7 @@ describe.each(versions)('runClaude ($name $version)', ({ name, version }) => {
   it('should append a --resume run to the original session file', async () => {
     const scenario = scenarios.continued;
     const cwd = await makeTempProject();
-    await withStub(scenario, async (stub) => {
+    await withStubModel(scenario, async (stub) => {
       const first = await runClaude({ stub, cwd, args: [scenario.prompts[0]!], agent: claude });
       expect(first.exitCode, first.stderr).toBe(0);
       const [firstFile] = await mainSessionFiles(first.sessionFiles);
@@ -114,7 +105,7 @@ describe.each(versions)('runClaude ($name $version)', ({ name, version }) => {
   it('should write the subagent started through the agent tool to its own file', async () => {
     const scenario = scenarios.subagent(name);
     const cwd = await makeTempProject();
-    await withStub(scenario, async (stub) => {
+    await withStubModel(scenario, async (stub) => {
       const run = await runClaude({ stub, cwd, args: [scenario.prompts[0]!], agent: claude });
       expect(run.exitCode, run.stderr).toBe(0);
       expect(stub.unservedTurns()).toEqual([]);

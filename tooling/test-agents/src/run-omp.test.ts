@@ -2,19 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installAgent, type InstalledAgent } from './install-agent.js';
 import { runOmp } from './run-omp.js';
-import { scenarios, type Scenario } from './scenarios.js';
-import { startStubModel, type StubModel } from './stub-model/start-stub-model.js';
+import { scenarios } from './scenarios.js';
+import { withStubModel } from './stub-model/start-stub-model.js';
 import { makeTempProject } from './temp-home.js';
 import { countPiRecords } from './test-support/count-records.js';
-
-async function withStub<T>(scenario: Scenario, body: (stub: StubModel) => Promise<T>): Promise<T> {
-  const stub = await startStubModel({ script: scenario.script });
-  try {
-    return await body(stub);
-  } finally {
-    await stub.close();
-  }
-}
 
 describe('runOmp', () => {
   let omp: InstalledAgent;
@@ -25,7 +16,7 @@ describe('runOmp', () => {
   it('should write a session holding the plain answer the stub served', async () => {
     const scenario = scenarios.plainAnswer;
     const cwd = await makeTempProject();
-    await withStub(scenario, async (stub) => {
+    await withStubModel(scenario, async (stub) => {
       const run = await runOmp({ stub, cwd, args: [scenario.prompts[0]!], agent: omp });
       expect(run.exitCode, run.stderr).toBe(0);
       expect(run.agent.version).toBe('18.2.3');
@@ -40,7 +31,7 @@ describe('runOmp', () => {
   it('should record tool calls, with a missing-file read and a failing bash as tool errors', async () => {
     const shape = scenarios.toolsWithError('omp', { failingBash: true });
     const cwd = await makeTempProject(shape.files);
-    await withStub(shape, async (stub) => {
+    await withStubModel(shape, async (stub) => {
       const run = await runOmp({ stub, cwd, args: [shape.prompts[0]!], agent: omp });
       expect(run.exitCode, run.stderr).toBe(0);
       const counts = await countPiRecords(run.sessionFiles[0]!);
@@ -54,7 +45,7 @@ describe('runOmp', () => {
   it('should keep the thinking block of a reasoning answer', async () => {
     const scenario = scenarios.thinking;
     const cwd = await makeTempProject();
-    await withStub(scenario, async (stub) => {
+    await withStubModel(scenario, async (stub) => {
       const run = await runOmp({ stub, cwd, args: [scenario.prompts[0]!], agent: omp });
       expect(run.exitCode, run.stderr).toBe(0);
       const counts = await countPiRecords(run.sessionFiles[0]!);
@@ -66,7 +57,7 @@ describe('runOmp', () => {
   it('should append a --continue run to the same session file', async () => {
     const scenario = scenarios.continued;
     const cwd = await makeTempProject();
-    await withStub(scenario, async (stub) => {
+    await withStubModel(scenario, async (stub) => {
       const first = await runOmp({ stub, cwd, args: [scenario.prompts[0]!], agent: omp });
       expect(first.exitCode, first.stderr).toBe(0);
       const second = await runOmp({ stub, cwd, home: first.home, args: ['--continue', scenario.prompts[1]!], agent: omp });

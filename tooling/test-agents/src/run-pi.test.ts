@@ -2,20 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installAgent, type InstalledAgent } from './install-agent.js';
 import { runPi } from './run-pi.js';
-import { expectedUsage, scenarios, type Scenario } from './scenarios.js';
-import { startStubModel, type StubModel } from './stub-model/start-stub-model.js';
+import { expectedUsage, scenarios } from './scenarios.js';
+import { withStubModel } from './stub-model/start-stub-model.js';
 import { type StubApi } from './stub-model/types.js';
 import { makeTempProject } from './temp-home.js';
 import { countPiRecords } from './test-support/count-records.js';
-
-async function withStub<T>(scenario: Scenario, body: (stub: StubModel) => Promise<T>): Promise<T> {
-  const stub = await startStubModel({ script: scenario.script });
-  try {
-    return await body(stub);
-  } finally {
-    await stub.close();
-  }
-}
 
 describe('runPi', () => {
   let pi: InstalledAgent;
@@ -26,7 +17,7 @@ describe('runPi', () => {
   it('should write a session holding the plain answer the stub served', async () => {
     const scenario = scenarios.plainAnswer;
     const cwd = await makeTempProject();
-    await withStub(scenario, async (stub) => {
+    await withStubModel(scenario, async (stub) => {
       const run = await runPi({ stub, cwd, args: [scenario.prompts[0]!], agent: pi });
       expect(run.exitCode, run.stderr).toBe(0);
       expect(run.stdout).toContain(scenario.script[0]!.text);
@@ -40,7 +31,7 @@ describe('runPi', () => {
   it('should record tool calls, with a missing-file read and a failing bash as tool errors', async () => {
     const shape = scenarios.toolsWithError('pi', { failingBash: true });
     const cwd = await makeTempProject(shape.files);
-    await withStub(shape, async (stub) => {
+    await withStubModel(shape, async (stub) => {
       const run = await runPi({ stub, cwd, args: [shape.prompts[0]!], agent: pi });
       expect(run.exitCode, run.stderr).toBe(0);
       const counts = await countPiRecords(run.sessionFiles[0]!);
@@ -55,7 +46,7 @@ describe('runPi', () => {
   it('should keep the thinking block of a reasoning answer', async () => {
     const scenario = scenarios.thinking;
     const cwd = await makeTempProject();
-    await withStub(scenario, async (stub) => {
+    await withStubModel(scenario, async (stub) => {
       const run = await runPi({ stub, cwd, args: [scenario.prompts[0]!], agent: pi });
       expect(run.exitCode, run.stderr).toBe(0);
       const counts = await countPiRecords(run.sessionFiles[0]!);
@@ -67,7 +58,7 @@ describe('runPi', () => {
   it('should append a --continue run to the same session file', async () => {
     const scenario = scenarios.continued;
     const cwd = await makeTempProject();
-    await withStub(scenario, async (stub) => {
+    await withStubModel(scenario, async (stub) => {
       const first = await runPi({ stub, cwd, args: [scenario.prompts[0]!], agent: pi });
       expect(first.exitCode, first.stderr).toBe(0);
       const second = await runPi({ stub, cwd, home: first.home, args: ['--continue', scenario.prompts[1]!], agent: pi });
@@ -81,7 +72,7 @@ describe('runPi', () => {
   it.each<StubApi>(['openai-completions', 'openai-responses'])('should talk %s to the stub and store its usage', async (api) => {
     const shape = scenarios.toolsWithError('pi');
     const cwd = await makeTempProject(shape.files);
-    await withStub(shape, async (stub) => {
+    await withStubModel(shape, async (stub) => {
       const run = await runPi({ stub, cwd, api, args: [shape.prompts[0]!], agent: pi });
       expect(run.exitCode, run.stderr).toBe(0);
       expect(stub.requests.every((request) => request.api === api)).toBe(true);

@@ -183,3 +183,13 @@ export async function startStubModel(options: StubModelOptions): Promise<StubMod
       }),
   };
 }
+
+/** Runs `body` with a stub serving `script`, and closes the stub whatever happens. */
+export async function withStubModel<TResult>({ script }: { script: StubModelOptions['script'] }, body: (stub: StubModel) => Promise<TResult>): Promise<TResult> {
+  const stub = await startStubModel({ script });
+  try {
+    return await body(stub);
+  } finally {
+    await stub.close();
+  }
+}
