@@ -30,6 +30,9 @@ export interface CollectedSessions {
   filesRead: number;
 }
 
+/** How many per-file reads run ahead of the consumer. */
+const readAhead = 4;
+
 /** Every input file, per reader, before anything is read. */
 export interface DiscoveredInputs {
   perReader: Map<SourceReader, InputFile[]>;
@@ -87,8 +90,16 @@ export async function collectSessions({ selection, env, discovered: listed, cach
   const context = { cache, reuseCache, result, take, onFileDone };
   for (const [reader, files] of discovered) {
     if (reader.kind === 'per-file') {
+      // A few files are read ahead while the sessions of the current one are consumed, so file I/O
+      // overlaps the transform; sessions are still handed over in file order.
+      const reading: Promise<Session[]>[] = [];
+      let next = 0;
       for (const file of files) {
-        for (const session of await readThroughCache(file, (input, warnings) => reader.read(input, warnings), context)) await take(session);
+        while (next < files.length && reading.length < readAhead) {
+          reading.push(readThroughCache(files[next]!, (input, warnings) => reader.read(input, warnings), context));
+          next += 1;
+        }
+        for (const session of await reading.shift()!) await take(session);
         onFileDone?.(file.size);
       }
     } else {
@@ -98,6 +109,7 @@ export async function collectSessions({ selection, env, discovered: listed, cach
   cache?.prune(new Set([...allFiles.map((file) => file.path), ...readers.filter((reader) => reader.kind === 'whole-set').map(setKey)]));
   result.sessions.sort((left, right) => left.source.localeCompare(right.source) || left.id.localeCompare(right.id));
   result.inputs.sort((left, right) => left.path.localeCompare(right.path));
+  result.skippedFiles.sort((left, right) => left.path.localeCompare(right.path) || left.reason.localeCompare(right.reason));
   return result;
 }
 
