@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { type DatasetManifest, parseDatasetManifest } from '@forge/schema';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
-import { createBuilder, parseFormats } from '../pipeline/build-dataset.js';
+import { createBuilder, parseFormats } from '../pipeline/create-builder.js';
 import { createDatasetFileWriter } from '../pipeline/dataset-file-writer.js';
 import { collectSessions, discoverInputs } from '../pipeline/collect-sessions.js';
 import { defaultCacheDirectory, demoHome } from '../pipeline/default-paths.js';

@@ -1,15 +1,9 @@
 import { readJsonlRecords } from '../session-files.js';
-import { sumUsage } from '../scenarios.js';
+import { sumUsage, type ScenarioExpectation } from '../scenarios.js';
 import { type TurnUsage } from '../stub-model/types.js';
 
-/** Counts over one session file, read with plain JSON (tests only: not a parser). */
-export interface RecordCounts {
-  userPrompts: number;
-  assistantMessages: number;
-  toolCalls: number;
-  toolErrors: number;
-  thinkingBlocks: number;
-  usage: TurnUsage;
+/** Counts over one session file, read with plain JSON (tests only: not a parser): what a scenario expects, and more. */
+export interface RecordCounts extends ScenarioExpectation {
   /** Assistant message/response ids in file order. */
   responseIds: string[];
 }
