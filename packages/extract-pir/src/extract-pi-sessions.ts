@@ -62,14 +62,16 @@ export async function* extractPiSessions(options: ExtractPiSessionsOptions = {})
  * tsx inside the worker (Node 20 does not pass `--import` loader hooks on to a worker's entry).
  */
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./pool-worker.js', import.meta.url));
+  // A worker inherits this process's node flags; `--input-type` (a parent run with `node -e`) would stop it loading its file.
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./pool-worker.js', import.meta.url), { execArgv });
   const require = createRequire(import.meta.url);
   const tsxManifestPath = require.resolve('tsx/package.json');
   const tsxManifest = JSON.parse(readFileSync(tsxManifestPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
   const tsxApi = pathToFileURL(join(dirname(tsxManifestPath), tsxManifest.exports['./esm/api']?.import.default ?? '')).href;
   const target = new URL('./pool-worker.ts', import.meta.url).href;
   const bootstrap = `const { register } = await import(${JSON.stringify(tsxApi)}); register(); await import(${JSON.stringify(target)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`));
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { execArgv });
 }
 
 /** A file read by a worker or by this thread, waiting to be handed over. */

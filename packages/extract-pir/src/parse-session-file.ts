@@ -1,4 +1,4 @@
-import { readLineBatches } from '@forge/reader-kit';
+import { readRawLineBatches } from '@forge/reader-kit';
 import { type Message } from '@forge/schema';
 import { isJsonObject, isoTimestamp, stringField, type JsonObject } from './json-fields.js';
 import { mapPiMessage, summaryMessage, type EntrySource, type MappedMessage } from './map-message.js';
@@ -135,26 +135,27 @@ export async function parsePiSessionFile(path: string, options: ParsePiSessionFi
     });
 
   // One await per 1 MiB chunk, not per line: per-line async steps cost more than the parsing. Each
-  // line is parsed only when it is mapped, so its raw objects die young (cheap for the GC) instead of
-  // a whole chunk's worth surviving to the next scavenge.
-  for await (const lines of readLineBatches(path)) {
-    for (const line of lines) {
-      const lineNumber = line.lineNumber;
-      if (line.tooLong === true) {
+  // line is decoded and parsed only when it is mapped, so its string and raw objects die young
+  // (cheap for the GC) instead of a whole chunk's worth surviving to the next scavenge.
+  for await (const batch of readRawLineBatches(path)) {
+    for (let row = 0; row < batch.count; row += 1) {
+      const lineNumber = batch.lineNumber(row);
+      if (batch.tooLong(row)) {
         sawAnyLine = true;
         if (header == null) throw notASession(lineNumber, 'the first line is not valid JSON');
-        warnings.add('line-too-long', `line of ${line.bytes} bytes skipped (over the line limit)`, lineNumber);
+        warnings.add('line-too-long', `line of ${batch.byteLength(row)} bytes skipped (over the line limit)`, lineNumber);
         continue;
       }
+      const text = batch.text(row);
       let value: unknown;
       try {
-        value = JSON.parse(line.text);
+        value = JSON.parse(text);
       } catch (error) {
-        if (line.text.trim() === '') continue;
+        if (text.trim() === '') continue;
         sawAnyLine = true;
         if (header == null) throw notASession(lineNumber, 'the first line is not valid JSON');
         const reason = error instanceof Error ? error.message : String(error);
-        if (!line.terminated) warnings.add('truncated-line', `the last line is incomplete (the file is probably still being written): ${reason}`, lineNumber);
+        if (!batch.terminated(row)) warnings.add('truncated-line', `the last line is incomplete (the file is probably still being written): ${reason}`, lineNumber);
         else warnings.add('invalid-json', `invalid JSON, line skipped: ${reason}`, lineNumber);
         continue;
       }

@@ -1,4 +1,4 @@
-import { detectGasTown, readLineBatches } from '@forge/reader-kit';
+import { detectGasTown, readRawLineBatches } from '@forge/reader-kit';
 import { SESSION_SCHEMA_VERSION, emptyUsage, type Message, type Session } from '@forge/schema';
 import { buildSessions } from './build-session.js';
 import { EntryIdIndex, GrowableFloat64Array, GrowableInt32Array } from './compact-entry-index.js';
@@ -30,7 +30,9 @@ const UNRESOLVED = -2;
 
 // pir, TS pi and omp all write message entries as {"type":"message","id":…,"parentId":…,"timestamp":…,
 // so the tree links of the bulk of the lines are read without JSON.parse on the first pass.
-const MESSAGE_PREFIX = /^\{"type":"message","id":"([^"\\]+)","parentId":(?:null|"([^"\\]+)"),"timestamp":"([^"\\]+)"/u;
+const MESSAGE_PREFIX_BYTES = 256;
+// The head is decoded as latin1, so the captures accept ASCII only; anything else is parsed in full.
+const MESSAGE_PREFIX = /^\{"type":"message","id":"([^"\\\x80-\xff]+)","parentId":(?:null|"([^"\\\x80-\xff]+)"),"timestamp":"([^"\\\x80-\xff]+)"/u;
 
 interface Compaction {
   summary: string;
@@ -134,13 +136,14 @@ export async function* streamPiSession(path: string, options: StreamPiSessionOpt
     let cursor = 0;
     const start = index.offsets.get(wanted[0] ?? 0);
     // Batched reads (one await per 1 MiB chunk); lines off the path are skipped by their offset.
-    for await (const lines of readLineBatches(path, { start })) {
-      for (const line of lines) {
+    for await (const batch of readRawLineBatches(path, { start })) {
+      for (let row = 0; row < batch.count; row += 1) {
         const entry = wanted[cursor];
         if (entry == null) break;
-        if (line.byteOffset !== index.offsets.get(entry)) continue;
+        // Lines off the path are never decoded.
+        if (batch.byteOffset(row) !== index.offsets.get(entry)) continue;
         cursor += 1;
-        const message = mapLine(line.text, index, entry, lineWarnings);
+        const message = mapLine(batch.text(row), index, entry, lineWarnings);
         if (message == null) continue;
         if (gathered != null) gathered.set(entry, message);
         else yield { kind: 'message', message: emit(message, entry) };
@@ -260,42 +263,47 @@ async function indexFile(path: string, omp: boolean): Promise<FileIndex | 'legac
     return entry;
   };
 
-  for await (const batch of readLineBatches(path)) {
-    for (const line of batch) {
-      if (line.tooLong === true) {
-        if (header == null) throw notASession(path, line.lineNumber, 'the first line is too long to be a session header');
-        warnings.add('line-too-long', `line of ${line.bytes} bytes skipped (over the line limit)`, line.lineNumber);
+  for await (const batch of readRawLineBatches(path)) {
+    for (let row = 0; row < batch.count; row += 1) {
+      const lineNumber = batch.lineNumber(row);
+      if (batch.tooLong(row)) {
+        if (header == null) throw notASession(path, lineNumber, 'the first line is too long to be a session header');
+        warnings.add('line-too-long', `line of ${batch.byteLength(row)} bytes skipped (over the line limit)`, lineNumber);
         continue;
       }
-      if (line.text.trim() === '') continue;
-      sawAnyLine = true;
-      if (header != null && line.terminated) {
-        const match = MESSAGE_PREFIX.exec(line.text);
+      const terminated = batch.terminated(row);
+      if (header != null && terminated) {
+        // Only the line's first bytes are decoded: the tree links sit at its start.
+        const match = MESSAGE_PREFIX.exec(batch.head(row, MESSAGE_PREFIX_BYTES));
         if (match != null) {
+          sawAnyLine = true;
           if (flavor == null) flavor = detectFlavor(headerValue ?? {}, { parentId: null }, sawTitleSlot || omp);
-          addEntry(match[1] ?? '', match[2] ?? null, KIND_MESSAGE, line.byteOffset, line.lineNumber, undefined, match[3]);
+          addEntry(match[1] ?? '', match[2] ?? null, KIND_MESSAGE, batch.byteOffset(row), lineNumber, undefined, match[3]);
           continue;
         }
       }
+      const text = batch.text(row);
+      if (text.trim() === '') continue;
+      sawAnyLine = true;
       let value: unknown;
       try {
-        value = JSON.parse(line.text);
+        value = JSON.parse(text);
       } catch (error) {
-        if (header == null) throw notASession(path, line.lineNumber, 'the first line is not valid JSON');
+        if (header == null) throw notASession(path, lineNumber, 'the first line is not valid JSON');
         const reason = error instanceof Error ? error.message : String(error);
-        if (!line.terminated) warnings.add('truncated-line', `the last line is incomplete (the file is probably still being written): ${reason}`, line.lineNumber);
-        else warnings.add('invalid-json', `invalid JSON, line skipped: ${reason}`, line.lineNumber);
+        if (!terminated) warnings.add('truncated-line', `the last line is incomplete (the file is probably still being written): ${reason}`, lineNumber);
+        else warnings.add('invalid-json', `invalid JSON, line skipped: ${reason}`, lineNumber);
         continue;
       }
       if (header == null) {
-        if (!isJsonObject(value)) throw notASession(path, line.lineNumber, 'the first record is not a JSON object');
+        if (!isJsonObject(value)) throw notASession(path, lineNumber, 'the first record is not a JSON object');
         if (value.type === 'title' && !sawTitleSlot) {
           sawTitleSlot = true;
           titleSlot = stringField(value, 'title');
           continue;
         }
         if (value.type !== 'session' || typeof value.id !== 'string') {
-          throw notASession(path, line.lineNumber, `the first record has type ${JSON.stringify(value.type)}, expected "session" with a string id`);
+          throw notASession(path, lineNumber, `the first record has type ${JSON.stringify(value.type)}, expected "session" with a string id`);
         }
         headerValue = value;
         header = readHeader(value, titleSlot);
@@ -303,20 +311,20 @@ async function indexFile(path: string, omp: boolean): Promise<FileIndex | 'legac
         continue;
       }
       if (!isJsonObject(value) || typeof value.type !== 'string') {
-        warnings.add('invalid-record', 'line is not an entry object with a string "type", skipped', line.lineNumber);
+        warnings.add('invalid-record', 'line is not an entry object with a string "type", skipped', lineNumber);
         continue;
       }
       if (flavor == null) flavor = detectFlavor(headerValue ?? {}, value, sawTitleSlot || omp);
       const type = value.type;
-      const id = stringField(value, 'id') ?? `line-${line.lineNumber}`;
+      const id = stringField(value, 'id') ?? `line-${lineNumber}`;
       const parentId = stringField(value, 'parentId') ?? null;
       const timestamp = isoTimestamp(value.timestamp);
       // The ordinary reader classifies and warns about unknown types the same way.
-      const node = toNode(value, line.lineNumber, 3, null, warnings);
+      const node = toNode(value, lineNumber, 3, null, warnings);
       const kind = node.compaction != null ? KIND_COMPACTION : type === 'reset_boundary' ? KIND_RESET : node.mapped != null || type === 'message' ? KIND_MESSAGE : KIND_SILENT;
-      const entry = addEntry(id, parentId, kind, line.byteOffset, line.lineNumber, node.thinkingLevel, timestamp);
+      const entry = addEntry(id, parentId, kind, batch.byteOffset(row), lineNumber, node.thinkingLevel, timestamp);
       if (node.compaction != null) {
-        compactions.set(entry, { summary: stringField(value, 'summary') ?? '', firstKeptEntryId: node.compaction.firstKeptEntryId, entryId: id, line: line.lineNumber, timestamp });
+        compactions.set(entry, { summary: stringField(value, 'summary') ?? '', firstKeptEntryId: node.compaction.firstKeptEntryId, entryId: id, line: lineNumber, timestamp });
       }
       if (type === 'session_info') {
         const entryName = stringField(value, 'name');

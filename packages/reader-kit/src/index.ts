@@ -1,5 +1,7 @@
 export { readLineBatches, readLines } from './read-lines.js';
-export type { Line, ReadLinesOptions } from './read-lines.js';
+export type { Line } from './read-lines.js';
+export { readRawLineBatches } from './read-raw-line-batches.js';
+export type { RawLineBatch, ReadLinesOptions } from './read-raw-line-batches.js';
 export { readJsonLineBatches, readJsonLines } from './read-json-lines.js';
 export type { JsonLine } from './read-json-lines.js';
 export { gasTownRoleFromCwd } from './gastown-role.js';

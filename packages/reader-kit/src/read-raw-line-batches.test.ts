@@ -1,0 +1,85 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readLines } from './read-lines.js';
+import { readRawLineBatches, type RawLineBatch } from './read-raw-line-batches.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'forge-raw-lines-'));
+function file(name: string, content: string): string {
+  const path = join(folder, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+interface Snapshot {
+  lineNumber: number;
+  byteOffset: number;
+  byteLength: number;
+  terminated: boolean;
+  tooLong: boolean;
+  text: string;
+  head: string;
+}
+
+/** Everything a batch says about its lines, read before the next batch reuses it. */
+function snapshot(batch: RawLineBatch, headBytes: number): Snapshot[] {
+  return Array.from({ length: batch.count }, (_, row) => ({
+    lineNumber: batch.lineNumber(row),
+    byteOffset: batch.byteOffset(row),
+    byteLength: batch.byteLength(row),
+    terminated: batch.terminated(row),
+    tooLong: batch.tooLong(row),
+    text: batch.text(row),
+    head: batch.head(row, headBytes),
+  }));
+}
+
+async function readAll(path: string, options: Parameters<typeof readRawLineBatches>[1], headBytes = 4): Promise<Snapshot[][]> {
+  const batches: Snapshot[][] = [];
+  for await (const batch of readRawLineBatches(path, options)) batches.push(snapshot(batch, headBytes));
+  return batches;
+}
+
+describe('readRawLineBatches', () => {
+  it('should give positions, lengths, decoded text and an undecoded head, lines spanning chunks included', async () => {
+    const path = file('lines.txt', 'alpha\nbé\r\n\nlast');
+    const lines = (await readAll(path, { chunkBytes: 3 })).flat();
+    expect(lines).toEqual([
+      { lineNumber: 1, byteOffset: 0, byteLength: 5, terminated: true, tooLong: false, text: 'alpha', head: 'alph' },
+      // The head is latin1: the two bytes of é are two characters; the text drops the carriage return.
+      { lineNumber: 2, byteOffset: 6, byteLength: 4, terminated: true, tooLong: false, text: 'bé', head: 'b\u00c3\u00a9\r' },
+      { lineNumber: 4, byteOffset: 12, byteLength: 4, terminated: false, tooLong: false, text: 'last', head: 'last' },
+    ]);
+  });
+
+  it('should report an over-long line with no text and go on', async () => {
+    const path = file('long.txt', `short\n${'x'.repeat(100)}\nafter\n`);
+    const lines = (await readAll(path, { maxLineBytes: 50, chunkBytes: 16 })).flat();
+    expect(lines.map((line) => [line.lineNumber, line.tooLong, line.byteLength, line.text, line.head])).toEqual([
+      [1, false, 5, 'short', 'shor'],
+      [2, true, 100, '', ''],
+      [3, false, 5, 'after', 'afte'],
+    ]);
+  });
+
+  it('should agree with readLines on every line of a file read in many small chunks', async () => {
+    const content = Array.from({ length: 300 }, (_, index) => `{"n":${index},"text":"${'é'.repeat(index % 13)}${'x'.repeat(index % 41)}"}`).join('\n');
+    const path = file('many.jsonl', `${content}\n`);
+    const batches = await readAll(path, { chunkBytes: 128 }, 64);
+    expect(batches.length).toBeGreaterThan(10);
+    const expected: Array<{ lineNumber: number; byteOffset: number; text: string }> = [];
+    for await (const line of readLines(path)) expected.push({ lineNumber: line.lineNumber, byteOffset: line.byteOffset, text: line.text });
+    expect(batches.flat().map(({ lineNumber, byteOffset, text }) => ({ lineNumber, byteOffset, text }))).toEqual(expected);
+    expect(batches.flat().every((line) => line.head === Buffer.from(line.text).toString('latin1').slice(0, 64))).toBe(true);
+  });
+
+  it('should start and stop at the byte range asked for', async () => {
+    const path = file('range.txt', 'aa\nbb\ncc\ndd\n');
+    const lines = (await readAll(path, { start: 3, end: 7 })).flat();
+    expect(lines.map((line) => [line.byteOffset, line.text])).toEqual([
+      [3, 'bb'],
+      [6, 'cc'],
+    ]);
+  });
+});

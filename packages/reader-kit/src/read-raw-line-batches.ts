@@ -1,0 +1,213 @@
+import { open } from 'node:fs/promises';
+
+/** Options of the line readers. */
+export interface ReadLinesOptions {
+  /** Lines longer than this are reported with `tooLong` instead of being kept. Default 512 MiB (V8's string limit). */
+  maxLineBytes?: number;
+  /** Byte offset to start at; must be the start of a line. */
+  start?: number;
+  /** Byte offset to stop before (exclusive); a line that starts before it is read whole. */
+  end?: number;
+  /** Read size. Default 1 MiB (smaller for smaller files). */
+  chunkBytes?: number;
+}
+
+/**
+ * The lines of one chunk read, as byte ranges that are decoded only when asked. A reader that
+ * needs a few bytes of most lines (a first pass over tree links) then pays for those bytes only.
+ * The batch and everything it points into are reused: it is valid until the next batch is asked for.
+ */
+export interface RawLineBatch {
+  /** Number of lines in the batch (empty lines are skipped but counted in line numbers). */
+  readonly count: number;
+  /** 1-based line number of line `index`, counted from `start`. */
+  lineNumber(index: number): number;
+  /** Byte offset of the line's first byte in the file. */
+  byteOffset(index: number): number;
+  /** The line's length in bytes, without the newline. */
+  byteLength(index: number): number;
+  /** False only for a last line with no trailing newline. */
+  terminated(index: number): boolean;
+  /** The line exceeded `maxLineBytes`; its bytes were not kept. */
+  tooLong(index: number): boolean;
+  /** The line decoded as UTF-8, without a trailing carriage return ('' for a too-long line). */
+  text(index: number): string;
+  /** At most the first `maxBytes` bytes, decoded as latin1: for matching an ASCII prefix cheaply. */
+  head(index: number, maxBytes: number): string;
+}
+
+const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
+const DEFAULT_MAX_LINE_BYTES = 512 * 1024 * 1024 - 64;
+const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+const TERMINATED = 1;
+const TOO_LONG = 2;
+
+/** Column storage of one batch; grows by doubling and is reused from chunk to chunk. */
+class ChunkLines implements RawLineBatch {
+  count = 0;
+  private chunk: Buffer = Buffer.alloc(0);
+  private starts = new Int32Array(1024);
+  private ends = new Int32Array(1024);
+  private numbers = new Float64Array(1024);
+  private offsets = new Float64Array(1024);
+  private lengths = new Float64Array(1024);
+  private flags = new Uint8Array(1024);
+  /** Lines that began in an earlier chunk, copied whole (the read buffers are reused). */
+  private spanning = new Map<number, Buffer>();
+
+  reset(chunk: Buffer): void {
+    this.chunk = chunk;
+    this.count = 0;
+    if (this.spanning.size > 0) this.spanning = new Map();
+  }
+
+  add(lineNumber: number, byteOffset: number, byteLength: number, flags: number, start: number, end: number, copy: Buffer | undefined): void {
+    if (this.count === this.starts.length) this.grow();
+    const index = this.count++;
+    this.starts[index] = start;
+    this.ends[index] = end;
+    this.numbers[index] = lineNumber;
+    this.offsets[index] = byteOffset;
+    this.lengths[index] = byteLength;
+    this.flags[index] = flags;
+    if (copy != null) this.spanning.set(index, copy);
+  }
+
+  lineNumber(index: number): number {
+    return this.numbers[index] ?? 0;
+  }
+
+  byteOffset(index: number): number {
+    return this.offsets[index] ?? 0;
+  }
+
+  byteLength(index: number): number {
+    return this.lengths[index] ?? 0;
+  }
+
+  terminated(index: number): boolean {
+    return ((this.flags[index] ?? 0) & TERMINATED) !== 0;
+  }
+
+  tooLong(index: number): boolean {
+    return ((this.flags[index] ?? 0) & TOO_LONG) !== 0;
+  }
+
+  text(index: number): string {
+    if (this.tooLong(index)) return '';
+    const copy = this.spanning.get(index);
+    const source = copy ?? this.chunk;
+    const start = copy == null ? (this.starts[index] ?? 0) : 0;
+    let end = copy == null ? (this.ends[index] ?? 0) : copy.length;
+    if (end > start && source[end - 1] === CARRIAGE_RETURN) end -= 1;
+    return source.toString('utf8', start, end);
+  }
+
+  head(index: number, maxBytes: number): string {
+    if (this.tooLong(index)) return '';
+    const copy = this.spanning.get(index);
+    const source = copy ?? this.chunk;
+    const start = copy == null ? (this.starts[index] ?? 0) : 0;
+    const end = copy == null ? (this.ends[index] ?? 0) : copy.length;
+    return source.toString('latin1', start, Math.min(end, start + maxBytes));
+  }
+
+  private grow(): void {
+    const size = this.starts.length * 2;
+    const widen = <T extends Int32Array | Float64Array | Uint8Array>(old: T, bigger: T): T => {
+      bigger.set(old);
+      return bigger;
+    };
+    this.starts = widen(this.starts, new Int32Array(size));
+    this.ends = widen(this.ends, new Int32Array(size));
+    this.numbers = widen(this.numbers, new Float64Array(size));
+    this.offsets = widen(this.offsets, new Float64Array(size));
+    this.lengths = widen(this.lengths, new Float64Array(size));
+    this.flags = widen(this.flags, new Uint8Array(size));
+  }
+}
+
+/**
+ * Streams a file as batches of undecoded lines, one batch per chunk read. Memory is bounded by the
+ * longest line plus two chunks: the file is never read into one string, so multi-GB session files
+ * are fine. The next chunk is read while the current one is split, and the two read buffers are
+ * reused, as is the batch: use (or copy) a batch before asking for the next.
+ */
+export async function* readRawLineBatches(path: string, options: ReadLinesOptions = {}): AsyncGenerator<RawLineBatch> {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const end = options.end ?? Number.POSITIVE_INFINITY;
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    let position = options.start ?? 0;
+    const chunkBytes = options.chunkBytes ?? Math.max(64 * 1024, Math.min(DEFAULT_CHUNK_BYTES, Math.min(size, end) - position + 1));
+    const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
+    const batch = new ChunkLines();
+    let lineNumber = 0;
+    let lineStart = position;
+    // Bytes of the current line that are not yet terminated, carried across chunks (copied: buffers are reused).
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let overLimit = false;
+
+    const readAt = (buffer: Buffer, at: number) => (at >= size ? Promise.resolve(0) : handle.read(buffer, 0, buffer.length, at).then(({ bytesRead }) => bytesRead));
+    let turn = 0;
+    let nextRead = readAt(buffers[0]!, position);
+    while (lineStart < end) {
+      const bytesRead = await nextRead;
+      if (bytesRead === 0) break;
+      const chunk = buffers[turn]!.subarray(0, bytesRead);
+      position += bytesRead;
+      turn = 1 - turn;
+      // Read ahead into the other buffer while this chunk is split.
+      nextRead = readAt(buffers[turn]!, position);
+      batch.reset(chunk);
+      let cursor = 0;
+      let stop = false;
+      while (cursor < chunk.length) {
+        const newline = chunk.indexOf(NEWLINE, cursor);
+        if (newline === -1) {
+          pendingBytes += chunk.length - cursor;
+          if (pendingBytes > maxLineBytes) {
+            overLimit = true;
+            pending = [];
+          } else {
+            pending.push(Buffer.from(chunk.subarray(cursor)));
+          }
+          break;
+        }
+        const bytes = pendingBytes + newline - cursor;
+        lineNumber += 1;
+        if (bytes > maxLineBytes) overLimit = true;
+        if (overLimit) batch.add(lineNumber, lineStart, bytes, TERMINATED | TOO_LONG, 0, 0, undefined);
+        else if (pending.length > 0) batch.add(lineNumber, lineStart, bytes, TERMINATED, 0, 0, Buffer.concat([...pending, chunk.subarray(cursor, newline)]));
+        // An empty line is not in the batch but still counts for line numbers.
+        else if (bytes > 0) batch.add(lineNumber, lineStart, bytes, TERMINATED, cursor, newline, undefined);
+        lineStart += bytes + 1;
+        pending = [];
+        pendingBytes = 0;
+        overLimit = false;
+        cursor = newline + 1;
+        if (lineStart >= end) {
+          stop = true;
+          break;
+        }
+      }
+      if (batch.count > 0) yield batch;
+      if (stop) {
+        await nextRead;
+        return;
+      }
+    }
+    await nextRead.catch(() => 0);
+    if (lineStart < end && (pendingBytes > 0 || overLimit)) {
+      const rest = overLimit ? undefined : Buffer.concat(pending);
+      batch.reset(Buffer.alloc(0));
+      batch.add(lineNumber + 1, lineStart, pendingBytes, overLimit ? TOO_LONG : 0, 0, 0, rest);
+      yield batch;
+    }
+  } finally {
+    await handle.close();
+  }
+}
