@@ -58,8 +58,9 @@ interface FileIndex {
   levelNames: Array<string | undefined>;
   unresolvedParents: Map<number, { parentId: string; childId: string }>;
   compactions: Map<number, Compaction>;
-  /** Times of the last entry and of the persisted leaf (the only candidates for endedAt). */
-  timestamps: Map<number, string>;
+  /** Time of the last entry and of the entry the header's `leafId` names: the only candidates for endedAt. */
+  lastTimestamp: string | undefined;
+  leafTimestamp: string | undefined;
   name: string | undefined;
   warnings: WarningLog;
 }
@@ -146,6 +147,8 @@ export async function* streamPiSession(path: string, options: StreamPiSessionOpt
         const message = mapLine(batch.text(row), index, entry, lineWarnings);
         if (message == null) continue;
         if (gathered != null) gathered.set(entry, message);
+        // One message at a time: each is garbage once the consumer is done with it (a batch would
+        // keep a chunk's worth alive through the next scavenge, which costs more than the async steps).
         else yield { kind: 'message', message: emit(message, entry) };
       }
       if (cursor >= wanted.length) break;
@@ -167,7 +170,7 @@ export async function* streamPiSession(path: string, options: StreamPiSessionOpt
     files: [path],
     cwd: index.header.cwd,
     startedAt,
-    endedAt: (leaf >= 0 ? index.timestamps.get(leaf) : undefined) ?? startedAt,
+    endedAt: (leaf < 0 ? undefined : leaf === index.count - 1 ? index.lastTimestamp : index.leafTimestamp) ?? startedAt,
     models,
     branch: { leafId: leaf < 0 ? null : leaf === index.count - 1 ? (index.lastId ?? null) : (index.header.leafId ?? null), isActive: true },
     isSubagent: parent != null,
@@ -222,7 +225,8 @@ async function indexFile(path: string, omp: boolean): Promise<FileIndex | 'legac
   const levelNames: Array<string | undefined> = [undefined];
   const unresolvedParents = new Map<number, { parentId: string; childId: string }>();
   const compactions = new Map<number, Compaction>();
-  const timestamps = new Map<number, string>();
+  let lastTimestamp: string | undefined;
+  let leafTimestamp: string | undefined;
   let name: string | undefined;
 
   const levelIndexOf = (level: string | undefined): number => {
@@ -257,9 +261,8 @@ async function indexFile(path: string, omp: boolean): Promise<FileIndex | 'legac
     kinds[entry] = kind;
     const inherited = parent >= 0 ? levels.get(parent) : levelIndexOf(header?.thinkingLevel);
     levels.push(ownLevel == null ? inherited : levelIndexOf(ownLevel));
-    if (timestamp != null) timestamps.set(entry, timestamp);
-    // Only the leaf's time is needed (endedAt): keep the last entry's and the persisted leaf's.
-    if (entry > 0 && previousId !== header?.leafId) timestamps.delete(entry - 1);
+    lastTimestamp = timestamp;
+    if (id === header?.leafId) leafTimestamp = timestamp;
     return entry;
   };
 
@@ -357,7 +360,8 @@ async function indexFile(path: string, omp: boolean): Promise<FileIndex | 'legac
     levelNames,
     unresolvedParents,
     compactions,
-    timestamps,
+    lastTimestamp,
+    leafTimestamp,
     name: name ?? header.title,
     warnings,
   };
