@@ -48,8 +48,13 @@ export function buildMessages(lines: readonly ConversationLine[], warnings: Warn
   return { messages: ordered, provisionalResponses };
 }
 
+/** Tool call id → tool name (a Map, or the message stream's compact table). */
+export interface ToolNames {
+  get(toolCallId: string): string | undefined;
+}
+
 /** Adds the messages one line makes (or merges an assistant line into its response's draft). */
-export function addLineMessages(line: ConversationLine, messages: Message[], drafts: Map<string, AssistantDraft>, toolNames: ReadonlyMap<string, string>, warnings: WarningCollector): void {
+export function addLineMessages(line: ConversationLine, messages: Message[], drafts: Map<string, AssistantDraft>, toolNames: ToolNames, warnings: WarningCollector): void {
   switch (line.type) {
     case 'user':
       addUserLine(line, messages, toolNames, warnings);
@@ -102,7 +107,7 @@ function attachmentMessage(line: ConversationLine): Message {
   return harnessMessage(line, text, provenance, { attachmentType: type });
 }
 
-function addUserLine(line: ConversationLine, messages: Message[], toolNames: ReadonlyMap<string, string>, warnings: WarningCollector): void {
+function addUserLine(line: ConversationLine, messages: Message[], toolNames: ToolNames, warnings: WarningCollector): void {
   const content = line.content;
   if (typeof content === 'string') {
     messages.push(baseMessage(line, 'user', content, classifyUserText(content, line)));

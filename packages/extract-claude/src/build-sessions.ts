@@ -5,6 +5,7 @@ import { buildMessages } from './build-messages.js';
 import { lineText, type ConversationLine } from './claude-line.js';
 import { isWarmupPrompt } from './classify-user-text.js';
 import { type ClaudeFileContents } from './read-claude-file.js';
+import { userCode } from './line-table.js';
 import { findLeaf, selectThread, type ThreadProblem, type ThreadSelection } from './select-thread.js';
 import { WarningCollector } from './warning-collector.js';
 
@@ -64,14 +65,15 @@ export type SelectionWithProblems = ThreadSelection & { problems: ThreadProblem[
  */
 export function planFirstSession(contents: ClaudeFileContents, options: BuildSessionsOptions): SessionPlan | undefined {
   const ownedElsewhere = options.ownedElsewhere;
-  const fresh = (line: ConversationLine): boolean => ownedElsewhere?.has(line.uuid) !== true;
+  const { table } = contents;
+  const fresh = (row: number): boolean => ownedElsewhere?.has(table.uuid(row)) !== true;
   const fileSessionId = basename(contents.path).replace(/\.jsonl$/u, '');
 
   if (options.agentId != null) {
-    const leaf = findLeaf(contents.lines, fresh);
+    const leaf = findLeaf(table, fresh);
     if (leaf == null) return undefined;
-    const selection = selectThread(contents, leaf, { isMember: () => true, ...(ownedElsewhere == null ? {} : { ownedElsewhere }) });
-    const parentSessionId = leaf.sessionId ?? fileSessionId;
+    const selection = selectThread(table, leaf, { isMember: () => true, ...(ownedElsewhere == null ? {} : { ownedElsewhere }) });
+    const parentSessionId = table.sessionId(leaf) ?? fileSessionId;
     const parentId = options.meta?.parentAgentId == null ? parentSessionId : subagentSessionId(parentSessionId, options.meta.parentAgentId);
     const parent: NonNullable<Session['parent']> = { sessionId: parentId };
     if (options.meta?.toolUseId != null) parent.toolCallId = options.meta.toolUseId;
@@ -81,13 +83,13 @@ export function planFirstSession(contents: ClaudeFileContents, options: BuildSes
     return { selection, options: { ...options, id: subagentSessionId(parentSessionId, options.agentId), isSubagent: true, parent, agent } };
   }
 
-  const mainLeaf = findLeaf(contents.lines, (line) => !line.isSidechain && fresh(line));
+  const mainLeaf = findLeaf(table, (row) => !table.isSidechain(row) && fresh(row));
   if (mainLeaf == null) return undefined;
-  const selection = selectThread(contents, mainLeaf, {
-    isMember: (line) => !line.isSidechain,
+  const selection = selectThread(table, mainLeaf, {
+    isMember: (row) => !table.isSidechain(row),
     ...(ownedElsewhere == null ? {} : { ownedElsewhere }),
   });
-  return { selection, options: { ...options, id: mainLeaf.sessionId ?? fileSessionId, isSubagent: false } };
+  return { selection, options: { ...options, id: table.sessionId(mainLeaf) ?? fileSessionId, isSubagent: false } };
 }
 
 /** The id forge gives a subagent trajectory: unique, and readable back to its parent. */
@@ -102,9 +104,9 @@ function inlineSidechains(contents: ClaudeFileContents, mainSession: Session | u
   const spawns = mainSession == null ? [] : taskSpawns(mainSession.messages);
   const parentSessionId = mainSession?.id ?? fileParentSessionId(contents);
   const sessions: Session[] = [];
-  for (const [rootUuid, leaf] of leaves) {
-    const root = contents.byUuid.get(rootUuid);
-    const plan = planSidechain(contents, rootUuid, leaf, { spawns, parentSessionId, prompt: root == null ? undefined : lineText(root) }, options);
+  for (const [root, leaf] of leaves) {
+    const rootLine = contents.lines[root];
+    const plan = planSidechain(contents, root, leaf, { spawns, parentSessionId, prompt: rootLine == null ? undefined : lineText(rootLine) }, options);
     sessions.push(assemble(contents, plan.selection, plan.options));
   }
   return sessions;
@@ -112,35 +114,42 @@ function inlineSidechains(contents: ClaudeFileContents, mainSession: Session | u
 
 /** The session id inline sidechains hang under when the file has no main thread. */
 export function fileParentSessionId(contents: ClaudeFileContents): string {
-  return contents.lines.find((line) => line.sessionId != null)?.sessionId ?? basename(contents.path).replace(/\.jsonl$/u, '');
+  const { table } = contents;
+  for (let row = 0; row < table.count; row += 1) {
+    const sessionId = table.sessionId(row);
+    if (sessionId != null) return sessionId;
+  }
+  return basename(contents.path).replace(/\.jsonl$/u, '');
 }
 
-/** Each inline sidechain's root uuid → its leaf (the last user/assistant line under that root). */
-export function sidechainLeaves(contents: ClaudeFileContents, ownedElsewhere: ReadonlySet<string> | undefined): Map<string, ConversationLine> {
-  const rootOf = new Map<string, string>();
-  const findRoot = (line: ConversationLine): string => {
-    const path: ConversationLine[] = [];
-    let current: ConversationLine | undefined = line;
-    let root = line.uuid;
+/** Each inline sidechain's root row → its leaf row (the last user/assistant line under that root). */
+export function sidechainLeaves(contents: ClaudeFileContents, ownedElsewhere: ReadonlySet<string> | undefined): Map<number, number> {
+  const { table } = contents;
+  const rootOf = new Int32Array(table.count).fill(-1);
+  const findRoot = (row: number): number => {
+    const path: number[] = [];
+    let current: number | undefined = row;
+    let root = row;
     while (current != null) {
-      const known = rootOf.get(current.uuid);
-      if (known != null) {
+      const known = rootOf[current] ?? -1;
+      if (known >= 0) {
         root = known;
         break;
       }
       path.push(current);
-      root = current.uuid;
-      if (current.parentUuid == null || path.length > contents.lines.length) break;
-      current = contents.byUuid.get(current.parentUuid);
+      root = current;
+      if (path.length > table.count) break;
+      const parentRow = table.parentRow(current);
+      current = parentRow >= 0 ? parentRow : undefined;
     }
-    for (const visited of path) rootOf.set(visited.uuid, root);
+    for (const visited of path) rootOf[visited] = root;
     return root;
   };
-  const lastByRoot = new Map<string, ConversationLine>();
-  for (const line of contents.lines) {
-    if (!line.isSidechain || (line.type !== 'user' && line.type !== 'assistant') || line.isApiErrorMessage === true) continue;
-    if (ownedElsewhere?.has(line.uuid) === true) continue;
-    lastByRoot.set(findRoot(line), line);
+  const lastByRoot = new Map<number, number>();
+  for (let row = 0; row < table.count; row += 1) {
+    if (!table.isSidechain(row) || !table.isTurn(row) || table.isApiErrorMessage(row)) continue;
+    if (ownedElsewhere?.has(table.uuid(row)) === true) continue;
+    lastByRoot.set(findRoot(row), row);
   }
   return lastByRoot;
 }
@@ -148,17 +157,18 @@ export function sidechainLeaves(contents: ClaudeFileContents, ownedElsewhere: Re
 /** The Task/Agent call that spawned a sidechain, matched by the prompt it delegated. */
 export function planSidechain(
   contents: ClaudeFileContents,
-  rootUuid: string,
-  leaf: ConversationLine,
+  root: number,
+  leaf: number,
   context: { spawns: readonly TaskSpawn[]; parentSessionId: string; prompt: string | undefined },
   options: BuildSessionsOptions,
 ): SessionPlan {
-  const selection = selectThread(contents, leaf, {
-    isMember: (line) => line.isSidechain,
+  const { table } = contents;
+  const selection = selectThread(table, leaf, {
+    isMember: (row) => table.isSidechain(row),
     ...(options.ownedElsewhere == null ? {} : { ownedElsewhere: options.ownedElsewhere }),
   });
   const { parentSessionId } = context;
-  const agentId = leaf.agentId ?? rootUuid;
+  const agentId = table.agentId(leaf) ?? table.uuid(root);
   const plan: SessionPlan = { selection, options: { ...options, id: subagentSessionId(parentSessionId, agentId), isSubagent: true, parent: { sessionId: parentSessionId }, agent: { id: agentId } } };
   linkSidechain(plan, context.prompt, context.spawns);
   return plan;
@@ -221,13 +231,15 @@ export interface AssembleOptions extends BuildSessionsOptions {
 
 function assemble(contents: ClaudeFileContents, selection: SelectionWithProblems, options: AssembleOptions): Session {
   const warnings = selectionWarnings(contents, selection);
-  const prompt = firstPromptLine(selection);
-  const warmup = options.isSubagent && prompt != null && isWarmupPrompt(lineText(prompt) ?? '');
-  const built = buildMessages(selection.lines, warnings, { warmup });
+  const lines = Array.from(selection.rows, (row) => contents.lines[row] as ConversationLine);
+  const prompt = firstPromptRow(contents, selection);
+  const promptLine = prompt == null ? undefined : contents.lines[prompt];
+  const warmup = options.isSubagent && promptLine != null && isWarmupPrompt(lineText(promptLine) ?? '');
+  const built = buildMessages(lines, warnings, { warmup });
   const tally = new MessageTally();
   for (const message of built.messages) tally.add(message);
   const facts = new LineFacts();
-  for (const line of selection.lines) facts.add(line);
+  for (const line of lines) facts.add(line);
   return sessionRecord(contents, selection, options, { warnings, tally, facts, provisionalResponses: built.provisionalResponses, messages: built.messages });
 }
 
@@ -244,9 +256,10 @@ export function selectionWarnings(contents: ClaudeFileContents, selection: Selec
   return warnings;
 }
 
-/** The first user line with prompt text (not meta): a `Warmup` prompt there marks cache priming. */
-export function firstPromptLine(selection: ThreadSelection): ConversationLine | undefined {
-  return selection.lines.find((line) => line.type === 'user' && !line.isMeta && (line.index != null ? line.index.hasText === true : lineText(line) != null));
+/** The row of the first user line with prompt text (not meta): a `Warmup` prompt there marks cache priming. */
+export function firstPromptRow(contents: ClaudeFileContents, selection: ThreadSelection): number | undefined {
+  const { table } = contents;
+  return selection.rows.find((row) => table.types[row] === userCode && !table.isMeta(row) && table.hasText(row));
 }
 
 /** Whether a subagent trajectory whose first prompt is `prompt` is a warmup sidechain. */
@@ -312,7 +325,6 @@ export function sessionRecord(
     });
   }
 
-  const { leaf } = selection;
   const cwd = facts.cwd ?? contents.firstCwd ?? '';
   const { gitBranch, version } = facts;
 
@@ -325,7 +337,7 @@ export function sessionRecord(
     startedAt: facts.startedAt ?? options.fileTime,
     endedAt: facts.endedAt ?? options.fileTime,
     models: tally.models,
-    branch: { leafId: leaf.uuid, isActive: true },
+    branch: { leafId: selection.leafUuid, isActive: true },
     isSubagent: options.isSubagent,
     usage: tally.usage,
     messages,
@@ -355,12 +367,31 @@ function titleFor(contents: ClaudeFileContents, selection: ThreadSelection, proj
   if (contents.aiTitle != null) return contents.aiTitle;
   const summaries = projectSummaries ?? contents.summaries;
   if (summaries.size === 0) return undefined;
-  for (let index = selection.lines.length - 1; index >= 0; index -= 1) {
-    const uuid = selection.lines[index]?.uuid;
-    const summary = uuid == null ? undefined : summaries.get(uuid);
-    if (summary != null) return summary;
+  // The summary of the deepest selected line that has one: look the few summaries up by row.
+  let deepest = -1;
+  let title: string | undefined;
+  for (const [leafUuid, summary] of summaries) {
+    const row = contents.table.rowOf(leafUuid);
+    if (row != null && row > deepest && isSelected(selection.rows, row)) {
+      deepest = row;
+      title = summary;
+    }
   }
-  return undefined;
+  return title;
+}
+
+/** Whether `row` is in the ascending `rows`. */
+function isSelected(rows: Int32Array, row: number): boolean {
+  let low = 0;
+  let high = rows.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const value = rows[middle] ?? 0;
+    if (value === row) return true;
+    if (value < row) low = middle + 1;
+    else high = middle - 1;
+  }
+  return false;
 }
 
 /** File-level warnings for a file that yields no session (empty, or no conversation lines). */

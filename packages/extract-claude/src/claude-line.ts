@@ -67,23 +67,6 @@ export interface ConversationLine {
   attachmentText?: string;
   /** system api_error lines. */
   retryAttempt?: number;
-  /** Where the line starts in its file: the streaming reader re-reads it from there. */
-  byteOffset?: number;
-  /**
-   * Set on index lines (`light` reading), whose heavy payload (content, blocks, toolUseResult) is
-   * dropped: the ids thread selection and message ordering need, taken from that payload.
-   */
-  index?: LineIndex;
-}
-
-/** What an index line keeps of its payload (see `ConversationLine.index`). */
-export interface LineIndex {
-  /** assistant: `[id, name]` of each tool_use block with an id, as the message builder reads them. */
-  toolUses?: [unknown, string][];
-  /** user: the `tool_use_id ?? ''` of each tool_result block, as the message builder reads them. */
-  resultCallIds?: unknown[];
-  /** user: the line has text a prompt can be read from (`lineText` is not undefined). */
-  hasText?: boolean;
 }
 
 /** A parsed JSON object. */
@@ -146,126 +129,12 @@ export function toConversationLine(record: JsonObject, type: ConversationLineTyp
   return line;
 }
 
-/** Reuses equal strings within one file, so a huge file's index holds each repeated value once. */
-export class StringPool {
-  private readonly pool = new Map<string, string>();
-  private last: string | undefined;
-
-  /** The pooled copy of a string that repeats across lines (session id, subtype, agent id). */
-  shared(value: string | undefined): string | undefined {
-    if (value == null) return undefined;
-    const known = this.pool.get(value);
-    if (known != null) return known;
-    if (this.pool.size < 10_000) this.pool.set(value, value);
-    return value;
-  }
-
-  /** The previous value again when equal: response ids repeat on consecutive lines. */
-  recent(value: string | undefined): string | undefined {
-    if (value == null) return undefined;
-    if (value === this.last) return this.last;
-    this.last = value;
-    return value;
-  }
-}
-
-const emptyIndex: LineIndex = Object.freeze({});
-
-/**
- * The index line of a conversation line (`ConversationLine.index`): graph and grouping fields and
- * the ids taken from the payload, nothing else, in one fixed-shape object so a huge file's index
- * stays small. `parentUuid` is resolved to an already known uuid string when possible.
- */
-export function toIndexLine(
-  record: JsonObject,
-  type: ConversationLineType,
-  order: number,
-  lineNumber: number,
-  byteOffset: number,
-  pools: { shared: StringPool; messageIds: StringPool; requestIds: StringPool; uuids: ReadonlyMap<string, ConversationLine> },
-): ConversationLine | undefined {
-  const uuid = asString(record.uuid);
-  if (uuid == null) return undefined;
-  const parentUuid = asString(record.parentUuid);
-  const index: LineIndex = type === 'assistant' ? assistantIndex(record) : type === 'user' ? userIndex(record) : emptyIndex;
-  const sessionId = pools.shared.shared(asString(record.sessionId));
-  const parent = parentUuid == null ? null : (pools.uuids.get(parentUuid)?.uuid ?? parentUuid);
-  const isSidechain = record.isSidechain === true;
-  // Two literal shapes (assistant or not) with only the common fields in-object; rare ones are added.
-  let line: ConversationLine;
-  if (type === 'assistant') {
-    const message = isObject(record.message) ? record.message : undefined;
-    const messageId = pools.messageIds.recent(asString(message?.id));
-    const requestId = pools.requestIds.recent(asString(record.requestId));
-    line = { order, lineNumber, type, uuid, parentUuid: parent, isSidechain, sessionId, byteOffset, index, messageId, requestId };
-    if (record.isApiErrorMessage === true) line.isApiErrorMessage = true;
-  } else {
-    line = { order, lineNumber, type, uuid, parentUuid: parent, isSidechain, sessionId, byteOffset, index };
-    if (type === 'system') {
-      const subtype = pools.shared.shared(asString(record.subtype));
-      if (subtype != null) line.subtype = subtype;
-    }
-  }
-  const logicalParentUuid = asString(record.logicalParentUuid);
-  if (logicalParentUuid != null) line.logicalParentUuid = logicalParentUuid;
-  const agentId = asString(record.agentId);
-  if (agentId != null) line.agentId = pools.shared.shared(agentId);
-  if (type !== 'progress' && record.isMeta === true) line.isMeta = true;
-  return line;
-}
-
-function assistantIndex(record: JsonObject): LineIndex {
-  const message = isObject(record.message) ? record.message : undefined;
-  if (!Array.isArray(message?.content)) return emptyIndex;
-  const toolUses: [unknown, string][] = [];
-  for (const block of message.content as unknown[]) {
-    if (!isObject(block)) continue;
-    const { type, id, name } = block as unknown as ClaudeBlock;
-    if (type === 'tool_use' && id != null) toolUses.push([id, name ?? 'unknown']);
-  }
-  return toolUses.length === 0 ? emptyIndex : { toolUses };
-}
-
-function userIndex(record: JsonObject): LineIndex {
-  const content = isObject(record.message) ? record.message.content : undefined;
-  const index: LineIndex = {};
-  if (Array.isArray(content)) {
-    const resultCallIds: unknown[] = [];
-    for (const block of content as unknown[]) {
-      if (typeof block === 'object' && block != null && (block as ClaudeBlock).type === 'tool_result') resultCallIds.push((block as ClaudeBlock).tool_use_id ?? '');
-    }
-    if (resultCallIds.length > 0) index.resultCallIds = resultCallIds;
-  }
-  if (lineText({ content } as ConversationLine) != null) index.hasText = true;
-  return index.resultCallIds == null && index.hasText == null ? emptyIndex : index;
-}
-
 /** The prompt text of a user line: its string content, or its text blocks joined. */
 export function lineText(line: ConversationLine): string | undefined {
   if (typeof line.content === 'string') return line.content;
   if (!Array.isArray(line.content)) return undefined;
   const texts = (line.content as { type?: unknown; text?: unknown }[]).filter((block) => block?.type === 'text' && typeof block.text === 'string').map((block) => block.text as string);
   return texts.length === 0 ? undefined : texts.join('\n');
-}
-
-/** The tool_use ids of an assistant line (index or full), as thread selection reads them. */
-export function toolUseIdsOf(line: ConversationLine): unknown[] {
-  if (line.index != null) return line.index.toolUses?.map(([id]) => id) ?? [];
-  const ids: unknown[] = [];
-  for (const block of line.blocks ?? []) if (block.type === 'tool_use' && block.id != null) ids.push(block.id);
-  return ids;
-}
-
-/** The string tool_use_ids a user line answers (index or full), as thread selection reads them. */
-export function toolResultIdsOf(line: ConversationLine): string[] {
-  if (line.index != null) return (line.index.resultCallIds ?? []).filter((id): id is string => typeof id === 'string');
-  if (!Array.isArray(line.content)) return [];
-  const ids: string[] = [];
-  for (const block of line.content as unknown[]) {
-    const toolUseId = (block as { tool_use_id?: unknown } | null)?.tool_use_id;
-    if ((block as { type?: unknown } | null)?.type === 'tool_result' && typeof toolUseId === 'string') ids.push(toolUseId);
-  }
-  return ids;
 }
 
 function readUser(record: JsonObject, line: ConversationLine): void {

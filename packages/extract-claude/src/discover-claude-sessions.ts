@@ -1,5 +1,4 @@
-import { type Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { ClaudeExtractError } from './claude-extract-error.js';
@@ -50,26 +49,28 @@ export function claudeConfigRoots(options: DiscoverClaudeSessionsOptions = {}): 
   return { roots: [join(options.homeDir ?? homedir(), '.claude')], explicit: false };
 }
 
-async function listDirectory(path: string): Promise<Dirent[]> {
+// Discovery uses the synchronous calls on purpose: listing and stat-ing a cached folder take
+// microseconds, a round trip through libuv's thread pool for each file costs several times that.
+function listDirectory(path: string): Dirent[] {
   try {
-    return await readdir(path, { withFileTypes: true });
+    return readdirSync(path, { withFileTypes: true });
   } catch {
     return [];
   }
 }
 
-async function isDirectory(path: string): Promise<boolean> {
+function isDirectory(path: string): boolean {
   try {
-    return (await stat(path)).isDirectory();
+    return statSync(path).isDirectory();
   } catch {
     return false;
   }
 }
 
-async function projectsFolder(root: string): Promise<string | undefined> {
+function projectsFolder(root: string): string | undefined {
   const nested = join(root, 'projects');
-  if (await isDirectory(nested)) return nested;
-  if (basename(root) === 'projects' && (await isDirectory(root))) return root;
+  if (isDirectory(nested)) return nested;
+  if (basename(root) === 'projects' && isDirectory(root)) return root;
   return undefined;
 }
 
@@ -81,7 +82,7 @@ async function projectsFolder(root: string): Promise<string | undefined> {
 export async function* discoverClaudeSessions(options: DiscoverClaudeSessionsOptions = {}): AsyncGenerator<ClaudeSessionFile> {
   const { roots, explicit } = claudeConfigRoots(options);
   for (const root of roots) {
-    const projects = await projectsFolder(root);
+    const projects = projectsFolder(root);
     if (projects == null) {
       if (explicit) {
         throw new ClaudeExtractError({
@@ -93,7 +94,7 @@ export async function* discoverClaudeSessions(options: DiscoverClaudeSessionsOpt
       }
       continue;
     }
-    const projectEntries = (await listDirectory(projects)).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+    const projectEntries = (listDirectory(projects)).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
     for (const projectName of projectEntries) {
       yield* discoverProject(root, join(projects, projectName));
     }
@@ -101,7 +102,7 @@ export async function* discoverClaudeSessions(options: DiscoverClaudeSessionsOpt
 }
 
 async function* discoverProject(configDir: string, projectDir: string): AsyncGenerator<ClaudeSessionFile> {
-  const entries = (await listDirectory(projectDir)).sort((left, right) => left.name.localeCompare(right.name));
+  const entries = (listDirectory(projectDir)).sort((left, right) => left.name.localeCompare(right.name));
   const legacyAgents: ClaudeSessionFile[] = [];
   const sessionFolders: string[] = [];
   for (const entry of entries) {
@@ -112,7 +113,7 @@ async function* discoverProject(configDir: string, projectDir: string): AsyncGen
     if (!entry.isFile() || !entry.name.endsWith('.jsonl')) continue;
     const path = join(projectDir, entry.name);
     const agentId = agentFilePattern.exec(entry.name)?.[1];
-    const file = await describe(path, configDir, projectDir, agentId == null ? 'session' : 'subagent');
+    const file = describe(path, configDir, projectDir, agentId == null ? 'session' : 'subagent');
     if (file == null) continue;
     if (agentId == null) {
       file.sessionId = entry.name.slice(0, -'.jsonl'.length);
@@ -125,13 +126,13 @@ async function* discoverProject(configDir: string, projectDir: string): AsyncGen
   yield* legacyAgents;
   for (const folder of sessionFolders) {
     const subagents = join(projectDir, folder, 'subagents');
-    if (!(await isDirectory(subagents))) continue;
+    if (!isDirectory(subagents)) continue;
     yield* discoverSubagents(configDir, projectDir, folder, subagents);
   }
 }
 
 async function* discoverSubagents(configDir: string, projectDir: string, sessionId: string, folder: string): AsyncGenerator<ClaudeSessionFile> {
-  const entries = (await listDirectory(folder)).sort((left, right) => left.name.localeCompare(right.name));
+  const entries = (listDirectory(folder)).sort((left, right) => left.name.localeCompare(right.name));
   const names = new Set(entries.map((entry) => entry.name));
   for (const entry of entries) {
     const path = join(folder, entry.name);
@@ -143,7 +144,7 @@ async function* discoverSubagents(configDir: string, projectDir: string, session
     const agentId = entry.isFile() ? agentFilePattern.exec(entry.name)?.[1] : undefined;
     // journal.jsonl and other lifecycle files are not conversations.
     if (agentId == null) continue;
-    const file = await describe(path, configDir, projectDir, 'subagent');
+    const file = describe(path, configDir, projectDir, 'subagent');
     if (file == null) continue;
     file.sessionId = sessionId;
     file.agentId = agentId;
@@ -153,9 +154,9 @@ async function* discoverSubagents(configDir: string, projectDir: string, session
   }
 }
 
-async function describe(path: string, configDir: string, projectDir: string, kind: ClaudeSessionFile['kind']): Promise<ClaudeSessionFile | undefined> {
+function describe(path: string, configDir: string, projectDir: string, kind: ClaudeSessionFile['kind']): ClaudeSessionFile | undefined {
   try {
-    const info = await stat(path);
+    const info = statSync(path);
     return { path, configDir, projectDir, kind, bytes: info.size, modifiedAt: info.mtime };
   } catch {
     return undefined;

@@ -29,8 +29,11 @@ export async function* extractClaudeSessions(options: ExtractClaudeSessionsOptio
     return files.map((file, index) => ({ file, result: results[index]! }));
   };
   try {
-    // Projects are read in batches so the threads stay busy across small projects while memory
-    // stays bounded by a batch; sessions are linked and yielded project by project.
+    // With workers, projects are read in batches so the threads stay busy across small projects
+    // while memory stays bounded by a batch; sessions are linked and yielded project by project.
+    // One thread reads project by project: sessions leave sooner, so fewer objects survive to the
+    // old generation.
+    const targetBytes = pool == null ? 0 : batchTargetBytes;
     let batch: ClaudeSessionFile[][] = [];
     let batchBytes = 0;
     let current: ClaudeSessionFile[] = [];
@@ -50,7 +53,7 @@ export async function* extractClaudeSessions(options: ExtractClaudeSessionsOptio
         batch.push(current);
         batchBytes += current.reduce((sum, entry) => sum + entry.bytes, 0);
         current = [];
-        if (batchBytes >= batchTargetBytes) yield* flush();
+        if (batchBytes >= targetBytes) yield* flush();
       }
       current.push(file);
     }

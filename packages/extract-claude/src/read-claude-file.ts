@@ -1,14 +1,17 @@
-import { readJsonLineBatches } from '@forge/reader-kit';
-import { asString, recordType, StringPool, toConversationLine, toIndexLine, type ConversationLine, type ConversationLineType } from './claude-line.js';
+import { readFileSync } from 'node:fs';
+import { readJsonLineBatches, type JsonLine } from '@forge/reader-kit';
+import { asString, recordType, toConversationLine, type ConversationLine, type ConversationLineType } from './claude-line.js';
+import { forEachJsonLine } from './for-each-json-line.js';
+import { LineTable } from './line-table.js';
 import { WarningCollector } from './warning-collector.js';
 
 /** Everything one pass over a transcript file yields. */
 export interface ClaudeFileContents {
   path: string;
-  /** Conversation lines in file order; the first copy of each uuid only. */
+  /** The conversation graph: one row per conversation line (first copy of each uuid), in file order. */
+  table: LineTable;
+  /** The full line of each row (same index); empty when read with `light`. */
   lines: ConversationLine[];
-  /** uuid → line, first occurrence. */
-  byUuid: Map<string, ConversationLine>;
   /** `summary` lines: leafUuid → title (the leaf is often in another file, §4.6). */
   summaries: Map<string, string>;
   /** The last `custom-title`, else the last `ai-title`. */
@@ -61,67 +64,79 @@ function isBookkeeping(type: string): boolean {
 
 const minChunkBytes = 16 * 1024;
 const maxChunkBytes = 1024 * 1024;
+const lightChunkBytes = 64 * 1024;
+// Files up to this size are read whole, in one synchronous call.
+const wholeFileBytes = 1024 * 1024;
 
 /**
- * Reads one transcript in a single streaming pass. Never throws on bad content. With `light`, the
- * lines are index lines (`ConversationLine.index`): no content, so a huge file's index stays small.
+ * Reads one transcript in a single streaming pass. Never throws on bad content. With `light`, only
+ * the line table is kept (no content), so a huge file's index stays small.
  */
 export async function readClaudeFile(path: string, options: { maxLineBytes?: number; fileBytes?: number; light?: boolean } = {}): Promise<ClaudeFileContents> {
   const light = options.light === true;
   const warnings = new WarningCollector(path);
-  const contents: ClaudeFileContents = { path, lines: [], byUuid: new Map(), summaries: new Map(), lineCount: 0, warnings };
+  const contents: ClaudeFileContents = { path, table: new LineTable({ compact: light }), lines: [], summaries: new Map(), lineCount: 0, warnings };
   // Most transcripts are far smaller than the 1 MiB default read: a buffer of the file's size
   // avoids allocating (and garbage-collecting) a megabyte per small file.
-  const chunkBytes = options.fileBytes == null ? undefined : Math.min(maxChunkBytes, Math.max(minChunkBytes, options.fileBytes + 1));
+  // The index pass keeps nothing of a line's parse: small batches let it die young.
+  const largest = light ? lightChunkBytes : maxChunkBytes;
+  const chunkBytes = options.fileBytes == null ? (light ? largest : undefined) : Math.min(largest, Math.max(minChunkBytes, options.fileBytes + 1));
   const readOptions = { ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }), ...(chunkBytes == null ? {} : { chunkBytes }) };
-  let order = 0;
-  const pools = { shared: new StringPool(), messageIds: new StringPool(), requestIds: new StringPool(), uuids: contents.byUuid };
-  // One await per chunk read, not per line.
-  for await (const batch of readJsonLineBatches(path, readOptions)) {
-    for (const entry of batch) {
-      contents.lineCount += 1;
-      if (entry.kind === 'too-long') {
-        warnings.add({ kind: 'line-too-long', line: entry.lineNumber, message: `line of ${entry.bytes} bytes is over the line limit; skipped` });
-        continue;
-      }
-      if (entry.kind === 'invalid-json') {
-        warnings.add(
-          entry.truncated
-            ? { kind: 'truncated-line', line: entry.lineNumber, message: `last line is incomplete JSON (file still being written or cut): ${entry.message}` }
-            : { kind: 'invalid-json', line: entry.lineNumber, message: `not valid JSON, line skipped: ${entry.message}` },
-        );
-        continue;
-      }
-      const typed = recordType(entry.value);
-      if (typed == null || typed.type == null) {
-        warnings.add({ kind: 'invalid-record', line: entry.lineNumber, message: 'line is not an object with a "type"; skipped' });
-        continue;
-      }
-      const { record, type } = typed;
-      if (conversationTypes.has(type)) {
-        const line = light
-          ? toIndexLine(record, type as ConversationLineType, order, entry.lineNumber, entry.byteOffset, pools)
-          : toConversationLine(record, type as ConversationLineType, order, entry.lineNumber);
-        order += 1;
-        if (line == null) {
-          warnings.add({ kind: 'invalid-record', line: entry.lineNumber, message: `${type} line without a uuid; skipped` });
-          continue;
-        }
-        if (contents.byUuid.has(line.uuid)) {
-          // Same uuid twice in one file: a double write (1.0.67 stream-json) or a replay. First wins (§7.4).
-          warnings.count('duplicate', 'lines repeat an earlier line uuid in this file; later copies ignored');
-          continue;
-        }
-        if (contents.firstCwd == null && type !== 'progress') contents.firstCwd = asString(record.cwd);
-        contents.byUuid.set(line.uuid, line);
-        contents.lines.push(line);
-        continue;
-      }
-      readMetadataLine(record, type, contents);
-    }
+  const state = { order: 0 };
+  const add = (entry: JsonLine): void => addEntry(entry, contents, light, state);
+  if (options.fileBytes != null && options.fileBytes <= wholeFileBytes) {
+    // Most transcripts are small: one synchronous read of the whole file costs far less than a
+    // streaming file handle (open, stat, reads, close each through the thread pool).
+    forEachJsonLine(readFileSync(path), readOptions, add);
+  } else {
+    // One await per chunk read, not per line.
+    for await (const batch of readJsonLineBatches(path, readOptions)) for (const entry of batch) add(entry);
   }
+  contents.table.finish();
   if (contents.lineCount === 0) warnings.add({ kind: 'empty-file', message: 'file is empty' });
   return contents;
+}
+
+function addEntry(entry: JsonLine, contents: ClaudeFileContents, light: boolean, state: { order: number }): void {
+  const warnings = contents.warnings;
+  contents.lineCount += 1;
+  if (entry.kind === 'too-long') {
+    warnings.add({ kind: 'line-too-long', line: entry.lineNumber, message: `line of ${entry.bytes} bytes is over the line limit; skipped` });
+    return;
+  }
+  if (entry.kind === 'invalid-json') {
+    warnings.add(
+      entry.truncated
+        ? { kind: 'truncated-line', line: entry.lineNumber, message: `last line is incomplete JSON (file still being written or cut): ${entry.message}` }
+        : { kind: 'invalid-json', line: entry.lineNumber, message: `not valid JSON, line skipped: ${entry.message}` },
+    );
+    return;
+  }
+  const typed = recordType(entry.value);
+  if (typed == null || typed.type == null) {
+    warnings.add({ kind: 'invalid-record', line: entry.lineNumber, message: 'line is not an object with a "type"; skipped' });
+    return;
+  }
+  const { record, type } = typed;
+  if (conversationTypes.has(type)) {
+    const uuid = asString(record.uuid);
+    const order = state.order;
+    state.order += 1;
+    if (uuid == null) {
+      warnings.add({ kind: 'invalid-record', line: entry.lineNumber, message: `${type} line without a uuid; skipped` });
+      return;
+    }
+    if (contents.table.has(uuid)) {
+      // Same uuid twice in one file: a double write (1.0.67 stream-json) or a replay. First wins (§7.4).
+      warnings.count('duplicate', 'lines repeat an earlier line uuid in this file; later copies ignored');
+      return;
+    }
+    if (contents.firstCwd == null && type !== 'progress') contents.firstCwd = asString(record.cwd);
+    contents.table.add(record, type as ConversationLineType, uuid, entry.lineNumber, entry.byteOffset);
+    if (!light) contents.lines.push(toConversationLine(record, type as ConversationLineType, order, entry.lineNumber) as ConversationLine);
+    return;
+  }
+  readMetadataLine(record, type, contents);
 }
 
 function readMetadataLine(record: Record<string, unknown>, type: string, contents: ClaudeFileContents): void {

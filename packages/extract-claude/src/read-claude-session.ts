@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { type Session, type SessionWarning } from '@forge/schema';
 import { agentIdFromPath, buildSessions, orphanWarnings, type BuildSessionsOptions, type SubagentMeta } from './build-sessions.js';
 import { ClaudeExtractError } from './claude-extract-error.js';
@@ -51,7 +52,7 @@ export interface FileSessions {
 export async function readClaudeFileSessions(path: string, options: ReadClaudeFileSessionsOptions = {}): Promise<FileSessions> {
   const { fileTime, fileBytes } = await transcriptFacts(path, options.known);
   const contents = await readClaudeFile(path, { fileBytes, ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }) });
-  const sessions = buildSessions(contents, await buildOptionsFor(path, fileTime, options));
+  const sessions = buildSessions(contents, buildOptionsFor(path, fileTime, options));
   return { sessions, summaries: [...contents.summaries], fileWarnings: sessions.length === 0 ? orphanWarnings(contents) : [] };
 }
 
@@ -73,10 +74,10 @@ export async function transcriptFacts(path: string, known?: { bytes: number; mod
 }
 
 /** The session builder's options for one file: its agent id and `.meta.json` when it is a subagent's. */
-export async function buildOptionsFor(path: string, fileTime: string, options: ReadClaudeFileSessionsOptions): Promise<BuildSessionsOptions> {
+export function buildOptionsFor(path: string, fileTime: string, options: ReadClaudeFileSessionsOptions): BuildSessionsOptions {
   const agentId = agentIdFromPath(path);
   const metaPath = options.metaPath === undefined ? path.replace(/\.jsonl$/u, '.meta.json') : options.metaPath;
-  const meta = agentId == null || metaPath == null ? undefined : await readSubagentMeta(metaPath);
+  const meta = agentId == null || metaPath == null ? undefined : readSubagentMeta(metaPath);
   return {
     fileTime,
     ...(agentId == null ? {} : { agentId }),
@@ -87,10 +88,11 @@ export async function buildOptionsFor(path: string, fileTime: string, options: R
 }
 
 /** Reads `agent-<id>.meta.json`; undefined when absent or unreadable (it is optional, §1.3). */
-async function readSubagentMeta(path: string): Promise<SubagentMeta | undefined> {
+function readSubagentMeta(path: string): SubagentMeta | undefined {
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(path, 'utf8'));
+    // A few hundred bytes: a synchronous read costs less than the thread-pool round trips.
+    value = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     return undefined;
   }

@@ -1,10 +1,12 @@
-import { toolResultIdsOf, toolUseIdsOf, type ConversationLine } from './claude-line.js';
-import { type ClaudeFileContents } from './read-claude-file.js';
+import { assistantCode, noParent, unresolvedParent, userCode, type LineTable } from './line-table.js';
 
-/** The lines of one trajectory, in file order, and how it was found. */
+/** The rows of one trajectory, in file order, and how it was found. */
 export interface ThreadSelection {
-  lines: ConversationLine[];
-  leaf: ConversationLine;
+  /** Rows of the file's `LineTable`, ascending (file order). */
+  rows: Int32Array;
+  leaf: number;
+  /** The leaf's uuid (the table may be released before the Session record is made). */
+  leafUuid: string;
   /** The uuid the walk stopped at because an earlier session owns it (a resume junction). */
   continuesFrom?: string;
 }
@@ -12,16 +14,14 @@ export interface ThreadSelection {
 export interface SelectThreadOptions {
   /** uuids owned by an earlier session of the project (resume copies); the walk stops at them. */
   ownedElsewhere?: ReadonlySet<string>;
-  /** Lines that may be re-attached: same side (main or sidechain) as the leaf. */
-  isMember: (line: ConversationLine) => boolean;
+  /** Rows that may be re-attached: same side (main or sidechain) as the leaf. */
+  isMember: (row: number) => boolean;
 }
 
-/** The last user/assistant line that may end a trajectory (§7.2 step 2). */
-export function findLeaf(lines: readonly ConversationLine[], accept: (line: ConversationLine) => boolean): ConversationLine | undefined {
-  for (let index = lines.length - 1; index >= 0; index -= 1) {
-    const line = lines[index];
-    if (line == null) continue;
-    if ((line.type === 'user' || line.type === 'assistant') && line.isApiErrorMessage !== true && accept(line)) return line;
+/** The last user/assistant row that may end a trajectory (§7.2 step 2), or undefined. */
+export function findLeaf(table: LineTable, accept: (row: number) => boolean): number | undefined {
+  for (let row = table.count - 1; row >= 0; row -= 1) {
+    if (table.isTurn(row) && !table.isApiErrorMessage(row) && accept(row)) return row;
   }
   return undefined;
 }
@@ -31,38 +31,58 @@ export function findLeaf(lines: readonly ConversationLine[], accept: (line: Conv
  * logicalParentUuid, for the full history), then re-attach the other lines of every response on
  * the spine and the tool results that answer its tool calls (they hang off side branches).
  */
-export function selectThread(contents: ClaudeFileContents, leaf: ConversationLine, options: SelectThreadOptions): ThreadSelection & { problems: ThreadProblem[] } {
-  const { byUuid } = contents;
+export function selectThread(table: LineTable, leaf: number, options: SelectThreadOptions): ThreadSelection & { problems: ThreadProblem[] } {
   const ownedElsewhere = options.ownedElsewhere;
   const problems: ThreadProblem[] = [];
-  const selected = new Set<ConversationLine>();
+  const selected = new Uint8Array(table.count);
+  let selectedCount = 0;
+  const select = (row: number): void => {
+    selected[row] = 1;
+    selectedCount += 1;
+  };
   let continuesFrom: string | undefined;
 
-  let current: ConversationLine | undefined = leaf;
-  while (current != null) {
-    selected.add(current);
-    const parentUuid: string | null | undefined =
-      current.parentUuid ?? (current.type === 'system' && current.subtype === 'compact_boundary' ? current.logicalParentUuid : null);
-    if (parentUuid == null) break;
-    if (ownedElsewhere?.has(parentUuid) === true) {
-      continuesFrom = parentUuid;
+  let current = leaf;
+  for (;;) {
+    select(current);
+    let parentRow = table.parentRow(current);
+    // The parent's uuid is only spelled out when needed: building it for every step is costly.
+    let parentUuid: string | undefined;
+    if (parentRow === noParent) {
+      const logical = table.logicalParent(current);
+      if (logical == null) break;
+      parentUuid = logical;
+      parentRow = table.rowOf(logical) ?? unresolvedParent;
+    } else if (parentRow === unresolvedParent) {
+      parentUuid = table.unresolvedParentUuid(current) ?? '';
+    }
+    if (ownedElsewhere != null) {
+      parentUuid ??= table.uuid(parentRow);
+      if (ownedElsewhere.has(parentUuid)) {
+        continuesFrom = parentUuid;
+        break;
+      }
+    }
+    if (parentRow < 0) {
+      problems.push({ kind: 'missing-parent', line: table.lineNumbers[current] ?? 0, uuid: parentUuid ?? '' });
       break;
     }
-    const parent = byUuid.get(parentUuid);
-    if (parent == null) {
-      problems.push({ kind: 'missing-parent', line: current.lineNumber, uuid: parentUuid });
+    if (selected[parentRow] === 1) {
+      problems.push({ kind: 'cycle', line: table.lineNumbers[parentRow] ?? 0, uuid: parentUuid ?? table.uuid(parentRow) });
       break;
     }
-    if (selected.has(parent)) {
-      problems.push({ kind: 'cycle', line: parent.lineNumber, uuid: parentUuid });
-      break;
-    }
-    current = parent;
+    current = parentRow;
   }
 
-  reattachResponses(contents, selected, options);
-  const lines = [...selected].sort((left, right) => left.order - right.order);
-  const selection: ThreadSelection & { problems: ThreadProblem[] } = { lines, leaf, problems };
+  reattachResponses(table, selected, select, options);
+  const rows = new Int32Array(selectedCount);
+  for (let row = 0, position = 0; row < table.count; row += 1) {
+    if (selected[row] === 1) {
+      rows[position] = row;
+      position += 1;
+    }
+  }
+  const selection: ThreadSelection & { problems: ThreadProblem[] } = { rows, leaf, leafUuid: table.uuid(leaf), problems };
   if (continuesFrom != null) selection.continuesFrom = continuesFrom;
   return selection;
 }
@@ -74,25 +94,30 @@ export interface ThreadProblem {
   uuid: string;
 }
 
-function reattachResponses(contents: ClaudeFileContents, selected: Set<ConversationLine>, options: SelectThreadOptions): void {
-  const messageIds = new Set<string>();
-  for (const line of selected) if (line.type === 'assistant' && line.messageId != null) messageIds.add(line.messageId);
+function reattachResponses(table: LineTable, selected: Uint8Array, select: (row: number) => void, options: SelectThreadOptions): void {
+  const messageIds = new Set<number>();
+  for (let row = 0; row < table.count; row += 1) {
+    if (selected[row] === 1 && table.types[row] === assistantCode) {
+      const messageId = table.messageIdIndex(row);
+      if (messageId >= 0) messageIds.add(messageId);
+    }
+  }
   if (messageIds.size === 0) return;
   const ownedElsewhere = options.ownedElsewhere;
-  const usable = (line: ConversationLine): boolean => options.isMember(line) && ownedElsewhere?.has(line.uuid) !== true;
+  const usable = (row: number): boolean => options.isMember(row) && ownedElsewhere?.has(table.uuid(row)) !== true;
 
   const toolUseIds = new Set<unknown>();
-  for (const line of contents.lines) {
-    if (line.type !== 'assistant' || line.messageId == null || !messageIds.has(line.messageId)) continue;
-    if (!selected.has(line)) {
-      if (!usable(line)) continue;
-      selected.add(line);
+  for (let row = 0; row < table.count; row += 1) {
+    if (table.types[row] !== assistantCode || !messageIds.has(table.messageIdIndex(row))) continue;
+    if (selected[row] !== 1) {
+      if (!usable(row)) continue;
+      select(row);
     }
-    for (const id of toolUseIdsOf(line)) toolUseIds.add(id);
+    for (const [id] of table.toolUses(row)) toolUseIds.add(id);
   }
   if (toolUseIds.size === 0) return;
-  for (const line of contents.lines) {
-    if (line.type !== 'user' || selected.has(line) || !usable(line)) continue;
-    if (toolResultIdsOf(line).some((id) => toolUseIds.has(id))) selected.add(line);
+  for (let row = 0; row < table.count; row += 1) {
+    if (table.types[row] !== userCode || selected[row] === 1 || !usable(row)) continue;
+    if (table.resultCallIds(row).some((id) => typeof id === 'string' && toolUseIds.has(id))) select(row);
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSession, type Message, type Session, type SessionWarning } from '@forge/schema';
@@ -83,5 +84,45 @@ describe('streamClaudeSession', () => {
     await writeFile(path, lines.join('\n'));
     const messages = await expectSameAsRead(path);
     expect(messages).toBeGreaterThan(700 * 4);
+  });
+
+  it('should select the same thread as readClaudeSession by uuid over thousands of lines, through a compaction and a parent written after its child', async () => {
+    const sessionId = randomUUID();
+    const lines: string[] = [];
+    const uuids: string[] = [];
+    let parent: string | null = null;
+    const turns = 1500;
+    for (let turn = 0; turn < turns; turn += 1) {
+      const time = `2026-05-02T10:${String(Math.floor(turn / 60) % 60).padStart(2, '0')}:${String(turn % 60).padStart(2, '0')}.000Z`;
+      const envelope = (uuid: string, parentUuid: string | null) => ({ parentUuid, isSidechain: false, uuid, sessionId, timestamp: time, cwd: '/home/dev/y', version: '2.1.114' });
+      const [prompt, call, result] = [randomUUID(), randomUUID(), randomUUID()];
+      if (turn === turns / 2) {
+        // A compaction: the chain continues from the boundary through logicalParentUuid (§7.2).
+        const boundary = randomUUID();
+        lines.push(JSON.stringify({ ...envelope(boundary, null), type: 'system', subtype: 'compact_boundary', logicalParentUuid: parent, content: 'Conversation compacted' }));
+        parent = boundary;
+      }
+      const user = JSON.stringify({ ...envelope(prompt, parent), type: 'user', message: { role: 'user', content: `question ${turn}` } });
+      const assistant = JSON.stringify({
+        ...envelope(call, prompt),
+        type: 'assistant',
+        requestId: `req_${turn}`,
+        message: { id: `msg_${turn}`, model: 'claude-opus-4-7', role: 'assistant', content: [{ type: 'tool_use', id: `toolu_${turn}`, name: 'Bash', input: { command: `echo ${turn}` } }], stop_reason: 'tool_use', usage: { input_tokens: 3, output_tokens: 5 } },
+      });
+      // Once, the assistant line is written before the prompt it answers: its parent comes later in the file.
+      if (turn === 100) lines.push(assistant, user);
+      else lines.push(user, assistant);
+      lines.push(JSON.stringify({ ...envelope(result, call), type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_${turn}`, content: `${turn}` }] }, toolUseResult: { stdout: `${turn}` } }));
+      uuids.push(prompt, call, result);
+      parent = result;
+    }
+    lines.push(JSON.stringify({ type: 'summary', summary: 'Echo numbers', leafUuid: uuids[2000] }));
+    const path = join(await makeTempDir('forge-claude-stream-'), `${sessionId}.jsonl`);
+    await writeFile(path, lines.join('\n') + '\n');
+    expect(await expectSameAsRead(path)).toBe(turns * 3);
+    const [session] = (await streamed(path)).sessions;
+    expect(session?.branch.leafId).toBe(uuids.at(-1));
+    expect(session?.title).toBe('Echo numbers');
+    expect(session?.messages.filter((message) => message.role === 'tool').map((message) => message.toolResult?.toolName)).toEqual(Array.from({ length: turns }, () => 'Bash'));
   });
 });

@@ -3,7 +3,7 @@ import { type Message, type Session } from '@forge/schema';
 import {
   addTaskSpawns,
   fileParentSessionId,
-  firstPromptLine,
+  firstPromptRow,
   LineFacts,
   MessageTally,
   orphanWarnings,
@@ -19,6 +19,7 @@ import {
   type TaskSpawn,
 } from './build-sessions.js';
 import { isObject, lineText, toConversationLine, type ConversationLine, type ConversationLineType } from './claude-line.js';
+import { LineTable, lineTypes } from './line-table.js';
 import { isWarmupPrompt } from './classify-user-text.js';
 import { readClaudeFile, type ClaudeFileContents } from './read-claude-file.js';
 import { buildOptionsFor, transcriptFacts, type ReadClaudeSessionOptions } from './read-claude-session.js';
@@ -48,13 +49,12 @@ export async function* streamClaudeSession(path: string, options: StreamClaudeSe
   const { fileTime, fileBytes } = await transcriptFacts(path);
   const maxLineBytes = options.maxLineBytes;
   const contents = await readClaudeFile(path, { fileBytes, light: true, ...(maxLineBytes == null ? {} : { maxLineBytes }) });
-  const buildOptions = await buildOptionsFor(path, fileTime, {});
+  const buildOptions = buildOptionsFor(path, fileTime, {});
   const reader = new LineReader(path, maxLineBytes);
 
   const prepared = await prepareAll(contents, buildOptions, reader);
   // The index is most of the memory; pass 2 needs only the prepared sessions.
-  contents.lines = [];
-  contents.byUuid = new Map();
+  contents.table = new LineTable();
 
   // The main thread's Task/Agent calls that delegated a sidechain's prompt, to link it by. Only
   // those are kept: a long session makes thousands of calls, and most files have no sidechain.
@@ -74,10 +74,10 @@ async function prepareAll(contents: ClaudeFileContents, buildOptions: BuildSessi
   if (first != null) prepared.push(await prepare(contents, first, reader, undefined));
   if (buildOptions.agentId == null) {
     const parentSessionId = first?.options.id ?? fileParentSessionId(contents);
-    for (const [rootUuid, leaf] of sidechainLeaves(contents, undefined)) {
-      const root = contents.byUuid.get(rootUuid);
-      const prompt = root == null ? undefined : lineText((await reader.one(root)) ?? root);
-      prepared.push(await prepare(contents, planSidechain(contents, rootUuid, leaf, { spawns: [], parentSessionId, prompt }, buildOptions), reader, prompt));
+    for (const [root, leaf] of sidechainLeaves(contents, undefined)) {
+      const rootLine = await reader.one(contents.table, root);
+      const prompt = rootLine == null ? undefined : lineText(rootLine);
+      prepared.push(await prepare(contents, planSidechain(contents, root, leaf, { spawns: [], parentSessionId, prompt }, buildOptions), reader, prompt));
     }
   }
   return prepared;
@@ -97,12 +97,14 @@ interface PreparedSession {
 async function prepare(contents: ClaudeFileContents, plan: SessionPlan, reader: LineReader, prompt: string | undefined): Promise<PreparedSession> {
   const { selection, options } = plan;
   const warnings = selectionWarnings(contents, selection);
-  const promptLine = options.isSubagent ? firstPromptLine(selection) : undefined;
-  const warmup = promptLine != null && isWarmupPrompt(lineText((await reader.one(promptLine)) ?? promptLine) ?? '');
-  const stream = new MessageStream(selection.lines, warnings, { warmup });
+  const { table } = contents;
+  const promptRow = options.isSubagent ? firstPromptRow(contents, selection) : undefined;
+  const promptLine = promptRow == null ? undefined : await reader.one(table, promptRow);
+  const warmup = promptLine != null && isWarmupPrompt(lineText(promptLine) ?? '');
+  const stream = new MessageStream(table, selection.rows, warnings, { warmup });
   const title = sessionTitle(contents, selection, options) ?? null;
-  const lines = addressesOf(selection.lines);
-  return { plan: { selection: { ...selection, lines: [] }, options }, lines, warnings, stream, title, prompt };
+  const lines = addressesOf(table, selection.rows);
+  return { plan: { selection: { ...selection, rows: new Int32Array(0) }, options }, lines, warnings, stream, title, prompt };
 }
 
 async function* streamPrepared(
@@ -140,31 +142,34 @@ async function* streamPrepared(
   yield { kind: 'session', session: record as Omit<Session, 'messages'> };
 }
 
-const lineTypes: readonly ConversationLineType[] = ['user', 'assistant', 'system', 'attachment', 'progress'];
-
 /** Where a trajectory's lines are, in file order: typed arrays, a few bytes a line. */
 interface LineAddresses {
   byteOffsets: Float64Array;
-  orders: Int32Array;
+  /** Table rows: the `order` of the full lines, as the message stream expects. */
+  rows: Int32Array;
   lineNumbers: Int32Array;
   types: Uint8Array;
 }
 
-function addressesOf(lines: readonly ConversationLine[]): LineAddresses {
+function addressesOf(table: LineTable, rows: Int32Array): LineAddresses {
   const addresses: LineAddresses = {
-    byteOffsets: new Float64Array(lines.length),
-    orders: new Int32Array(lines.length),
-    lineNumbers: new Int32Array(lines.length),
-    types: new Uint8Array(lines.length),
+    byteOffsets: new Float64Array(rows.length),
+    rows,
+    lineNumbers: new Int32Array(rows.length),
+    types: new Uint8Array(rows.length),
   };
-  for (const [position, line] of lines.entries()) {
-    addresses.byteOffsets[position] = line.byteOffset ?? -1;
-    addresses.orders[position] = line.order;
-    addresses.lineNumbers[position] = line.lineNumber;
-    addresses.types[position] = lineTypes.indexOf(line.type);
+  for (let position = 0; position < rows.length; position += 1) {
+    const row = rows[position] ?? 0;
+    addresses.byteOffsets[position] = table.byteOffsets[row] ?? -1;
+    addresses.lineNumbers[position] = table.lineNumbers[row] ?? 0;
+    addresses.types[position] = table.types[row] ?? 0;
   }
   return addresses;
 }
+
+// Pass 2 reads in small chunks: a chunk's line strings stay alive until its last line is handed
+// out, and a smaller batch dies young instead of being promoted to the old generation.
+const passTwoChunkBytes = 64 * 1024;
 
 /** Pass 2: full lines again, by byte offset. */
 class LineReader {
@@ -173,9 +178,9 @@ class LineReader {
     private readonly maxLineBytes: number | undefined,
   ) {}
 
-  /** The full line behind one index line; undefined if the file changed under us. */
-  async one(line: ConversationLine): Promise<ConversationLine | undefined> {
-    for await (const full of this.many(addressesOf([line]))) return full;
+  /** The full line of one table row; undefined if the file changed under us. */
+  async one(table: LineTable, row: number): Promise<ConversationLine | undefined> {
+    for await (const full of this.many(addressesOf(table, Int32Array.of(row)))) return full;
     return undefined;
   }
 
@@ -185,16 +190,13 @@ class LineReader {
     const start = lines.byteOffsets[0];
     if (start == null || start < 0) return;
     let next = 0;
-    const readOptions = { start, ...(this.maxLineBytes == null ? {} : { maxLineBytes: this.maxLineBytes }) };
+    const readOptions = { start, chunkBytes: passTwoChunkBytes, ...(this.maxLineBytes == null ? {} : { maxLineBytes: this.maxLineBytes }) };
     for await (const batch of readLineBatches(this.path, readOptions)) {
       for (const raw of batch) {
         if (raw.byteOffset !== lines.byteOffsets[next]) continue;
-        const full = parseAgain(raw.text, lineTypes[lines.types[next] ?? 0] ?? 'user', lines.orders[next] ?? 0, lines.lineNumbers[next] ?? 0);
+        const full = parseAgain(raw.text, lineTypes[lines.types[next] ?? 0] ?? 'user', lines.rows[next] ?? 0, lines.lineNumbers[next] ?? 0);
         next += 1;
-        if (full != null) {
-          full.byteOffset = raw.byteOffset;
-          yield full;
-        }
+        if (full != null) yield full;
         if (next >= count) return;
       }
     }

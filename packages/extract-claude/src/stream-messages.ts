@@ -1,6 +1,7 @@
 import { type Message } from '@forge/schema';
 import { addLineMessages, draftKey, finishAssistant, type AssistantDraft } from './build-messages.js';
 import { type ConversationLine } from './claude-line.js';
+import { assistantCode, userCode, type LineTable } from './line-table.js';
 import { type WarningCollector } from './warning-collector.js';
 
 /** Marks a first tool result that is already in the output. */
@@ -9,7 +10,7 @@ const placedResult = Symbol('placed');
 /**
  * `buildMessages` one line at a time, for trajectories too big to hold: it hands out each message
  * as soon as nothing later can change it or come before it, in exactly the order and shape
- * `buildMessages` gives. What a message still waits for is read from the index lines of the
+ * `buildMessages` gives. What a message still waits for is read from the line table of the
  * trajectory (response line counts, where each call's first result is), so the only messages held
  * are those of the turn in progress.
  */
@@ -18,38 +19,77 @@ export class MessageStream {
   provisionalResponses = 0;
   private readonly warnings: WarningCollector;
   private readonly warmup: boolean;
-  private readonly toolNames = new Map<string, string>();
-  /** Open responses by draft key, and how many of their selected lines are still to come. */
+  /** Open responses by draft key. */
   private readonly drafts = new Map<string, AssistantDraft>();
-  private readonly linesToCome = new Map<string, number>();
-  private readonly draftByMessage = new Map<Message, { draft: AssistantDraft; key: string }>();
-  /** tool call id → `order` of the first selected line holding a result for it. */
-  private readonly firstResultLine = new Map<unknown, number>();
-  /** tool call id → its first result message, until that is placed. */
-  private readonly firstResult = new Map<unknown, Message | typeof placedResult>();
+  // Weak collections for entries keyed by message: a message leaves them within a few lines, and
+  // a Map or Set would keep handed-out messages alive through scavenges (measured: most of the
+  // objects promoted to the old generation in pass 2 of a big file), so memory would grow in
+  // waves until the next full collection.
+  private readonly draftByMessage = new WeakMap<Message, { draft: AssistantDraft; key: string }>();
+  /**
+   * The trajectory's tool calls in typed columns, one slot per call id seen in its table rows: a
+   * long session makes 100,000s of calls, and three Maps keyed by id cost several times this.
+   */
+  private readonly callSlots = new Map<unknown, number>();
+  private readonly callNames: (string | undefined)[] = [];
+  /** Row of the first selected line holding a result for the call, or -1. */
+  private readonly firstResultRows: Int32Array;
+  /** The call's first result message until it is placed, then `placedResult`. */
+  private readonly firstResults: (Message | typeof placedResult | undefined)[];
+  /** As `firstResults`, for a result whose call id the table never saw (e.g. an id that is not a string). */
+  private readonly otherFirstResults = new Map<unknown, Message | typeof placedResult>();
+  /** The selected rows, their response (or -1), and how many selected lines each response has still to come. */
+  private readonly rows: Int32Array;
+  private readonly rowResponses: Int32Array;
+  private readonly linesToCome: Int32Array;
+  private rowCursor = 0;
   /** Results placed after their call, ahead of where they were created. */
-  private readonly pulledForward = new Set<Message>();
+  private readonly pulledForward = new WeakSet<Message>();
   private created: Message[] = [];
   private head = 0;
   private lastOrder = -1;
   /** The output from the last assistant message on: an interruption may still mark that message. */
-  private held: Message[] = [];
+  private readonly held: Message[] = [];
   private lastAssistant: Message | undefined;
   private ready: Message[] = [];
+  private readonly toolNames = { get: (toolCallId: string): string | undefined => this.callNames[this.callSlots.get(toolCallId) ?? -1] };
 
-  /** `lines`: the trajectory's selected lines in file order (index lines suffice). */
-  constructor(lines: readonly ConversationLine[], warnings: WarningCollector, options: { warmup?: boolean } = {}) {
+  /** `rows`: the trajectory's selected rows of `table`, ascending. Full lines are then pushed in that order, with `order` = row. */
+  constructor(table: LineTable, rows: Int32Array, warnings: WarningCollector, options: { warmup?: boolean } = {}) {
     this.warnings = warnings;
     this.warmup = options.warmup === true;
-    for (const line of lines) {
-      if (line.type === 'assistant') {
-        for (const [id, name] of line.index?.toolUses ?? []) this.toolNames.set(id as string, name);
-        const key = draftKey(line);
-        this.linesToCome.set(key, (this.linesToCome.get(key) ?? 0) + 1);
-      } else if (line.type === 'user') {
-        for (const id of line.index?.resultCallIds ?? []) if (!this.firstResultLine.has(id)) this.firstResultLine.set(id, line.order);
+    this.rows = rows;
+    this.rowResponses = new Int32Array(rows.length);
+    this.linesToCome = new Int32Array(table.responseCount);
+    const firstResultRows: number[] = [];
+    const slotOf = (id: unknown): number => {
+      let slot = this.callSlots.get(id);
+      if (slot == null) {
+        slot = this.callNames.length;
+        this.callSlots.set(id, slot);
+        this.callNames.push(undefined);
+        firstResultRows.push(-1);
+      }
+      return slot;
+    };
+    for (const [position, row] of rows.entries()) {
+      const code = table.types[row];
+      this.rowResponses[position] = -1;
+      if (code === assistantCode) {
+        for (const [id, name] of table.toolUses(row)) this.callNames[slotOf(id)] = name;
+        const response = table.response(row);
+        this.rowResponses[position] = response;
+        if (response >= 0) this.linesToCome[response] = (this.linesToCome[response] ?? 0) + 1;
+      } else if (code === userCode) {
+        for (const id of table.resultCallIds(row)) {
+          const slot = slotOf(id);
+          if (firstResultRows[slot] === -1) firstResultRows[slot] = row;
+        }
       }
     }
+    this.firstResultRows = Int32Array.from(firstResultRows);
+    // Filled, not holey: a sparse array would fall back to a dictionary.
+    this.firstResults = new Array<Message | typeof placedResult | undefined>(firstResultRows.length).fill(undefined);
   }
 
   /** Adds the next selected line (full, in file order); returns the messages now final. */
@@ -59,7 +99,7 @@ export class MessageStream {
     for (let index = before; index < this.created.length; index += 1) {
       const message = this.created[index];
       if (message?.role !== 'tool' || message.toolResult == null) continue;
-      if (!this.firstResult.has(message.toolResult.toolCallId)) this.firstResult.set(message.toolResult.toolCallId, message);
+      if (this.firstResult(message.toolResult.toolCallId) === undefined) this.setFirstResult(message.toolResult.toolCallId, message);
     }
     if (line.type === 'assistant') this.lineOfResponse(line);
     this.lastOrder = line.order;
@@ -67,12 +107,29 @@ export class MessageStream {
     return this.take();
   }
 
+  private firstResult(callId: unknown): Message | typeof placedResult | undefined {
+    const slot = this.callSlots.get(callId);
+    return slot == null ? this.otherFirstResults.get(callId) : this.firstResults[slot];
+  }
+
+  private setFirstResult(callId: unknown, value: Message | typeof placedResult): void {
+    const slot = this.callSlots.get(callId);
+    if (slot == null) this.otherFirstResults.set(callId, value);
+    else this.firstResults[slot] = value;
+  }
+
+  /** The response index of a pushed line (its `order` is its row), or -1. */
+  private responseOf(line: ConversationLine): number {
+    while (this.rowCursor < this.rows.length && (this.rows[this.rowCursor] ?? 0) < line.order) this.rowCursor += 1;
+    return this.rows[this.rowCursor] === line.order ? (this.rowResponses[this.rowCursor] ?? -1) : -1;
+  }
+
   /** Ends the trajectory: everything left, in order. */
   finish(): Message[] {
     for (const [key, draft] of this.drafts) this.close(key, draft);
     this.drain(true);
     this.ready.push(...this.held);
-    this.held = [];
+    this.held.length = 0;
     this.lastAssistant = undefined;
     return this.take();
   }
@@ -82,8 +139,14 @@ export class MessageStream {
     const draft = this.drafts.get(key);
     if (draft == null) return;
     if (!this.draftByMessage.has(draft.message)) this.draftByMessage.set(draft.message, { draft, key });
-    const toCome = (this.linesToCome.get(key) ?? 1) - 1;
-    this.linesToCome.set(key, toCome);
+    // A line without message.id is a response of its own.
+    const response = this.responseOf(line);
+    if (response < 0) {
+      this.close(key, draft);
+      return;
+    }
+    const toCome = (this.linesToCome[response] ?? 1) - 1;
+    this.linesToCome[response] = toCome;
     if (toCome <= 0) this.close(key, draft);
   }
 
@@ -91,7 +154,6 @@ export class MessageStream {
     finishAssistant(draft);
     if (!draft.synthetic && !draft.sawFinalStop && draft.usageCandidates.length > 0) this.provisionalResponses += 1;
     this.drafts.delete(key);
-    this.linesToCome.delete(key);
   }
 
   /** `orderToolResults` over the created messages, as far as they are final. */
@@ -102,9 +164,14 @@ export class MessageStream {
       this.head += 1;
       this.place(message);
     }
-    // Drop the consumed prefix now and then, so the array does not grow with the trajectory.
-    if (this.head > 1024 && this.head * 2 > this.created.length) {
-      this.created = this.created.slice(this.head);
+    // Drop the consumed prefix in place. Handed-out messages must not stay reachable from here,
+    // nor from a replaced array: once promoted, a dropped array still keeps its young elements
+    // alive through every scavenge until the next full GC, and they pile up in the old generation.
+    if (this.head === this.created.length) {
+      this.created.length = 0;
+      this.head = 0;
+    } else if (this.head > 64 && this.head * 2 > this.created.length) {
+      this.created.splice(0, this.head);
       this.head = 0;
     }
   }
@@ -113,8 +180,8 @@ export class MessageStream {
     const entry = this.draftByMessage.get(message);
     if (entry != null && this.drafts.get(entry.key) === entry.draft) return false;
     for (const call of message.toolCalls) {
-      const resultLine = this.firstResultLine.get(call.id);
-      if (resultLine != null && resultLine > this.lastOrder) return false;
+      const resultRow = this.firstResultRows[this.callSlots.get(call.id) ?? -1] ?? -1;
+      if (resultRow >= 0 && resultRow > this.lastOrder) return false;
     }
     return true;
   }
@@ -124,25 +191,25 @@ export class MessageStream {
     if (message.role === 'tool') {
       if (this.pulledForward.delete(message)) return;
       const callId = message.toolResult?.toolCallId ?? '';
-      if (this.firstResult.get(callId) !== message) {
+      if (this.firstResult(callId) !== message) {
         this.warnings.count('duplicate', 'tool results repeat an earlier result for the same call; later copies dropped', 'tool-result');
         return;
       }
       this.warnings.count('orphan-tool-result', 'tool results with no matching tool call in the trajectory', '');
-      this.firstResult.set(callId, placedResult);
+      this.setFirstResult(callId, placedResult);
       this.output(message);
       return;
     }
     this.output(message);
     if (message.role !== 'assistant') return;
     for (const call of message.toolCalls) {
-      const result = this.firstResult.get(call.id);
+      const result = this.firstResult(call.id);
       if (result == null) {
         this.warnings.count('missing-tool-result', 'tool calls with no tool result in the trajectory (interrupted or cut off)', '');
         continue;
       }
       if (result === placedResult) continue;
-      this.firstResult.set(call.id, placedResult);
+      this.setFirstResult(call.id, placedResult);
       this.pulledForward.add(result);
       this.output(result);
     }
@@ -152,14 +219,15 @@ export class MessageStream {
   private output(message: Message): void {
     if (message.role === 'assistant') {
       this.ready.push(...this.held);
-      this.held = [message];
+      this.held.length = 0;
+      this.held.push(message);
       this.lastAssistant = message;
     } else if (message.provenance === 'interrupted' && this.lastAssistant != null) {
       this.lastAssistant.metadata = { ...this.lastAssistant.metadata, interrupted: true };
       this.lastAssistant = undefined;
       this.held.push(message);
       this.ready.push(...this.held);
-      this.held = [];
+      this.held.length = 0;
     } else if (this.lastAssistant != null) {
       this.held.push(message);
     } else {
