@@ -5,13 +5,16 @@ import { type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
 import { type ExtractOptions } from './command-options.js';
+import { sessionJsonPieces } from '../pipeline/session-json.js';
 import { loadSessions } from './load-sessions.js';
 
 /** `forge extract`: canonical sessions as JSON Lines, one Session per line, streamed as they are read. */
 export async function extractCommand(options: ExtractOptions, io: CliIo): Promise<ExitCode> {
   const stream: Writable = options.out == null ? io.stdout : createWriteStream(resolve(io.cwd, options.out));
   const collected = await loadSessions(options, io, async (session) => {
-    if (!stream.write(`${JSON.stringify(session)}\n`)) await once(stream, 'drain');
+    // In pieces: the session of a huge transcript is longer than the longest string V8 can make.
+    for (const piece of sessionJsonPieces(session)) if (!stream.write(piece)) await once(stream, 'drain');
+    if (!stream.write('\n')) await once(stream, 'drain');
   });
   if (options.out != null) {
     stream.end();

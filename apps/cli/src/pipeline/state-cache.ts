@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
-import { type Session, type SessionWarning } from '@forge/schema';
+import { type Session } from '@forge/schema';
+import { decodeCachedSessions, encodeCachedSessions, type CachedSessions } from './session-json.js';
 
 /** What a cache row remembers about one input file. */
 export interface CachedFile {
@@ -13,15 +13,10 @@ export interface CachedFile {
 }
 
 /** What reading one file gave: its sessions, and the warnings of a file that gave none. */
-export interface FileReadResult {
-  sessions: Session[];
-  fileWarnings: SessionWarning[];
-  /** For a whole-set entry: each file's content fingerprint. */
-  fingerprints?: Record<string, string>;
-}
+export type FileReadResult = CachedSessions;
 
 /** The cache's own format; bumping it discards every cached row. */
-const CACHE_FORMAT = 4;
+const CACHE_FORMAT = 5;
 
 /**
  * The incremental-run state: per input file (path, size, mtime, content fingerprint) the sessions
@@ -59,7 +54,7 @@ export class StateCache {
 
   /** Adds one session of a set being written. */
   appendSetSession(key: string, seq: number, session: Session): void {
-    this.database.prepare('INSERT INTO set_sessions (set_key, seq, session) VALUES (?, ?, ?)').run(key, seq, gzipSync(JSON.stringify(session), { level: 1 }));
+    this.database.prepare('INSERT INTO set_sessions (set_key, seq, session) VALUES (?, ?, ?)').run(key, seq, encodeCachedSessions({ sessions: [session], fileWarnings: [] }));
   }
 
   /** The sessions of a set, in the order they were added, a page at a time. */
@@ -69,7 +64,7 @@ export class StateCache {
     for (;;) {
       const rows = page.all(key, after) as { seq: number; session: Buffer }[];
       if (rows.length === 0) return;
-      for (const row of rows) yield JSON.parse(gunzipSync(row.session).toString('utf8')) as Session;
+      for (const row of rows) yield* decodeCachedSessions(row.session).sessions;
       after = rows.at(-1)?.seq ?? after;
     }
   }
@@ -85,7 +80,7 @@ export class StateCache {
       size: row.size,
       mtimeMs: row.mtime_ms,
       fingerprint: row.fingerprint,
-      load: () => JSON.parse(gunzipSync(row.result).toString('utf8')) as FileReadResult,
+      load: () => decodeCachedSessions(row.result),
     };
   }
 
@@ -93,7 +88,7 @@ export class StateCache {
   store(file: CachedFile, result: FileReadResult): void {
     this.database
       .prepare('INSERT OR REPLACE INTO files (path, size, mtime_ms, fingerprint, result) VALUES (?, ?, ?, ?, ?)')
-      .run(file.path, file.size, file.mtimeMs, file.fingerprint, gzipSync(JSON.stringify(result), { level: 1 }));
+      .run(file.path, file.size, file.mtimeMs, file.fingerprint, encodeCachedSessions(result));
   }
 
   /** Updates the mtime of a file whose content fingerprint did not change. */
