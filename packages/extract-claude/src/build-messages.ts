@@ -1,7 +1,7 @@
 import { type Attachment, type Message, type Provenance, type Usage } from '@forge/schema';
 import { type ClaudeBlock, type ClaudeUsage, type ConversationLine } from './claude-line.js';
 import { classifySystemLine, classifyUserText } from './classify-user-text.js';
-import { type WarningCollector } from './warning-collector.js';
+import { type WarningLog } from '@forge/reader-kit';
 
 /** Messages of one trajectory plus what the session builder needs to know about them. */
 export interface BuiltMessages {
@@ -29,7 +29,7 @@ export interface AssistantDraft {
 }
 
 /** Turns the selected lines of one trajectory into canonical messages (claude-code.md §6, §8). */
-export function buildMessages(lines: readonly ConversationLine[], warnings: WarningCollector, options: { warmup?: boolean } = {}): BuiltMessages {
+export function buildMessages(lines: readonly ConversationLine[], warnings: WarningLog, options: { warmup?: boolean } = {}): BuiltMessages {
   const messages: Message[] = [];
   const drafts = new Map<string, AssistantDraft>();
   const toolNames = new Map<string, string>();
@@ -54,7 +54,7 @@ export interface ToolNames {
 }
 
 /** Adds the messages one line makes (or merges an assistant line into its response's draft). */
-export function addLineMessages(line: ConversationLine, messages: Message[], drafts: Map<string, AssistantDraft>, toolNames: ToolNames, warnings: WarningCollector): void {
+export function addLineMessages(line: ConversationLine, messages: Message[], drafts: Map<string, AssistantDraft>, toolNames: ToolNames, warnings: WarningLog): void {
   switch (line.type) {
     case 'user':
       addUserLine(line, messages, toolNames, warnings);
@@ -107,14 +107,14 @@ function attachmentMessage(line: ConversationLine): Message {
   return harnessMessage(line, text, provenance, { attachmentType: type });
 }
 
-function addUserLine(line: ConversationLine, messages: Message[], toolNames: ToolNames, warnings: WarningCollector): void {
+function addUserLine(line: ConversationLine, messages: Message[], toolNames: ToolNames, warnings: WarningLog): void {
   const content = line.content;
   if (typeof content === 'string') {
     messages.push(baseMessage(line, 'user', content, classifyUserText(content, line)));
     return;
   }
   if (!Array.isArray(content)) {
-    warnings.add({ kind: 'invalid-record', line: line.lineNumber, message: 'user line without message.content; skipped' });
+    warnings.add('invalid-record', 'user line without message.content; skipped', line.lineNumber);
     return;
   }
   const texts: string[] = [];
@@ -146,7 +146,7 @@ function addUserLine(line: ConversationLine, messages: Message[], toolNames: Too
         break;
       }
       default:
-        warnings.count('unknown-block-type', `user content blocks of unknown type "${raw.type}" ignored`, `user:${raw.type}`, line.lineNumber);
+        warnings.addCounted('unknown-block-type', `user:${raw.type}`, `user content blocks of unknown type "${raw.type}" ignored`, line.lineNumber);
     }
   }
   if (texts.length > 0) {
@@ -179,7 +179,7 @@ function toolResultText(content: unknown, attachments: Attachment[]): string {
   return parts.join('\n');
 }
 
-function addAssistantLine(line: ConversationLine, messages: Message[], drafts: Map<string, AssistantDraft>, warnings: WarningCollector): void {
+function addAssistantLine(line: ConversationLine, messages: Message[], drafts: Map<string, AssistantDraft>, warnings: WarningLog): void {
   // Lines of one response share message.id (and requestId); synthetic lines may lack one.
   const key = draftKey(line);
   let draft = drafts.get(key);
@@ -205,7 +205,7 @@ function addAssistantLine(line: ConversationLine, messages: Message[], drafts: M
   for (const block of line.blocks ?? []) addAssistantBlock(block, draft, line, warnings);
 }
 
-function addAssistantBlock(block: ClaudeBlock, draft: AssistantDraft, line: ConversationLine, warnings: WarningCollector): void {
+function addAssistantBlock(block: ClaudeBlock, draft: AssistantDraft, line: ConversationLine, warnings: WarningLog): void {
   switch (block.type) {
     case 'text': {
       const text = block.text ?? '';
@@ -240,7 +240,7 @@ function addAssistantBlock(block: ClaudeBlock, draft: AssistantDraft, line: Conv
         return;
       }
       if (!knownAssistantBlocks.has(block.type)) {
-        warnings.count('unknown-block-type', `assistant content blocks of unknown type "${block.type}" ignored`, `assistant:${block.type}`, line.lineNumber);
+        warnings.addCounted('unknown-block-type', `assistant:${block.type}`, `assistant content blocks of unknown type "${block.type}" ignored`, line.lineNumber);
       }
   }
 }
@@ -293,7 +293,7 @@ export function toUsage(usage: ClaudeUsage): Usage {
  * Claude Code stores one line per tool result, wherever it arrived; the API wants all results of a
  * response right after it, in tool_use order (§6.1).
  */
-function orderToolResults(messages: readonly Message[], warnings: WarningCollector): Message[] {
+function orderToolResults(messages: readonly Message[], warnings: WarningLog): Message[] {
   const resultsByCallId = new Map<string, Message>();
   for (const message of messages) if (message.role === 'tool' && message.toolResult != null && !resultsByCallId.has(message.toolResult.toolCallId)) resultsByCallId.set(message.toolResult.toolCallId, message);
   const placed = new Set<Message>();
@@ -303,10 +303,10 @@ function orderToolResults(messages: readonly Message[], warnings: WarningCollect
     if (message.role === 'tool') {
       const callId = message.toolResult?.toolCallId ?? '';
       if (resultsByCallId.get(callId) !== message) {
-        warnings.count('duplicate', 'tool results repeat an earlier result for the same call; later copies dropped', 'tool-result');
+        warnings.addCounted('duplicate', 'tool-result', 'tool results repeat an earlier result for the same call; later copies dropped');
         continue;
       }
-      warnings.count('orphan-tool-result', 'tool results with no matching tool call in the trajectory', '');
+      warnings.addCounted('orphan-tool-result', '', 'tool results with no matching tool call in the trajectory');
       ordered.push(message);
       placed.add(message);
       continue;
@@ -317,7 +317,7 @@ function orderToolResults(messages: readonly Message[], warnings: WarningCollect
     for (const call of message.toolCalls) {
       const result = resultsByCallId.get(call.id);
       if (result == null) {
-        warnings.count('missing-tool-result', 'tool calls with no tool result in the trajectory (interrupted or cut off)', '');
+        warnings.addCounted('missing-tool-result', '', 'tool calls with no tool result in the trajectory (interrupted or cut off)');
         continue;
       }
       if (placed.has(result)) continue;

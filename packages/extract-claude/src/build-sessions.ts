@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { detectGasTown } from '@forge/reader-kit';
+import { detectGasTown, WarningLog } from '@forge/reader-kit';
 import { SESSION_SCHEMA_VERSION, addUsage, emptyUsage, type Message, type Session, type SessionWarning } from '@forge/schema';
 import { buildMessages } from './build-messages.js';
 import { lineText, type ConversationLine } from './claude-line.js';
@@ -7,7 +7,6 @@ import { isWarmupPrompt } from './classify-user-text.js';
 import { type ClaudeFileContents } from './read-claude-file.js';
 import { userCode } from './line-table.js';
 import { findLeaf, selectThread, type ThreadProblem, type ThreadSelection } from './select-thread.js';
-import { WarningCollector } from './warning-collector.js';
 
 /** What a subagent's `.meta.json` says (claude-code.md §1.3). */
 export interface SubagentMeta {
@@ -244,14 +243,11 @@ function assemble(contents: ClaudeFileContents, selection: SelectionWithProblems
 }
 
 /** A collector for one trajectory's warnings, starting with the problems met while selecting it. */
-export function selectionWarnings(contents: ClaudeFileContents, selection: SelectionWithProblems): WarningCollector {
-  const warnings = new WarningCollector(contents.path);
+export function selectionWarnings(contents: ClaudeFileContents, selection: SelectionWithProblems): WarningLog {
+  const warnings = new WarningLog(contents.path);
   for (const problem of selection.problems) {
-    warnings.add(
-      problem.kind === 'missing-parent'
-        ? { kind: 'missing-parent', line: problem.line, message: `parent ${problem.uuid} is not in this file; the trajectory starts here` }
-        : { kind: 'cycle', line: problem.line, message: `parentUuid chain loops at ${problem.uuid}; walk stopped` },
-    );
+    if (problem.kind === 'missing-parent') warnings.add('missing-parent', `parent ${problem.uuid} is not in this file; the trajectory starts here`, problem.line);
+    else warnings.add('cycle', `parentUuid chain loops at ${problem.uuid}; walk stopped`, problem.line);
   }
   return warnings;
 }
@@ -308,7 +304,7 @@ export function sessionRecord(
   selection: ThreadSelection,
   options: AssembleOptions,
   built: {
-    warnings: WarningCollector;
+    warnings: WarningLog;
     tally: MessageTally;
     facts: LineFacts;
     provisionalResponses: number;
@@ -319,10 +315,10 @@ export function sessionRecord(
 ): Session {
   const { warnings, tally, facts, messages } = built;
   if (built.provisionalResponses > 0) {
-    warnings.add({
-      kind: 'provisional-usage',
-      message: `${built.provisionalResponses} response(s) have only the streaming snapshot (stop_reason null on every line): output tokens are a lower bound (Claude Code ≤ 2.1.4x, 2.0.x)`,
-    });
+    warnings.add(
+      'provisional-usage',
+      `${built.provisionalResponses} response(s) have only the streaming snapshot (stop_reason null on every line): output tokens are a lower bound (Claude Code ≤ 2.1.4x, 2.0.x)`,
+    );
   }
 
   const cwd = facts.cwd ?? contents.firstCwd ?? '';

@@ -2,6 +2,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSession, type Session, type SessionWarning } from '@forge/schema';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readRealFixtureExpectations } from '@forge-internal/test-agents';
+import { readJsonLines } from '@forge/reader-kit';
 import { removeTempDirs } from './test-support/temp-dirs.js';
 import { discoverClaudeSessions } from './discover-claude-sessions.js';
 import { extractClaudeSessions, type ExtractClaudeSessionsOptions } from './extract-claude-sessions.js';
@@ -17,32 +19,13 @@ async function extractAll(options: ExtractClaudeSessionsOptions): Promise<{ sess
   return { sessions, warnings };
 }
 
+/** The parsed lines of a fixture; its torn or invalid lines (some samples have them) are left out. */
 async function jsonLines(path: string): Promise<JsonLine[]> {
-  const text = await readFile(path, 'utf8');
-  return text.split('\n').flatMap((line) => {
-    try {
-      return line.trim() === '' ? [] : [JSON.parse(line) as Record<string, unknown>];
-    } catch {
-      return [];
-    }
-  });
+  const values: JsonLine[] = [];
+  for await (const line of readJsonLines(path)) if (line.kind === 'value') values.push(line.value);
+  return values;
 }
 
-interface ExpectedFile {
-  file: string;
-  client: string;
-  expected: {
-    userPrompts: number;
-    warmupPrompts: number;
-    assistantMessages: number;
-    toolCalls: number;
-    toolResults: number;
-    toolErrors: number;
-    thinkingBlocks: number;
-    usage: { input_tokens: number; output_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number };
-  };
-  observed: { usage: { input: number; output: number; cacheRead: number; cacheWrite: number } };
-}
 
 afterAll(removeTempDirs);
 
@@ -115,8 +98,7 @@ describe('extractClaudeSessions', () => {
   });
 
   it('should match expected.json for the files written by Claude Code 2.1.330 and 2.0.76', async () => {
-    const expected = JSON.parse(await readFile(join(realRoot, 'expected.json'), 'utf8')) as { files: ExpectedFile[] };
-    const claudeFiles = expected.files.filter((entry) => entry.client === 'claude' || entry.client === 'claude-2.0.76');
+    const claudeFiles = readRealFixtureExpectations().filter((entry) => entry.client === 'claude' || entry.client === 'claude-2.0.76');
     const warnings: SessionWarning[] = [];
     const sessions: Session[] = [];
     for (const client of ['claude', 'claude-2.0.76']) {

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { readJsonLineBatches, type JsonLine } from '@forge/reader-kit';
+import { readJsonLineBatches, WarningLog, type JsonLine } from '@forge/reader-kit';
 import { asString, recordType, toConversationLine, type ConversationLine, type ConversationLineType } from './claude-line.js';
 import { forEachJsonLine } from './for-each-json-line.js';
 import { LineTable } from './line-table.js';
-import { WarningCollector } from './warning-collector.js';
 
 /** Everything one pass over a transcript file yields. */
 export interface ClaudeFileContents {
@@ -23,7 +22,7 @@ export interface ClaudeFileContents {
   lastPromptLeafUuid?: string;
   /** Non-empty lines read, parsed or not. */
   lineCount: number;
-  warnings: WarningCollector;
+  warnings: WarningLog;
 }
 
 const conversationTypes = new Set<string>(['user', 'assistant', 'system', 'attachment', 'progress']);
@@ -74,7 +73,7 @@ const wholeFileBytes = 1024 * 1024;
  */
 export async function readClaudeFile(path: string, options: { maxLineBytes?: number; fileBytes?: number; light?: boolean } = {}): Promise<ClaudeFileContents> {
   const light = options.light === true;
-  const warnings = new WarningCollector(path);
+  const warnings = new WarningLog(path);
   const contents: ClaudeFileContents = { path, table: new LineTable({ compact: light }), lines: [], summaries: new Map(), lineCount: 0, warnings };
   // Most transcripts are far smaller than the 1 MiB default read: a buffer of the file's size
   // avoids allocating (and garbage-collecting) a megabyte per small file.
@@ -93,7 +92,7 @@ export async function readClaudeFile(path: string, options: { maxLineBytes?: num
     for await (const batch of readJsonLineBatches(path, readOptions)) for (const entry of batch) add(entry);
   }
   contents.table.finish();
-  if (contents.lineCount === 0) warnings.add({ kind: 'empty-file', message: 'file is empty' });
+  if (contents.lineCount === 0) warnings.add('empty-file', 'file is empty');
   return contents;
 }
 
@@ -101,20 +100,17 @@ function addEntry(entry: JsonLine, contents: ClaudeFileContents, light: boolean,
   const warnings = contents.warnings;
   contents.lineCount += 1;
   if (entry.kind === 'too-long') {
-    warnings.add({ kind: 'line-too-long', line: entry.lineNumber, message: `line of ${entry.bytes} bytes is over the line limit; skipped` });
+    warnings.add('line-too-long', `line of ${entry.bytes} bytes is over the line limit; skipped`, entry.lineNumber);
     return;
   }
   if (entry.kind === 'invalid-json') {
-    warnings.add(
-      entry.truncated
-        ? { kind: 'truncated-line', line: entry.lineNumber, message: `last line is incomplete JSON (file still being written or cut): ${entry.message}` }
-        : { kind: 'invalid-json', line: entry.lineNumber, message: `not valid JSON, line skipped: ${entry.message}` },
-    );
+    if (entry.truncated) warnings.add('truncated-line', `last line is incomplete JSON (file still being written or cut): ${entry.message}`, entry.lineNumber);
+    else warnings.add('invalid-json', `not valid JSON, line skipped: ${entry.message}`, entry.lineNumber);
     return;
   }
   const typed = recordType(entry.value);
   if (typed == null || typed.type == null) {
-    warnings.add({ kind: 'invalid-record', line: entry.lineNumber, message: 'line is not an object with a "type"; skipped' });
+    warnings.add('invalid-record', 'line is not an object with a "type"; skipped', entry.lineNumber);
     return;
   }
   const { record, type } = typed;
@@ -123,12 +119,12 @@ function addEntry(entry: JsonLine, contents: ClaudeFileContents, light: boolean,
     const order = state.order;
     state.order += 1;
     if (uuid == null) {
-      warnings.add({ kind: 'invalid-record', line: entry.lineNumber, message: `${type} line without a uuid; skipped` });
+      warnings.add('invalid-record', `${type} line without a uuid; skipped`, entry.lineNumber);
       return;
     }
     if (contents.table.has(uuid)) {
       // Same uuid twice in one file: a double write (1.0.67 stream-json) or a replay. First wins (§7.4).
-      warnings.count('duplicate', 'lines repeat an earlier line uuid in this file; later copies ignored');
+      warnings.addCounted('duplicate', '', 'lines repeat an earlier line uuid in this file; later copies ignored');
       return;
     }
     if (contents.firstCwd == null && type !== 'progress') contents.firstCwd = asString(record.cwd);
@@ -163,6 +159,6 @@ function readMetadataLine(record: Record<string, unknown>, type: string, content
       return;
     }
     default:
-      if (!isBookkeeping(type)) contents.warnings.count('unknown-entry-type', `lines of unknown type "${type}" ignored`, type);
+      if (!isBookkeeping(type)) contents.warnings.addCounted('unknown-entry-type', type, `lines of unknown type "${type}" ignored`);
   }
 }

@@ -1,4 +1,4 @@
-import { readLineBatches } from '@forge/reader-kit';
+import { readLineBatches, type WarningLog } from '@forge/reader-kit';
 import { type Message, type Session } from '@forge/schema';
 import {
   addTaskSpawns,
@@ -24,7 +24,6 @@ import { isWarmupPrompt } from './classify-user-text.js';
 import { readClaudeFile, type ClaudeFileContents } from './read-claude-file.js';
 import { buildOptionsFor, transcriptFacts, type ReadClaudeSessionOptions } from './read-claude-session.js';
 import { MessageStream } from './stream-messages.js';
-import { type WarningCollector } from './warning-collector.js';
 
 /** Options of `streamClaudeSession`: those of `readClaudeSession`. */
 export type StreamClaudeSessionOptions = ReadClaudeSessionOptions;
@@ -87,7 +86,7 @@ async function prepareAll(contents: ClaudeFileContents, buildOptions: BuildSessi
 interface PreparedSession {
   plan: SessionPlan;
   lines: LineAddresses;
-  warnings: WarningCollector;
+  warnings: WarningLog;
   stream: MessageStream;
   title: string | null;
   /** A sidechain's first prompt, to match with the spawning call. */

@@ -2,7 +2,7 @@ import { type Message } from '@forge/schema';
 import { addLineMessages, draftKey, finishAssistant, type AssistantDraft } from './build-messages.js';
 import { type ConversationLine } from './claude-line.js';
 import { assistantCode, userCode, type LineTable } from './line-table.js';
-import { type WarningCollector } from './warning-collector.js';
+import { type WarningLog } from '@forge/reader-kit';
 
 /** Marks a first tool result that is already in the output. */
 const placedResult = Symbol('placed');
@@ -17,7 +17,7 @@ const placedResult = Symbol('placed');
 export class MessageStream {
   /** Responses whose every line had `stop_reason: null` (see `BuiltMessages`). */
   provisionalResponses = 0;
-  private readonly warnings: WarningCollector;
+  private readonly warnings: WarningLog;
   private readonly warmup: boolean;
   /** Open responses by draft key. */
   private readonly drafts = new Map<string, AssistantDraft>();
@@ -55,7 +55,7 @@ export class MessageStream {
   private readonly toolNames = { get: (toolCallId: string): string | undefined => this.callNames[this.callSlots.get(toolCallId) ?? -1] };
 
   /** `rows`: the trajectory's selected rows of `table`, ascending. Full lines are then pushed in that order, with `order` = row. */
-  constructor(table: LineTable, rows: Int32Array, warnings: WarningCollector, options: { warmup?: boolean } = {}) {
+  constructor(table: LineTable, rows: Int32Array, warnings: WarningLog, options: { warmup?: boolean } = {}) {
     this.warnings = warnings;
     this.warmup = options.warmup === true;
     this.rows = rows;
@@ -192,10 +192,10 @@ export class MessageStream {
       if (this.pulledForward.delete(message)) return;
       const callId = message.toolResult?.toolCallId ?? '';
       if (this.firstResult(callId) !== message) {
-        this.warnings.count('duplicate', 'tool results repeat an earlier result for the same call; later copies dropped', 'tool-result');
+        this.warnings.addCounted('duplicate', 'tool-result', 'tool results repeat an earlier result for the same call; later copies dropped');
         return;
       }
-      this.warnings.count('orphan-tool-result', 'tool results with no matching tool call in the trajectory', '');
+      this.warnings.addCounted('orphan-tool-result', '', 'tool results with no matching tool call in the trajectory');
       this.setFirstResult(callId, placedResult);
       this.output(message);
       return;
@@ -205,7 +205,7 @@ export class MessageStream {
     for (const call of message.toolCalls) {
       const result = this.firstResult(call.id);
       if (result == null) {
-        this.warnings.count('missing-tool-result', 'tool calls with no tool result in the trajectory (interrupted or cut off)', '');
+        this.warnings.addCounted('missing-tool-result', '', 'tool calls with no tool result in the trajectory (interrupted or cut off)');
         continue;
       }
       if (result === placedResult) continue;

@@ -56,8 +56,6 @@ type Json = Record<string, unknown>;
 /** A cheap use of a value, so the engine cannot skip reading it. */
 const weigh = (value: unknown): number => (typeof value === 'string' ? value.length : value === undefined ? 0 : 1);
 
-let fieldWeight = 0;
-
 /** Reads every field of a parsed entry that the canonical model takes, building nothing. */
 function readModelFields(entry: Json): number {
   let weight = weigh(entry.type) + weigh(entry.id) + weigh(entry.parentId) + weigh(entry.timestamp);
@@ -80,8 +78,9 @@ function readModelFields(entry: Json): number {
  * built and nothing kept: a lower bound for any reader that maps pi entries, whatever its design.
  */
 export function fieldReadBound(path: string): { lines: number; bytes: number; weight: number } {
+  let weight = 0;
   const counts = forEachLine(path, (text) => {
-    fieldWeight += readModelFields(JSON.parse(text) as Json);
+    weight += readModelFields(JSON.parse(text) as Json);
   });
-  return { ...counts, weight: fieldWeight };
+  return { ...counts, weight };
 }

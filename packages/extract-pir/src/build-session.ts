@@ -1,8 +1,7 @@
-import { detectGasTown } from '@forge/reader-kit';
+import { detectGasTown, WarningLog } from '@forge/reader-kit';
 import { SESSION_SCHEMA_VERSION, emptyUsage, type Message, type Session } from '@forge/schema';
 import { type EntryNode, type ParsedPiFile } from './parse-session-file.js';
 import { activeLeaf, leaves, pathTo } from './session-tree.js';
-import { WarningLog } from './warning-log.js';
 
 /** Which trajectories of a file to return. */
 export type BranchSelection = 'active' | 'all';

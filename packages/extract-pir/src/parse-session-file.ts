@@ -1,9 +1,8 @@
-import { readRawLineBatches } from '@forge/reader-kit';
+import { readRawLineBatches, WarningLog } from '@forge/reader-kit';
 import { type Message } from '@forge/schema';
 import { isJsonObject, isoTimestamp, stringField, type JsonObject } from './json-fields.js';
 import { mapPiMessage, summaryMessage, type EntrySource, type MappedMessage } from './map-message.js';
 import { PiSessionError } from './pi-session-error.js';
-import { WarningLog } from './warning-log.js';
 
 /** Which program wrote a pi-family file: pir (pi_agent_rust), TS pi, or omp (oh-my-pi). */
 export type PiFlavor = 'pir' | 'pi' | 'omp';

@@ -5,7 +5,7 @@ import { parsePiSessionFile } from './parse-session-file.js';
 import { readPiSession } from './read-pi-session.js';
 import { activeLeaf, leaves, pathTo } from './session-tree.js';
 import { piFixtureSessions } from './test-support/fixture-paths.js';
-import { WarningLog } from './warning-log.js';
+import { WarningLog } from '@forge/reader-kit';
 
 /** pi-family.md §9 context names → the canonical role and provenance they map to. */
 const contextNames: Record<string, [Message['role'], Message['provenance']]> = {

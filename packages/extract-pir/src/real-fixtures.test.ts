@@ -1,37 +1,20 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSession, type Usage } from '@forge/schema';
 import { describe, expect, it } from 'vitest';
+import { readRealFixtureExpectations, type RealFixtureFile } from '@forge-internal/test-agents';
 import { discoverPiSessions } from './discover-pi-sessions.js';
 import { readPiSession } from './read-pi-session.js';
 import { realFixtures } from './test-support/fixture-paths.js';
 import { countTrajectory } from './test-support/trajectory-counts.js';
 
-interface ExpectedFile {
-  file: string;
-  client: string;
-  expected: {
-    userPrompts: number;
-    assistantMessages: number;
-    toolCalls: number;
-    toolResults: number;
-    toolErrors: number;
-    thinkingBlocks: number;
-    usage: { input_tokens: number; output_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number };
-    openai: boolean;
-    models: string[];
-  };
-}
-
-const manifest = JSON.parse(readFileSync(join(realFixtures, 'expected.json'), 'utf8')) as { files: ExpectedFile[] };
-const piFamily = manifest.files.filter((entry) => entry.client === 'pi' || entry.client === 'omp');
+const piFamily = readRealFixtureExpectations().filter((entry) => entry.client === 'pi' || entry.client === 'omp');
 
 /**
  * What the file should hold for the usage the stub served. Over the OpenAI chat API pi stores
  * `input = prompt_tokens - cached_tokens` and no cache writes (fixtures/real/README.md), and the
  * stub's prompt_tokens include the cache-creation tokens.
  */
-function storedUsage(expected: ExpectedFile['expected']): Usage {
+function storedUsage(expected: RealFixtureFile['expected']): Usage {
   const { input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens } = expected.usage;
   return expected.openai
     ? { input: input_tokens + cache_creation_input_tokens, output: output_tokens, cacheRead: cache_read_input_tokens, cacheWrite: 0 }

@@ -1,5 +1,5 @@
 import { type EntryNode, type ParsedPiFile } from './parse-session-file.js';
-import { type WarningLog } from './warning-log.js';
+import { type WarningLog } from '@forge/reader-kit';
 
 /**
  * The current leaf (pi-family.md §2.5): header `leafId` "" = no active path; a `leafId` naming an

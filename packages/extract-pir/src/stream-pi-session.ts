@@ -1,4 +1,4 @@
-import { detectGasTown, readRawLineBatches } from '@forge/reader-kit';
+import { detectGasTown, readRawLineBatches, WarningLog } from '@forge/reader-kit';
 import { SESSION_SCHEMA_VERSION, emptyUsage, type Message, type Session } from '@forge/schema';
 import { buildSessions } from './build-session.js';
 import { EntryIdIndex, GrowableFloat64Array, GrowableInt32Array } from './compact-entry-index.js';
@@ -7,7 +7,6 @@ import { summaryMessage, type EntrySource } from './map-message.js';
 import { detectFlavor, parsePiSessionFile, toNode, type PiFlavor, type PiHeader, readHeader } from './parse-session-file.js';
 import { PiSessionError } from './pi-session-error.js';
 import { findSubagentParent } from './read-pi-session.js';
-import { WarningLog } from './warning-log.js';
 
 /** One item of {@link streamPiSession}: every message of the active branch, then the session summary. */
 export type PiSessionStreamItem =
@@ -194,6 +193,8 @@ function mapLine(text: string, index: FileIndex, entry: number, warnings: Warnin
   try {
     value = JSON.parse(text);
   } catch {
+    // Never reached for a valid file: a line that does not parse was warned about and left out of
+    // the tree on the first pass. Only a file rewritten between the passes gets here.
     return undefined;
   }
   if (!isJsonObject(value)) return undefined;

@@ -9,3 +9,4 @@ export type { GasTownPlace } from './gastown-role.js';
 export { parseGasTownBeacon, isGasTownBeacon, isGasTownNudge, findBeadIds } from './gastown-text.js';
 export { detectGasTown } from './detect-gastown.js';
 export type { DetectGasTownInput } from './detect-gastown.js';
+export { WarningLog } from './warning-log.js';

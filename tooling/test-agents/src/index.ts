@@ -28,7 +28,8 @@ export {
 } from './install-agent.js';
 export { type AgentRunResult, type RunAgentOptions } from './run-agent.js';
 export { baseAgentEnv, defaultRunTimeoutMs, runAgentProcess, type ProcessResult, type RunAgentProcessOptions } from './run-agent-process.js';
-export { defaultStubModelId, runPi, stubProviderName, writePiConfig, type RunPiOptions } from './run-pi.js';
+export { runPi, writePiConfig, type RunPiOptions } from './run-pi.js';
+export { defaultStubModelId, stubProviderName, stubProvidersConfig } from './stub-provider.js';
 export { runOmp, writeOmpConfig, type RunOmpOptions } from './run-omp.js';
 export {
   claudeEnv,
@@ -54,3 +55,4 @@ export {
   type ScenarioTurn,
   type ToolsWithErrorOptions,
 } from './scenarios.js';
+export { readRealFixtureExpectations, sharedFixturesRoot, type RealFixtureFile } from './shared-fixtures.js';

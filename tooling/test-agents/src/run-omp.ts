@@ -3,9 +3,9 @@ import { dirname, join } from 'node:path';
 import { installAgent } from './install-agent.js';
 import { type AgentRunResult, type RunAgentOptions } from './run-agent.js';
 import { baseAgentEnv, runAgentProcess } from './run-agent-process.js';
-import { defaultStubModelId, stubBaseUrl, stubProviderName } from './run-pi.js';
 import { listSessionFiles } from './session-files.js';
 import { type StubApi } from './stub-model/types.js';
+import { defaultStubModelId, stubProviderName, stubProvidersConfig } from './stub-provider.js';
 import { makeTempHome } from './temp-home.js';
 
 /** Options of {@link runOmp}. */
@@ -25,18 +25,8 @@ export interface RunOmpOptions extends RunAgentOptions {
 export async function writeOmpConfig(home: string, stub: RunAgentOptions['stub'], api: StubApi, model: string): Promise<void> {
   const agentDir = join(home, '.omp', 'agent');
   await mkdir(agentDir, { recursive: true });
-  const models = {
-    providers: {
-      [stubProviderName]: {
-        baseUrl: stubBaseUrl(stub, api),
-        api,
-        apiKey: 'forge-stub-key',
-        // Without this omp shapes anthropic-messages requests like an OAuth (Claude Code) client.
-        auth: 'apiKey',
-        models: [{ id: model, name: model, reasoning: true, input: ['text'], contextWindow: 200_000, maxTokens: 16_384 }],
-      },
-    },
-  };
+  // `auth: apiKey`: without it omp shapes anthropic-messages requests like an OAuth (Claude Code) client.
+  const models = stubProvidersConfig(stub, api, model, { auth: 'apiKey' });
   await writeFile(join(agentDir, 'models.yml'), `${JSON.stringify(models, null, 2)}\n`);
   const config = {
     startup: { checkUpdate: false },

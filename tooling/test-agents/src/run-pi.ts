@@ -5,6 +5,7 @@ import { type AgentRunResult, type RunAgentOptions } from './run-agent.js';
 import { baseAgentEnv, runAgentProcess } from './run-agent-process.js';
 import { listSessionFiles } from './session-files.js';
 import { type StubApi } from './stub-model/types.js';
+import { defaultStubModelId, stubProviderName, stubProvidersConfig } from './stub-provider.js';
 import { makeTempHome } from './temp-home.js';
 
 /** Options of {@link runPi}. */
@@ -15,34 +16,11 @@ export interface RunPiOptions extends RunAgentOptions {
   model?: string;
 }
 
-/** Name of the provider the runners write into pi's and omp's model config. */
-export const stubProviderName = 'forge-stub';
-
-/** The model id the runners use for an API unless one is given. */
-export function defaultStubModelId(api: StubApi): string {
-  return api === 'anthropic-messages' ? 'claude-sonnet-4-5' : 'gpt-4.1';
-}
-
-/** The base URL a pi-family provider entry needs for an API (Anthropic clients add `/v1` themselves). */
-export function stubBaseUrl(stub: RunAgentOptions['stub'], api: StubApi): string {
-  return api === 'anthropic-messages' ? stub.anthropicBaseUrl : stub.openAiBaseUrl;
-}
-
 /** Writes `~/.pi/agent/models.json` with one provider that points at the stub. */
 export async function writePiConfig(home: string, stub: RunAgentOptions['stub'], api: StubApi, model: string): Promise<void> {
   const agentDir = join(home, '.pi', 'agent');
   await mkdir(agentDir, { recursive: true });
-  const models = {
-    providers: {
-      [stubProviderName]: {
-        baseUrl: stubBaseUrl(stub, api),
-        api,
-        apiKey: 'forge-stub-key',
-        models: [{ id: model, name: model, reasoning: true, input: ['text'], contextWindow: 200_000, maxTokens: 16_384 }],
-      },
-    },
-  };
-  await writeFile(join(agentDir, 'models.json'), `${JSON.stringify(models, null, 2)}\n`);
+  await writeFile(join(agentDir, 'models.json'), `${JSON.stringify(stubProvidersConfig(stub, api, model), null, 2)}\n`);
 }
 
 /**

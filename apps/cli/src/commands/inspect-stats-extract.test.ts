@@ -2,16 +2,12 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readRealFixtureExpectations, sharedFixturesRoot } from '@forge-internal/test-agents';
 import { exitCodes } from '../cli-io.js';
 import { runCli } from '../test-support/run-cli.js';
 
 const demoHome = join(import.meta.dirname, '..', '..', 'demo', 'home');
-const realFixtures = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'fixtures', 'real');
-interface GroundTruth {
-  file: string;
-  expected: { toolCalls: number; toolErrors: number; userPrompts: number; assistantMessages: number };
-}
-const groundTruth = (JSON.parse(readFileSync(join(realFixtures, 'expected.json'), 'utf8')) as { files: GroundTruth[] }).files;
+const groundTruth = readRealFixtureExpectations();
 // An empty environment: the readers must not fall back to the real ~/.claude or ~/.pi.
 const emptyHome = mkdtempSync(join(tmpdir(), 'forge-cli-home-'));
 const env = { HOME: emptyHome };
@@ -39,7 +35,7 @@ describe('forge inspect', () => {
 
   it('should report warnings with file:line and exit 3 for a file with a torn last line', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'forge-inspect-'));
-    const source = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'fixtures', 'pi', 'sessions', '--home-ubuntu-gt-mayor--', '2026-08-12T22-47-51.339Z_c07a4d92.jsonl');
+    const source = join(sharedFixturesRoot, 'pi', 'sessions', '--home-ubuntu-gt-mayor--', '2026-08-12T22-47-51.339Z_c07a4d92.jsonl');
     const file = join(folder, 'torn.jsonl');
     cpSync(source, file);
     const result = await runCli(['inspect', file], { env, cwd: folder });
@@ -62,7 +58,7 @@ describe('forge stats', () => {
     const truth = groundTruth.filter(({ file }) => file.startsWith('omp/') || file.startsWith('claude/'));
     expect(rows).toHaveLength(truth.length);
     const totals = (pick: (row: any) => number) => rows.reduce((sum: number, row: any) => sum + pick(row), 0);
-    const truthTotals = (key: keyof GroundTruth['expected']) => truth.reduce((sum, { expected }) => sum + expected[key], 0);
+    const truthTotals = (key: 'toolCalls' | 'toolErrors' | 'userPrompts' | 'assistantMessages') => truth.reduce((sum, { expected }) => sum + expected[key], 0);
     expect(totals((row) => row.toolCalls)).toBe(truthTotals('toolCalls'));
     expect(totals((row) => row.toolErrors)).toBe(truthTotals('toolErrors'));
     expect(totals((row) => row.userTurns)).toBe(truthTotals('userPrompts'));

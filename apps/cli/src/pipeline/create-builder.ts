@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import { createDatasetBuilder, emittedFormats, loadTokenizerJsonCounter, type DatasetBuilder, type EmittedFormat } from '@forge/transform';
 import { ForgeError } from '@forge/schema';
 
@@ -32,15 +31,9 @@ export async function createBuilder(options: BuildDatasetOptions): Promise<Datas
     validationRatio: options.validationRatio,
     tokens: { budget: options.maxTokens, overBudget: options.overLength },
     ...(tokenCounter == null ? {} : { tokenCounter }),
-    redaction: { homeDirectory: options.homeDirectory, userName: safeUserName() },
+    // The user name to redact is the redactor's default: this machine's user.
+    redaction: { homeDirectory: options.homeDirectory },
     spillDirectory: options.spillDirectory,
   });
 }
 
-function safeUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return '';
-  }
-}

@@ -2,12 +2,12 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { sharedFixturesRoot } from '@forge-internal/test-agents';
 import { readPiSession } from '@forge/extract-pir';
 import { type Message, type Session } from '@forge/schema';
-import { sharedFixtures } from '../test-support/fixture-home.js';
 import { decodeCachedSessions, encodeCachedSessions, sessionJsonPieces } from './session-json.js';
 
-const realPiFolder = join(sharedFixtures, 'real', 'pi', '.pi', 'agent', 'sessions', '--home-ubuntu-gt-myrig-polecats-nux--');
+const realPiFolder = join(sharedFixturesRoot, 'real', 'pi', '.pi', 'agent', 'sessions', '--home-ubuntu-gt-myrig-polecats-nux--');
 
 async function realSessions(): Promise<Session[]> {
   const sessions: Session[] = [];

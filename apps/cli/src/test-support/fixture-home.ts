@@ -1,9 +1,8 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { sharedFixturesRoot } from '@forge-internal/test-agents';
 
-/** ../shared/fixtures, beside the repository. */
-export const sharedFixtures = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'fixtures');
 
 /** One planted secret per rule family, and where it is planted. */
 export const plantedSecrets = {
@@ -50,18 +49,18 @@ function copy(from: string, to: string): void {
 export function createFixtureHome(): string {
   const home = mkdtempSync(join(tmpdir(), 'forge-e2e-home-'));
   const piSessions = join(home, '.pi', 'agent', 'sessions');
-  copy(join(sharedFixtures, 'real', 'pi', '.pi'), join(home, '.pi'));
-  copy(join(sharedFixtures, 'real', 'omp', '.omp'), join(home, '.omp'));
-  copy(join(sharedFixtures, 'pi', 'sessions'), piSessions);
-  copy(join(sharedFixtures, 'real', 'claude', '.claude'), join(home, '.claude'));
+  copy(join(sharedFixturesRoot, 'real', 'pi', '.pi'), join(home, '.pi'));
+  copy(join(sharedFixturesRoot, 'real', 'omp', '.omp'), join(home, '.omp'));
+  copy(join(sharedFixturesRoot, 'pi', 'sessions'), piSessions);
+  copy(join(sharedFixturesRoot, 'real', 'claude', '.claude'), join(home, '.claude'));
   // Claude Code 2.0.76 ran in the same folder; give its files a project folder of their own.
   copy(
-    join(sharedFixtures, 'real', 'claude-2.0.76', '.claude', 'projects', '-home-ubuntu-gt-myrig-polecats-nux'),
+    join(sharedFixturesRoot, 'real', 'claude-2.0.76', '.claude', 'projects', '-home-ubuntu-gt-myrig-polecats-nux'),
     join(home, '.claude', 'projects', '-home-ubuntu-gt-myrig-polecats-nux-v2'),
   );
-  copy(join(sharedFixtures, 'claude', 'projects'), join(home, '.claude', 'projects'));
+  copy(join(sharedFixturesRoot, 'claude', 'projects'), join(home, '.claude', 'projects'));
 
-  const realPi = join(sharedFixtures, 'real', 'pi', '.pi', 'agent', 'sessions', '--home-ubuntu-gt-myrig-polecats-nux--', '2026-11-24T04-07-47-845Z_01a20bbd-0984-77ca-9e17-aa1ee6080a55.jsonl');
+  const realPi = join(sharedFixturesRoot, 'real', 'pi', '.pi', 'agent', 'sessions', '--home-ubuntu-gt-myrig-polecats-nux--', '2026-11-24T04-07-47-845Z_01a20bbd-0984-77ca-9e17-aa1ee6080a55.jsonl');
   let pi = readFileSync(realPi, 'utf8').replaceAll('01a20bbd-0984-77ca-9e17-aa1ee6080a55', '01a20bbd-5ec2-7e75-9e17-aa1ee6080a55');
   pi = replaceOnce(pi, 'Please look around this rig and make sure it has a config file.', `Please look around this rig. My AWS key is ${plantedSecrets.awsAccessKey} with secret ${plantedSecrets.awsSecretKey}; mail ${plantedSecrets.email}.`);
   pi = replaceOnce(pi, '"arguments":{"command":"ls -la"}', `"arguments":{"command":"curl -H 'Authorization: token ${plantedSecrets.githubToken}' https://api.github.com/user"}`);
@@ -71,7 +70,7 @@ export function createFixtureHome(): string {
   pi += `{"type":"session_info","id":"5ec2e7e7","parentId":"${lastId}","timestamp":"2026-11-24T04:07:59.000Z","name":"rotate ${plantedSecrets.slackToken} and ${plantedSecrets.jwt}"}\n`;
   writeFileSync(join(piSessions, '--home-ubuntu-gt-myrig-polecats-nux--', '2026-11-24T05-00-00-000Z_01a20bbd-5ec2-7e75-9e17-aa1ee6080a55.jsonl'), pi);
 
-  const realClaude = join(sharedFixtures, 'real', 'claude', '.claude', 'projects', '-home-ubuntu-gt-myrig-polecats-nux', '785d9c5e-608b-4153-be11-9b182a683525.jsonl');
+  const realClaude = join(sharedFixturesRoot, 'real', 'claude', '.claude', 'projects', '-home-ubuntu-gt-myrig-polecats-nux', '785d9c5e-608b-4153-be11-9b182a683525.jsonl');
   let claude = readFileSync(realClaude, 'utf8').replaceAll('785d9c5e-608b-4153-be11-9b182a683525', '785d9c5e-5ec2-4153-be11-9b182a683525');
   claude = claude.replaceAll('Please look around this rig and make sure it has a config file.', `Use ${plantedSecrets.openAiKey} to check this rig and make sure it has a config file.`);
   claude = reword(claude);

@@ -1,18 +1,14 @@
 import { cp, chmod, readdir, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { sharedFixturesRoot } from '@forge-internal/test-agents';
 import { type Session } from '@forge/schema';
 import { makeTempDir } from './temp-dirs.js';
 
-const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/** The repo root (/work/main) and the shared, read-only fixtures beside it. */
-export const repoRoot = resolve(packageDir, '../..');
-export const sharedFixtures = resolve(repoRoot, '../shared/fixtures');
 /** Hand-written fixtures: a CLAUDE_CONFIG_DIR. */
-export const handWrittenRoot = join(sharedFixtures, 'claude');
+export const handWrittenRoot = join(sharedFixturesRoot, 'claude');
 export const handWrittenProject = join(handWrittenRoot, 'projects', '-home-dev-work-acme-api');
-export const samplesRoot = join(sharedFixtures, 'claude', 'samples');
-export const realRoot = join(sharedFixtures, 'real');
+export const samplesRoot = join(sharedFixturesRoot, 'claude', 'samples');
+export const realRoot = join(sharedFixturesRoot, 'real');
 
 /**
  * The README's role notation: U user, A assistant, r a run of tool results; system-role harness

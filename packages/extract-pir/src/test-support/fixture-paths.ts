@@ -1,14 +1,8 @@
-import { fileURLToPath } from 'node:url';
-import { join, resolve } from 'node:path';
-
-/** The repository root (this file is packages/extract-pir/src/test-support/). */
-export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
-
-/** The shared, read-only fixtures folder next to the repository. */
-export const fixturesRoot = resolve(repoRoot, '../shared/fixtures');
+import { join } from 'node:path';
+import { sharedFixturesRoot } from '@forge-internal/test-agents';
 
 /** The hand-written pi fixtures' sessions root (pi-family.md §9). */
-export const piFixtureSessions = join(fixturesRoot, 'pi', 'sessions');
+export const piFixtureSessions = join(sharedFixturesRoot, 'pi', 'sessions');
 
 /** The real-client fixtures (fixtures/real/README.md). */
-export const realFixtures = join(fixturesRoot, 'real');
+export const realFixtures = join(sharedFixturesRoot, 'real');

@@ -1,8 +1,9 @@
 import { type SessionWarning, type SessionWarningKind } from '@forge/schema';
 
 /**
- * Collects the warnings of one file. Unknown types are counted once per type (first line kept),
- * so a file with 10,000 unknown entries yields one warning, not 10,000.
+ * Collects the warnings of one file for the readers. Repeated problems (unknown types, orphan
+ * results) are counted once per key with the first line kept, so a file with 10,000 unknown
+ * entries yields one warning, not 10,000.
  */
 export class WarningLog {
   readonly #file: string;
@@ -33,6 +34,11 @@ export class WarningLog {
     const warning: SessionWarning = line == null ? { file: this.#file, kind, message, count: 1 } : { file: this.#file, kind, message, line, count: 1 };
     this.#counted.set(`${kind}:${key}`, warning);
     this.#warnings.push(warning);
+  }
+
+  /** How many warnings so far (a counted one is one). */
+  get size(): number {
+    return this.#warnings.length;
   }
 
   /** Every warning so far, in the order found. */

@@ -1,0 +1,28 @@
+import { type RunAgentOptions } from './run-agent.js';
+import { type StubApi } from './stub-model/types.js';
+
+/** Name of the provider the runners write into pi's and omp's model config. */
+export const stubProviderName = 'forge-stub';
+
+/** The model id the runners use for an API unless one is given. */
+export function defaultStubModelId(api: StubApi): string {
+  return api === 'anthropic-messages' ? 'claude-sonnet-4-5' : 'gpt-4.1';
+}
+
+/**
+ * The `providers` config pi and omp share: one provider on the stub serving one model. pi-family
+ * clients append the API path themselves (Anthropic clients add `/v1`), so each API has its own base URL.
+ */
+export function stubProvidersConfig(stub: RunAgentOptions['stub'], api: StubApi, model: string, extra: Record<string, unknown> = {}): { providers: Record<string, unknown> } {
+  return {
+    providers: {
+      [stubProviderName]: {
+        baseUrl: api === 'anthropic-messages' ? stub.anthropicBaseUrl : stub.openAiBaseUrl,
+        api,
+        apiKey: 'forge-stub-key',
+        ...extra,
+        models: [{ id: model, name: model, reasoning: true, input: ['text'], contextWindow: 200_000, maxTokens: 16_384 }],
+      },
+    },
+  };
+}
