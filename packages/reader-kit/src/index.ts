@@ -10,3 +10,13 @@ export { parseGasTownBeacon, isGasTownBeacon, isGasTownNudge, findBeadIds } from
 export { detectGasTown } from './detect-gastown.js';
 export type { DetectGasTownInput } from './detect-gastown.js';
 export { WarningLog } from './warning-log.js';
+export type {
+  DiscoverOptions,
+  FileSessions,
+  JsonValue,
+  ReadFileOptions,
+  SessionHead,
+  SessionSourceReader,
+  SourceEvent,
+  SourceFile,
+} from './session-source.js';

@@ -1,0 +1,94 @@
+import { type Message, type Session, type SessionSource, type SessionWarning } from '@forge/schema';
+
+/**
+ * The contract every reader package implements (one module per agent program, one registration
+ * line in the CLI). A reader has ONE engine: `readFile` streams events; reading a whole Session is
+ * a fold over that stream (`foldSessions`), never a second implementation.
+ */
+
+/** A JSON value: what crosses a thread or a cache boundary unchanged. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A Session without its messages: what the stream sends after a session's last message. */
+export type SessionHead = Omit<Session, 'messages'>;
+
+/** One input file, found by `discover` (or named by the user and claimed by `detect`). */
+export interface SourceFile {
+  /** Absolute path. */
+  path: string;
+  /** The `Session.source` the file's sessions will carry (pi and pir share a folder; the header tells). */
+  source: SessionSource;
+  size: number;
+  mtimeMs: number;
+  /**
+   * Files with the same group are linked after reading (`SessionSourceReader.link`): a Claude Code
+   * project folder. Undefined: the file stands alone.
+   */
+  group?: string;
+  /** Discovery facts the reader wants back in `readFile` (serialisable, e.g. a subagent's meta.json path). */
+  hints?: { [key: string]: JsonValue };
+}
+
+/**
+ * What `readFile` yields. The events of one Session are contiguous: its messages in order, then its
+ * head. Sessions never interleave, so a consumer can hold one session (or none: stream the messages
+ * on) at a time.
+ */
+export type SourceEvent =
+  | { kind: 'message'; sessionId: string; message: Message }
+  | { kind: 'session'; session: SessionHead }
+  /** A file-level problem no Session carries (empty file, nothing but copies, not a session). */
+  | { kind: 'file-warning'; warning: SessionWarning }
+  /** Facts of this file that only `link` needs (e.g. Claude Code `summary` titles by leaf uuid). */
+  | { kind: 'link-facts'; facts: JsonValue };
+
+/** Options of `SessionSourceReader.readFile`. */
+export interface ReadFileOptions {
+  /** `active` (default): the trajectory the harness would resume. `all`: every branch, each marked active or abandoned. */
+  branches?: 'active' | 'all';
+  /** Lines longer than this become a `line-too-long` warning. */
+  maxLineBytes?: number;
+}
+
+/** One file's result as `link` receives it (from a fresh read or from a cache). */
+export interface FileSessions {
+  file: SourceFile;
+  sessions: Session[];
+  linkFacts: JsonValue[];
+}
+
+/** Where to look: explicit roots, or the program's defaults (its own environment variables, then `~`). */
+export interface DiscoverOptions {
+  roots?: readonly string[];
+  env?: Readonly<Record<string, string | undefined>>;
+  homeDirectory?: string;
+  /** Things skipped while listing (a stale index, an unreadable folder). */
+  onWarning?: (warning: SessionWarning) => void;
+}
+
+/** A reader of one agent program's sessions. */
+export interface SessionSourceReader {
+  /** Stable name, also the CLI's `--source` name and the `--root <name>=DIR` prefix. */
+  readonly name: string;
+  /** Other names the CLI accepts for it (`claude` for `claude-code`). */
+  readonly aliases: readonly string[];
+  /** The `Session.source` values it yields (`pi`, `pir`, `omp` for the pi family). */
+  readonly sources: readonly SessionSource[];
+  /** The folders it reads under a home folder (`forge --root ~/backup-home`): `.claude`, `.pi/agent/sessions`, … */
+  homeRoots(home: string): string[];
+  /** Every input file under the roots, in a stable order. Never opens a file for writing. */
+  discover(options?: DiscoverOptions): AsyncIterable<SourceFile>;
+  /**
+   * Whether a file is one of this reader's, from its first bytes (at most 64 KiB; `head` may end
+   * mid-line). Used for files the user names (`forge inspect FILE`).
+   */
+  detect(head: Buffer, path: string): boolean;
+  /** THE engine: one file's sessions as a stream. Bad lines become warnings; it never throws for bad content. */
+  readFile(file: SourceFile, options?: ReadFileOptions): AsyncIterable<SourceEvent>;
+  /**
+   * The cross-file step for grouped files (Claude Code: resume copies removed, titles from other
+   * files' summaries, subagents linked to their spawning call). Pure and deterministic: the same
+   * input in any order gives the same output. Absent: files stand alone.
+   */
+  link?(files: readonly FileSessions[], onWarning: (warning: SessionWarning) => void): Session[];
+}
