@@ -68,12 +68,15 @@ export interface DiscoverOptions {
 
 /** A reader of one agent program's sessions. */
 export interface SessionSourceReader {
-  /** Stable name, also the CLI's `--source` name and the `--root <name>=DIR` prefix. */
+  /** Stable name of the reader (`claude-code`, `pi-family`). */
   readonly name: string;
-  /** Other names the CLI accepts for it (`claude` for `claude-code`). */
-  readonly aliases: readonly string[];
-  /** The `Session.source` values it yields (`pi`, `pir`, `omp` for the pi family). */
+  /**
+   * The `Session.source` values it yields (`pi`, `pir`, `omp` for the pi family). These are the
+   * CLI's `--source` names and `--root <source>=DIR` prefixes.
+   */
   readonly sources: readonly SessionSource[];
+  /** Other names the CLI accepts for its sources (`claude` for `claude-code`). */
+  readonly aliases: Readonly<Record<string, SessionSource>>;
   /** The folders it reads under a home folder (`forge --root ~/backup-home`): `.claude`, `.pi/agent/sessions`, … */
   homeRoots(home: string): string[];
   /** Every input file under the roots, in a stable order. Never opens a file for writing. */
