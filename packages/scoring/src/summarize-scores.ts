@@ -1,0 +1,44 @@
+import { linkSignals, type ScoreSummary, type SessionScore } from '@forge/schema';
+
+/** The manifest's scoring part: score distribution, bead outcomes per tier, link evidence per signal, verdicts. */
+export function summarizeScores(scores: readonly SessionScore[]): ScoreSummary {
+  const buckets = Array.from({ length: 10 }, (_, position) => ({ from: position / 10, to: (position + 1) / 10, count: 0 }));
+  const values = scores.map((score) => score.score).sort((left, right) => left - right);
+  for (const value of values) buckets[Math.min(9, Math.floor(value * 10))]!.count += 1;
+  const beadOutcomes: Record<string, number> = {};
+  const linkageEvidence: Record<string, number> = Object.fromEntries(linkSignals.map((signal) => [signal, 0]));
+  const verdicts: Record<string, number> = {};
+  for (const score of scores) {
+    for (const bead of score.outcome?.beads ?? []) beadOutcomes[bead.tier ?? 'unknown'] = (beadOutcomes[bead.tier ?? 'unknown'] ?? 0) + 1;
+    for (const link of score.links.beads) for (const evidence of link.evidence) linkageEvidence[evidence.signal] = (linkageEvidence[evidence.signal] ?? 0) + 1;
+    for (const commit of score.outcome?.commits ?? []) for (const evidence of commit.evidence) linkageEvidence[evidence.signal] = (linkageEvidence[evidence.signal] ?? 0) + 1;
+    if (score.verdict != null) verdicts[score.verdict.verdict] = (verdicts[score.verdict.verdict] ?? 0) + 1;
+  }
+  const round = (value: number): number => Math.round(value * 10_000) / 10_000;
+  const known = scores.filter((score) => score.outcomeKnown).length;
+  return {
+    sessions: scores.length,
+    scoreDistribution: {
+      buckets: buckets.map((bucket) => ({ ...bucket, from: round(bucket.from), to: round(bucket.to) })),
+      mean: values.length === 0 ? null : round(values.reduce((sum, value) => sum + value, 0) / values.length),
+      p50: values.length === 0 ? null : values[Math.floor((values.length - 1) / 2)]!,
+      min: values[0] ?? null,
+      max: values[values.length - 1] ?? null,
+    },
+    outcomeKnown: known,
+    outcomeUnknown: scores.length - known,
+    beadOutcomes: Object.fromEntries(Object.entries(beadOutcomes).sort(([left], [right]) => left.localeCompare(right))),
+    linkageEvidence,
+    verdicts,
+  };
+}
+
+/**
+ * Sessions a deacon or witness patrol should judge (`forge review`): no known outcome, no verdict
+ * yet, and a score within `margin` of `threshold`; closest to the threshold first.
+ */
+export function selectForReview(scores: readonly SessionScore[], review: { threshold: number; margin: number }): SessionScore[] {
+  return scores
+    .filter((score) => !score.outcomeKnown && score.verdict == null && Math.abs(score.score - review.threshold) <= review.margin)
+    .sort((left, right) => Math.abs(left.score - review.threshold) - Math.abs(right.score - review.threshold) || left.sessionId.localeCompare(right.sessionId));
+}
