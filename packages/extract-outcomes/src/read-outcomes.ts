@@ -14,9 +14,12 @@ import { findOnPath } from './run-program.js';
 export interface ReadOutcomesOptions {
   /** The sessions' working directories: each is walked up to its `.beads/`, its git repository and its town. */
   cwds?: readonly string[];
-  /** More beads stores (`--beads DIR`): a `.beads` folder, a folder holding one, or a table-dump folder. */
+  /**
+   * More beads stores (`--beads DIR`): a `.beads` folder, a folder holding one, or a table-dump
+   * folder. The first one also stands for sessions whose cwd has no `.beads/` (or no longer exists).
+   */
   beadsDirs?: readonly string[];
-  /** More repositories (`--git DIR`): any folder inside one. */
+  /** More repositories (`--git DIR`): any folder inside one. The first one also stands for sessions whose cwd is in none. */
   gitDirs?: readonly string[];
   /** More Gas Town towns (folders holding `mayor/town.json`). */
   townRoots?: readonly string[];
@@ -64,7 +67,7 @@ export async function readOutcomes(options: ReadOutcomesOptions = {}): Promise<O
   for (const cwd of [...new Set((options.cwds ?? []).map((folder) => resolve(folder)))].sort()) {
     const place: Place = { cwd };
     if (!isFolder(cwd)) {
-      warnings.push({ file: cwd, kind: 'not-a-repository', message: 'session folder does not exist on this machine: no beads, git or town outcomes for its sessions' });
+      if ((options.gitDirs ?? []).length === 0) warnings.push({ file: cwd, kind: 'not-a-repository', message: 'session folder does not exist on this machine: no beads, git or town outcomes for its sessions (give --git/--beads)' });
       places.push(place);
       continue;
     }
@@ -80,17 +83,28 @@ export async function readOutcomes(options: ReadOutcomesOptions = {}): Promise<O
     }
     const repository = await repositoryOf(cwd);
     if (repository != null) place.repository = repository;
-    else warnings.push({ file: cwd, kind: 'not-a-repository', message: 'session folder is not inside a git repository: no commits are linked for its sessions' });
+    else if ((options.gitDirs ?? []).length === 0) warnings.push({ file: cwd, kind: 'not-a-repository', message: 'session folder is not inside a git repository: no commits are linked for its sessions' });
     places.push(place);
   }
+  let fallbackStore: string | undefined;
   for (const dir of options.beadsDirs ?? []) {
     const resolved = resolveBeadsDir(resolve(dir));
     if (resolved == null) warnings.push({ file: resolve(dir), kind: 'unreadable-file', message: 'beads folder not found (give a .beads folder, a folder holding one, or a dump folder)' });
-    else storeDirs.add(resolved);
+    else {
+      storeDirs.add(resolved);
+      fallbackStore ??= resolved;
+    }
   }
+  let fallbackRepository: string | undefined;
   for (const dir of options.gitDirs ?? []) {
     const folder = resolve(dir);
-    if ((await repositoryOf(folder)) == null) warnings.push({ file: folder, kind: 'not-a-repository', message: 'not a git repository (or git is not installed); its commits are not read' });
+    const repository = await repositoryOf(folder);
+    if (repository == null) warnings.push({ file: folder, kind: 'not-a-repository', message: 'not a git repository (or git is not installed); its commits are not read' });
+    fallbackRepository ??= repository;
+  }
+  for (const place of places) {
+    if (place.beadsStore == null && fallbackStore != null) place.beadsStore = fallbackStore;
+    if (place.repository == null && fallbackRepository != null) place.repository = fallbackRepository;
   }
 
   const towns = [];

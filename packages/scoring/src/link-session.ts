@@ -99,10 +99,10 @@ export function linkSession(session: Session, index: OutcomeIndex, config: Scori
   if (branchBead != null) started(branchBead, 0, at(0, 'branch', `gitBranch ${session.gitBranch ?? ''}`));
   // 4. State-changing bd/gt calls, confirmed by their stdout markers.
   for (const use of toolUses) readBeadCalls(use, identity, at, note, started);
-  // 5. Town events: dispatches to this agent, its `done`.
+  // 5. Town events: dispatches to this agent, its `done`. 6. Bead events by this agent inside the session.
+  const messageAt = (time: number): number => Math.max(0, times.findIndex((messageTime) => messageTime >= time));
   if (identity != null) readTownEvents(identity.identity, window, index, note, started);
-  // 6. Bead events by this agent inside the session.
-  if (identity != null) readBeadEvents(identity.identity, window, [...notes.keys()], index, note, started);
+  if (identity != null) readBeadEvents(identity.identity, window, [...notes.keys()], index, note, (id, evidence, time) => started(id, messageAt(time), evidence));
   // Mentions: any other known bead id in the session's text.
   const prefixes = index.prefixes.length === 0 ? undefined : index.prefixes;
   session.messages.forEach((message, messageIndex) => {
@@ -275,14 +275,14 @@ function readBeadEvents(
   ids: string[],
   index: OutcomeIndex,
   note: (id: string) => BeadNote,
-  started: (id: string, messageIndex: number, evidence: LinkEvidence) => void,
+  started: (id: string, evidence: LinkEvidence, time: number) => void,
 ): void {
   for (const id of ids) {
     for (const event of index.events(id)) {
       const time = Date.parse(event.at);
       if (event.actor !== identity || time < window.start || time > window.end + minute) continue;
       const evidence: LinkEvidence = { signal: 'bead-event', detail: `${event.kind} ${event.from ?? ''}→${event.to ?? ''} by ${identity} at ${event.at}`, file: event.source.file, ...(event.source.line == null ? {} : { line: event.source.line }) };
-      if (event.kind === 'reopened' || (event.kind === 'status' && (event.to === 'in_progress' || event.to === 'hooked'))) started(id, 0, evidence);
+      if (event.kind === 'reopened' || (event.kind === 'status' && (event.to === 'in_progress' || event.to === 'hooked'))) started(id, evidence, time);
       else if (event.kind === 'closed') {
         note(id).finished = true;
         note(id).evidence.push(evidence);

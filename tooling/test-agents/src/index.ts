@@ -56,3 +56,4 @@ export {
   type ToolsWithErrorOptions,
 } from './scenarios.js';
 export { readRealFixtureExpectations, sharedFixturesRoot, type RealFixtureFile } from './shared-fixtures.js';
+export { createGitRepository, git, gitEnv, type FixtureCommit } from './git-repository.js';
