@@ -43,7 +43,8 @@ function placeAttempt(lifecycle: BeadLifecycle, startedAt: number, window: Sessi
     const from = Date.parse(attempt.start);
     const to = attempt.end == null ? Infinity : Date.parse(attempt.end);
     if (startedAt < from - placementTolerance || startedAt > to + placementTolerance) continue;
-    const distance = Math.abs(startedAt - from);
+    // An attempt that began after the session's signal fits worse than one already under way.
+    const distance = startedAt >= from ? startedAt - from : (from - startedAt) * 10;
     if (distance < bestDistance) {
       best = attempt;
       bestDistance = distance;

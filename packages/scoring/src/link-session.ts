@@ -316,7 +316,10 @@ function linkCommits(
   at: (messageIndex: number, signal: LinkEvidence['signal'], detail: string) => LinkEvidence,
 ): CommitLink[] {
   const { window } = linkage;
-  const from = window.start - 5 * minute;
+  // A commit authored before the session began is not one it made (the machine's clock serves both),
+  // nor one authored after the agent moved on: a later attempt on its bead, or its next session.
+  const from = window.start;
+  const until = windowEnd(linkage, index);
   const links = new Map<string, CommitLink>();
   const add = (commit: Commit, strength: CommitLink['strength'], evidence: LinkEvidence): void => {
     const link = links.get(commit.sha) ?? { commit, strength, evidence: [], beads: repository.references.get(commit.sha)?.beads ?? [] };
@@ -326,7 +329,7 @@ function linkCommits(
   };
   const inWindow = (commit: Commit): boolean => {
     const time = Date.parse(commit.authorTime);
-    return time >= from && time <= window.commitsUntil;
+    return time >= from && time <= until;
   };
   const commitEvidence = (signal: LinkEvidence['signal'], detail: string, commit: Commit): LinkEvidence => ({ signal, detail, commit: commit.sha });
 
@@ -352,7 +355,7 @@ function linkCommits(
   }
   const identity = linkage.identity;
   const branch = session.gitBranch;
-  for (const commit of commitsAuthoredBetween(repository, from, window.commitsUntil)) {
+  for (const commit of commitsAuthoredBetween(repository, from, until)) {
     const refs = repository.references.get(commit.sha);
     if (identity != null && refs?.executedBy.includes(identity.identity) === true) add(commit, 'strong', commitEvidence('commit-trailer', `Executed-By: ${identity.identity}`, commit));
     if (branch != null && branch.startsWith('polecat/') && commit.branches.includes(branch)) add(commit, 'strong', commitEvidence('branch', `on ${branch}`, commit));
@@ -361,6 +364,26 @@ function linkCommits(
     else if (identity == null) add(commit, 'weak', commitEvidence('time-window', `authored by ${commit.authorName} in the session window`, commit));
   }
   return collapseRebased([...links.values()]);
+}
+
+/** The end of the session's commit window: `commitWindowMinutes` after its end, cut at the next attempt on its beads or its agent's next session. */
+function windowEnd(linkage: SessionLinkage, index: OutcomeIndex): number {
+  let until = linkage.window.commitsUntil;
+  const after = linkage.window.end;
+  for (const id of linkage.starts.keys()) {
+    for (const attempt of index.lifecycle(id).attempts) {
+      const start = Date.parse(attempt.start);
+      if (start > after && start < until) until = start;
+    }
+  }
+  const identity = linkage.identity?.identity;
+  if (identity != null) {
+    for (const event of index.townEvents('session_start')) {
+      const start = Date.parse(event.at);
+      if (event.actor === identity && start > after && start < until) until = start;
+    }
+  }
+  return until;
 }
 
 /**
