@@ -16,15 +16,21 @@ export async function readCommitPatches(
   const env = options.env ?? process.env;
   const unique = [...new Set(shas)];
   const patches: CommitPatch[] = [];
+  const show = (batch: string[]) => runGit(['show', '--format=%x1e%H', '--unified=0', '--no-color', '--no-ext-diff', '--no-textconv', '--diff-merges=first-parent', '--no-renames', ...batch], { gitDir: repositoryId, env });
   for (let start = 0; start < unique.length; start += batchSize) {
     const batch = unique.slice(start, start + batchSize);
-    const args = ['show', '--format=%x1e%H', '--unified=0', '--no-color', '--no-ext-diff', '--no-textconv', '--diff-merges=first-parent', '--no-renames', ...batch];
-    const result = await runGit(args, { gitDir: repositoryId, env });
-    if (result.exitCode !== 0) {
-      options.onWarning?.({ file: repositoryId, kind: 'not-a-repository', message: `git show failed for ${batch.length} commit(s): ${result.failure ?? result.stderr.trim().split('\n')[0] ?? ''}` });
+    const result = await show(batch);
+    if (result.exitCode === 0) {
+      patches.push(...parseShowOutput(result.stdout));
       continue;
     }
-    patches.push(...parseShowOutput(result.stdout));
+    // One unknown sha fails the whole call: read the batch one by one to keep the others.
+    for (const sha of batch.length > 1 ? batch : []) {
+      const single = await show([sha]);
+      if (single.exitCode === 0) patches.push(...parseShowOutput(single.stdout));
+      else options.onWarning?.({ file: repositoryId, kind: 'not-a-repository', message: `git show ${sha} failed: ${single.failure ?? single.stderr.trim().split('\n')[0] ?? ''}` });
+    }
+    if (batch.length === 1) options.onWarning?.({ file: repositoryId, kind: 'not-a-repository', message: `git show ${batch[0]} failed: ${result.failure ?? result.stderr.trim().split('\n')[0] ?? ''}` });
   }
   return patches;
 }
