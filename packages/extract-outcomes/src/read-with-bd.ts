@@ -46,7 +46,7 @@ function parseBdJson(stdout: string): unknown[] | undefined {
   } catch {
     return undefined;
   }
-  if (Array.isArray(parsed)) return parsed;
+  if (Array.isArray(parsed)) return parsed as unknown[];
   const record = asObject(parsed);
   if (Array.isArray(record?.data)) return record.data as unknown[];
   if (Array.isArray(record?.issues)) return record.issues as unknown[];

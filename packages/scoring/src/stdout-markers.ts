@@ -1,7 +1,7 @@
 // The stdout lines bd, gt and git print when a state change succeeded (gastown-beads.md T8).
 // bd colours the check mark; ANSI codes are stripped before matching.
+import { stripVTControlCharacters } from 'node:util';
 
-const ansiPattern = /\u001b\[[0-9;]*[A-Za-z]/gu;
 const idPart = '([a-z][a-z0-9]*-[a-z0-9.-]+?)';
 
 /** Markers and the action each confirms. */
@@ -31,7 +31,7 @@ export interface Marker {
 export function findMarkers(text: string): Marker[] {
   const markers: Marker[] = [];
   if (!/[✓↻]|Issue|Bead ID/u.test(text)) return markers;
-  for (const raw of text.replace(ansiPattern, '').split('\n')) {
+  for (const raw of stripVTControlCharacters(text).split('\n')) {
     for (const { action, pattern } of markerPatterns) {
       const match = pattern.exec(raw);
       if (match?.[1] != null) markers.push({ action, id: match[1].replace(/[.-]+$/u, ''), line: raw.trim() });
@@ -43,7 +43,7 @@ export function findMarkers(text: string): Marker[] {
 /** `[<branch> <sha>] <subject>` (or `[<branch> (root-commit) <sha>]`) printed by `git commit`. */
 export function findCommitLines(text: string): { branch: string; sha: string; subject: string; line: string }[] {
   const found = [];
-  for (const raw of text.replace(ansiPattern, '').split('\n')) {
+  for (const raw of stripVTControlCharacters(text).split('\n')) {
     const match = /^\s*\[([^\]\s]+)(?: \(root-commit\))? ([0-9a-f]{7,40})\] (.+)$/u.exec(raw);
     if (match != null) found.push({ branch: match[1]!, sha: match[2]!, subject: match[3]!.trim(), line: raw.trim() });
   }

@@ -53,7 +53,7 @@ export function shellCommandOf(use: ToolUse): string | undefined {
   const command = use.args?.command ?? use.args?.cmd;
   if (typeof command === 'string') return command;
   if (Array.isArray(command) && command.every((part) => typeof part === 'string')) {
-    const parts = command as string[];
+    const parts = command;
     // ["bash", "-lc", "<script>"] runs the script; anything else is one argv.
     if (parts.length === 3 && /(^|\/)(ba|z)?sh$/u.test(parts[0]!) && parts[1]!.startsWith('-')) return parts[2];
     return parts.map((part) => (/^[\w./@:=+-]+$/u.test(part) ? part : `'${part.replaceAll("'", `'\\''`)}'`)).join(' ');

@@ -24,7 +24,6 @@ import { indexOutcomes, linkSession, scoreSession } from '../src/index.js';
 
 const usage = { input: 20, output: 40, cacheRead: 1000, cacheWrite: 100 };
 const greetBefore = "module.exports = function greet(name) {\n  return 'Hello, ' + name;\n};\n";
-const greetAfter = "module.exports = function greet(name) {\n  return 'Hello, ' + name + '.';\n};\n";
 const files = {
   'greet.js': greetBefore,
   'test.js': "const assert = require('node:assert');\nassert.strictEqual(require('./greet.js')('Ada').startsWith('Hello'), true);\nconsole.log('ok');\n",
