@@ -18,8 +18,8 @@ const bdValueFlags = new Set(['--actor', '--db', '--dir', '--format', '--status'
 const workingStatuses = new Set(['in_progress', 'hooked']);
 const readVerbs = new Set(['show', 'list', 'ready', 'blocked', 'search', 'stats', 'count', 'graph', 'prime', 'export', 'info', 'comments', 'children', 'dep']);
 
-/** A bead id's shape (T4); the caller checks it against known beads. */
-export const beadIdShape = /^[a-z][a-z0-9]{0,7}-(?:[a-z0-9]+-)*[a-z0-9]{3,10}(?:\.\d+){0,3}$/u;
+/** A bead id's shape (T4: `<prefix>-<hash>[.<n>]`, or `<prefix>-<n>` in counter mode); the caller checks it against known beads. */
+export const beadIdShape = /^[a-z][a-z0-9]{0,7}-(?:(?:[a-z0-9]+-)*[a-z0-9]{3,10}|\d{1,9})(?:\.\d+){0,3}$/u;
 
 /** The bead meaning of one simple command, or undefined when it is not bd or gt. */
 export function readBeadCommand(argv: Argv, identity: string | undefined): BeadCommand | undefined {

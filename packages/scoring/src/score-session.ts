@@ -58,7 +58,8 @@ export function scoreSession(session: Session, index: OutcomeIndex, options: Sco
   const commits = commitLinks.map((link) => commitOutcome(link, options.patches));
   let outcome: SessionOutcome | null = null;
   let outcomeScore: number | null = null;
-  if (beads.length > 0 || commits.length > 0) {
+  // Links to beads no store holds, with no commit either, are no outcome: the links are still reported.
+  if (beads.some((bead) => bead.status !== 'unknown') || commits.length > 0) {
     const survival = codeSurvival(edits, commitLinks, options.patches, linkage);
     outcome = { beads, commits, codeSurvival: survival.share };
     signals.codeSurvival = { value: survival.share, score: survival.share, weight: survival.share == null || !beads.some(hasTierValue) ? 0 : config.codeSurvival, reason: survival.reason };
@@ -78,7 +79,8 @@ export function scoreSession(session: Session, index: OutcomeIndex, options: Sco
       reason: outcomeScore == null ? 'linked beads have no known outcome yet' : beads.length > 0 ? beads.map((bead) => `${bead.id} ${bead.tier ?? 'unknown'}`).join(', ') : 'commits only: their survival decides',
     };
   } else {
-    signals.outcome = { value: 'unknown', score: null, weight: 0, reason: 'no bead or commit linked' };
+    const unknown = beads.map((bead) => bead.id);
+    signals.outcome = { value: 'unknown', score: null, weight: 0, reason: unknown.length === 0 ? 'no bead or commit linked' : `linked to ${unknown.join(', ')}, which no beads store read holds; no commit linked` };
   }
   if (outcomeScore == null) reasons.push('outcome unknown: the score rests on heuristics alone');
 

@@ -1,14 +1,14 @@
 // The shared Gas Town snapshot (../shared/fixtures/gastown) with sessions S1–S4 as hand-written
 // Claude Code transcripts (fixtures/gastown/claude, following sessions.md) and the rig repository
 // of git-log.txt rebuilt with the real git (fixtures/gastown/repo.json), read by the real readers.
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readClaudeSession } from '@forge/extract-claude';
 import { locateSessionLines, readCommitPatches, readOutcomes } from '@forge/extract-outcomes';
 import { createGitRepository, sharedFixturesRoot, type FixtureCommit } from '@forge-internal/test-agents';
-import { type Outcomes, type Session, type SessionScore } from '@forge/schema';
+import { parseSessionScore, type Outcomes, type Session, type SessionScore } from '@forge/schema';
 import { indexOutcomes, linkSession, scoreSession, summarizeScores, type OutcomeIndex } from '../src/index.js';
 
 const gastown = join(sharedFixturesRoot, 'gastown');
@@ -176,6 +176,10 @@ describe('scores', () => {
     for (const id of Object.values(ids)) expect(score(id).outcomeKnown).toBe(true);
   });
 
+  it('should write every score in the published SessionScore shape', () => {
+    for (const value of scores.values()) expect(parseSessionScore(JSON.parse(JSON.stringify(value)))).toEqual(value);
+  });
+
   it('should be deterministic', async () => {
     const again = indexOutcomes(outcomes);
     for (const session of sessions.values()) {
@@ -190,5 +194,20 @@ describe('scores', () => {
     expect(summary).toMatchObject({ sessions: 4, outcomeKnown: 4, outcomeUnknown: 0, beadOutcomes: { 'first-try': 2, 'in-progress': 1, reopened: 1, rework: 1 } });
     expect(summary.scoreDistribution.buckets.reduce((total, bucket) => total + bucket.count, 0)).toBe(4);
     expect(summary.linkageEvidence.beacon).toBe(2);
+  });
+});
+
+describe('bad input', () => {
+  it('should give warnings and outcome null, never a crash: corrupt store, unknown status, missing repo, no bd', async () => {
+    const beads = join(workDir, 'broken', '.beads');
+    mkdirSync(beads, { recursive: true });
+    writeFileSync(join(beads, 'issues.jsonl'), '{"_type":"issue","id":"gt-zz9x","status":"limbo"}\n{not json\n');
+    const session = sessions.get(ids.s1)!;
+    const broken = await readOutcomes({ cwds: [session.cwd], beadsDirs: [beads], gitDirs: [join(workDir, 'no-such-repo')], claudeRoots: [], env: { PATH: '/usr/bin:/bin' } });
+    expect(broken.warnings.map((warning) => warning.kind).sort()).toEqual(['invalid-json', 'not-a-repository', 'tool-unavailable', 'unknown-status']);
+    const result = scoreSession(session, indexOutcomes(broken));
+    expect(result.outcome).toBeNull();
+    expect(result.outcomeKnown).toBe(false);
+    expect(result.score).toBeGreaterThan(0);
   });
 });
