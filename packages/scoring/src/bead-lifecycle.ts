@@ -108,8 +108,7 @@ function attemptsFromEvents(events: BeadEvent[]): Attempt[] {
 /** Without events: town `sling` events and the bead's own `started_at`/`closed_at`/status. */
 function attemptsFromState(id: string, bead: Bead | undefined, index: OutcomeIndex): Attempt[] {
   const attempts: Attempt[] = [];
-  for (const sling of index.townEvents('sling')) {
-    if (sling.payload.bead !== id) continue;
+  for (const sling of index.townEvents('sling', { bead: id })) {
     const previous = attempts[attempts.length - 1];
     if (previous != null) {
       previous.result = 'reset';

@@ -35,8 +35,8 @@ export interface OutcomeIndex {
   place(cwd: string): Place | undefined;
   repository(id: string): RepositoryIndex | undefined;
   facets(sessionId: string): SessionFacets | undefined;
-  /** Town events by type, in time order. */
-  townEvents(type: string): TownEvent[];
+  /** Town events of a type, in time order; narrowed to one actor, one `payload.target` or one `payload.bead` when asked. */
+  townEvents(type: string, only?: { actor?: string; target?: string; bead?: string }): TownEvent[];
   /** The `session_start` event that names this runtime session id. */
   sessionStart(sessionId: string): TownEvent | undefined;
 }
@@ -60,16 +60,19 @@ export function indexOutcomes(outcomes: Outcomes): OutcomeIndex {
   for (const town of outcomes.towns) for (const route of town.routes) prefixes.add(route.prefix.replace(/-$/u, ''));
   for (const [id, events] of eventsById) eventsById.set(id, sortAndDedupe(events));
 
-  const townEventsByType = new Map<string, TownEvent[]>();
+  const townEventsByKey = new Map<string, TownEvent[]>();
   const sessionStarts = new Map<string, TownEvent>();
   for (const town of outcomes.towns) {
     for (const event of town.events) {
-      push(townEventsByType, event.type, event);
+      push(townEventsByKey, event.type, event);
+      if (event.actor != null) push(townEventsByKey, `${event.type}\u0000actor\u0000${event.actor}`, event);
+      if (typeof event.payload.target === 'string') push(townEventsByKey, `${event.type}\u0000target\u0000${event.payload.target}`, event);
+      if (typeof event.payload.bead === 'string') push(townEventsByKey, `${event.type}\u0000bead\u0000${event.payload.bead}`, event);
       const sessionId = event.payload.session_id;
       if (event.type === 'session_start' && typeof sessionId === 'string') sessionStarts.set(sessionId, event);
     }
   }
-  for (const list of townEventsByType.values()) list.sort((left, right) => compare(left.at, right.at));
+  for (const list of townEventsByKey.values()) list.sort((left, right) => compare(left.at, right.at));
 
   const prefixList = [...prefixes].sort();
   const repositories = new Map<string, RepositoryIndex>();
@@ -95,7 +98,10 @@ export function indexOutcomes(outcomes: Outcomes): OutcomeIndex {
     place: (cwd) => places.get(cwd),
     repository: (id) => repositories.get(id),
     facets: (sessionId) => facets.get(sessionId),
-    townEvents: (type) => townEventsByType.get(type) ?? [],
+    townEvents: (type, only) => {
+      const [field, value] = only?.actor != null ? ['actor', only.actor] : only?.target != null ? ['target', only.target] : only?.bead != null ? ['bead', only.bead] : [undefined, undefined];
+      return townEventsByKey.get(field == null ? type : `${type}\u0000${field}\u0000${value}`) ?? [];
+    },
     sessionStart: (sessionId) => sessionStarts.get(sessionId),
   };
   return index;

@@ -254,16 +254,16 @@ function readTownEvents(
   started: (id: string, messageIndex: number, evidence: LinkEvidence) => void,
 ): void {
   const where = (event: { source: { file: string; line?: number } }): Pick<LinkEvidence, 'file' | 'line'> => ({ file: event.source.file, ...(event.source.line == null ? {} : { line: event.source.line }) });
-  for (const event of index.townEvents('sling')) {
+  for (const event of index.townEvents('sling', { target: identity })) {
     const time = Date.parse(event.at);
     const bead = event.payload.bead;
-    if (event.payload.target !== identity || typeof bead !== 'string' || time < window.start - dispatchLead || time > window.end) continue;
+    if (typeof bead !== 'string' || time < window.start - dispatchLead || time > window.end) continue;
     started(bead, 0, { signal: 'town-event', detail: `sling ${bead} → ${identity} by ${event.actor ?? '?'} at ${event.at}`, ...where(event) });
   }
-  for (const event of index.townEvents('done')) {
+  for (const event of index.townEvents('done', { actor: identity })) {
     const time = Date.parse(event.at);
     const bead = event.payload.bead;
-    if (event.actor !== identity || typeof bead !== 'string' || time < window.start || time > window.end + 5 * minute) continue;
+    if (typeof bead !== 'string' || time < window.start || time > window.end + 5 * minute) continue;
     note(bead).finished = true;
     note(bead).evidence.push({ signal: 'town-event', detail: `done ${bead} by ${identity} at ${event.at}`, ...where(event) });
   }
@@ -378,9 +378,9 @@ function windowEnd(linkage: SessionLinkage, index: OutcomeIndex): number {
   }
   const identity = linkage.identity?.identity;
   if (identity != null) {
-    for (const event of index.townEvents('session_start')) {
+    for (const event of index.townEvents('session_start', { actor: identity })) {
       const start = Date.parse(event.at);
-      if (event.actor === identity && start > after && start < until) until = start;
+      if (start > after && start < until) until = start;
     }
   }
   return until;

@@ -26,7 +26,7 @@ describe('readToolErrors', () => {
     const recovered = session([...call('Bash', { command: 'npm test' }, true), ...call('Bash', { command: 'npm test' }, false), ...call('Read', { file_path: '/w/a' }, false), ...call('Read', { file_path: '/w/b' }, false)]);
     const unrecovered = session([...call('Bash', { command: 'npm test' }, true), ...call('Read', { file_path: '/w/x' }, false), ...call('Read', { file_path: '/w/a' }, false), ...call('Read', { file_path: '/w/b' }, false)]);
     const looping = session([...call('Bash', { command: 'make' }, true), ...call('Bash', { command: 'make' }, true), ...call('Bash', { command: 'make' }, true), ...call('Read', { file_path: '/w/a' }, false)]);
-    const [a, b, c] = [recovered, unrecovered, looping].map((entry) => readToolErrors(collectToolUses(entry)));
+    const [a, b, c] = [recovered, unrecovered, looping].map((entry) => readToolErrors(collectToolUses(entry))) as [ReturnType<typeof readToolErrors>, ReturnType<typeof readToolErrors>, ReturnType<typeof readToolErrors>];
     expect(a).toMatchObject({ value: 0.25, reason: '1 of 4 tool calls failed (25%); 1 recovered by a later success on the same target' });
     expect(a.score!).toBeGreaterThan(b.score!);
     expect(b.score!).toBeGreaterThan(c.score!);
