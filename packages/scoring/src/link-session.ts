@@ -103,17 +103,17 @@ export function linkSession(session: Session, index: OutcomeIndex, config: Scori
   const messageAt = (time: number): number => Math.max(0, times.findIndex((messageTime) => messageTime >= time));
   if (identity != null) readTownEvents(identity.identity, window, index, note, started);
   if (identity != null) readBeadEvents(identity.identity, window, [...notes.keys()], index, note, (id, evidence, time) => started(id, messageAt(time), evidence));
-  // Mentions: any other known bead id in the session's text.
+  // Mentions: any other known bead id in the session's text (listed as `mentioned`, no evidence of work).
   const prefixes = index.prefixes.length === 0 ? undefined : index.prefixes;
   session.messages.forEach((message, messageIndex) => {
-    for (const id of findBeadIds(scannableText(message), prefixes)) if (!notes.has(id) && (index.bead(id) != null || prefixes == null)) note(id).evidence.push(at(messageIndex, 'tool-call', 'mentioned'));
+    for (const id of findBeadIds(scannableText(message), prefixes)) if (!notes.has(id) && (index.bead(id) != null || prefixes == null)) note(id);
   });
 
   const beads: SessionLinks['beads'] = [];
   const starts = new Map<string, { index: number; at: number }>();
   for (const [id, entry] of [...notes].sort(([left], [right]) => left.localeCompare(right))) {
     const role = roleOf(id, entry, identity, index);
-    beads.push({ id, role, evidence: entry.evidence.filter((evidence) => evidence.detail !== 'mentioned') });
+    beads.push({ id, role, evidence: entry.evidence });
     if (role === 'worked') starts.set(id, entry.start ?? { index: 0, at: start });
   }
   const linkage: SessionLinkage = {
