@@ -55,7 +55,7 @@ export {
   type ScenarioTurn,
   type ToolsWithErrorOptions,
 } from './scenarios.js';
-export { readRealFixtureExpectations, sharedFixturesRoot, type RealFixtureFile } from './shared-fixtures.js';
+export { demoHome, readRealFixtureExpectations, sharedFixturesRoot, type RealFixtureFile } from './shared-fixtures.js';
 export { createGitRepository, git, gitEnv, type FixtureCommit } from './git-repository.js';
 export { bdStandInScript, installBdStandIn } from './install-bd-stand-in.js';
 export { makeGasTownTown, type GasTownTown } from './gastown-town.js';
