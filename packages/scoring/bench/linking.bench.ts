@@ -48,10 +48,10 @@ try {
     const floor = measure(floorMode, [...paths]);
     const result = measure(mode, [...paths]);
     rows.push(
-      `| ${name} | ${result.seconds.toFixed(2)} s${result.indexSeconds == null ? '' : ` (index ${result.indexSeconds.toFixed(2)} s)`} (cpu ${result.cpuSeconds.toFixed(2)} s, ${result.maxRssMb} MB) | ${floor.seconds.toFixed(2)} s (${floor.maxRssMb} MB) | ${(result.seconds / floor.seconds).toFixed(2)}x | ${result.count} | ${loadBefore} → ${load()} |`,
+      `| ${name} | ${result.seconds.toFixed(2)} s${result.indexSeconds == null ? '' : ` (index ${result.indexSeconds.toFixed(2)} s)`} (cpu ${result.cpuSeconds.toFixed(2)} s, ${result.maxRssMb} MB) | ${floor.seconds.toFixed(2)} s (cpu ${floor.cpuSeconds.toFixed(2)} s, ${floor.maxRssMb} MB) | ${(result.seconds / floor.seconds).toFixed(2)}x (cpu ${(result.cpuSeconds / floor.cpuSeconds).toFixed(2)}x) | ${result.count} | ${loadBefore} → ${load()} |`,
     );
   }
-  process.stdout.write(`\nmedian of ${runs} fresh processes each; Node ${process.version}\n\n| measure | time | floor (read + split + JSON.parse) | ratio | items | load avg 1/5/15 min (before → after) |\n|---|---|---|---|---|---|\n${rows.join('\n')}\n`);
+  process.stdout.write(`\nmedian of ${runs} fresh processes each; Node ${process.version}\n\n| measure | time | floor (read + split + JSON.parse) | ratio (wall, cpu) | items | load avg 1/5/15 min (before → after) |\n|---|---|---|---|---|---|\n${rows.join('\n')}\n`);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
