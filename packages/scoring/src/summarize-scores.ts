@@ -1,4 +1,4 @@
-import { linkSignals, type ScoreSummary, type SessionScore } from '@forge/schema';
+import { linkSignals, type OutcomeTier, type ScoreSummary, type SessionScore } from '@forge/schema';
 
 /** The manifest's scoring part: score distribution, bead outcomes per tier, link evidence per signal, verdicts. */
 export function summarizeScores(scores: readonly SessionScore[]): ScoreSummary {
@@ -41,4 +41,26 @@ export function selectForReview(scores: readonly SessionScore[], review: { thres
   return scores
     .filter((score) => !score.outcomeKnown && score.verdict == null && Math.abs(score.score - review.threshold) <= review.margin)
     .sort((left, right) => Math.abs(left.score - review.threshold) - Math.abs(right.score - review.threshold) || left.sessionId.localeCompare(right.sessionId));
+}
+
+/** One session's part in a bead's life. */
+export interface BeadSession {
+  sessionId: string;
+  /** Which attempt the session was (1-based), null when it could not be placed. */
+  attempt: number | null;
+  tier: OutcomeTier | null;
+}
+
+/** Per bead, the sessions that worked it in attempt order (then by session id): the bead's attempts across a run. */
+export function collectBeadSessions(scores: readonly SessionScore[]): Map<string, BeadSession[]> {
+  const byBead = new Map<string, BeadSession[]>();
+  for (const score of scores) {
+    for (const bead of score.outcome?.beads ?? []) {
+      const list = byBead.get(bead.id) ?? [];
+      list.push({ sessionId: score.sessionId, attempt: bead.attempt, tier: bead.tier });
+      byBead.set(bead.id, list);
+    }
+  }
+  for (const list of byBead.values()) list.sort((left, right) => (left.attempt ?? Infinity) - (right.attempt ?? Infinity) || left.sessionId.localeCompare(right.sessionId));
+  return new Map([...byBead].sort(([left], [right]) => left.localeCompare(right)));
 }

@@ -9,7 +9,7 @@ import { readClaudeSession } from '@forge/extract-claude';
 import { locateSessionLines, readCommitPatches, readOutcomes } from '@forge/extract-outcomes';
 import { createGitRepository, sharedFixturesRoot, type FixtureCommit } from '@forge-internal/test-agents';
 import { parseSessionScore, type Outcomes, type Session, type SessionScore } from '@forge/schema';
-import { indexOutcomes, linkSession, scoreSession, summarizeScores, type OutcomeIndex } from '../src/index.js';
+import { collectBeadSessions, indexOutcomes, linkSession, scoreSession, summarizeScores, type OutcomeIndex } from '../src/index.js';
 
 const gastown = join(sharedFixturesRoot, 'gastown');
 const fixtures = join(import.meta.dirname, 'fixtures', 'gastown');
@@ -85,10 +85,10 @@ describe('the Gas Town fixture, per bead (sessions.md "Expected linker output")'
     ]);
   });
 
-  it('should credit the sessions that worked each bead, in time order, and nobody with the epic', () => {
-    const workedBy = new Map<string, string[]>();
-    for (const [key, id] of Object.entries(ids)) for (const bead of score(id).outcome?.beads ?? []) workedBy.set(bead.id, [...(workedBy.get(bead.id) ?? []), `${key}#${bead.attempt}`]);
-    expect(Object.fromEntries(workedBy)).toEqual({ 'gt-k3m9p': ['s1#1'], 'gt-5hb1t.1': ['s2#1', 's3#2'], 'gt-9yv3e': ['s4#1'], 'gt-2wn6c': ['s4#1'] });
+  it('should credit the sessions that worked each bead, in attempt order, and nobody with the epic', () => {
+    const keyOf = new Map(Object.entries(ids).map(([key, id]) => [id, key]));
+    const bySession = [...collectBeadSessions([...scores.values()])].map(([bead, list]) => [bead, list.map((entry) => `${keyOf.get(entry.sessionId)}#${entry.attempt} ${entry.tier}`)]);
+    expect(Object.fromEntries(bySession)).toEqual({ 'gt-2wn6c': ['s4#1 in-progress'], 'gt-5hb1t.1': ['s2#1 reopened', 's3#2 rework'], 'gt-9yv3e': ['s4#1 first-try'], 'gt-k3m9p': ['s1#1 first-try'] });
   });
 });
 
