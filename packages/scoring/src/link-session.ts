@@ -105,9 +105,9 @@ export function linkSession(session: Session, index: OutcomeIndex, config: Scori
   if (identity != null) readBeadEvents(identity.identity, window, [...notes.keys()], index, note, (id, evidence, time) => started(id, messageAt(time), evidence));
   // Mentions: any other known bead id in the session's text (listed as `mentioned`, no evidence of work).
   const prefixes = index.prefixes.length === 0 ? undefined : index.prefixes;
-  session.messages.forEach((message, messageIndex) => {
+  for (const message of session.messages) {
     for (const id of findBeadIds(scannableText(message), prefixes)) if (!notes.has(id) && (index.bead(id) != null || prefixes == null)) note(id);
-  });
+  }
 
   const beads: SessionLinks['beads'] = [];
   const starts = new Map<string, { index: number; at: number }>();
