@@ -20,6 +20,18 @@ const onlySchemaAndReaderKit = {
   message: 'Extractors may depend on @forge/schema and @forge/reader-kit only (ARCHITECTURE.md).',
 };
 
+/** Scoring is pure and sits on the schema and the reader kit's Gas Town text helpers (bead ids, beacons). */
+const onlySchemaAndReaderKitForScoring = {
+  group: ['@forge/*', '!@forge/schema', '!@forge/reader-kit'],
+  message: '@forge/scoring may depend on @forge/schema and @forge/reader-kit only; its tests and benchmark may also use the readers (ARCHITECTURE.md).',
+};
+
+/** Scoring's tests and benchmark read real transcripts and outcomes with the readers (test dependencies only). */
+const scoringTestEdges = {
+  group: ['@forge/*', '!@forge/schema', '!@forge/reader-kit', '!@forge/extract-claude', '!@forge/extract-pir', '!@forge/extract-outcomes'],
+  message: "@forge/scoring's tests may use the schema, the reader kit and the readers only.",
+};
+
 const noInternal = {
   group: ['@forge/*'],
   message: '@forge/schema is the bottom layer: it imports no other @forge package.',
@@ -38,8 +50,10 @@ export const boundaryConfigs = [
   { files: ['**/*.ts', '**/*.js'], rules: restrict() },
   { files: ['packages/schema/**/*.ts'], rules: restrict(noInternal) },
   { files: ['packages/reader-kit/**/*.ts'], rules: restrict(onlySchema) },
-  { files: ['packages/{extract-pir,extract-claude}/**/*.ts'], rules: restrict(onlySchemaAndReaderKit) },
-  { files: ['packages/{transform,scoring,synth}/**/*.ts'], rules: restrict(onlySchema) },
+  { files: ['packages/{extract-pir,extract-claude,extract-outcomes}/**/*.ts'], rules: restrict(onlySchemaAndReaderKit) },
+  { files: ['packages/{transform,synth}/**/*.ts'], rules: restrict(onlySchema) },
+  { files: ['packages/scoring/**/*.ts'], rules: restrict(onlySchemaAndReaderKitForScoring) },
+  { files: ['packages/scoring/**/*.test.ts', 'packages/scoring/test/**/*.ts', 'packages/scoring/bench/**/*.ts'], rules: restrict(scoringTestEdges) },
   {
     // Libraries have no side channels: only the CLI talks to the console or ends the process.
     files: ['packages/*/src/**/*.ts'],

@@ -63,4 +63,21 @@ describe('boundary rules', () => {
     expect(inLibrary.some((error) => error.startsWith('no-restricted-syntax'))).toBe(true);
     expect(await importErrors('packages/transform/src/emit.test.ts', source)).toEqual([]);
   });
+
+  it('should let the outcomes reader use the schema and the reader kit, and nothing else', async () => {
+    expect(await importErrors('packages/extract-outcomes/src/read.ts', "import { readJsonLines } from '@forge/reader-kit';\nimport { beadSchema } from '@forge/schema';\nexport const x = [readJsonLines, beadSchema];\n")).toEqual([]);
+    const errors = await importErrors('packages/extract-outcomes/src/read.ts', "import { scoreSession } from '@forge/scoring';\nexport const x = scoreSession;\n");
+    expect(errors.join('\n')).toMatch(/Extractors may depend on @forge\/schema and @forge\/reader-kit only/);
+  });
+
+  it('should keep scoring pure: no readers in its sources, readers allowed in its tests and benchmark', async () => {
+    const inSource = await importErrors('packages/scoring/src/score.ts', "import { readOutcomes } from '@forge/extract-outcomes';\nexport const x = readOutcomes;\n");
+    expect(inSource.join('\n')).toMatch(/@forge\/scoring may depend on @forge\/schema and @forge\/reader-kit only/);
+    expect(await importErrors('packages/scoring/src/score.ts', "import { findBeadIds } from '@forge/reader-kit';\nexport const x = findBeadIds;\n")).toEqual([]);
+    const reading = "import { readOutcomes } from '@forge/extract-outcomes';\nimport { readClaudeSession } from '@forge/extract-claude';\nexport const x = [readOutcomes, readClaudeSession];\n";
+    expect(await importErrors('packages/scoring/test/agents.test.ts', reading)).toEqual([]);
+    expect(await importErrors('packages/scoring/bench/linking.bench.ts', reading)).toEqual([]);
+    const transform = await importErrors('packages/scoring/test/agents.test.ts', "import { emitShareGpt } from '@forge/transform';\nexport const x = emitShareGpt;\n");
+    expect(transform.join('\n')).toMatch(/tests may use the schema, the reader kit and the readers only/);
+  });
 });

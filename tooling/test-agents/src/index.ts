@@ -56,3 +56,6 @@ export {
   type ToolsWithErrorOptions,
 } from './scenarios.js';
 export { demoHome, readRealFixtureExpectations, sharedFixturesRoot, type RealFixtureFile } from './shared-fixtures.js';
+export { createGitRepository, git, gitEnv, type FixtureCommit } from './git-repository.js';
+export { bdStandInScript, installBdStandIn } from './install-bd-stand-in.js';
+export { makeGasTownTown, type GasTownTown } from './gastown-town.js';
