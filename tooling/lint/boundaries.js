@@ -20,6 +20,18 @@ const onlySchemaAndReaderKit = {
   message: 'Extractors may depend on @forge/schema and @forge/reader-kit only (ARCHITECTURE.md).',
 };
 
+/** @forge/synth drives the agent programs and reads what they wrote with the pi-family reader's public API. */
+const onlySchemaAndExtractPir = {
+  group: ['@forge/*', '!@forge/schema', '!@forge/extract-pir'],
+  message: '@forge/synth may depend on @forge/schema and @forge/extract-pir only (it reads the sessions it generates with readPiSession).',
+};
+
+/** The pi/omp extensions: the schema's entry types and the reader kit's bead id rules, nothing that reads or writes datasets. */
+const onlySchemaAndReaderKitForExtensions = {
+  group: ['@forge/*', '!@forge/schema', '!@forge/reader-kit'],
+  message: '@forge/pi-extensions may depend on @forge/schema (types of its entries) and @forge/reader-kit (bead ids) only.',
+};
+
 const noInternal = {
   group: ['@forge/*'],
   message: '@forge/schema is the bottom layer: it imports no other @forge package.',
@@ -39,7 +51,9 @@ export const boundaryConfigs = [
   { files: ['packages/schema/**/*.ts'], rules: restrict(noInternal) },
   { files: ['packages/reader-kit/**/*.ts'], rules: restrict(onlySchema) },
   { files: ['packages/{extract-pir,extract-claude}/**/*.ts'], rules: restrict(onlySchemaAndReaderKit) },
-  { files: ['packages/{transform,scoring,synth}/**/*.ts'], rules: restrict(onlySchema) },
+  { files: ['packages/{transform,scoring}/**/*.ts'], rules: restrict(onlySchema) },
+  { files: ['packages/synth/**/*.ts'], rules: restrict(onlySchemaAndExtractPir) },
+  { files: ['packages/pi-extensions/**/*.ts'], rules: restrict(onlySchemaAndReaderKitForExtensions) },
   {
     // Libraries have no side channels: only the CLI talks to the console or ends the process.
     files: ['packages/*/src/**/*.ts'],
@@ -54,5 +68,10 @@ export const boundaryConfigs = [
         },
       ],
     },
+  },
+  {
+    // The extension entries run inside pi and omp, where stderr is the only place a failure can go.
+    files: ['packages/pi-extensions/src/extensions/*.ts'],
+    rules: { 'no-console': ['error', { allow: ['error'] }] },
   },
 ];

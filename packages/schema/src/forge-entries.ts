@@ -26,7 +26,7 @@ export const capturedToolCallSchema = z.object({
   /** From `tool_result` (or the turn's tool results); null when no result came (blocked, aborted). */
   isError: z.boolean().nullable(),
   /** Milliseconds from `tool_call` to `tool_result`; null when no result came. */
-  durationMs: z.number().nonnegative().nullable(),
+  durationMs: z.number().int().nonnegative().nullable(),
 });
 export type CapturedToolCall = z.infer<typeof capturedToolCallSchema>;
 
@@ -37,7 +37,7 @@ export const forgeTurnEntrySchema = z
     /** The harness's `turnIndex` (0-based within one prompt's run). */
     turnIndex: z.number().int().nonnegative(),
     /** Milliseconds from `turn_start` to `turn_end`; null when the start was not seen. */
-    durationMs: z.number().nonnegative().nullable(),
+    durationMs: z.number().int().nonnegative().nullable(),
     /** The assistant message's stop reason (`toolUse`, `stop`, `error`, …), when it has one. */
     stopReason: z.string().optional(),
     tools: z.array(capturedToolCallSchema),
@@ -50,7 +50,7 @@ export const forgeAgentEntrySchema = z
   .object({
     v: z.literal(1),
     /** Milliseconds from `agent_start` to `agent_end`; null when the start was not seen. */
-    durationMs: z.number().nonnegative().nullable(),
+    durationMs: z.number().int().nonnegative().nullable(),
     turns: z.number().int().nonnegative(),
     toolCalls: z.number().int().nonnegative(),
     toolErrors: z.number().int().nonnegative(),
