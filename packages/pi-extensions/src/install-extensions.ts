@@ -1,6 +1,6 @@
-import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
+import { copyFile, mkdir, rename, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExtensionInstallError } from './extension-install-error.js';
 
@@ -70,19 +70,12 @@ export async function installExtensions(options: InstallExtensionsOptions): Prom
   return { harness: options.harness, dir, files };
 }
 
-/** `dist/extensions` of this package, found from this module's own location (source or built). */
+/** `dist/extensions` of this package, where the build puts the bundles. */
 export async function bundledExtensionDir(): Promise<string> {
-  let folder = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = await readFile(join(folder, 'package.json'), 'utf8').catch(() => undefined);
-    if (manifest != null && (JSON.parse(manifest) as { name?: string }).name === '@forge/pi-extensions') break;
-    const parent = dirname(folder);
-    if (parent === folder) throw bundleMissing(dirname(fileURLToPath(import.meta.url)));
-    folder = parent;
-  }
-  const bundleDir = join(folder, 'dist', 'extensions');
+  // One level below the package root both as source (src/) and built (dist/index.js).
+  const bundleDir = fileURLToPath(new URL('../dist/extensions/', import.meta.url));
   for (const name of extensionFileNames) {
-    if ((await readFile(join(bundleDir, name)).catch(() => undefined)) == null) throw bundleMissing(bundleDir);
+    if ((await stat(join(bundleDir, name)).catch(() => undefined)) == null) throw bundleMissing(bundleDir);
   }
   return bundleDir;
 }
