@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ForgeError } from '@forge/schema';
 import { type CliIo, exitCodes, processIo } from './cli-io.js';
-import { type ExportOptions, type ExtractOptions, type InspectOptions, type RunOptions, type StatsOptions } from './commands/command-options.js';
+import { type ExportOptions, type ExtractOptions, type InspectOptions, type RunOptions, type StatsOptions, type SynthPlanOptions } from './commands/command-options.js';
 import { FORGE_VERSION } from './version.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -116,6 +116,25 @@ Examples:
     .action(async (file: string, options: InspectOptions) => {
       const { inspectCommand } = await import('./commands/inspect.js');
       setExitCode(await inspectCommand(file, options, io));
+    });
+
+  const synth = program.command('synth').description('fill Gas Town role gaps with generated sessions (real pi/omp/pir runs in print mode)');
+
+  synth
+    .command('plan')
+    .description("today's sessions by Gas Town role (and thinking, harness, model) against a target, and how many of each role to generate")
+    .addOption(sourceOption())
+    .addOption(rootOption())
+    .option('--target <shares>', 'wanted share per role, e.g. witness=0.2,polecat=0.5 (default: even over the roles present)')
+    .option('--json', 'the plan as JSON', false)
+    .addOption(quietOption())
+    .addHelpText('after', `
+Examples:
+  forge synth plan
+  forge synth plan --target witness=1,refinery=1,polecat=3 --json`)
+    .action(async (options: SynthPlanOptions) => {
+      const { synthPlanCommand } = await import('./commands/synth-plan.js');
+      setExitCode(await synthPlanCommand(options, io));
     });
 
   return program;

@@ -39,3 +39,8 @@ export interface RunOptions extends SessionInputOptions {
   full: boolean;
   json: boolean;
 }
+
+export interface SynthPlanOptions extends SessionInputOptions {
+  target?: string;
+  json: boolean;
+}

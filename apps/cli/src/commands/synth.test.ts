@@ -1,0 +1,40 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exitCodes } from '../cli-io.js';
+import { runCli } from '../test-support/run-cli.js';
+
+const demoHome = join(import.meta.dirname, '..', '..', 'demo', 'home');
+const emptyHome = mkdtempSync(join(tmpdir(), 'forge-cli-home-'));
+const env = { HOME: emptyHome };
+
+describe('forge synth plan', () => {
+  it('should compare the demo corpus with an even split over its roles and say what to generate', async () => {
+    const result = await runCli(['synth', 'plan', '--root', demoHome, '--json', '--quiet'], { env, cwd: emptyHome });
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(exitCodes.ok);
+    const plan = JSON.parse(result.stdout);
+    expect(plan.sessions).toBe(14);
+    // polecat (9 sessions) at a quarter sets the total at 36: 9 of each role.
+    expect(plan.roles.map((row: { role: string; sessions: number; toGenerate: number }) => [row.role, row.sessions, row.toGenerate])).toEqual([
+      ['mayor', 1, 8],
+      ['deacon', 2, 7],
+      ['polecat', 9, 0],
+      ['crew', 2, 7],
+    ]);
+  });
+
+  it('should print the table and the commands that fill the gaps for a given target', async () => {
+    const result = await runCli(['synth', 'plan', '--root', demoHome, '--target', 'polecat=1,witness=1', '--quiet'], { env, cwd: emptyHome });
+    expect(result.exitCode).toBe(exitCodes.ok);
+    expect(result.stdout).toMatch(/^witness +0 +0 +0\.0% +50\.0% +9$/mu);
+    expect(result.stdout).toContain('forge synth run --harness pi --role witness --count 9');
+  });
+
+  it('should exit 2 for a target naming an unknown role', async () => {
+    const result = await runCli(['synth', 'plan', '--root', demoHome, '--target', 'janitor=1', '--quiet'], { env, cwd: emptyHome });
+    expect(result.exitCode).toBe(exitCodes.usage);
+    expect(result.stderr).toMatch(/unknown role in --target "janitor"/u);
+  });
+});
