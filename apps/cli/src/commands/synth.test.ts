@@ -38,3 +38,36 @@ describe('forge synth plan', () => {
     expect(result.stderr).toMatch(/unknown role in --target "janitor"/u);
   });
 });
+
+describe('forge synth run', () => {
+  it('should print the exact argv array of every run with --dry-run and run nothing', async () => {
+    const argv = ['synth', 'run', '--harness', 'omp', '--role', 'witness,polecat', '--count', '2', '--thinking', 'high', '--program', '/opt/omp/bin/omp', '--var', 'rig=gastown', '--out', 'batch', '--dry-run'];
+    const result = await runCli(argv, { env, cwd: emptyHome });
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(exitCodes.ok);
+    const runs = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(runs.map((run) => run.runId)).toEqual(['witness-high-1', 'witness-high-2', 'polecat-high-1', 'polecat-high-2']);
+    expect(runs[2].cwd).toMatch(/\/forge-synth-XXXXXX\/polecat-high-1\/gt\/gastown\/polecats\/nux\/gastown$/u);
+    expect(runs[0].argv).toEqual([
+      '/opt/omp/bin/omp',
+      '--print',
+      '--session-dir',
+      join(emptyHome, 'batch', 'runs', 'witness-high-1', 'sessions'),
+      '--append-system-prompt',
+      expect.stringMatching(/^\[GAS TOWN ROLE: witness\]\nYou are the Witness of rig gastown /u),
+      '--thinking',
+      'high',
+      '--no-title',
+      expect.stringMatching(/^\[GAS TOWN\] gastown\/witness <- deacon/u),
+    ]);
+  });
+
+  it('should exit 2 for an unknown role or a bad --var before running anything', async () => {
+    const role = await runCli(['synth', 'run', '--harness', 'pi', '--role', 'janitor', '--dry-run'], { env, cwd: emptyHome });
+    expect(role.exitCode).toBe(exitCodes.usage);
+    expect(role.stderr).toMatch(/unknown role "janitor"/u);
+    const variable = await runCli(['synth', 'run', '--harness', 'pi', '--role', 'witness', '--var', 'rig', '--dry-run'], { env, cwd: emptyHome });
+    expect(variable.exitCode).toBe(exitCodes.usage);
+    expect(variable.stderr).toMatch(/bad --var "rig"/u);
+  });
+});
