@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ForgeError } from '@forge/schema';
 import { type CliIo, exitCodes, processIo } from './cli-io.js';
-import { type ExportOptions, type ExtractOptions, type InspectOptions, type RunOptions, type StatsOptions, type SynthPlanOptions, type SynthRunOptions } from './commands/command-options.js';
+import { type ExportOptions, type ExtensionsInstallOptions, type ExtractOptions, type InspectOptions, type RunOptions, type StatsOptions, type SynthPlanOptions, type SynthRunOptions } from './commands/command-options.js';
 import { FORGE_VERSION } from './version.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -170,6 +170,22 @@ Exit codes: 0 every run gave a session, 3 some runs failed, timed out or were sk
     .action(async (options: SynthRunOptions) => {
       const { synthRunCommand } = await import('./commands/synth-run.js');
       setExitCode(await synthRunCommand(options, io));
+    });
+
+  program
+    .command('extensions')
+    .description("forge's pi/omp extensions: training-capture and outcome-tagging")
+    .command('install')
+    .description('put the extensions where pi or omp loads them (pi: ~/.pi/agent/extensions, omp: ~/.omp/agent/extensions)')
+    .addOption(new Option('--harness <harness>', 'the program that loads them').choices(['pi', 'omp']).makeOptionMandatory())
+    .option('--dir <dir>', 'install into this folder instead (e.g. a project\'s .pi/extensions)')
+    .addHelpText('after', `
+Examples:
+  forge extensions install --harness pi
+  forge extensions install --harness omp --dir ./.omp/extensions`)
+    .action(async (options: ExtensionsInstallOptions) => {
+      const { extensionsInstallCommand } = await import('./commands/extensions-install.js');
+      setExitCode(await extensionsInstallCommand(options, io));
     });
 
   return program;

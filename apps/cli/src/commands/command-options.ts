@@ -66,3 +66,8 @@ export interface SynthRunOptions {
   json: boolean;
   quiet: boolean;
 }
+
+export interface ExtensionsInstallOptions {
+  harness: 'pi' | 'omp';
+  dir?: string;
+}
