@@ -60,4 +60,9 @@ describe('settleBeadCall', () => {
     expect(settleBeadCall(create, 't2', '[{"id":"gt-q7w2e","title":"x"}]', false)).toMatchObject({ beadIds: ['gt-q7w2e'], confirmed: true });
     expect(settleBeadCall(create, 't2', 'Error: no database', true)).toMatchObject({ beadIds: [], confirmed: false });
   });
+
+  it('should take the bead of a bare `bd close` (the last touched issue) from its success line', () => {
+    const [bare] = findBeadCalls('bd close --reason done');
+    expect(settleBeadCall(bare!, 't3', '✓ Closed gt-k3m9p: done\n', false)).toMatchObject({ beadIds: ['gt-k3m9p'], confirmed: true });
+  });
 });

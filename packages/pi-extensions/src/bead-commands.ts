@@ -45,10 +45,11 @@ export function findBeadCalls(command: string): BeadCall[] {
 
 /**
  * Settles a call with its tool result: `confirmed` when the result's text shows bd's success line
- * (or JSON) for every bead; for `create`, the beads are the ids the result reports.
+ * (or JSON) for every bead. When the command named no bead (`bd create`, or `bd close` of the last
+ * touched issue), the beads are the ids the result reports.
  */
 export function settleBeadCall(call: BeadCall, toolCallId: string, resultText: string, isError: boolean | null): BeadOperation {
-  const beadIds = call.command === 'create' ? createdIdsIn(resultText) : call.beadIds;
+  const beadIds = call.beadIds.length > 0 ? call.beadIds : reportedIdsIn(call.command, resultText);
   const confirmed = isError === false && beadIds.length > 0 && beadIds.every((id) => successPattern(call.command, id).test(resultText));
   return { ...call, toolCallId, beadIds, isError, confirmed };
 }
@@ -104,18 +105,20 @@ function isBeadId(word: string): boolean {
   return dash > 0 && findBeadIds(word, [word.slice(0, dash)])[0] === word;
 }
 
-function createdIdsIn(text: string): string[] {
-  const ids = [...text.matchAll(/Created issue:\s*([a-z][a-z0-9]*-[a-z0-9.-]+?)(?=[\s:—,]|$)/gu), ...text.matchAll(/"id"\s*:\s*"([^"]+)"/gu)]
-    .map((match) => match[1]!)
-    .filter(isBeadId);
+/** The words before the bead id in bd's success line of each command (steveyegge/beads cmd/bd). */
+const successWords: Record<BeadCall['command'], string> = { close: 'Closed', update: 'Updated issue:', reopen: 'Reopened', create: 'Created issue:' };
+
+/** The bead ids bd's success lines (or `--json` output) of a command report. */
+function reportedIdsIn(command: BeadCall['command'], text: string): string[] {
+  const line = new RegExp(`${successWords[command]}\\s*([a-z][a-z0-9]*-[a-z0-9.-]+?)(?=[\\s:—,]|$)`, 'gmu');
+  const ids = [...text.matchAll(line), ...text.matchAll(/"id"\s*:\s*"([^"]+)"/gu)].map((match) => match[1]!).filter(isBeadId);
   return [...new Set(ids)];
 }
 
 /** bd's success line for a command and bead, or the bead in bd's `--json` output. */
 function successPattern(command: BeadCall['command'], id: string): RegExp {
   const escaped = id.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
-  const line = { close: 'Closed', update: 'Updated issue:', reopen: 'Reopened', create: 'Created issue:' }[command];
-  return new RegExp(`(?:${line}\\s+${escaped}(?![\\w.-])|"id"\\s*:\\s*"${escaped}")`, 'u');
+  return new RegExp(`(?:${successWords[command]}\\s+${escaped}(?![\\w.-])|"id"\\s*:\\s*"${escaped}")`, 'u');
 }
 
 function basename(path: string): string {

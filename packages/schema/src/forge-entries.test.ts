@@ -32,6 +32,6 @@ describe('forge session entries', () => {
       ],
     };
     expect(safeParseForgeBeadsEntry(beads)).toEqual({ success: true, data: beads });
-    expect(Object.values(forgeEntryTypes)).toEqual(['forge.capture.turn', 'forge.capture.agent', 'forge.outcome.beads']);
+    expect(Object.values(forgeEntryTypes)).toEqual(['forge.capture.turn', 'forge.capture.agent', 'forge.outcome.beads', 'forge.synthetic']);
   });
 });

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { createParsers } from './create-parsers.js';
 
 // The custom entries forge's pi/omp extensions (@forge/pi-extensions) append to the session they
-// run in, through `pi.appendEntry(customType, data)`. Each lands in the session file as
+// run in, through `pi.appendEntry(customType, data)`, and the one `forge synth run` appends to the
+// sessions it generated (data: `syntheticTagSchema`). Each lands in the session file as
 // `{"type":"custom","customType":<type>,"data":<data>,"id",…,"parentId",…,"timestamp",…}`; the
 // pi-family reader matches `customType` and validates `data` with the schemas below.
 
@@ -14,6 +15,8 @@ export const forgeEntryTypes = {
   agent: 'forge.capture.agent',
   /** outcome-tagging, at every `agent_end`: the beads the run's `bd` calls closed or updated. */
   beads: 'forge.outcome.beads',
+  /** `forge synth run`, after the program exited: the run's `SyntheticTag` (the `Session.synthetic` value). */
+  synthetic: 'forge.synthetic',
 } as const;
 export type ForgeEntryType = (typeof forgeEntryTypes)[keyof typeof forgeEntryTypes];
 

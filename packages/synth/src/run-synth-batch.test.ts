@@ -5,6 +5,7 @@ import {
   defaultStubModelId,
   installAgent,
   makeTempHome,
+  readJsonlRecords,
   stubProviderName,
   withStubModel,
   writeOmpConfig,
@@ -14,7 +15,7 @@ import {
   type StubModel,
   type StubRequest,
 } from '@forge-internal/test-agents';
-import { parseSession } from '@forge/schema';
+import { forgeEntryTypes, parseSession, parseSyntheticTag } from '@forge/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type SynthBatchOptions } from './plan-synth-batch.js';
 import { runSynthBatch } from './run-synth-batch.js';
@@ -87,7 +88,7 @@ describe.each(clients)('runSynthBatch with the real $client', (setup) => {
       const lines = (await readFile(join(result.out, 'sessions.jsonl'), 'utf8')).trimEnd().split('\n');
       const sessions = lines.map((line) => parseSession(JSON.parse(line)));
       expect(sessions).toEqual(result.sessions);
-      sessions.forEach((session, index) => {
+      for (const [index, session] of sessions.entries()) {
         const { runId, file } = runs[index]!;
         const role = runId.split('-')[0];
         expect(session.source).toBe(client);
@@ -106,7 +107,13 @@ describe.each(clients)('runSynthBatch with the real $client', (setup) => {
         expect(toolText).toContain(file === 'src/sum.js' ? 'export function sum' : 'nux');
         expect(session.messages.at(-1)?.text).toBe(`Done with ${runId}.`);
         expect(result.manifest.runs[index]!.sessionFiles).toEqual([expect.stringMatching(new RegExp(`^runs/${runId}/sessions/.+\\.jsonl$`, 'u'))]);
-      });
+        // The tag also travels in the session file, as the last entry of the active branch.
+        const records = await readJsonlRecords(join(result.out, result.manifest.runs[index]!.sessionFiles[0]!));
+        const last = records.at(-1)!;
+        expect(last).toMatchObject({ type: 'custom', customType: forgeEntryTypes.synthetic, data: session.synthetic, parentId: records.at(-2)!.id });
+        expect(parseSyntheticTag(last.data)).toEqual(session.synthetic);
+        expect(session.branch.leafId).toBe(last.id);
+      }
     });
   });
 });

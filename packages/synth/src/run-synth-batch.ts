@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { readPiSession } from '@forge/extract-pir';
 import { type Session, type SyntheticTag } from '@forge/schema';
+import { appendSyntheticEntry } from './append-synthetic-entry.js';
 import { defaultBatchId, planSynthBatch, type PlannedSynthRun, type SynthBatchOptions, type SynthBatchPlan } from './plan-synth-batch.js';
 import { runProgram, type ProgramResult } from './run-program.js';
 import { SynthError } from './synth-error.js';
@@ -155,10 +156,13 @@ async function executeRun(run: PlannedSynthRun, plan: SynthBatchPlan, options: S
     const reason = options.harness === 'pir' ? 'no session file: pir ≥ 0.1.9 never saves print-mode sessions (docs/upstream/pir-requests.md)' : 'the program exited 0 but wrote no session file';
     return { report: { ...base, status: 'no-session', reason, stderrTail: result.stderrTail }, sessions: [] };
   }
-  const tag = (session: Session): Session => ({ ...session, synthetic: syntheticTag(run, plan, options, harnessVersion) });
+  const synthetic = syntheticTag(run, plan, options, harnessVersion);
   const sessions: Session[] = [];
   try {
-    for (const file of files) sessions.push(...(await readPiSession(file, { flavor: options.harness })).map(tag));
+    for (const file of files) {
+      await appendSyntheticEntry(file, synthetic);
+      sessions.push(...(await readPiSession(file, { flavor: options.harness })).map((session) => ({ ...session, synthetic })));
+    }
   } catch (error) {
     return { report: { ...base, status: 'unreadable', reason: (error as Error).message, stderrTail: result.stderrTail }, sessions: [] };
   }
