@@ -3,7 +3,8 @@ export type { DistributionRow, PlanRoleGapsOptions, RoleGapPlan, RoleGapRow } fr
 export { defaultBatchId, planSynthBatch } from './plan-synth-batch.js';
 export type { PlannedSynthRun, SynthBatchOptions, SynthBatchPlan } from './plan-synth-batch.js';
 export { runSynthBatch } from './run-synth-batch.js';
-export type { RunSynthBatchHooks, SynthBatchResult, SynthManifest, SynthRunReport, SynthRunStatus } from './run-synth-batch.js';
+export type { RunSynthBatchHooks, SynthBatchResult } from './run-synth-batch.js';
+export type { SynthManifest, SynthRunReport, SynthRunStatus } from './synth-manifest.js';
 export { harnessArgv } from './harness-argv.js';
 export type { HarnessRunRequest } from './harness-argv.js';
 export { runProgram, stderrTailLimit } from './run-program.js';
