@@ -6,6 +6,8 @@ export interface ProgramResult {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   timedOut: boolean;
+  /** Killed because `signal` aborted. */
+  aborted: boolean;
   /** The spawn itself failed (program not found, not executable). */
   spawnError?: string;
   /** The last lines of stderr (at most {@link stderrTailLimit} characters). */
@@ -22,6 +24,8 @@ export interface RunProgramOptions {
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   timeoutMs: number;
+  /** Aborting kills the program's process group at once (the result then has `aborted`). */
+  signal?: AbortSignal;
 }
 
 /** The most stderr a report keeps. */
@@ -39,6 +43,7 @@ export function runProgram(options: RunProgramOptions): Promise<ProgramResult> {
     let stderr = '';
     let stdout = '';
     let timedOut = false;
+    let aborted = false;
     let spawnError: string | undefined;
     const child = spawn(program ?? '', args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true, shell: false });
     const killGroup = () => {
@@ -52,6 +57,12 @@ export function runProgram(options: RunProgramOptions): Promise<ProgramResult> {
       timedOut = true;
       killGroup();
     }, options.timeoutMs);
+    const onAbort = () => {
+      aborted = true;
+      killGroup();
+    };
+    if (options.signal?.aborted === true) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.setEncoding('utf8').on('data', (part: string) => {
       if (stdout.length < stdoutLimit) stdout += part.slice(0, stdoutLimit - stdout.length);
     });
@@ -63,8 +74,9 @@ export function runProgram(options: RunProgramOptions): Promise<ProgramResult> {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       killGroup(); // background children of the program's tools go too
-      resolve({ exitCode, signal, timedOut, ...(spawnError == null ? {} : { spawnError }), stderrTail: tail(stderr), stdout, durationMs: Date.now() - startedAt });
+      resolve({ exitCode, signal, timedOut, aborted, ...(spawnError == null ? {} : { spawnError }), stderrTail: tail(stderr), stdout, durationMs: Date.now() - startedAt });
     };
     child.on('error', (error) => {
       spawnError = error.message;

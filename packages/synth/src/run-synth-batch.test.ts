@@ -151,6 +151,27 @@ describe('runSynthBatch failures, with the real pi', () => {
     });
   });
 
+  it('should kill the run under way and start no more when the batch is interrupted', async () => {
+    const script: ScriptedTurn[] = [{ toolCalls: [{ name: 'bash', input: { command: 'sleep 120' } }], usage }];
+    await withStubModel({ script }, async (stub) => {
+      const interrupt = new AbortController();
+      // Interrupt once the first run is inside its tool call.
+      const poll = setInterval(() => {
+        if (stub.served.length > 0) setTimeout(() => interrupt.abort(), 500);
+      }, 100);
+      try {
+        const result = await runSynthBatch(await optionsFor(clients[0], agent, stub, { count: 2 }), { signal: interrupt.signal });
+        expect(result.manifest.stoppedBy).toBe('interrupted');
+        expect(result.manifest.runs.map((run) => [run.status, run.reason])).toEqual([
+          ['failed', 'killed: the batch was interrupted'],
+          ['skipped', 'the batch was interrupted'],
+        ]);
+      } finally {
+        clearInterval(poll);
+      }
+    });
+  });
+
   it('should stop starting runs once the token budget is used, and say so', async () => {
     await withStubModel({ script: scriptFor([{ runId: 'witness-default-1', file: 'patrol/polecats.txt' }]) }, async (stub) => {
       const result = await runSynthBatch(await optionsFor(clients[0], agent, stub, { count: 3, maxTokens: 1 }));

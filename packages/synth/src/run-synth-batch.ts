@@ -23,6 +23,8 @@ export interface RunSynthBatchHooks {
   onRunDone?: (report: SynthRunReport, done: number, planned: number) => void;
   /** The batch id; default from the clock (`synth-2026-12-05T01-02-03Z`). */
   batchId?: string;
+  /** Aborting (Ctrl-C in the CLI) kills the runs under way and starts no more; the manifest is still written. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -50,14 +52,14 @@ export async function runSynthBatch(options: SynthBatchOptions, hooks: RunSynthB
 
     const worker = async () => {
       for (let run = queue.shift(); run != null; run = queue.shift()) {
-        const stop = budgetStop(options, budget);
+        const stop = hooks.signal?.aborted === true ? 'interrupted' : budgetStop(options, budget);
         let report: SynthRunReport;
         if (stop != null) {
           budget.stoppedBy ??= stop;
-          report = { ...reportBase(run), status: 'skipped', reason: stop === 'token-budget' ? `token budget of ${options.maxTokens} used` : `run budget of ${options.maxRuns} reached`, exitCode: null, signal: null, durationMs: 0 };
+          report = { ...reportBase(run), status: 'skipped', reason: skipReasons[stop](options), exitCode: null, signal: null, durationMs: 0 };
         } else {
           budget.started += 1;
-          const outcome = await executeRun(run, plan, options, harnessVersion);
+          const outcome = await executeRun(run, plan, options, harnessVersion, hooks.signal);
           budget.tokens += outcome.report.tokens;
           report = outcome.report;
           sessionsByRun.set(run.runId, outcome.sessions);
@@ -80,6 +82,12 @@ export async function runSynthBatch(options: SynthBatchOptions, hooks: RunSynthB
   }
 }
 
+const skipReasons: Record<NonNullable<SynthManifest['stoppedBy']>, (options: SynthBatchOptions) => string> = {
+  'token-budget': (options) => `token budget of ${options.maxTokens} used`,
+  'run-budget': (options) => `run budget of ${options.maxRuns} reached`,
+  interrupted: () => 'the batch was interrupted',
+};
+
 /** Which budget, if any, forbids starting another run. */
 function budgetStop(options: SynthBatchOptions, budget: { tokens: number; started: number }): SynthManifest['stoppedBy'] {
   if (options.maxRuns != null && budget.started >= options.maxRuns) return 'run-budget';
@@ -88,14 +96,20 @@ function budgetStop(options: SynthBatchOptions, budget: { tokens: number; starte
 }
 
 /** Runs one planned run and reads what it wrote. */
-async function executeRun(run: PlannedSynthRun, plan: SynthBatchPlan, options: SynthBatchOptions, harnessVersion: string | undefined): Promise<{ report: SynthRunReport; sessions: Session[] }> {
+async function executeRun(
+  run: PlannedSynthRun,
+  plan: SynthBatchPlan,
+  options: SynthBatchOptions,
+  harnessVersion: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<{ report: SynthRunReport; sessions: Session[] }> {
   await mkdir(run.cwd, { recursive: true });
   for (const [path, content] of Object.entries(run.files)) {
     await mkdir(dirname(join(run.cwd, path)), { recursive: true });
     await writeFile(join(run.cwd, path), content);
   }
   await mkdir(run.sessionDir, { recursive: true });
-  const result = await runProgram({ argv: run.argv, cwd: run.cwd, env: options.env, timeoutMs: (options.timeoutSeconds ?? 600) * 1000 });
+  const result = await runProgram({ argv: run.argv, cwd: run.cwd, env: options.env, timeoutMs: (options.timeoutSeconds ?? 600) * 1000, ...(signal == null ? {} : { signal }) });
   const files = await listJsonlFiles(run.sessionDir);
   const base = { ...reportBase(run), exitCode: result.exitCode, signal: result.signal, durationMs: result.durationMs, sessionFiles: files.map((file) => relative(plan.out, file)) };
   const failure = failureOf(result, options.timeoutSeconds ?? 600);
@@ -120,6 +134,7 @@ async function executeRun(run: PlannedSynthRun, plan: SynthBatchPlan, options: S
 
 function failureOf(result: ProgramResult, timeoutSeconds: number): Pick<SynthRunReport, 'status' | 'reason'> | undefined {
   if (result.timedOut) return { status: 'timed-out', reason: `killed after the ${timeoutSeconds} s timeout` };
+  if (result.aborted) return { status: 'failed', reason: 'killed: the batch was interrupted' };
   if (result.spawnError != null) return { status: 'failed', reason: `could not start: ${result.spawnError}` };
   if (result.exitCode !== 0) return { status: 'failed', reason: result.exitCode == null ? `ended by ${result.signal}` : `exit code ${result.exitCode}` };
   return undefined;

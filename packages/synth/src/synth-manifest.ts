@@ -48,8 +48,8 @@ export interface SynthManifest {
     templateDir?: string;
     variables: Record<string, string>;
   };
-  /** Set when a budget stopped the batch before every run started. */
-  stoppedBy?: 'token-budget' | 'run-budget';
+  /** Set when a budget or an interruption stopped the batch before every run started. */
+  stoppedBy?: 'token-budget' | 'run-budget' | 'interrupted';
   totals: Record<SynthRunStatus, number> & { planned: number; sessions: number; tokens: number };
   runs: SynthRunReport[];
 }
