@@ -43,12 +43,26 @@ export async function synthRunCommand(options: SynthRunOptions, io: CliIo): Prom
     return exitCodes.ok;
   }
 
-  const result = await runSynthBatch(batch, {
-    batchId,
-    onRunDone: (report, done, planned) => {
-      if (!options.quiet) io.stderr.write(`[${done}/${planned}] ${report.runId} ${report.status}${report.reason == null ? '' : `: ${report.reason}`}\n`);
-    },
-  });
+  // Runs sit in their own process groups, out of reach of the terminal's Ctrl-C: the first one
+  // stops the batch (runs killed, manifest still written), a second one ends forge as usual.
+  const interrupt = new AbortController();
+  const onInterrupt = () => {
+    io.stderr.write('interrupted: stopping the runs and writing the manifest (Ctrl-C again to quit at once)\n');
+    interrupt.abort();
+  };
+  process.once('SIGINT', onInterrupt);
+  let result;
+  try {
+    result = await runSynthBatch(batch, {
+      batchId,
+      signal: interrupt.signal,
+      onRunDone: (report, done, planned) => {
+        if (!options.quiet) io.stderr.write(`[${done}/${planned}] ${report.runId} ${report.status}${report.reason == null ? '' : `: ${report.reason}`}\n`);
+      },
+    });
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
   const { manifest } = result;
   if (options.json) {
     io.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);
