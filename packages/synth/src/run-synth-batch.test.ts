@@ -68,7 +68,8 @@ describe.each(clients)('runSynthBatch with the real $client', (setup) => {
     agent = await installAgent(client);
   });
 
-  it('should turn two roles × two runs into four read, tagged sessions', async () => {
+  // Four runs of omp (bun) take about 20 s on an idle 2-core machine and over a minute on a loaded one.
+  it('should turn two roles × two runs into four read, tagged sessions', { timeout: 240_000 }, async () => {
     const runs = [
       { runId: 'witness-off-1', file: 'patrol/polecats.txt' },
       { runId: 'witness-off-2', file: 'patrol/polecats.txt' },
@@ -76,7 +77,7 @@ describe.each(clients)('runSynthBatch with the real $client', (setup) => {
       { runId: 'polecat-off-2', file: 'src/sum.js' },
     ];
     await withStubModel({ script: scriptFor(runs) }, async (stub) => {
-      const options = await optionsFor(setup, agent, stub, { roles: ['witness', 'polecat'], count: 2, thinking: ['off'], concurrency: 2 });
+      const options = await optionsFor(setup, agent, stub, { roles: ['witness', 'polecat'], count: 2, thinking: ['off'], concurrency: 2, timeoutSeconds: 120 });
       const done: string[] = [];
       const result = await runSynthBatch(options, { batchId: 'test-batch', onRunDone: (report) => done.push(report.runId) });
 
