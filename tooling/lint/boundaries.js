@@ -32,6 +32,18 @@ const scoringTestEdges = {
   message: "@forge/scoring's tests may use the schema, the reader kit and the readers only.",
 };
 
+/** @forge/synth drives the agent programs and reads what they wrote with the pi-family reader's public API. */
+const onlySchemaAndExtractPir = {
+  group: ['@forge/*', '!@forge/schema', '!@forge/extract-pir'],
+  message: '@forge/synth may depend on @forge/schema and @forge/extract-pir only (it reads the sessions it generates with readPiSession).',
+};
+
+/** The pi/omp extensions: the schema's entry types and the reader kit's bead id rules, nothing that reads or writes datasets. */
+const onlySchemaAndReaderKitForExtensions = {
+  group: ['@forge/*', '!@forge/schema', '!@forge/reader-kit'],
+  message: '@forge/pi-extensions may depend on @forge/schema (types of its entries) and @forge/reader-kit (bead ids) only.',
+};
+
 const noInternal = {
   group: ['@forge/*'],
   message: '@forge/schema is the bottom layer: it imports no other @forge package.',
@@ -51,9 +63,11 @@ export const boundaryConfigs = [
   { files: ['packages/schema/**/*.ts'], rules: restrict(noInternal) },
   { files: ['packages/reader-kit/**/*.ts'], rules: restrict(onlySchema) },
   { files: ['packages/{extract-pir,extract-claude,extract-outcomes}/**/*.ts'], rules: restrict(onlySchemaAndReaderKit) },
-  { files: ['packages/{transform,synth}/**/*.ts'], rules: restrict(onlySchema) },
+  { files: ['packages/transform/**/*.ts'], rules: restrict(onlySchema) },
   { files: ['packages/scoring/**/*.ts'], rules: restrict(onlySchemaAndReaderKitForScoring) },
   { files: ['packages/scoring/**/*.test.ts', 'packages/scoring/test/**/*.ts', 'packages/scoring/bench/**/*.ts'], rules: restrict(scoringTestEdges) },
+  { files: ['packages/synth/**/*.ts'], rules: restrict(onlySchemaAndExtractPir) },
+  { files: ['packages/pi-extensions/**/*.ts'], rules: restrict(onlySchemaAndReaderKitForExtensions) },
   {
     // Libraries have no side channels: only the CLI talks to the console or ends the process.
     files: ['packages/*/src/**/*.ts'],
@@ -68,5 +82,10 @@ export const boundaryConfigs = [
         },
       ],
     },
+  },
+  {
+    // The extension entries run inside pi and omp, where stderr is the only place a failure can go.
+    files: ['packages/pi-extensions/src/extensions/*.ts'],
+    rules: { 'no-console': ['error', { allow: ['error'] }] },
   },
 ];

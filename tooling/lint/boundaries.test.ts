@@ -43,6 +43,25 @@ describe('boundary rules', () => {
     expect(errors.join('\n')).toMatch(/may depend on @forge\/schema only/);
   });
 
+  it('should let @forge/synth read sessions with the pi reader but not use the transform', async () => {
+    expect(await importErrors('packages/synth/src/run.ts', "import { readPiSession } from '@forge/extract-pir';\nexport const x = readPiSession;\n")).toEqual([]);
+    const errors = await importErrors('packages/synth/src/run.ts', "import { emitShareGpt } from '@forge/transform';\nexport const x = emitShareGpt;\n");
+    expect(errors.join('\n')).toMatch(/@forge\/synth may depend on @forge\/schema and @forge\/extract-pir only/);
+  });
+
+  it('should keep the pi extensions on the schema and the reader kit', async () => {
+    const source = "import { findBeadIds } from '@forge/reader-kit';\nimport { readPiSession } from '@forge/extract-pir';\nexport const x = [findBeadIds, readPiSession];\n";
+    const errors = await importErrors('packages/pi-extensions/src/outcome-tagging.ts', source);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/@forge\/pi-extensions may depend on @forge\/schema/);
+  });
+
+  it('should let only the pi extension entries write errors to stderr', async () => {
+    const source = "console.error('x');\nconsole.log('y');\n";
+    expect((await importErrors('packages/pi-extensions/src/extensions/forge-outcome-tagging.ts', source)).filter((error) => error.startsWith('no-console'))).toHaveLength(1);
+    expect((await importErrors('packages/pi-extensions/src/outcome-tagging.ts', source)).filter((error) => error.startsWith('no-console'))).toHaveLength(2);
+  });
+
   it('should reject deep imports everywhere, the CLI included', async () => {
     const errors = await importErrors('apps/cli/src/main.ts', "import { x } from '@forge/schema/src/session';\nexport const y = x;\n");
     expect(errors.join('\n')).toMatch(/Import the package entry/);

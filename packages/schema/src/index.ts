@@ -36,6 +36,23 @@ export {
   safeParseGasTownContext,
 } from './gastown.js';
 export type { GasTownRole, GasTownBeacon, GasTownContext } from './gastown.js';
+export { syntheticTagSchema, parseSyntheticTag, safeParseSyntheticTag } from './synthetic.js';
+export type { SyntheticTag } from './synthetic.js';
+export {
+  forgeEntryTypes,
+  capturedToolCallSchema,
+  forgeTurnEntrySchema,
+  forgeAgentEntrySchema,
+  beadOperationSchema,
+  forgeBeadsEntrySchema,
+  parseForgeTurnEntry,
+  safeParseForgeTurnEntry,
+  parseForgeAgentEntry,
+  safeParseForgeAgentEntry,
+  parseForgeBeadsEntry,
+  safeParseForgeBeadsEntry,
+} from './forge-entries.js';
+export type { ForgeEntryType, CapturedToolCall, ForgeTurnEntry, ForgeAgentEntry, BeadOperation, ForgeBeadsEntry } from './forge-entries.js';
 export { SESSION_SCHEMA_VERSION, sessionSources, sessionSourceSchema, sessionSchema, parseSession, safeParseSession } from './session.js';
 export type { Session, SessionSource } from './session.js';
 
