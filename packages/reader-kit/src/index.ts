@@ -20,3 +20,5 @@ export type {
   SourceEvent,
   SourceFile,
 } from './session-source.js';
+export { isJsonObject, stringField, tokenCount } from './json-fields.js';
+export type { JsonObject } from './json-fields.js';

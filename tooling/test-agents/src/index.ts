@@ -40,6 +40,7 @@ export {
   type RunClaudeOptions,
 } from './run-claude.js';
 export { runCcusage, type RunCcusageOptions } from './run-ccusage.js';
+export { runCodex, writeCodexConfig, type RunCodexOptions } from './run-codex.js';
 export { makeTempHome, makeTempProject } from './temp-home.js';
 export { listSessionFiles, readJsonlRecords } from './session-files.js';
 export {
@@ -56,3 +57,4 @@ export {
   type ToolsWithErrorOptions,
 } from './scenarios.js';
 export { readRealFixtureExpectations, sharedFixturesRoot, type RealFixtureFile } from './shared-fixtures.js';
+export { countTrajectory, type TrajectoryCounts } from './trajectory-counts.js';

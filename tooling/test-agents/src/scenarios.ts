@@ -2,7 +2,7 @@ import { openAiUnderstoodUsage } from './stub-model/answer.js';
 import { type ScriptedToolCall, type ScriptedTurn, type StubApi, type StubRequest, type TurnUsage } from './stub-model/types.js';
 
 /** Which agent a scenario is written for: tool names and argument shapes differ. */
-export type ScenarioAgent = 'pi' | 'omp' | 'claude' | 'claude-2.0';
+export type ScenarioAgent = 'pi' | 'omp' | 'claude' | 'claude-2.0' | 'codex';
 
 /** A scripted tool call plus what the scenario expects the agent to make of it. */
 export interface ScenarioToolCall extends ScriptedToolCall {
@@ -112,6 +112,15 @@ function tools(agent: ScenarioAgent): {
   bash(command: string, expectError?: boolean): ScenarioToolCall;
   write(path: string, content: string): ScenarioToolCall;
 } {
+  if (agent === 'codex') {
+    // Codex has one shell tool (`exec_command`, unified exec); reads and writes are shell commands.
+    const shell = (cmd: string, expectError?: boolean): ScenarioToolCall => ({ name: 'exec_command', input: { cmd }, expectError });
+    return {
+      read: (path, expectError) => shell(`cat ${path}`, expectError),
+      bash: shell,
+      write: (path, content) => shell(`printf '%s' ${JSON.stringify(content)} > ${path}`),
+    };
+  }
   if (isClaude(agent)) {
     return {
       read: (path, expectError) => ({ name: 'Read', input: { file_path: path }, expectError }),
