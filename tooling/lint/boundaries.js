@@ -38,7 +38,7 @@ export const boundaryConfigs = [
   { files: ['**/*.ts', '**/*.js'], rules: restrict() },
   { files: ['packages/schema/**/*.ts'], rules: restrict(noInternal) },
   { files: ['packages/reader-kit/**/*.ts'], rules: restrict(onlySchema) },
-  { files: ['packages/{extract-pir,extract-claude}/**/*.ts'], rules: restrict(onlySchemaAndReaderKit) },
+  { files: ['packages/{extract-pir,extract-claude,extract-codex,extract-gemini,extract-opencode}/**/*.ts'], rules: restrict(onlySchemaAndReaderKit) },
   { files: ['packages/{transform,scoring,synth}/**/*.ts'], rules: restrict(onlySchema) },
   {
     // Libraries have no side channels: only the CLI talks to the console or ends the process.

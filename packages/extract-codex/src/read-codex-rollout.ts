@@ -32,7 +32,7 @@ export async function* readCodexRollout(file: SourceFile, options: ReadFileOptio
         state.warnings.add(line.truncated ? 'truncated-line' : 'invalid-json', line.truncated ? 'the last line is cut off (Codex was still writing)' : `not JSON: ${line.message}`, line.lineNumber);
       } else if (started) {
         state.add(line.value, line.lineNumber, out);
-      } else if (state.start(line.value, line.lineNumber)) {
+      } else if (state.start(line.value)) {
         started = true;
       } else {
         yield fileWarning(file, 'not-a-session', `line ${line.lineNumber} is not a Codex session header (session_meta): not a Codex rollout`);

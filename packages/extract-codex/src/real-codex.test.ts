@@ -7,6 +7,7 @@ import {
   runCcusage,
   runCodex,
   scenarios,
+  snapshotTree,
   withStubModel,
   type InstalledAgent,
   type Scenario,
@@ -78,7 +79,9 @@ describe('codexReader on rollouts the real Codex CLI wrote', () => {
     await withStubModel(shape, async (stub) => {
       const run = await runCodex({ stub, cwd, args: [shape.prompts[0]!], agent: codex });
       expect(run.exitCode, run.stderr).toBe(0);
+      const before = await snapshotTree(join(run.home, '.codex'));
       const sessions = await sessionsOf(run.home);
+      expect(await snapshotTree(join(run.home, '.codex'))).toEqual(before);
       expect(shape.expected.toolErrors).toBe(2);
       expectMatchesStub(sessions, shape, stub);
       const messages = sessions[0]!.messages;

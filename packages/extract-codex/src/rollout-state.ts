@@ -50,7 +50,8 @@ const subagentOf = (source: unknown, meta: JsonObject): RolloutMeta['subagent'] 
   const spawn = isJsonObject(source.subagent) && isJsonObject(source.subagent.thread_spawn) ? source.subagent.thread_spawn : undefined;
   return {
     parentId: (spawn == null ? undefined : stringField(spawn, 'parent_thread_id')) ?? stringField(meta, 'parent_thread_id'),
-    role: spawn == null ? (typeof source.subagent === 'string' ? source.subagent : undefined) : stringField(spawn, 'agent_role'),
+    // `"review"`, `"compact"`, `{"other": "guardian"}` or a spawned thread's role.
+    role: spawn == null ? (typeof source.subagent === 'string' ? source.subagent : isJsonObject(source.subagent) ? stringField(source.subagent, 'other') : undefined) : stringField(spawn, 'agent_role'),
     nickname: spawn == null ? undefined : stringField(spawn, 'agent_nickname'),
   };
 };
@@ -120,7 +121,7 @@ export class CodexRolloutState {
    * Reads the first record: a `session_meta` line, or (rollouts before the typed envelope) a bare
    * `{id, timestamp, instructions}` header. Returns false when it is neither.
    */
-  start(value: unknown, line: number): boolean {
+  start(value: unknown): boolean {
     if (!isJsonObject(value)) return false;
     if (value.type === 'session_meta' && isJsonObject(value.payload)) {
       this.#meta = metaOf(value.payload);
@@ -353,7 +354,7 @@ export class CodexRolloutState {
         return;
       }
       case 'thread_rolled_back':
-        this.warnings.addCounted('other', 'rollback', `the thread was rolled back ${String(payload.num_turns ?? '')} turn(s) here; the rolled-back turns are kept`, line);
+        this.warnings.addCounted('other', 'rollback', `the thread was rolled back ${typeof payload.num_turns === 'number' ? payload.num_turns : 'some'} turn(s) here; the rolled-back turns are kept`, line);
         return;
       default:
     }

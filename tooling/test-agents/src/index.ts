@@ -58,3 +58,4 @@ export {
 } from './scenarios.js';
 export { readRealFixtureExpectations, sharedFixturesRoot, type RealFixtureFile } from './shared-fixtures.js';
 export { countTrajectory, type TrajectoryCounts } from './trajectory-counts.js';
+export { snapshotTree } from './snapshot-tree.js';
