@@ -41,6 +41,7 @@ export {
 } from './run-claude.js';
 export { runCcusage, type RunCcusageOptions } from './run-ccusage.js';
 export { runCodex, writeCodexConfig, type RunCodexOptions } from './run-codex.js';
+export { runGemini, writeGeminiConfig, type RunGeminiOptions } from './run-gemini.js';
 export { makeTempHome, makeTempProject } from './temp-home.js';
 export { listSessionFiles, readJsonlRecords } from './session-files.js';
 export {

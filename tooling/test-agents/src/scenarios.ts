@@ -2,7 +2,7 @@ import { openAiUnderstoodUsage } from './stub-model/answer.js';
 import { type ScriptedToolCall, type ScriptedTurn, type StubApi, type StubRequest, type TurnUsage } from './stub-model/types.js';
 
 /** Which agent a scenario is written for: tool names and argument shapes differ. */
-export type ScenarioAgent = 'pi' | 'omp' | 'claude' | 'claude-2.0' | 'codex';
+export type ScenarioAgent = 'pi' | 'omp' | 'claude' | 'claude-2.0' | 'codex' | 'gemini';
 
 /** A scripted tool call plus what the scenario expects the agent to make of it. */
 export interface ScenarioToolCall extends ScriptedToolCall {
@@ -119,6 +119,13 @@ function tools(agent: ScenarioAgent): {
       read: (path, expectError) => shell(`cat ${path}`, expectError),
       bash: shell,
       write: (path, content) => shell(`printf '%s' ${JSON.stringify(content)} > ${path}`),
+    };
+  }
+  if (agent === 'gemini') {
+    return {
+      read: (path, expectError) => ({ name: 'read_file', input: { file_path: path }, expectError }),
+      bash: (command, expectError) => ({ name: 'run_shell_command', input: { command }, expectError }),
+      write: (path, content) => ({ name: 'write_file', input: { file_path: path, content } }),
     };
   }
   if (isClaude(agent)) {
