@@ -25,6 +25,6 @@ export const codexReader: SessionSourceReader = {
   aliases: { 'codex-cli': 'codex' },
   homeRoots: (home) => rolloutFolders(join(home, '.codex')),
   discover: (options) => discoverCodexRollouts(options),
-  detect: (head) => isCodexRolloutHead(head),
+  detect: (head) => (isCodexRolloutHead(head) ? 'codex' : undefined),
   readFile: (file, options) => readCodexRollout(file, options),
 };

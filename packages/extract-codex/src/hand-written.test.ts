@@ -1,18 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { snapshotTree } from '@forge-internal/test-agents';
+import { foldSessions } from '@forge/reader-kit';
 import { parseSession } from '@forge/schema';
 import { describe, expect, it } from 'vitest';
 import { codexReader, isCodexRolloutHead } from './codex-reader.js';
 import { discoverCodexRollouts } from './discover-codex-rollouts.js';
-import { collect } from './test-support/read-sessions.js';
 
 // Hand-written from Codex's source (fixtures/hand-written/README.md): older shapes 0.169.0 no longer writes.
 const root = join(import.meta.dirname, '..', 'fixtures', 'hand-written');
 const fixture = (id: string): string => join(root, `rollout-${id}.jsonl`);
 
-async function read(path: string): ReturnType<typeof collect> {
-  return collect(codexReader.readFile({ path, source: 'codex', size: 0, mtimeMs: 0 }));
+async function read(path: string): ReturnType<typeof foldSessions> {
+  return foldSessions(codexReader.readFile({ path, source: 'codex', size: 0, mtimeMs: 0 }));
 }
 
 describe('codexReader on older rollout shapes (hand-written from the source)', () => {

@@ -19,7 +19,8 @@ import { readHome } from './test-support/read-sessions.js';
 
 /** The sessions under a run's home, each valid against the Session schema. */
 async function sessionsOf(home: string): Promise<Session[]> {
-  const sessions = await readHome(home);
+  const { sessions, fileWarnings } = await readHome(home);
+  expect(fileWarnings).toEqual([]);
   for (const session of sessions) parseSession(session);
   return sessions;
 }

@@ -22,6 +22,6 @@ export const geminiReader: SessionSourceReader = {
   aliases: { 'gemini-cli': 'gemini' },
   homeRoots: (home) => [projectsFolder(join(home, '.gemini'))],
   discover: (options) => discoverGeminiSessions(options),
-  detect: (head) => isGeminiHead(head),
+  detect: (head) => (isGeminiHead(head) ? 'gemini' : undefined),
   readFile: (file, options) => readGeminiFile(file, options),
 };

@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { snapshotTree } from '@forge-internal/test-agents';
-import { type SourceFile } from '@forge/reader-kit';
+import { foldSessions, type SourceFile } from '@forge/reader-kit';
 import { parseSession } from '@forge/schema';
 import { describe, expect, it } from 'vitest';
 import { discoverGeminiSessions } from './discover-gemini-sessions.js';
 import { geminiReader, isGeminiHead } from './gemini-reader.js';
-import { collect } from './test-support/read-sessions.js';
 
 // Hand-written from Gemini CLI's source (fixtures/hand-written/README.md).
 const home = join(import.meta.dirname, '..', 'fixtures', 'hand-written');
@@ -18,10 +17,10 @@ async function discovered(): Promise<SourceFile[]> {
   return files;
 }
 
-async function readNamed(suffix: string): ReturnType<typeof collect> {
+async function readNamed(suffix: string): ReturnType<typeof foldSessions> {
   const file = (await discovered()).find((candidate) => candidate.path.endsWith(suffix));
   if (file == null) throw new Error(`no discovered file ends with ${suffix}`);
-  return collect(geminiReader.readFile(file));
+  return foldSessions(geminiReader.readFile(file));
 }
 
 describe('geminiReader on hand-written Gemini CLI files', () => {
@@ -109,8 +108,8 @@ describe('geminiReader on hand-written Gemini CLI files', () => {
     const before = await snapshotTree(geminiDirectory);
     expect(await readNamed('session-2026-10-02T09-00-empty000.jsonl')).toMatchObject({ sessions: [], fileWarnings: [{ kind: 'empty-file' }] });
     const missing = { path: join(geminiDirectory, 'nope.jsonl'), source: 'gemini' as const, size: 0, mtimeMs: 0 };
-    expect(await collect(geminiReader.readFile(missing))).toMatchObject({ sessions: [], fileWarnings: [{ kind: 'unreadable-file' }] });
-    for (const file of await discovered()) await collect(geminiReader.readFile(file));
+    expect(await foldSessions(geminiReader.readFile(missing))).toMatchObject({ sessions: [], fileWarnings: [{ kind: 'unreadable-file' }] });
+    for (const file of await discovered()) await foldSessions(geminiReader.readFile(file));
     expect(await snapshotTree(geminiDirectory)).toEqual(before);
   });
 });

@@ -57,6 +57,6 @@ export {
   type ScenarioTurn,
   type ToolsWithErrorOptions,
 } from './scenarios.js';
-export { readRealFixtureExpectations, sharedFixturesRoot, type RealFixtureFile } from './shared-fixtures.js';
+export { demoHome, readRealFixtureExpectations, sharedFixturesRoot, type RealFixtureFile } from './shared-fixtures.js';
 export { countTrajectory, type TrajectoryCounts } from './trajectory-counts.js';
 export { snapshotTree } from './snapshot-tree.js';
