@@ -42,6 +42,7 @@ export {
 export { runCcusage, type RunCcusageOptions } from './run-ccusage.js';
 export { runCodex, writeCodexConfig, type RunCodexOptions } from './run-codex.js';
 export { runGemini, writeGeminiConfig, type RunGeminiOptions } from './run-gemini.js';
+export { opencodeConfig, runOpencode, type RunOpencodeOptions } from './run-opencode.js';
 export { makeTempHome, makeTempProject } from './temp-home.js';
 export { listSessionFiles, readJsonlRecords } from './session-files.js';
 export {
