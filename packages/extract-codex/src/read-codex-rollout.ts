@@ -1,5 +1,4 @@
-import { stat } from 'node:fs/promises';
-import { readJsonLineBatches, type ReadFileOptions, type SourceEvent, type SourceFile } from '@forge/reader-kit';
+import { emptyOrUnreadable, readJsonLineBatches, type ReadFileOptions, type SourceEvent, type SourceFile } from '@forge/reader-kit';
 import { type Message, type SessionWarning } from '@forge/schema';
 import { CodexRolloutState } from './rollout-state.js';
 
@@ -11,13 +10,9 @@ const fileWarning = (file: SourceFile, kind: SessionWarning['kind'], message: st
  * A file whose first record is no session header yields only a `not-a-session` file warning.
  */
 export async function* readCodexRollout(file: SourceFile, options: ReadFileOptions = {}): AsyncGenerator<SourceEvent> {
-  try {
-    if ((await stat(file.path)).size === 0) {
-      yield fileWarning(file, 'empty-file', 'empty rollout file (Codex had not written its header yet)');
-      return;
-    }
-  } catch (error) {
-    yield fileWarning(file, 'unreadable-file', `cannot read the rollout: ${error instanceof Error ? error.message : String(error)}`);
+  const problem = await emptyOrUnreadable(file);
+  if (problem != null) {
+    yield problem;
     return;
   }
   const state = new CodexRolloutState(file.path);

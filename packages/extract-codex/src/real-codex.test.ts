@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import {
-  countTrajectory,
-  expectedUsage,
+  expectMatchesStub as expectSessionsMatchStub,
   installAgent,
+  sessionsUnder,
   makeTempProject,
   runCcusage,
   runCodex,
@@ -13,38 +13,18 @@ import {
   type Scenario,
   type StubModel,
 } from '@forge-internal/test-agents';
-import { parseSession, type Session } from '@forge/schema';
+import { type Session } from '@forge/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readHome } from './test-support/read-sessions.js';
+import { codexReader } from './codex-reader.js';
 
-/** The sessions under a run's home, each valid against the Session schema. */
-async function sessionsOf(home: string): Promise<Session[]> {
-  const { sessions, fileWarnings } = await readHome(home);
-  expect(fileWarnings).toEqual([]);
-  for (const session of sessions) parseSession(session);
-  return sessions;
-}
-
-/** Counts, per-turn usage and tool call ids equal what the stub served (Responses API usage). */
+/** The stub comparison, plus: each assistant message names the response it came from. */
 function expectMatchesStub(sessions: Session[], scenario: Scenario, stub: StubModel): void {
-  expect(sessions.flatMap((session) => session.warnings)).toEqual([]);
-  const counts = countTrajectory(sessions);
-  expect({
-    userPrompts: counts.userPrompts,
-    assistantMessages: counts.assistantMessages,
-    toolCalls: counts.toolCalls,
-    toolErrors: counts.toolErrors,
-    thinkingBlocks: counts.thinkingMessages,
-    usage: counts.usage,
-  }).toEqual({ ...scenario.expected, usage: expectedUsage(scenario.script, 'openai-responses') });
+  expectSessionsMatchStub(sessions, stub, { expected: scenario.expected, script: scenario.script, api: 'openai-responses' });
   const assistants = sessions.flatMap((session) => session.messages).filter((message) => message.role === 'assistant');
-  const served = stub.mainServed();
-  expect(assistants.map((message) => message.usage)).toEqual(served.map((answer) => answer.usage));
-  // Each assistant message names the response it came from.
-  expect(assistants.map((message) => message.sourceIds?.at(-1))).toEqual(served.map((answer) => answer.messageId));
-  expect(assistants.flatMap((message) => message.toolCalls.map((call) => call.id))).toEqual(served.flatMap((answer) => answer.toolCallIds));
-  expect(served.every((answer) => !answer.fallback)).toBe(true);
+  expect(assistants.map((message) => message.sourceIds?.at(-1))).toEqual(stub.mainServed().map((answer) => answer.messageId));
 }
+
+
 
 describe('codexReader on rollouts the real Codex CLI wrote', () => {
   let codex: InstalledAgent;
@@ -58,7 +38,7 @@ describe('codexReader on rollouts the real Codex CLI wrote', () => {
     await withStubModel(scenario, async (stub) => {
       const run = await runCodex({ stub, cwd, args: [scenario.prompts[0]!], agent: codex });
       expect(run.exitCode, run.stderr).toBe(0);
-      const sessions = await sessionsOf(run.home);
+      const sessions = await sessionsUnder(codexReader, run.home);
       expect(sessions.map((session) => session.files[0])).toEqual(run.sessionFiles);
       expectMatchesStub(sessions, scenario, stub);
       const [session] = sessions;
@@ -81,7 +61,7 @@ describe('codexReader on rollouts the real Codex CLI wrote', () => {
       const run = await runCodex({ stub, cwd, args: [shape.prompts[0]!], agent: codex });
       expect(run.exitCode, run.stderr).toBe(0);
       const before = await snapshotTree(join(run.home, '.codex'));
-      const sessions = await sessionsOf(run.home);
+      const sessions = await sessionsUnder(codexReader, run.home);
       expect(await snapshotTree(join(run.home, '.codex'))).toEqual(before);
       expect(shape.expected.toolErrors).toBe(2);
       expectMatchesStub(sessions, shape, stub);
@@ -110,7 +90,7 @@ describe('codexReader on rollouts the real Codex CLI wrote', () => {
     await withStubModel(scenario, async (stub) => {
       const run = await runCodex({ stub, cwd, args: [scenario.prompts[0]!], agent: codex });
       expect(run.exitCode, run.stderr).toBe(0);
-      const sessions = await sessionsOf(run.home);
+      const sessions = await sessionsUnder(codexReader, run.home);
       expectMatchesStub(sessions, scenario, stub);
       const answer = sessions[0]!.messages.find((message) => message.role === 'assistant');
       expect(answer).toMatchObject({ text: scenario.script[0]!.text, reasoning: { state: 'present', text: scenario.script[0]!.thinking } });
@@ -126,7 +106,7 @@ describe('codexReader on rollouts the real Codex CLI wrote', () => {
       const second = await runCodex({ stub, cwd, home: first.home, subcommand: ['resume', '--last'], args: [scenario.prompts[1]!], agent: codex });
       expect(second.exitCode, second.stderr).toBe(0);
       expect(second.sessionFiles).toEqual(first.sessionFiles);
-      const sessions = await sessionsOf(second.home);
+      const sessions = await sessionsUnder(codexReader, second.home);
       expect(sessions).toHaveLength(1);
       expectMatchesStub(sessions, scenario, stub);
       const prompts = sessions[0]!.messages.filter((message) => message.role === 'user' && message.provenance === 'conversation');
@@ -141,12 +121,12 @@ describe('codexReader on rollouts the real Codex CLI wrote', () => {
       expect(base.exitCode, base.stderr).toBe(0);
       return base.home;
     })();
-    const [parent] = await sessionsOf(home);
+    const [parent] = await sessionsUnder(codexReader, home);
     await withStubModel({ script: [forkTurn] }, async (stub) => {
       const fork = await runCodex({ stub, cwd, home, subcommand: ['fork', parent!.id], args: [forkPrompt], agent: codex });
       expect(fork.exitCode, fork.stderr).toBe(0);
       expect(fork.sessionFiles).toHaveLength(2);
-      const sessions = await sessionsOf(home);
+      const sessions = await sessionsUnder(codexReader, home);
       const child = sessions.find((session) => session.id !== parent!.id);
       expect(child).toMatchObject({ parent: { sessionId: parent!.id }, isSubagent: false, usage: stub.mainServed()[0]!.usage, warnings: [] });
       expect(child!.messages.filter((message) => message.provenance === 'conversation').map((message) => message.text)).toEqual([forkPrompt, forkTurn.text]);

@@ -1,4 +1,4 @@
-import { detectGasTown, isJsonObject, stringField, WarningLog, type JsonObject, type SessionHead } from '@forge/reader-kit';
+import { detectGasTown, isJsonObject, stringField, toolResultMessage, WarningLog, type JsonObject, type SessionHead } from '@forge/reader-kit';
 import { SESSION_SCHEMA_VERSION, addUsage, emptyUsage, type Message, type Reasoning, type ToolCall, type Usage } from '@forge/schema';
 import { sameTotals, usageFromCodex } from './codex-usage.js';
 import {
@@ -302,14 +302,7 @@ export class CodexRolloutState {
     const output = toolOutputOf(payload.output);
     const failed = this.#callOutcomes.get(callId) ?? output.failed ?? false;
     this.#callOutcomes.delete(callId);
-    const message: Message = {
-      role: 'tool',
-      text: output.text,
-      reasoning: { state: 'absent' },
-      toolCalls: [],
-      toolResult: { toolCallId: callId, toolName: toolName ?? '', isError: failed, text: output.text },
-      provenance: 'conversation',
-    };
+    const message = toolResultMessage({ toolCallId: callId, toolName: toolName ?? '', isError: failed, text: output.text });
     this.#stamp(message, payload, timestamp);
     if (this.#pending == null) out.push(message);
     else this.#pending.tools.push(message);

@@ -1,4 +1,4 @@
-import { isGasTownBeacon, isGasTownNudge, isJsonObject, stringField, tokenCount, type JsonObject, type WarningLog } from '@forge/reader-kit';
+import { isGasTownBeacon, isGasTownNudge, isJsonObject, stringField, tokenCount, toolResultMessage, type JsonObject, type WarningLog } from '@forge/reader-kit';
 import { type Attachment, type Message, type Provenance, type Reasoning, type Usage } from '@forge/schema';
 
 /** The text and attachment placeholders of a `PartListUnion` (a string, a Part, or Parts). */
@@ -150,11 +150,8 @@ export function mapGeminiRecord(record: JsonObject, source: RecordSource, warnin
           continue;
         }
         const result = toolResultOf(call);
-        const tool = base('tool', result.text, 'conversation');
-        tool.toolResult = { toolCallId: id, toolName: name, isError: result.isError, text: result.text };
         const finishedAt = stringField(call, 'timestamp');
-        if (finishedAt != null) tool.timestamp = finishedAt;
-        results.push(tool);
+        results.push(toolResultMessage({ toolCallId: id, toolName: name, ...result, sourceIds: [source.id], ...(finishedAt == null ? {} : { timestamp: finishedAt }) }));
       }
       return [message, ...results];
     }
@@ -201,15 +198,7 @@ export function mapCheckpointContent(content: JsonObject, index: number, callNam
     const id = stringField(response, 'id') ?? '';
     const name = stringField(response, 'name') ?? callNames.get(id) ?? '';
     const result = toolResultOf({ result: [{ functionResponse: response }] });
-    messages.push({
-      role: 'tool',
-      text: result.text,
-      reasoning: { state: 'absent' },
-      toolCalls: [],
-      toolResult: { toolCallId: id, toolName: name, isError: result.isError, text: result.text },
-      provenance: 'conversation',
-      sourceIds,
-    });
+    messages.push(toolResultMessage({ toolCallId: id, toolName: name, ...result, sourceIds }));
   }
   return messages;
 }

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { detectGasTown, isJsonObject, readJsonLineBatches, WarningLog, type ReadFileOptions, type SessionHead, type SourceEvent, type SourceFile } from '@forge/reader-kit';
+import { detectGasTown, emptyOrUnreadable, isJsonObject, readJsonLineBatches, WarningLog, type ReadFileOptions, type SessionHead, type SourceEvent, type SourceFile } from '@forge/reader-kit';
 import { SESSION_SCHEMA_VERSION, addUsage, emptyUsage, type Message, type SessionWarning } from '@forge/schema';
 import { ConversationLog } from './conversation-log.js';
 import { type GeminiFileKind } from './discover-gemini-sessions.js';
@@ -143,13 +143,9 @@ async function* readCheckpoint(file: SourceFile): AsyncGenerator<SourceEvent> {
  * (`/chat save`). Bad lines become warnings; a file with nothing to read becomes one file warning.
  */
 export async function* readGeminiFile(file: SourceFile, options: ReadFileOptions = {}): AsyncGenerator<SourceEvent> {
-  try {
-    if ((await stat(file.path)).size === 0) {
-      yield fileWarning(file, 'empty-file', 'empty file');
-      return;
-    }
-  } catch (error) {
-    yield fileWarning(file, 'unreadable-file', `cannot read the file: ${error instanceof Error ? error.message : String(error)}`);
+  const problem = await emptyOrUnreadable(file);
+  if (problem != null) {
+    yield problem;
     return;
   }
   const kind = geminiFileKind(file);

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import {
-  countTrajectory,
-  expectedUsage,
+  expectMatchesStub as expectSessionsMatchStub,
   installAgent,
+  readReaderHome,
+  sessionsUnder,
   makeTempProject,
   runCcusage,
   runGemini,
@@ -13,39 +14,16 @@ import {
   type Scenario,
   type StubModel,
 } from '@forge-internal/test-agents';
-import { parseSession, type Session } from '@forge/schema';
+import { type Session } from '@forge/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readHome } from './test-support/read-sessions.js';
+import { geminiReader } from './gemini-reader.js';
 
-/** The sessions under a run's home, each valid against the Session schema. */
-async function sessionsOf(home: string): Promise<Session[]> {
-  const { sessions, fileWarnings } = await readHome(home);
-  expect(fileWarnings).toEqual([]);
-  for (const session of sessions) parseSession(session);
-  return sessions;
-}
-
-/** Counts, per-turn usage and tool call ids equal what the stub served (Gemini API usage). */
+/** Gemini CLI names a call `<tool>__<the provider's call id>`. */
 function expectMatchesStub(sessions: Session[], scenario: Scenario, stub: StubModel): void {
-  expect(sessions.flatMap((session) => session.warnings)).toEqual([]);
-  const counts = countTrajectory(sessions);
-  expect({
-    userPrompts: counts.userPrompts,
-    assistantMessages: counts.assistantMessages,
-    toolCalls: counts.toolCalls,
-    toolErrors: counts.toolErrors,
-    thinkingBlocks: counts.thinkingMessages,
-    usage: counts.usage,
-  }).toEqual({ ...scenario.expected, usage: expectedUsage(scenario.script, 'gemini-generate-content') });
-  const assistants = sessions.flatMap((session) => session.messages).filter((message) => message.role === 'assistant');
-  const served = stub.mainServed();
-  expect(assistants.map((message) => message.usage)).toEqual(served.map((answer) => answer.usage));
-  // Gemini CLI names a call `<tool>__<the provider's call id>`.
-  expect(assistants.flatMap((message) => message.toolCalls.map((call) => call.id))).toEqual(
-    served.flatMap((answer) => answer.toolCallIds.map((id, index) => `${answer.turn.toolCalls![index]!.name}__${id}`)),
-  );
-  expect(served.every((answer) => !answer.fallback)).toBe(true);
+  expectSessionsMatchStub(sessions, stub, { expected: scenario.expected, script: scenario.script, api: 'gemini-generate-content', callId: (id, call) => `${call.name}__${id}` });
 }
+
+
 
 describe('geminiReader on chats the real Gemini CLI wrote', () => {
   let gemini: InstalledAgent;
@@ -59,7 +37,7 @@ describe('geminiReader on chats the real Gemini CLI wrote', () => {
     await withStubModel(scenario, async (stub) => {
       const run = await runGemini({ stub, cwd, args: ['-p', scenario.prompts[0]!], agent: gemini });
       expect(run.exitCode, run.stderr).toBe(0);
-      const sessions = await sessionsOf(run.home);
+      const sessions = await sessionsUnder(geminiReader, run.home);
       expect(sessions.map((session) => session.files[0])).toEqual(run.sessionFiles);
       expectMatchesStub(sessions, scenario, stub);
       const [session] = sessions;
@@ -80,7 +58,7 @@ describe('geminiReader on chats the real Gemini CLI wrote', () => {
       const run = await runGemini({ stub, cwd, args: ['-p', shape.prompts[0]!], agent: gemini });
       expect(run.exitCode, run.stderr).toBe(0);
       const before = await snapshotTree(join(run.home, '.gemini'));
-      const sessions = await sessionsOf(run.home);
+      const sessions = await sessionsUnder(geminiReader, run.home);
       expect(await snapshotTree(join(run.home, '.gemini'))).toEqual(before);
       expect(shape.expected.toolErrors).toBe(2);
       expectMatchesStub(sessions, shape, stub);
@@ -105,7 +83,7 @@ describe('geminiReader on chats the real Gemini CLI wrote', () => {
     await withStubModel(scenario, async (stub) => {
       const run = await runGemini({ stub, cwd, args: ['-p', scenario.prompts[0]!], agent: gemini });
       expect(run.exitCode, run.stderr).toBe(0);
-      const sessions = await sessionsOf(run.home);
+      const sessions = await sessionsUnder(geminiReader, run.home);
       expectMatchesStub(sessions, scenario, stub);
       const answer = sessions[0]!.messages.find((message) => message.role === 'assistant');
       expect(answer).toMatchObject({ text: scenario.script[0]!.text, reasoning: { state: 'present', text: scenario.script[0]!.thinking } });
@@ -120,7 +98,7 @@ describe('geminiReader on chats the real Gemini CLI wrote', () => {
       expect(first.exitCode, first.stderr).toBe(0);
       const second = await runGemini({ stub, cwd, home: first.home, args: ['--resume', 'latest', '-p', scenario.prompts[1]!], agent: gemini });
       expect(second.exitCode, second.stderr).toBe(0);
-      const { sessions, fileWarnings } = await readHome(second.home);
+      const { sessions, fileWarnings } = await readReaderHome(geminiReader, second.home);
       expect(sessions).toHaveLength(1);
       // Gemini CLI opens a chat file (session-<minute>-<id prefix>.jsonl) before it loads the resumed
       // one: in another minute that is a second file with only start-up context, in the same minute

@@ -1,4 +1,4 @@
-import { isGasTownBeacon, isGasTownNudge, isJsonObject, stringField, tokenCount, type JsonObject, type WarningLog } from '@forge/reader-kit';
+import { isGasTownBeacon, isGasTownNudge, isJsonObject, stringField, tokenCount, toolResultMessage, type JsonObject, type WarningLog } from '@forge/reader-kit';
 import { type Attachment, type Message, type Provenance, type Reasoning, type Usage } from '@forge/schema';
 
 /** A message row's `data` (its `info` without ids) and its parts' `data`, each with its row id. */
@@ -146,18 +146,8 @@ export function mapOpencodeMessage(stored: StoredMessage, warnings: WarningLog):
       warnings.addCounted('missing-tool-result', 'call', `tool call ${id} (${name}) in message ${stored.id} never finished (status ${stringField(callState, 'status') ?? 'unknown'})`);
       continue;
     }
-    const tool: Message = {
-      role: 'tool',
-      text: result.text,
-      reasoning: { state: 'absent' },
-      toolCalls: [],
-      toolResult: { toolCallId: id, toolName: name, isError: result.isError, text: result.text },
-      provenance: 'conversation',
-      sourceIds: [stored.id],
-    };
     const finishedAt = isJsonObject(callState.time) ? iso(callState.time.end) : undefined;
-    if (finishedAt != null) tool.timestamp = finishedAt;
-    results.push(tool);
+    results.push(toolResultMessage({ toolCallId: id, toolName: name, ...result, sourceIds: [stored.id], ...(finishedAt == null ? {} : { timestamp: finishedAt }) }));
   }
   return [message, ...results];
 }

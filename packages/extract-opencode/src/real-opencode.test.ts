@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import {
   countTrajectory,
   expectedUsage,
+  expectMatchesStub,
   installAgent,
+  sessionsUnder,
   makeTempProject,
   runCcusage,
   runOpencode,
@@ -10,43 +12,16 @@ import {
   snapshotTree,
   withStubModel,
   type InstalledAgent,
-  type ScenarioExpectation,
   type ScriptedTurn,
-  type StubModel,
 } from '@forge-internal/test-agents';
-import { parseSession, type Session } from '@forge/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readHome } from './test-support/read-sessions.js';
+import { opencodeReader } from './opencode-reader.js';
 
 // OpenCode starts slowly on a busy 2-core machine (10–25 s a run): runs get 55 s, tests room for two.
 const runTimeoutMs = 55_000;
 const testTimeoutMs = 150_000;
 
-async function sessionsOf(home: string): Promise<Session[]> {
-  const { sessions, fileWarnings } = await readHome(home);
-  expect(fileWarnings).toEqual([]);
-  for (const session of sessions) parseSession(session);
-  return sessions;
-}
 
-/** Counts, per-step usage and tool call ids equal what the stub served (Anthropic API usage). */
-function expectMatchesStub(sessions: Session[], expected: ScenarioExpectation, script: ScriptedTurn[], stub: StubModel): void {
-  expect(sessions.flatMap((session) => session.warnings)).toEqual([]);
-  const counts = countTrajectory(sessions);
-  expect({
-    userPrompts: counts.userPrompts,
-    assistantMessages: counts.assistantMessages,
-    toolCalls: counts.toolCalls,
-    toolErrors: counts.toolErrors,
-    thinkingBlocks: counts.thinkingMessages,
-    usage: counts.usage,
-  }).toEqual({ ...expected, usage: expectedUsage(script, 'anthropic-messages') });
-  const assistants = sessions.flatMap((session) => session.messages).filter((message) => message.role === 'assistant');
-  const served = stub.mainServed();
-  expect(assistants.map((message) => message.usage)).toEqual(served.map((answer) => answer.usage));
-  expect(assistants.flatMap((message) => message.toolCalls.map((call) => call.id))).toEqual(served.flatMap((answer) => answer.toolCallIds));
-  expect(served.every((answer) => !answer.fallback)).toBe(true);
-}
 
 describe('opencodeReader on the database the real OpenCode wrote', () => {
   let opencode: InstalledAgent;
@@ -64,12 +39,12 @@ describe('opencodeReader on the database the real OpenCode wrote', () => {
         expect(run.exitCode, run.stderr).toBe(0);
         const dataDir = join(run.home, '.local', 'share', 'opencode');
         const before = await snapshotTree(dataDir);
-        const sessions = await sessionsOf(run.home);
+        const sessions = await sessionsUnder(opencodeReader, run.home);
         expect(await snapshotTree(dataDir)).toEqual(before);
         expect(sessions).toHaveLength(1);
         expect(sessions[0]).toMatchObject({ source: 'opencode', sourceVersion: opencode.version, cwd, models: ['claude-sonnet-4-5'], isSubagent: false });
         expect(shape.expected.toolErrors).toBe(2);
-        expectMatchesStub(sessions, shape.expected, shape.script, stub);
+        expectMatchesStub(sessions, stub, { expected: shape.expected, script: shape.script, api: 'anthropic-messages' });
         const scripted = shape.script.flatMap((turn) => turn.toolCalls ?? []);
         const messages = sessions[0]!.messages;
         const calls = messages.flatMap((message) => message.toolCalls);
@@ -94,8 +69,8 @@ describe('opencodeReader on the database the real OpenCode wrote', () => {
       await withStubModel(scenario, async (stub) => {
         const run = await runOpencode({ stub, cwd, message: scenario.prompts[0]!, agent: opencode, timeoutMs: runTimeoutMs });
         expect(run.exitCode, run.stderr).toBe(0);
-        const sessions = await sessionsOf(run.home);
-        expectMatchesStub(sessions, scenario.expected, scenario.script, stub);
+        const sessions = await sessionsUnder(opencodeReader, run.home);
+        expectMatchesStub(sessions, stub, { expected: scenario.expected, script: scenario.script, api: 'anthropic-messages' });
         const [prompt, answer] = sessions[0]!.messages;
         expect(prompt).toMatchObject({ role: 'user', provenance: 'conversation', text: scenario.prompts[0] });
         expect(answer).toMatchObject({ text: scenario.script[0]!.text, reasoning: { state: 'present', text: scenario.script[0]!.thinking }, stopReason: 'stop' });
@@ -115,13 +90,13 @@ describe('opencodeReader on the database the real OpenCode wrote', () => {
         expect(first.exitCode, first.stderr).toBe(0);
         const second = await runOpencode({ stub, cwd, home: first.home, args: ['--continue'], message: scenario.prompts[1]!, agent: opencode, timeoutMs: runTimeoutMs });
         expect(second.exitCode, second.stderr).toBe(0);
-        const [original] = await sessionsOf(second.home);
+        const [original] = await sessionsUnder(opencodeReader, second.home);
         const fork = await runOpencode({ stub, cwd, home: first.home, args: ['--session', original!.id, '--fork'], message: 'And of Spain?', agent: opencode, timeoutMs: runTimeoutMs });
         expect(fork.exitCode, fork.stderr).toBe(0);
-        const sessions = await sessionsOf(fork.home);
+        const sessions = await sessionsUnder(opencodeReader, fork.home);
         expect(sessions.map((session) => session.parent?.sessionId)).toEqual([undefined, original!.id]);
         const script = [...scenario.script, forkTurn];
-        expectMatchesStub(sessions, { ...scenario.expected, userPrompts: 3, assistantMessages: 3 }, script, stub);
+        expectMatchesStub(sessions, stub, { expected: { ...scenario.expected, userPrompts: 3, assistantMessages: 3 }, script, api: 'anthropic-messages' });
         const prompts = sessions.map((session) => session.messages.filter((message) => message.role === 'user').map((message) => message.text));
         expect(prompts).toEqual([scenario.prompts, ['And of Spain?']]);
       });
@@ -137,7 +112,7 @@ describe('opencodeReader on the database the real OpenCode wrote', () => {
       await withStubModel(scenario, async (stub) => {
         const run = await runOpencode({ stub, cwd, message: scenario.prompts[0]!, agent: opencode, timeoutMs: runTimeoutMs });
         expect(run.exitCode, run.stderr).toBe(0);
-        const sessions = await sessionsOf(run.home);
+        const sessions = await sessionsUnder(opencodeReader, run.home);
         const main = sessions.find((session) => !session.isSubagent);
         const child = sessions.find((session) => session.isSubagent);
         const spawn = main!.messages.flatMap((message) => message.toolCalls).find((call) => call.name === 'task');

@@ -61,3 +61,5 @@ export {
 export { demoHome, readRealFixtureExpectations, sharedFixturesRoot, type RealFixtureFile } from './shared-fixtures.js';
 export { countTrajectory, type TrajectoryCounts } from './trajectory-counts.js';
 export { snapshotTree } from './snapshot-tree.js';
+export { expectMatchesStub, type StubComparison } from './expect-matches-stub.js';
+export { readReaderHome, sessionsUnder } from './read-reader-home.js';
