@@ -62,7 +62,7 @@ export const boundaryConfigs = [
   { files: ['**/*.ts', '**/*.js'], rules: restrict() },
   { files: ['packages/schema/**/*.ts'], rules: restrict(noInternal) },
   { files: ['packages/reader-kit/**/*.ts'], rules: restrict(onlySchema) },
-  { files: ['packages/{extract-pir,extract-claude,extract-outcomes}/**/*.ts'], rules: restrict(onlySchemaAndReaderKit) },
+  { files: ['packages/{extract-pir,extract-claude,extract-outcomes,extract-codex,extract-gemini,extract-opencode}/**/*.ts'], rules: restrict(onlySchemaAndReaderKit) },
   { files: ['packages/transform/**/*.ts'], rules: restrict(onlySchema) },
   { files: ['packages/scoring/**/*.ts'], rules: restrict(onlySchemaAndReaderKitForScoring) },
   { files: ['packages/scoring/**/*.test.ts', 'packages/scoring/test/**/*.ts', 'packages/scoring/bench/**/*.ts'], rules: restrict(scoringTestEdges) },

@@ -25,6 +25,12 @@ describe('boundary rules', () => {
     expect(errors[0]).toMatch(/no-restricted-imports: .*Extractors may depend on @forge\/schema and @forge\/reader-kit only/);
   });
 
+  it.each(['extract-codex', 'extract-gemini', 'extract-opencode'])('should keep the %s reader a leaf: no other reader, no transform', async (name) => {
+    const errors = await importErrors(`packages/${name}/src/read.ts`, "import { readPiSession } from '@forge/extract-pir';\nexport const x = readPiSession;\n");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/Extractors may depend on @forge\/schema and @forge\/reader-kit only/);
+  });
+
   it('should let an extractor import the schema and the reader kit', async () => {
     const errors = await importErrors(
       'packages/extract-claude/src/read.ts',

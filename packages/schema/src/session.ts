@@ -10,7 +10,7 @@ import { usageSchema } from './usage.js';
 /** Bumped on any breaking change to Session or Message. */
 export const SESSION_SCHEMA_VERSION = 1;
 
-export const sessionSources = ['claude-code', 'pir', 'pi', 'omp'] as const;
+export const sessionSources = ['claude-code', 'pir', 'pi', 'omp', 'codex', 'gemini', 'opencode'] as const;
 export const sessionSourceSchema = z.enum(sessionSources);
 export type SessionSource = z.infer<typeof sessionSourceSchema>;
 
