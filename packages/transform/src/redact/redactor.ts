@@ -1,16 +1,14 @@
 import { homedir, userInfo } from 'node:os';
-import { ForgeError, type Session } from '@forge/schema';
-import {
-  builtInRedactionRules,
-  emailRedactionRule,
-  homeDirectoryRule,
-  regexRule,
-  secretPlaceholder,
-  userNameRule,
-  type RedactionMatch,
-  type RedactionRule,
-} from './redaction-rules.js';
+import { type Session } from '@forge/schema';
+import { credentialKeyRuleName, decodedCredentials, isCredentialKey, isCredentialValue, looksGenerated } from './keyed-values.js';
+import { paymentCardRule, phoneNumberRule } from './personal-data.js';
+import { createLiteralFinder, shortestPropagatedValue } from './propagation.js';
+import { regexRule, secretPlaceholder, type RedactionMatch, type RedactionRule } from './redaction-rule.js';
+import { RedactionError } from './redaction-error.js';
+import { builtInRedactionRules, emailRedactionRule, homeDirectoryRule, userNameRule } from './redaction-rules.js';
 import { scanWithSecretlint } from './secretlint-scanner.js';
+
+export { RedactionError } from './redaction-error.js';
 
 /** Options of {@link createRedactor}. */
 export interface RedactionOptions {
@@ -20,8 +18,16 @@ export interface RedactionOptions {
   userName?: string;
   /** Replace e-mail addresses (default true). */
   emails?: boolean;
+  /** Replace phone numbers (default true). */
+  phoneNumbers?: boolean;
+  /** Replace payment card numbers (default true). */
+  paymentCards?: boolean;
   /** More patterns to replace, each counted under its name. */
   extraPatterns?: ReadonlyArray<{ name: string; pattern: RegExp }>;
+  /** Values always replaced, with their URL-encoded, JSON-escaped and base64 forms (counted as `literal-value`). */
+  literalValues?: readonly string[];
+  /** Findings never replaced: an exact text, or a pattern that matches the whole finding. */
+  allowlist?: ReadonlyArray<string | RegExp>;
   /** Scan text with secretlint's recommend preset (default true; off only for benchmarks of the rest). */
   secretlint?: boolean;
 }
@@ -31,23 +37,25 @@ export type RedactionCounts = Record<string, number>;
 
 /** A redactor: every string in, no secret out; throws {@link RedactionError} rather than pass text through unredacted. */
 export interface Redactor {
-  /** Redacts a list of texts as one batch (one secretlint pass). */
+  /** Redacts a list of texts as one batch (one secretlint pass; a secret found in one is redacted in all). */
   redactTexts(texts: readonly string[]): Promise<{ texts: string[]; counts: RedactionCounts }>;
   /**
    * Redacts every string of a session that can reach an output: message text, reasoning, tool
    * arguments (each JSON string value, keeping the arguments valid JSON), tool results, title,
    * paths, metadata. Enum-like fields (role, provenance, timestamps, models) are left as they are.
+   * Every value redacted anywhere in the session is redacted everywhere else in it.
    */
   redactSession(session: Session): Promise<{ session: Session; counts: RedactionCounts }>;
 }
 
-/** Redaction could not run; the content must not be written. */
-export class RedactionError extends ForgeError {
-  constructor(message: string, cause: unknown) {
-    super({ message: `redaction failed: ${message}`, code: 'redaction-failed', hint: 'the session is left out of the dataset; report the error if it persists', cause });
-    this.name = 'RedactionError';
-  }
+/** One string to scan and, when it sits in parsed JSON, the key it sits under. */
+export interface RedactionSlot {
+  value: string;
+  key?: string;
 }
+
+/** The spans to replace in each slot (sorted, not overlapping), for redaction or for an audit report. */
+export type SlotFindings = RedactionMatch[][];
 
 // Never part of a secret and must keep their exact values (enums, times, counters).
 const structuralKeys = new Set([
@@ -70,13 +78,17 @@ const structuralKeys = new Set([
   'type',
 ]);
 
-const sensitiveKeyName = /(?:api[_-]?key|secret|token|passw(?:or)?d|passwd|credential|private[_-]?key|access[_-]?key|authorization|cookie)/i;
-
 /** Characters per secretlint call: big enough to amortize its per-call cost, far from V8's string limit. */
 const secretlintBatchCharacters = 16_000_000;
 
-// A separator no rule matches across: an empty line around a private-use character.
-const separator = '\n\uE000\n';
+// A separator no rule matches across: an empty line around a NUL (one byte wide, so a batch of
+// Latin-1 text stays a one-byte string, which secretlint's regular expressions scan faster).
+const separator = '\n\u0000\n';
+
+/** Rules whose replacement is not a secret placeholder, or that already apply everywhere: nothing to propagate. */
+const notPropagated = new Set(['home-directory', 'user-name']);
+/** Rules that also take ordinary values (`NODE_ENV=production`): only generated-looking ones propagate. */
+const weakRules = new Set(['env-dump']);
 
 function mergeMatches(matches: RedactionMatch[]): RedactionMatch[] {
   matches.sort((left, right) => left.start - right.start || right.end - left.end);
@@ -102,38 +114,39 @@ function applyMatches(text: string, matches: readonly RedactionMatch[]): string 
   return result + text.slice(cursor);
 }
 
-type Slot = { value: string; sensitiveKey: boolean };
+type Visit = (text: string, key: string | undefined) => string;
 
-/** Walks a JSON value; `visit` sees every string (keys too) and returns its replacement. */
-function mapJson(value: unknown, visit: (text: string, sensitiveKey: boolean) => string, sensitiveKey = false): unknown {
-  if (typeof value === 'string') return visit(value, sensitiveKey);
-  if (Array.isArray(value)) return value.map((item) => mapJson(item, visit, sensitiveKey));
+/** Walks a JSON value; `visit` sees every string (keys too, with no key of their own) and returns its replacement. */
+export function mapJson(value: unknown, visit: Visit, key?: string): unknown {
+  if (typeof value === 'string') return visit(value, key);
+  if (Array.isArray(value)) return value.map((item) => mapJson(item, visit, key));
   if (value != null && typeof value === 'object') {
     const result: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-      result[visit(key, false)] = mapJson(child, visit, sensitiveKeyName.test(key));
+    for (const [childKey, child] of Object.entries(value as Record<string, unknown>)) {
+      result[visit(childKey, undefined)] = mapJson(child, visit, childKey);
     }
     return result;
   }
   return value;
 }
 
-function mapToolArguments(raw: string, visit: (text: string, sensitiveKey: boolean) => string): string {
+/** Tool arguments: each string of the parsed JSON, so the arguments stay valid JSON; raw text when they do not parse. */
+export function mapToolArguments(raw: string, visit: Visit): string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    return visit(raw, false);
+    return visit(raw, undefined);
   }
   return JSON.stringify(mapJson(parsed, visit));
 }
 
 /** Walks a session like {@link mapJson}, but parses tool arguments and skips structural fields. */
-function mapSession(value: unknown, visit: (text: string, sensitiveKey: boolean) => string, key?: string): unknown {
+function mapSession(value: unknown, visit: Visit, key?: string): unknown {
   if (key != null && structuralKeys.has(key)) return value;
   if (key === 'arguments' && typeof value === 'string') return mapToolArguments(value, visit);
   if (key === 'metadata') return mapJson(value, visit);
-  if (typeof value === 'string') return visit(value, false);
+  if (typeof value === 'string') return visit(value, undefined);
   if (Array.isArray(value)) return value.map((item) => mapSession(item, visit, key === 'toolCalls' || key === 'messages' ? undefined : key));
   if (value != null && typeof value === 'object') {
     const result: Record<string, unknown> = {};
@@ -151,22 +164,34 @@ function defaultUserName(): string {
   }
 }
 
+/** The detection engine shared by {@link createRedactor} and `auditDataset`: findings per slot, nothing replaced. */
+export interface RedactionScanner {
+  scan(slots: readonly RedactionSlot[]): Promise<SlotFindings>;
+}
+
 /**
- * Builds a redactor: secretlint's recommend preset (without the comment filter), the built-in
- * rules (private key blocks, JWTs, AWS key ids, URL credentials, bearer tokens, secret-named
- * assignments, `.env` dumps), e-mail addresses, the home directory and the user name.
+ * Builds the scanner: secretlint's recommend preset (without the comment filter), the built-in
+ * rules, the key formats, credential keys in structured text, e-mail addresses, phone numbers,
+ * payment cards, the home directory, the user name and the user's patterns and literal values;
+ * then every value found, and its encoded forms, everywhere in the same batch of slots.
  */
-export function createRedactor(options: RedactionOptions = {}): Redactor {
+export function createRedactionScanner(options: RedactionOptions = {}): RedactionScanner {
   const rules: RedactionRule[] = [...builtInRedactionRules];
   if (options.emails ?? true) rules.push(emailRedactionRule);
+  if (options.phoneNumbers ?? true) rules.push(phoneNumberRule);
+  if (options.paymentCards ?? true) rules.push(paymentCardRule);
   const home = homeDirectoryRule(options.homeDirectory ?? homedir());
   if (home != null) rules.push(home);
   const user = userNameRule(options.userName ?? defaultUserName());
   if (user != null) rules.push(user);
   for (const extra of options.extraPatterns ?? []) rules.push(regexRule(extra.name, extra.pattern));
   const useSecretlint = options.secretlint ?? true;
+  const allowedTexts = new Set(options.allowlist?.filter((entry): entry is string => typeof entry === 'string'));
+  const allowedPatterns = (options.allowlist ?? []).filter((entry): entry is RegExp => entry instanceof RegExp).map((pattern) => new RegExp(`^(?:${pattern.source})$`, pattern.flags.replace(/[gy]/g, '')));
+  const isAllowed = (text: string) => allowedTexts.has(text) || allowedPatterns.some((pattern) => pattern.test(text));
+  const literalValues = new Map((options.literalValues ?? []).map((value) => [value, 'literal-value']));
 
-  async function scanBatch(slots: readonly Slot[], perSlot: RedactionMatch[][], from: number, to: number): Promise<void> {
+  async function scanBatch(slots: readonly RedactionSlot[], perSlot: SlotFindings, from: number, to: number): Promise<void> {
     const starts: number[] = [];
     let offset = 0;
     for (let index = from; index < to; index += 1) {
@@ -177,7 +202,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     try {
       found = await scanWithSecretlint(slots.slice(from, to).map((slot) => slot.value).join(separator));
     } catch (error) {
-      throw new RedactionError(error instanceof Error ? error.message : String(error), error);
+      throw new RedactionError({ message: error instanceof Error ? error.message : String(error), cause: error });
     }
     for (const match of found) {
       // Binary search for the slot holding the start; clip the span to each slot it covers.
@@ -198,9 +223,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     }
   }
 
-  async function redactSlots(slots: readonly Slot[]): Promise<{ texts: string[]; counts: RedactionCounts }> {
-    const counts: RedactionCounts = {};
-    const perSlot: RedactionMatch[][] = slots.map(() => []);
+  async function scan(slots: readonly RedactionSlot[]): Promise<SlotFindings> {
+    const perSlot: SlotFindings = slots.map(() => []);
     if (useSecretlint) {
       // One secretlint pass per batch of slots (its cost is per call), batches capped so a huge
       // session never builds one string near V8's limit.
@@ -215,31 +239,83 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
         batchStart = batchEnd;
       }
     }
-    const texts = slots.map((slot, index) => {
-      if (slot.value === '') return slot.value;
-      if (slot.sensitiveKey && slot.value.length >= 8 && !slot.value.startsWith('[REDACTED')) {
-        counts['secret-assignment'] = (counts['secret-assignment'] ?? 0) + 1;
-        return secretPlaceholder('secret-assignment');
-      }
+    // Every value any rule redacts, to be redacted wherever else it appears in these slots.
+    const propagated = new Map(literalValues);
+    const propagate = (value: string, rule: string) => {
+      if (value.length >= shortestPropagatedValue && !propagated.has(value) && !isAllowed(value)) propagated.set(value, rule);
+    };
+    for (const [index, slot] of slots.entries()) {
+      const { value, key } = slot;
+      if (value === '') continue;
       const matches = perSlot[index]!;
-      for (const rule of rules) matches.push(...rule.find(slot.value));
+      if (key != null && isCredentialKey(key) && isCredentialValue(value, key)) {
+        const alsoRedact = decodedCredentials(value);
+        matches.push({ start: 0, end: value.length, rule: credentialKeyRuleName, replacement: secretPlaceholder(credentialKeyRuleName), ...(alsoRedact.length === 0 ? {} : { alsoRedact }) });
+      }
+      for (const rule of rules) {
+        const found = rule.find(value);
+        for (let position = 0; position < found.length; position += 1) matches.push(found[position]!);
+      }
+      if (matches.length === 0) continue;
+      const kept = matches.filter((match) => !isAllowed(value.slice(match.start, match.end)));
+      perSlot[index] = kept;
+      for (const match of kept) {
+        if (notPropagated.has(match.rule)) continue;
+        const text = value.slice(match.start, match.end).trim();
+        if (!weakRules.has(match.rule) || looksGenerated(text)) propagate(text, match.rule);
+        for (const decoded of match.alsoRedact ?? []) propagate(decoded, match.rule);
+      }
+    }
+    const finder = createLiteralFinder(propagated);
+    return perSlot.map((matches, index) => {
+      if (finder != null) {
+        const found = finder.find(slots[index]!.value);
+        for (let position = 0; position < found.length; position += 1) matches.push(found[position]!);
+      }
+      return matches.length === 0 ? matches : mergeMatches(matches);
+    });
+  }
+
+  return {
+    async scan(slots) {
+      try {
+        return await scan(slots);
+      } catch (error) {
+        if (RedactionError.isInstance(error)) throw error;
+        throw new RedactionError({ message: error instanceof Error ? error.message : String(error), cause: error });
+      }
+    },
+  };
+}
+
+/**
+ * Builds a redactor over {@link createRedactionScanner}: each finding is replaced by
+ * `[REDACTED:<rule>]` (the home directory by `~`), and counted per rule.
+ */
+export function createRedactor(options: RedactionOptions = {}): Redactor {
+  const scanner = createRedactionScanner(options);
+
+  async function redactSlots(slots: readonly RedactionSlot[]): Promise<{ texts: string[]; counts: RedactionCounts }> {
+    const findings = await scanner.scan(slots);
+    const counts: RedactionCounts = {};
+    const texts = slots.map((slot, index) => {
+      const matches = findings[index]!;
       if (matches.length === 0) return slot.value;
-      const merged = mergeMatches(matches);
-      for (const match of merged) counts[match.rule] = (counts[match.rule] ?? 0) + 1;
-      return applyMatches(slot.value, merged);
+      for (const match of matches) counts[match.rule] = (counts[match.rule] ?? 0) + 1;
+      return applyMatches(slot.value, matches);
     });
     return { texts, counts };
   }
 
   return {
     async redactTexts(texts) {
-      return redactSlots(texts.map((value) => ({ value, sensitiveKey: false })));
+      return redactSlots(texts.map((value) => ({ value })));
     },
     async redactSession(session) {
       try {
-        const slots: Slot[] = [];
-        mapSession(session, (value, sensitiveKey) => {
-          slots.push({ value, sensitiveKey });
+        const slots: RedactionSlot[] = [];
+        mapSession(session, (value, key) => {
+          slots.push(key == null ? { value } : { value, key });
           return value;
         });
         const { texts, counts } = await redactSlots(slots);
@@ -248,8 +324,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
         if (next !== texts.length) throw new Error(`walked ${next} strings on the second pass, ${texts.length} on the first`);
         return { session: redacted, counts };
       } catch (error) {
-        if (error instanceof RedactionError) throw error;
-        throw new RedactionError(error instanceof Error ? error.message : String(error), error);
+        if (RedactionError.isInstance(error)) throw error;
+        throw new RedactionError({ message: error instanceof Error ? error.message : String(error), cause: error });
       }
     },
   };
