@@ -20,6 +20,12 @@ const onlySchemaAndReaderKit = {
   message: 'Extractors may depend on @forge/schema and @forge/reader-kit only (ARCHITECTURE.md).',
 };
 
+/** Transform's tests read real transcripts with the real readers (dev dependencies, never the library's own code). */
+const onlySchemaAndReaders = {
+  group: ['@forge/*', '!@forge/schema', '!@forge/extract-claude', '!@forge/extract-pir'],
+  message: "@forge/transform's tests may use the readers to build sessions from real transcripts; nothing else sideways.",
+};
+
 const noInternal = {
   group: ['@forge/*'],
   message: '@forge/schema is the bottom layer: it imports no other @forge package.',
@@ -40,6 +46,7 @@ export const boundaryConfigs = [
   { files: ['packages/reader-kit/**/*.ts'], rules: restrict(onlySchema) },
   { files: ['packages/{extract-pir,extract-claude}/**/*.ts'], rules: restrict(onlySchemaAndReaderKit) },
   { files: ['packages/{transform,scoring,synth}/**/*.ts'], rules: restrict(onlySchema) },
+  { files: ['packages/transform/src/**/*.test.ts', 'packages/transform/src/test-support/**/*.ts'], rules: restrict(onlySchemaAndReaders) },
   {
     // Libraries have no side channels: only the CLI talks to the console or ends the process.
     files: ['packages/*/src/**/*.ts'],

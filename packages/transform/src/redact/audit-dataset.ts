@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import { compareStrings } from '../conversation/infer-tool-definitions.js';
+import { type RedactionMatch } from './redaction-rule.js';
 import { createRedactionScanner, type RedactionCounts, type RedactionOptions, type RedactionSlot } from './redactor.js';
 
 /** One thing the redactor would replace in a dataset file. */
@@ -18,7 +19,7 @@ export interface AuditFinding {
   /** Where in the string: UTF-16 offsets. */
   start: number;
   end: number;
-  /** Up to 40 characters either side, with the finding itself replaced by its placeholder: the secret is never shown. */
+  /** Up to 40 characters either side (white space folded), every finding in it replaced by its placeholder: no secret is shown. */
   context: string;
 }
 
@@ -36,6 +37,24 @@ export interface AuditReport {
   /** Findings per rule. */
   counts: RedactionCounts;
   warnings: AuditWarning[];
+}
+
+/** Up to 40 characters either side of `match`, with it and every other finding in reach replaced (whole, never cut in two). */
+function contextOf(text: string, match: RedactionMatch, matches: readonly RedactionMatch[]): string {
+  let start = Math.max(0, match.start - 40);
+  let end = Math.min(text.length, match.end + 40);
+  for (const other of matches) {
+    if (other.end > start && other.start < start) start = other.start;
+    if (other.start < end && other.end > end) end = other.end;
+  }
+  let context = '';
+  let cursor = start;
+  for (const other of matches) {
+    if (other.start < start || other.end > end) continue;
+    context += text.slice(cursor, other.start) + other.replacement;
+    cursor = other.end;
+  }
+  return (context + text.slice(cursor, end)).replace(/\s+/g, ' ');
 }
 
 /** The files an audit reads: JSON Lines (every forge format), JSON documents (the manifest, dataset_info.json) and YAML. */
@@ -112,10 +131,9 @@ export async function auditDataset(folder: string, options: RedactionOptions = {
     pendingCharacters = 0;
     const found = await scanner.scan(batch);
     for (const [index, slot] of batch.entries()) {
-      for (const match of found[index]!) {
+      const matches = found[index]!;
+      for (const match of matches) {
         counts[match.rule] = (counts[match.rule] ?? 0) + 1;
-        const before = slot.value.slice(Math.max(0, match.start - 40), match.start);
-        const after = slot.value.slice(match.end, match.end + 40);
         findings.push({
           file: slot.file,
           ...(slot.row == null ? {} : { row: slot.row }),
@@ -123,7 +141,7 @@ export async function auditDataset(folder: string, options: RedactionOptions = {
           rule: match.rule,
           start: match.start,
           end: match.end,
-          context: `${before}${match.replacement}${after}`,
+          context: contextOf(slot.value, match, matches),
         });
       }
     }

@@ -181,9 +181,9 @@ function separatorAfterKey(text: string, nameStart: number, nameEnd: number): { 
   let cursor = nameEnd;
   const openedQuote = nameStart > 0 ? text[nameStart - 1] : undefined;
   if (openedQuote === '"' || openedQuote === "'") {
+    // `"password": …` closes the quote; in `'X-API-Key: …'` the quote opens a longer string.
     const closing = quoteAt(text, cursor);
-    if (closing == null) return undefined;
-    cursor = closing.next;
+    if (closing != null) cursor = closing.next;
   } else if (text[cursor] === '\\') {
     const closing = quoteAt(text, cursor);
     if (closing != null) cursor = closing.next;
@@ -226,7 +226,9 @@ function whitespaceSeparated(text: string, name: string, nameStart: number, afte
   const flag = name.startsWith('--');
   const netrc = /^(?:password|passwd)$/i.test(name) && (/(?:^|\s)(?:machine|login|default)\s/.test(before) || before.trim() === '');
   if (!flag && !netrc) return undefined;
-  const match = literalValue(text, name, valueStart, netrc && !flag);
+  // A flag's value is the next argument, a netrc value the next token: any run without blanks.
+  if (text[valueStart] === '-') return undefined;
+  const match = literalValue(text, name, valueStart, true);
   if (match == null || !netrc || flag) return match;
   // A netrc line holds tokens only; `password reset flow` in prose is not one.
   const rest = text.slice(match.end, (text.indexOf('\n', match.end) + 1 || text.length + 1) - 1).trim();
@@ -292,4 +294,16 @@ function phoneAfterKey(text: string, nameStart: number, nameEnd: number): Redact
   let cursor = found.cursor + found.separator.length;
   while (isBlank(text[cursor]) || text[cursor] === '"' || text[cursor] === "'") cursor += 1;
   return phoneNumberAt(text, cursor);
+}
+
+/**
+ * A string value found under `key` in parsed JSON (tool arguments, metadata, a dataset row): the
+ * whole value when the key holds a credential, the number when it holds a phone number.
+ */
+export function keyedValueMatch(key: string, value: string): RedactionMatch | undefined {
+  if (isCredentialKey(key)) return isCredentialValue(value, key) ? credentialMatch(0, value.length, value) : undefined;
+  if (!isPhoneKey(key)) return undefined;
+  const start = value.length - value.trimStart().length;
+  const found = phoneNumberAt(value, start);
+  return found != null && found.end === value.trimEnd().length ? found : undefined;
 }

@@ -25,22 +25,28 @@ const envDump: RedactionRule = {
   find(text) {
     const matches: RedactionMatch[] = [];
     let block: RedactionMatch[] = [];
+    let blockLines = 0;
     const closeBlock = () => {
-      if (block.length >= 2) matches.push(...block);
+      if (blockLines >= 2) matches.push(...block);
       else if (block.length === 1 && randomLooking.test(text.slice(block[0]!.start, block[0]!.end).trim())) matches.push(block[0]!);
       block = [];
+      blockLines = 0;
     };
     let lineStart = 0;
+    let nextEquals = text.indexOf('=');
     while (lineStart <= text.length) {
       let lineEnd = text.indexOf('\n', lineStart);
       if (lineEnd === -1) lineEnd = text.length;
-      const line = text.slice(lineStart, lineEnd);
-      const match = line.length <= 4096 ? envLine.exec(line) : null;
+      if (nextEquals !== -1 && nextEquals < lineStart) nextEquals = text.indexOf('=', lineStart);
+      // Most lines hold no `=`: no need to read them.
+      const match = nextEquals === -1 || nextEquals > lineEnd || lineEnd - lineStart > 4096 ? null : envLine.exec(text.slice(lineStart, lineEnd));
       if (match == null) closeBlock();
       else {
         const value = match[2] ?? '';
-        if (value.trim() !== '') {
-          const start = lineStart + line.length - value.length;
+        blockLines += 1;
+        // A value already replaced (`KEY=[REDACTED:…]`) still makes the block, and is not replaced again.
+        if (value.trim() !== '' && !value.startsWith('[REDACTED:')) {
+          const start = lineEnd - value.length;
           block.push({ start, end: lineEnd, rule: 'env-dump', replacement: secretPlaceholder('env-dump') });
         }
       }

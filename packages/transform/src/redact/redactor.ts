@@ -1,9 +1,9 @@
 import { homedir, userInfo } from 'node:os';
 import { type Session } from '@forge/schema';
-import { credentialKeyRuleName, decodedCredentials, isCredentialKey, isCredentialValue, looksGenerated } from './keyed-values.js';
+import { keyedValueMatch, looksGenerated } from './keyed-values.js';
 import { paymentCardRule, phoneNumberRule } from './personal-data.js';
 import { createLiteralFinder, shortestPropagatedValue } from './propagation.js';
-import { regexRule, secretPlaceholder, type RedactionMatch, type RedactionRule } from './redaction-rule.js';
+import { regexRule, type RedactionMatch, type RedactionRule } from './redaction-rule.js';
 import { RedactionError } from './redaction-error.js';
 import { builtInRedactionRules, emailRedactionRule, homeDirectoryRule, userNameRule } from './redaction-rules.js';
 import { scanWithSecretlint } from './secretlint-scanner.js';
@@ -248,10 +248,8 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
       const { value, key } = slot;
       if (value === '') continue;
       const matches = perSlot[index]!;
-      if (key != null && isCredentialKey(key) && isCredentialValue(value, key)) {
-        const alsoRedact = decodedCredentials(value);
-        matches.push({ start: 0, end: value.length, rule: credentialKeyRuleName, replacement: secretPlaceholder(credentialKeyRuleName), ...(alsoRedact.length === 0 ? {} : { alsoRedact }) });
-      }
+      const keyed = key == null ? undefined : keyedValueMatch(key, value);
+      if (keyed != null) matches.push(keyed);
       for (const rule of rules) {
         const found = rule.find(value);
         for (let position = 0; position < found.length; position += 1) matches.push(found[position]!);
