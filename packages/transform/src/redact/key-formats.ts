@@ -7,6 +7,8 @@ interface KeyFormat {
   pattern: string;
   group?: number;
   reveal?: (secret: string) => string[];
+  /** A check on the secret found, for formats whose pattern alone also takes ordinary words. */
+  accept?: (secret: string) => boolean;
 }
 
 /**
@@ -24,7 +26,8 @@ const wordFormats: readonly KeyFormat[] = [
   { name: 'openrouter', pattern: 'sk-or-v1-[a-f0-9]{64}\\b' },
   ...['Bearer', 'Token'].map((scheme) => ({ name: 'bearer-token', pattern: `${scheme}\\s+([A-Za-z0-9._~+/=-]{16,})`, group: 1 })),
   // `Authorization: Basic dXNlcjpwYXNz`: the base64 `user:password`, decoded so the password is redacted elsewhere too.
-  { name: 'basic-auth', pattern: 'Basic\\s+([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])', group: 1, reveal: decodedCredentials },
+  // Only when it decodes to `user:password`: `Basic Authentication` is prose.
+  { name: 'basic-auth', pattern: 'Basic\\s+([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])', group: 1, reveal: decodedCredentials, accept: (secret) => decodedCredentials(secret)[0]?.includes(':') === true },
   // age (age-encryption.org/v1): Bech32 secret keys and plugin identities.
   { name: 'age-secret-key', pattern: 'AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}\\b' },
   { name: 'age-secret-key', pattern: 'AGE-PLUGIN-[A-Z0-9]+-1[02-9AC-HJ-NP-Z]{20,}\\b' },
@@ -112,6 +115,7 @@ function keyFormatRule(name: string, formats: readonly KeyFormat[], prefix: stri
           const match = format.at.exec(text);
           if (match == null) continue;
           const [start, end] = match.indices![format.group ?? 0]!;
+          if (format.accept != null && !format.accept(text.slice(start, end))) continue;
           const alsoRedact = format.reveal?.(text.slice(start, end)) ?? [];
           matches.push({ start, end, rule: format.name, replacement: secretPlaceholder(format.name), ...(alsoRedact.length === 0 ? {} : { alsoRedact }) });
           break;

@@ -43,13 +43,16 @@ function cardBrandFits(digits: string): boolean {
   return false;
 }
 
+const cardWord = /card|visa|master|amex|american express|discover|credit|debit|\bcc\b|\bpan\b|payment/i;
+
 // Grouped (4-4-4-4[-3], Amex 4-6-5, Diners 4-6-4) with one separator kind, or one run of 15, 16 or 19 digits.
 const cardCandidate = /\b(?:[2-6]\d{3}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{3})?|3\d{3}([ -])\d{6}\2\d{4,5}|[2-6]\d{14,15}|[2-6]\d{18})\b/g;
 
 /**
  * Payment card numbers: a known issuer prefix and length and a valid Luhn check digit, standing
- * alone (not inside a longer number, a hash, a version or a path). A run of digits without
- * separators of another length, or any id, timestamp or hash, is kept.
+ * alone (not inside a longer number, a hash, a version or a path), written in groups as people
+ * write cards, or as one run of digits after a word such as "card", "visa" or "payment". Ids,
+ * timestamps, sizes and hashes are kept.
  */
 export const paymentCardRule: RedactionRule = {
   name: 'payment-card',
@@ -61,6 +64,8 @@ export const paymentCardRule: RedactionRule = {
       if (!standsAlone(text, found.index, end)) continue;
       const digits = found[0].replace(/[ -]/g, '');
       if (!cardBrandFits(digits) || !luhnValid(digits) || /^(\d)\1+$/.test(digits)) continue;
+      // A bare run of digits is an id, a size or a counter unless the text says it is a card.
+      if (digits.length === found[0].length && !cardWord.test(text.slice(Math.max(0, found.index - 48), found.index))) continue;
       matches.push(match('payment-card', found.index, end));
     }
     return matches;

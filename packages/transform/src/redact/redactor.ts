@@ -156,6 +156,16 @@ function mapSession(value: unknown, visit: Visit, key?: string): unknown {
   return value;
 }
 
+/** Every string of a session that redaction reads, in walking order, with the JSON key it sits under. */
+export function sessionSlots(session: Session): RedactionSlot[] {
+  const slots: RedactionSlot[] = [];
+  mapSession(session, (value, key) => {
+    slots.push(key == null ? { value } : { value, key });
+    return value;
+  });
+  return slots;
+}
+
 function defaultUserName(): string {
   try {
     return userInfo().username;
@@ -311,11 +321,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     },
     async redactSession(session) {
       try {
-        const slots: RedactionSlot[] = [];
-        mapSession(session, (value, key) => {
-          slots.push(key == null ? { value } : { value, key });
-          return value;
-        });
+        const slots = sessionSlots(session);
         const { texts, counts } = await redactSlots(slots);
         let next = 0;
         const redacted = mapSession(session, () => texts[next++]!) as Session;
