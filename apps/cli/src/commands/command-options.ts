@@ -39,3 +39,8 @@ export interface RunOptions extends SessionInputOptions {
   full: boolean;
   json: boolean;
 }
+
+export interface AuditOptions {
+  config?: string;
+  json: boolean;
+}
