@@ -68,6 +68,8 @@ const wordFormats: readonly KeyFormat[] = [
   { name: 'replicate', pattern: 'r8_[A-Za-z0-9]{37,}\\b' },
   { name: 'perplexity', pattern: 'pplx-[A-Za-z0-9]{40,}\\b' },
   { name: 'xai', pattern: 'xai-[A-Za-z0-9]{70,}\\b' },
+  // `123456789:AA…`: the token after the bot id (checked behind, so the pass starts at the literal `AA`).
+  { name: 'telegram-bot-token', pattern: 'AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])(?<=\\d{8,10}:AA[A-Za-z0-9_-]{33})' },
 ];
 
 /** Formats found from a longer context (a comment line, a header, a URL) that need not start a word. */
@@ -77,9 +79,7 @@ const contextFormats: readonly KeyFormat[] = [
   // PuTTY .ppk: the private lines.
   { name: 'putty-private-key', pattern: 'Private-Lines: \\d+\\r?\\n((?:[A-Za-z0-9+/=]{1,80}\\r?\\n?)+)', group: 1 },
   // Password hashes (bcrypt, crypt(3) SHA-256/512 and MD5, Apache MD5): crackable, never training data.
-  { name: 'password-hash', pattern: '\\$2[abxy]?\\$\\d\\d\\$[./A-Za-z0-9]{53}' },
-  { name: 'password-hash', pattern: '\\$(?:5|6|apr1|1)\\$(?:rounds=\\d+\\$)?[./A-Za-z0-9]{1,16}\\$[./A-Za-z0-9]{22,86}' },
-  { name: 'telegram-bot-token', pattern: ':(?<=\\d{8,10}:)(AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])', group: 1 },
+  { name: 'password-hash', pattern: '\\$(?:2[abxy]?\\$\\d\\d\\$[./A-Za-z0-9]{53}|(?:5|6|apr1|1)\\$(?:rounds=\\d+\\$)?[./A-Za-z0-9]{1,16}\\$[./A-Za-z0-9]{22,86})' },
   { name: 'discord-webhook', pattern: 'discord(?:app)?\\.com\\/api\\/webhooks\\/\\d+\\/([A-Za-z0-9_-]{60,})', group: 1 },
   // Signed URLs: the signature and session token let anyone fetch the object.
   { name: 'signed-url', pattern: '[?&](?:X-Amz-Signature|X-Amz-Security-Token|X-Goog-Signature|sig)=([A-Za-z0-9%/+=._-]{20,})', group: 1 },

@@ -112,9 +112,9 @@ function credentialMatch(start: number, end: number, value: string): RedactionMa
   return { start, end, rule: credentialKeyRuleName, replacement: secretPlaceholder(credentialKeyRuleName), ...(alsoRedact.length === 0 ? {} : { alsoRedact }) };
 }
 
-// The last word of a key: the regex only stops where a credential or phone key can end, so the
-// names around most hits (`keys`, `tokenizer`, `author`) are never read.
-const keyword = /(?:pass(?:word|wd|phrase)?|pwd|secret|token|key(?:[-_.]?(?:data|id|base))?|credentials?|auth(?:orization)?|cookie|phone(?:[-_.]?(?:number|no|nr))?|tel(?:ephone)?|mobile|fax|whatsapp)(?![A-Za-z0-9])/gi;
+// A word inside every credential or phone key (the full name is read around it). Short and
+// factored by first letter: a case-insensitive alternation costs time at every position.
+const keyword = /p(?:ass|wd|hone)|secret|t(?:oken|el)|key|c(?:red|ookie)|auth|mobile|fax|whatsapp/gi;
 const isNameCharacter = (code: number) =>
   (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 45 || code === 46 || code === 36 || code === 64;
 const isBlank = (character: string | undefined) => character === ' ' || character === '\t';
@@ -221,10 +221,12 @@ function xmlValue(text: string, name: string, start: number): RedactionMatch | u
 /** `--password value` and `.netrc`'s `password value`: a key, blanks, a value, with no `=` or `:`. */
 function whitespaceSeparated(text: string, name: string, nameStart: number, afterName: number, valueStart: number): RedactionMatch | undefined {
   if (valueStart === afterName) return undefined;
+  const flag = name.startsWith('--');
+  const netrcName = /^(?:password|passwd)$/i.test(name);
+  if (!flag && !netrcName) return undefined;
   const lineStart = text.lastIndexOf('\n', nameStart - 1) + 1;
   const before = text.slice(lineStart, nameStart);
-  const flag = name.startsWith('--');
-  const netrc = /^(?:password|passwd)$/i.test(name) && (/(?:^|\s)(?:machine|login|default)\s/.test(before) || before.trim() === '');
+  const netrc = netrcName && (/(?:^|\s)(?:machine|login|default)\s/.test(before) || before.trim() === '');
   if (!flag && !netrc) return undefined;
   // A flag's value is the next argument, a netrc value the next token: any run without blanks.
   if (text[valueStart] === '-') return undefined;

@@ -1,5 +1,8 @@
 import { secretPlaceholder, type RedactionMatch } from './redaction-rule.js';
 
+/** Rules that find personal data rather than secrets. */
+const personalDataRules = new Set(['email', 'phone-number', 'payment-card']);
+
 /** Shorter values are too likely to be ordinary words or numbers to replace everywhere. */
 export const shortestPropagatedValue = 6;
 
@@ -25,10 +28,14 @@ function base64Cores(value: string): string[] {
   return cores;
 }
 
-/** A value as it appears raw (always), and, when at least {@link shortestPropagatedValue} long, JSON-escaped (once and twice), URL-encoded, and in base64. */
-export function encodedForms(value: string): string[] {
+/**
+ * A value as it appears raw (always), and, when at least {@link shortestPropagatedValue} long,
+ * JSON-escaped (once and twice), URL-encoded, and (for secrets, not personal data, which is not
+ * base64-encoded in practice) in base64.
+ */
+export function encodedForms(value: string, secret = true): string[] {
   const jsonEscaped = JSON.stringify(value).slice(1, -1);
-  const forms = [value, jsonEscaped, JSON.stringify(jsonEscaped).slice(1, -1), encodeURIComponent(value), encodeURIComponent(value).replaceAll('%20', '+'), ...base64Cores(value)];
+  const forms = [value, jsonEscaped, JSON.stringify(jsonEscaped).slice(1, -1), encodeURIComponent(value), encodeURIComponent(value).replaceAll('%20', '+'), ...(secret ? base64Cores(value) : [])];
   return [...new Set(forms)].filter((form) => form === value || form.length >= shortestPropagatedValue);
 }
 
@@ -44,7 +51,7 @@ export interface LiteralFinder {
 export function createLiteralFinder(values: ReadonlyMap<string, string>): LiteralFinder | undefined {
   const ruleByForm = new Map<string, string>();
   for (const [value, rule] of values) {
-    for (const form of encodedForms(value)) if (!ruleByForm.has(form)) ruleByForm.set(form, rule);
+    for (const form of encodedForms(value, !personalDataRules.has(rule))) if (!ruleByForm.has(form)) ruleByForm.set(form, rule);
   }
   if (ruleByForm.size === 0) return undefined;
   // Longest first: an alternation takes the first alternative that matches at a position.

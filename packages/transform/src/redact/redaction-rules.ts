@@ -1,11 +1,11 @@
 import { credentialKeyRule } from './keyed-values.js';
 import { keyFormatRules } from './key-formats.js';
-import { regexRule, secretPlaceholder, type RedactionMatch, type RedactionRule } from './redaction-rule.js';
+import { regexRule, secretPlaceholder, slotSeparator, type RedactionMatch, type RedactionRule } from './redaction-rule.js';
 
-/** `-----BEGIN … PRIVATE KEY-----` blocks, also when the output was cut before the END line. */
+/** `-----BEGIN … PRIVATE KEY-----` blocks, also when the output was cut before the END line (then up to the end of its slot). */
 const privateKeyBlock = regexRule(
   'private-key-block',
-  /-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|$)/g,
+  new RegExp(`-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|(?=${escapeRegExp(slotSeparator)})|$)`, 'g'),
 );
 
 const urlCredentials = regexRule('url-credentials', /:\/\/([^\s:@/]{1,256}):([^\s@/]{1,256})@/g, { group: 2 });

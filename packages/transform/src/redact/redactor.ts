@@ -3,7 +3,7 @@ import { type Session } from '@forge/schema';
 import { keyedValueMatch, looksGenerated } from './keyed-values.js';
 import { paymentCardRule, phoneNumberRule } from './personal-data.js';
 import { createLiteralFinder, shortestPropagatedValue } from './propagation.js';
-import { regexRule, type RedactionMatch, type RedactionRule } from './redaction-rule.js';
+import { regexRule, slotSeparator, type RedactionMatch, type RedactionRule } from './redaction-rule.js';
 import { RedactionError } from './redaction-error.js';
 import { builtInRedactionRules, emailRedactionRule, homeDirectoryRule, userNameRule } from './redaction-rules.js';
 import { scanWithSecretlint } from './secretlint-scanner.js';
@@ -78,12 +78,17 @@ const structuralKeys = new Set([
   'type',
 ]);
 
-/** Characters per secretlint call: big enough to amortize its per-call cost, far from V8's string limit. */
-const secretlintBatchCharacters = 16_000_000;
+/** Characters per batch: big enough to amortize secretlint's per-call cost, far from V8's string limit. */
+const batchCharacters = 16_000_000;
 
-// A separator no rule matches across: an empty line around a NUL (one byte wide, so a batch of
-// Latin-1 text stays a one-byte string, which secretlint's regular expressions scan faster).
-const separator = '\n\u0000\n';
+/** Slots joined for one pass of secretlint and the built-in rules. */
+interface Batch {
+  /** The index of its first slot. */
+  from: number;
+  /** Where each slot starts in `text`. */
+  starts: number[];
+  text: string;
+}
 
 /** Rules whose replacement is not a secret placeholder, or that already apply everywhere: nothing to propagate. */
 const notPropagated = new Set(['home-directory', 'user-name']);
@@ -186,36 +191,45 @@ export interface RedactionScanner {
  * then every value found, and its encoded forms, everywhere in the same batch of slots.
  */
 export function createRedactionScanner(options: RedactionOptions = {}): RedactionScanner {
-  const rules: RedactionRule[] = [...builtInRedactionRules];
-  if (options.emails ?? true) rules.push(emailRedactionRule);
-  if (options.phoneNumbers ?? true) rules.push(phoneNumberRule);
-  if (options.paymentCards ?? true) rules.push(paymentCardRule);
+  // Built-in rules read the batch text (slots joined by the separator, which none of them matches
+  // across); the user's patterns read each slot, so their `^` and `$` mean what the user meant.
+  const batchRules: RedactionRule[] = [...builtInRedactionRules];
+  if (options.emails ?? true) batchRules.push(emailRedactionRule);
+  if (options.phoneNumbers ?? true) batchRules.push(phoneNumberRule);
+  if (options.paymentCards ?? true) batchRules.push(paymentCardRule);
   const home = homeDirectoryRule(options.homeDirectory ?? homedir());
-  if (home != null) rules.push(home);
+  if (home != null) batchRules.push(home);
   const user = userNameRule(options.userName ?? defaultUserName());
-  if (user != null) rules.push(user);
-  for (const extra of options.extraPatterns ?? []) rules.push(regexRule(extra.name, extra.pattern));
+  if (user != null) batchRules.push(user);
+  const slotRules = (options.extraPatterns ?? []).map((extra) => regexRule(extra.name, extra.pattern));
   const useSecretlint = options.secretlint ?? true;
   const allowedTexts = new Set(options.allowlist?.filter((entry): entry is string => typeof entry === 'string'));
   const allowedPatterns = (options.allowlist ?? []).filter((entry): entry is RegExp => entry instanceof RegExp).map((pattern) => new RegExp(`^(?:${pattern.source})$`, pattern.flags.replace(/[gy]/g, '')));
   const isAllowed = (text: string) => allowedTexts.has(text) || allowedPatterns.some((pattern) => pattern.test(text));
   const literalValues = new Map((options.literalValues ?? []).map((value) => [value, 'literal-value']));
 
-  async function scanBatch(slots: readonly RedactionSlot[], perSlot: SlotFindings, from: number, to: number): Promise<void> {
-    const starts: number[] = [];
-    let offset = 0;
-    for (let index = from; index < to; index += 1) {
-      starts.push(offset);
-      offset += slots[index]!.value.length + separator.length;
+  /** Slots joined into batches of at most {@link batchCharacters}: secretlint's cost is per call, V8's string length is capped. */
+  function batches(slots: readonly RedactionSlot[]): Batch[] {
+    const result: Batch[] = [];
+    for (let from = 0; from < slots.length; ) {
+      let to = from;
+      let length = 0;
+      const starts: number[] = [];
+      while (to < slots.length && (to === from || length + slots[to]!.value.length <= batchCharacters)) {
+        starts.push(length);
+        length += slots[to]!.value.length + slotSeparator.length;
+        to += 1;
+      }
+      result.push({ from, starts, text: slots.slice(from, to).map((slot) => slot.value).join(slotSeparator) });
+      from = to;
     }
-    let found: RedactionMatch[];
-    try {
-      found = await scanWithSecretlint(slots.slice(from, to).map((slot) => slot.value).join(separator));
-    } catch (error) {
-      throw new RedactionError({ message: error instanceof Error ? error.message : String(error), cause: error });
-    }
+    return result;
+  }
+
+  /** Hands each match in a batch to the slot(s) it covers, clipped to each. */
+  function distribute(batch: Batch, found: readonly RedactionMatch[], slots: readonly RedactionSlot[], perSlot: SlotFindings): void {
+    const { starts, from } = batch;
     for (const match of found) {
-      // Binary search for the slot holding the start; clip the span to each slot it covers.
       let low = 0;
       let high = starts.length - 1;
       while (low < high) {
@@ -235,19 +249,18 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
 
   async function scan(slots: readonly RedactionSlot[]): Promise<SlotFindings> {
     const perSlot: SlotFindings = slots.map(() => []);
-    if (useSecretlint) {
-      // One secretlint pass per batch of slots (its cost is per call), batches capped so a huge
-      // session never builds one string near V8's limit.
-      for (let batchStart = 0; batchStart < slots.length; ) {
-        let batchEnd = batchStart;
-        let batchLength = 0;
-        while (batchEnd < slots.length && (batchEnd === batchStart || batchLength + slots[batchEnd]!.value.length <= secretlintBatchCharacters)) {
-          batchLength += slots[batchEnd]!.value.length + separator.length;
-          batchEnd += 1;
+    const joined = batches(slots);
+    for (const batch of joined) {
+      const found: RedactionMatch[] = [];
+      if (useSecretlint) {
+        try {
+          found.push(...(await scanWithSecretlint(batch.text)));
+        } catch (error) {
+          throw new RedactionError({ message: error instanceof Error ? error.message : String(error), cause: error });
         }
-        await scanBatch(slots, perSlot, batchStart, batchEnd);
-        batchStart = batchEnd;
       }
+      for (const rule of batchRules) found.push(...rule.find(batch.text));
+      distribute(batch, found, slots, perSlot);
     }
     // Every value any rule redacts, to be redacted wherever else it appears in these slots.
     const propagated = new Map(literalValues);
@@ -260,10 +273,7 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
       const matches = perSlot[index]!;
       const keyed = key == null ? undefined : keyedValueMatch(key, value);
       if (keyed != null) matches.push(keyed);
-      for (const rule of rules) {
-        const found = rule.find(value);
-        for (let position = 0; position < found.length; position += 1) matches.push(found[position]!);
-      }
+      for (const rule of slotRules) matches.push(...rule.find(value));
       if (matches.length === 0) continue;
       const kept = matches.filter((match) => !isAllowed(value.slice(match.start, match.end)));
       perSlot[index] = kept;
@@ -275,13 +285,8 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
       }
     }
     const finder = createLiteralFinder(propagated);
-    return perSlot.map((matches, index) => {
-      if (finder != null) {
-        const found = finder.find(slots[index]!.value);
-        for (let position = 0; position < found.length; position += 1) matches.push(found[position]!);
-      }
-      return matches.length === 0 ? matches : mergeMatches(matches);
-    });
+    if (finder != null) for (const batch of joined) distribute(batch, finder.find(batch.text), slots, perSlot);
+    return perSlot.map((matches) => (matches.length === 0 ? matches : mergeMatches(matches)));
   }
 
   return {
