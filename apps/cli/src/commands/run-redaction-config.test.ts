@@ -16,13 +16,16 @@ describe('forge run with a redaction block in forge.config.json', () => {
   it('should redact forge.config.json literal values in every output file of forge run, manifest included, without echoing them', async () => {
     const home = mkdtempSync(join(tmpdir(), 'forge-audit-config-'));
     const secret = 'make sure it has';
-    writeFileSync(join(home, 'forge.config.json'), JSON.stringify({ redaction: { literalValues: [{ env: 'FORGE_CODENAMES' }] } }));
+    writeFileSync(join(home, 'forge.config.json'), JSON.stringify({ redaction: { literalValues: [{ env: 'FORGE_CODENAMES' }], extraPatterns: [{ name: 'crew', pattern: 'polecats' }] } }));
     const env = { HOME: home, FORGE_CODENAMES: secret };
     const run = await runCli(['run', '--demo', '--out', join(home, 'dataset'), '--quiet'], { env, cwd: home });
     expect(run.exitCode, run.stderr).toBe(exitCodes.ok);
     const written = everyFile(join(home, 'dataset'));
     expect(written).not.toContain(secret);
     expect(written).toContain('[REDACTED:literal-value]');
+    // The manifest's own text (input paths here) is redacted like the rows.
+    expect(written).not.toContain('polecats');
+    expect(readFileSync(join(home, 'dataset', 'manifest.json'), 'utf8')).toMatch(/"path": "[^"]*\[REDACTED:crew\]/);
     const manifest = JSON.parse(readFileSync(join(home, 'dataset', 'manifest.json'), 'utf8')) as { redactions: Record<string, number> };
     expect(manifest.redactions['literal-value']).toBeGreaterThan(0);
 

@@ -9,7 +9,7 @@ import { createDatasetFileWriter } from '../pipeline/dataset-file-writer.js';
 import { collectSessions, discoverInputs } from '../pipeline/collect-sessions.js';
 import { defaultCacheDirectory, demoHome } from '../pipeline/default-paths.js';
 import { loadConfig } from '../pipeline/load-config.js';
-import { redactionOptions } from '../pipeline/redaction-options.js';
+import { redactManifest, redactionOptions } from '../pipeline/redaction-options.js';
 import { parseSources, resolveRoots } from '../pipeline/source-selection.js';
 import { StateCache } from '../pipeline/state-cache.js';
 import { writeFolderAtomically, writeTextFile } from '../pipeline/write-folder-atomically.js';
@@ -105,7 +105,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
         writer.close();
       }
       await rm(spillDirectory, { recursive: true, force: true });
-      const manifest: DatasetManifest = parseDatasetManifest({
+      const unredacted: DatasetManifest = parseDatasetManifest({
         manifestVersion: 1,
         forgeVersion: FORGE_VERSION,
         options: { ...options, out: tildify(options.out), roots: options.roots.map(tildify), tokenizer: options.tokenizer == null ? undefined : tildify(options.tokenizer) },
@@ -114,6 +114,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
         skipped: [...collected.skippedFiles.map(({ path, reason }) => ({ kind: 'file' as const, ref: tildify(path), reason: reason.replaceAll(home, '~') })), ...built.manifest.skipped],
         warnings: collected.sessionWarnings + collected.fileWarnings.length,
       });
+      const manifest = await redactManifest(unredacted, { ...redaction.options, homeDirectory: home });
       if (Object.keys(built.datasetInfo).length > 0) await writeTextFile(folder, 'dataset_info.json', `${JSON.stringify(built.datasetInfo, null, 2)}\n`);
       if (built.axolotlYaml !== '') await writeTextFile(folder, 'axolotl.yaml', built.axolotlYaml);
       await writeTextFile(folder, 'manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
