@@ -30,7 +30,7 @@ export function secretPlaceholder(rule: string): string {
  * A rule from a regular expression. Every pattern here starts with a literal (or is anchored to
  * one), so scanning stays linear on long base64 runs; `group` picks the part that is the secret.
  */
-export function regexRule(name: string, pattern: RegExp, options: { group?: number; accept?: (match: RegExpExecArray, text: string) => boolean } = {}): RedactionRule {
+export function regexRule(name: string, pattern: RegExp, options: { group?: number } = {}): RedactionRule {
   const flags = new Set(pattern.flags.split(''));
   flags.add('g');
   flags.add('d');
@@ -45,7 +45,6 @@ export function regexRule(name: string, pattern: RegExp, options: { group?: numb
           global.lastIndex += 1;
           continue;
         }
-        if (options.accept != null && !options.accept(match, text)) continue;
         const span = match.indices?.[options.group ?? 0];
         if (span == null) continue;
         matches.push({ start: span[0], end: span[1], rule: name, replacement: secretPlaceholder(name) });
