@@ -27,7 +27,7 @@ const envDump: RedactionRule = {
     let block: RedactionMatch[] = [];
     let blockLines = 0;
     const closeBlock = () => {
-      if (blockLines >= 2) matches.push(...block);
+      if (blockLines >= 2) for (const match of block) matches.push(match);
       else if (block.length === 1 && randomLooking.test(text.slice(block[0]!.start, block[0]!.end).trim())) matches.push(block[0]!);
       block = [];
       blockLines = 0;

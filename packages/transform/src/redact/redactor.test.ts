@@ -206,3 +206,12 @@ describe('createDatasetBuilder redaction', () => {
     expect(manifest.skipped).toEqual([{ kind: 'session', ref: 'claude-code:secrets-planted-1', reason: 'redaction failed: unreadable text' }]);
   });
 });
+
+describe('createRedactor on a session with very many findings', () => {
+  it('should redact 300,000 findings in one text without overflowing the call stack', async () => {
+    const text = '/home/alice/x '.repeat(300_000);
+    const { texts, counts } = await createRedactor(redaction).redactTexts([text]);
+    expect(counts['home-directory']).toBe(300_000);
+    expect(texts[0]).toBe('~/x '.repeat(300_000));
+  });
+});

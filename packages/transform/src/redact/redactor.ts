@@ -122,7 +122,7 @@ function applyMatches(text: string, matches: readonly RedactionMatch[]): string 
 type Visit = (text: string, key: string | undefined) => string;
 
 /** Walks a JSON value; `visit` sees every string (keys too, with no key of their own) and returns its replacement. */
-export function mapJson(value: unknown, visit: Visit, key?: string): unknown {
+function mapJson(value: unknown, visit: Visit, key?: string): unknown {
   if (typeof value === 'string') return visit(value, key);
   if (Array.isArray(value)) return value.map((item) => mapJson(item, visit, key));
   if (value != null && typeof value === 'object') {
@@ -136,7 +136,7 @@ export function mapJson(value: unknown, visit: Visit, key?: string): unknown {
 }
 
 /** Tool arguments: each string of the parsed JSON, so the arguments stay valid JSON; raw text when they do not parse. */
-export function mapToolArguments(raw: string, visit: Visit): string {
+function mapToolArguments(raw: string, visit: Visit): string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -251,16 +251,17 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
     const perSlot: SlotFindings = slots.map(() => []);
     const joined = batches(slots);
     for (const batch of joined) {
-      const found: RedactionMatch[] = [];
       if (useSecretlint) {
+        let found: RedactionMatch[];
         try {
-          found.push(...(await scanWithSecretlint(batch.text)));
+          found = await scanWithSecretlint(batch.text);
         } catch (error) {
           throw new RedactionError({ message: error instanceof Error ? error.message : String(error), cause: error });
         }
+        distribute(batch, found, slots, perSlot);
       }
-      for (const rule of batchRules) found.push(...rule.find(batch.text));
-      distribute(batch, found, slots, perSlot);
+      // One array per rule, never spread: a big session can hold more matches than a call's arguments.
+      for (const rule of batchRules) distribute(batch, rule.find(batch.text), slots, perSlot);
     }
     // Every value any rule redacts, to be redacted wherever else it appears in these slots.
     const propagated = new Map(literalValues);
@@ -273,7 +274,7 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
       const matches = perSlot[index]!;
       const keyed = key == null ? undefined : keyedValueMatch(key, value);
       if (keyed != null) matches.push(keyed);
-      for (const rule of slotRules) matches.push(...rule.find(value));
+      for (const rule of slotRules) for (const match of rule.find(value)) matches.push(match);
       if (matches.length === 0) continue;
       const kept = matches.filter((match) => !isAllowed(value.slice(match.start, match.end)));
       perSlot[index] = kept;
