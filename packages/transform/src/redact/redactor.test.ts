@@ -215,3 +215,13 @@ describe('createRedactor on a session with very many findings', () => {
     expect(texts[0]).toBe('~/x '.repeat(300_000));
   });
 });
+
+describe('createRedactor on a session of more than two batches', () => {
+  it('should redact a value found in the first batch where it repeats in the last', async () => {
+    const filler = 'lorem ipsum dolor sit amet '.repeat(350_000);
+    const password = 'Vq8-Lm3-Xz7-Rt2';
+    const { texts } = await createRedactor(redaction).redactTexts([`${filler}\npostgres://app:${password}@db:5432/app`, filler, `${filler}\nremember ${password}`]);
+    expect(texts[0]!.endsWith(`postgres://app:${password}@db:5432/app`)).toBe(false);
+    expect(texts[2]!.endsWith('remember [REDACTED:url-credentials]') || texts[2]!.endsWith('remember [REDACTED:database-connection-string]')).toBe(true);
+  });
+});

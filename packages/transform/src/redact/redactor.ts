@@ -85,8 +85,9 @@ const batchCharacters = 16_000_000;
 interface Batch {
   /** The index of its first slot. */
   from: number;
-  /** Where each slot starts in `text`. */
+  /** Where each slot starts in the batch text. */
   starts: number[];
+  /** The joined text, kept for the propagation pass when the session is small enough ('' otherwise). */
   text: string;
 }
 
@@ -220,10 +221,17 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
         length += slots[to]!.value.length + slotSeparator.length;
         to += 1;
       }
-      result.push({ from, starts, text: slots.slice(from, to).map((slot) => slot.value).join(slotSeparator) });
+      result.push({ from, starts, text: '' });
       from = to;
     }
     return result;
+  }
+
+  function batchText(slots: readonly RedactionSlot[], batch: Batch): string {
+    return slots
+      .slice(batch.from, batch.from + batch.starts.length)
+      .map((slot) => slot.value)
+      .join(slotSeparator);
   }
 
   /** Hands each match in a batch to the slot(s) it covers, clipped to each. */
@@ -250,18 +258,22 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
   async function scan(slots: readonly RedactionSlot[]): Promise<SlotFindings> {
     const perSlot: SlotFindings = slots.map(() => []);
     const joined = batches(slots);
+    // A session of one or two batches keeps their texts for the propagation pass; a huge one joins them again.
+    const keepTexts = joined.length <= 2;
     for (const batch of joined) {
+      const text = batchText(slots, batch);
+      if (keepTexts) batch.text = text;
       if (useSecretlint) {
         let found: RedactionMatch[];
         try {
-          found = await scanWithSecretlint(batch.text);
+          found = await scanWithSecretlint(text);
         } catch (error) {
           throw new RedactionError({ message: error instanceof Error ? error.message : String(error), cause: error });
         }
         distribute(batch, found, slots, perSlot);
       }
       // One array per rule, never spread: a big session can hold more matches than a call's arguments.
-      for (const rule of batchRules) distribute(batch, rule.find(batch.text), slots, perSlot);
+      for (const rule of batchRules) distribute(batch, rule.find(text), slots, perSlot);
     }
     // Every value any rule redacts, to be redacted wherever else it appears in these slots.
     const propagated = new Map(literalValues);
@@ -286,7 +298,7 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
       }
     }
     const finder = createLiteralFinder(propagated);
-    if (finder != null) for (const batch of joined) distribute(batch, finder.find(batch.text), slots, perSlot);
+    if (finder != null) for (const batch of joined) distribute(batch, finder.find(keepTexts ? batch.text : batchText(slots, batch)), slots, perSlot);
     return perSlot.map((matches) => (matches.length === 0 ? matches : mergeMatches(matches)));
   }
 
