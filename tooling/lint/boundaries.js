@@ -44,6 +44,12 @@ const onlySchemaAndReaderKitForExtensions = {
   message: '@forge/pi-extensions may depend on @forge/schema (types of its entries) and @forge/reader-kit (bead ids) only.',
 };
 
+/** Transform's tests read real transcripts with the real readers (dev dependencies, never the library's own code). */
+const onlySchemaAndReaders = {
+  group: ['@forge/*', '!@forge/schema', '!@forge/extract-claude', '!@forge/extract-pir'],
+  message: "@forge/transform's tests may use the readers to build sessions from real transcripts; nothing else sideways.",
+};
+
 const noInternal = {
   group: ['@forge/*'],
   message: '@forge/schema is the bottom layer: it imports no other @forge package.',
@@ -68,6 +74,7 @@ export const boundaryConfigs = [
   { files: ['packages/scoring/**/*.test.ts', 'packages/scoring/test/**/*.ts', 'packages/scoring/bench/**/*.ts'], rules: restrict(scoringTestEdges) },
   { files: ['packages/synth/**/*.ts'], rules: restrict(onlySchemaAndExtractPir) },
   { files: ['packages/pi-extensions/**/*.ts'], rules: restrict(onlySchemaAndReaderKitForExtensions) },
+  { files: ['packages/transform/src/**/*.test.ts', 'packages/transform/src/test-support/**/*.ts'], rules: restrict(onlySchemaAndReaders) },
   {
     // Libraries have no side channels: only the CLI talks to the console or ends the process.
     files: ['packages/*/src/**/*.ts'],

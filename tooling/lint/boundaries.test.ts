@@ -68,6 +68,13 @@ describe('boundary rules', () => {
     expect((await importErrors('packages/pi-extensions/src/outcome-tagging.ts', source)).filter((error) => error.startsWith('no-console'))).toHaveLength(2);
   });
 
+  it("should let transform's tests read real transcripts with the readers, and its library code not", async () => {
+    const source = "import { extractPiSessions } from '@forge/extract-pir';\nimport { extractClaudeSessions } from '@forge/extract-claude';\nexport const x = [extractPiSessions, extractClaudeSessions];\n";
+    expect(await importErrors('packages/transform/src/redact/planted.test.ts', source)).toEqual([]);
+    expect(await importErrors('packages/transform/src/test-support/transcripts.ts', source)).toEqual([]);
+    expect((await importErrors('packages/transform/src/redact/redactor.ts', source)).join('\n')).toMatch(/may depend on @forge\/schema only/);
+  });
+
   it('should reject deep imports everywhere, the CLI included', async () => {
     const errors = await importErrors('apps/cli/src/main.ts', "import { x } from '@forge/schema/src/session';\nexport const y = x;\n");
     expect(errors.join('\n')).toMatch(/Import the package entry/);

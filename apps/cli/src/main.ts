@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ForgeError } from '@forge/schema';
 import { type CliIo, exitCodes, processIo } from './cli-io.js';
-import { type ExportOptions, type ExtensionsInstallOptions, type ExtractOptions, type InspectOptions, type RunOptions, type StatsOptions, type SynthPlanOptions, type SynthRunOptions } from './commands/command-options.js';
+import { type AuditOptions, type ExportOptions, type ExtensionsInstallOptions, type ExtractOptions, type InspectOptions, type RunOptions, type StatsOptions, type SynthPlanOptions, type SynthRunOptions } from './commands/command-options.js';
 import { FORGE_VERSION } from './version.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -186,6 +186,23 @@ Examples:
     .action(async (options: ExtensionsInstallOptions) => {
       const { extensionsInstallCommand } = await import('./commands/extensions-install.js');
       setExitCode(await extensionsInstallCommand(options, io));
+    });
+
+  program
+    .command('audit')
+    .description('scan a dataset folder with the redaction rules and report what is left, by file, row and field (exit 1 when anything is found)')
+    .argument('<dataset-folder>', 'a folder forge run wrote (every .jsonl under it, the manifest included)')
+    .option('-c, --config <file>', 'config file whose "redaction" block applies (default: ./forge.config.json when present)')
+    .option('--json', 'the report as one JSON object', false)
+    .addHelpText('after', `
+Examples:
+  forge audit ./forge-dataset                    last gate before sharing a dataset
+  forge audit ./forge-dataset --json | jq '.findings[] | {file, row, field, rule}'
+
+Exit codes: 0 nothing found, 1 findings (or a failure), 2 bad usage.`)
+    .action(async (folder: string, options: AuditOptions) => {
+      const { auditCommand } = await import('./commands/audit.js');
+      setExitCode(await auditCommand(folder, options, io));
     });
 
   return program;

@@ -71,3 +71,8 @@ export interface ExtensionsInstallOptions {
   harness: 'pi' | 'omp';
   dir?: string;
 }
+
+export interface AuditOptions {
+  config?: string;
+  json: boolean;
+}
