@@ -35,16 +35,28 @@ export function beadOutcomes(linkage: SessionLinkage, index: OutcomeIndex): Bead
   return outcomes;
 }
 
-/** The attempt holding the session's first start signal (nearest start wins), else the one its window overlaps most. */
+/** bd writes times to the second: an event stamped `t` happened in [t, t + 1 s). */
+const timestampResolution = 1000;
+
+/**
+ * The attempt whose span holds the session's first start signal; else the nearest one within
+ * `placementTolerance` (an attempt that began after the signal fits worse than one under way);
+ * else the one the session's window overlaps most.
+ */
 function placeAttempt(lifecycle: BeadLifecycle, startedAt: number, window: SessionLinkage['window']): Attempt | undefined {
   let best: Attempt | undefined;
+  const holding = lifecycle.attempts.filter((attempt) => startedAt >= Date.parse(attempt.start) && startedAt < endOf(attempt));
+  // Two attempts hold the signal when one ended in the second the next began: the one that
+  // ended inside the session was this session's (it closed it); else the later one.
+  const endedInside = holding.filter((attempt) => attempt.end != null && endOf(attempt) > window.start && Date.parse(attempt.end) <= window.end);
+  best = endedInside.length === 1 ? endedInside[0] : holding[holding.length - 1];
+  if (best != null) return best;
   let bestDistance = Infinity;
   for (const attempt of lifecycle.attempts) {
     const from = Date.parse(attempt.start);
-    const to = attempt.end == null ? Infinity : Date.parse(attempt.end);
+    const to = endOf(attempt);
     if (startedAt < from - placementTolerance || startedAt > to + placementTolerance) continue;
-    // An attempt that began after the session's signal fits worse than one already under way.
-    const distance = startedAt >= from ? startedAt - from : (from - startedAt) * 10;
+    const distance = startedAt >= from ? startedAt - to : (from - startedAt) * 10;
     if (distance < bestDistance) {
       best = attempt;
       bestDistance = distance;
@@ -61,6 +73,11 @@ function placeAttempt(lifecycle: BeadLifecycle, startedAt: number, window: Sessi
     }
   }
   return best;
+}
+
+/** The end of an attempt's last second (Infinity while it runs). */
+function endOf(attempt: Attempt): number {
+  return attempt.end == null ? Infinity : Date.parse(attempt.end) + timestampResolution;
 }
 
 /** How an attempt ended, in the light of what came after it. */

@@ -372,8 +372,9 @@ function windowEnd(linkage: SessionLinkage, index: OutcomeIndex): number {
   const after = linkage.window.end;
   for (const id of linkage.starts.keys()) {
     for (const attempt of index.lifecycle(id).attempts) {
+      // bd stamps to the second: an attempt stamped in the session's last second may still follow it.
       const start = Date.parse(attempt.start);
-      if (start > after && start < until) until = start;
+      if (start + 1000 > after && start < until) until = Math.max(start, after);
     }
   }
   const identity = linkage.identity?.identity;
