@@ -56,8 +56,9 @@ class ChunkLines implements RawLineBatch {
   /** Lines that began in an earlier chunk, copied whole (the read buffers are reused). */
   private spanning = new Map<number, Buffer>();
 
-  reset(chunk: Buffer): void {
-    this.chunk = chunk;
+  /** `from`: where the split part starts in `chunk` (line positions are relative to it). */
+  reset(chunk: Buffer, from = 0): void {
+    this.chunk = from === 0 ? chunk : chunk.subarray(from);
     this.count = 0;
     if (this.spanning.size > 0) this.spanning = new Map();
   }
@@ -129,6 +130,83 @@ class ChunkLines implements RawLineBatch {
 }
 
 /**
+ * Splits consecutive chunks of one file into lines (the byte offsets count from `start`). Lines that
+ * span chunks are copied whole, since the chunk buffers are reused.
+ */
+class LineSplitter {
+  lineNumber = 0;
+  lineStart: number;
+  /** Bytes of the current line that are not yet terminated, carried across chunks (copied: buffers are reused). */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private overLimit = false;
+
+  constructor(
+    start: number,
+    private readonly maxLineBytes: number,
+    private readonly end: number,
+  ) {
+    this.lineStart = start;
+  }
+
+  /** Adds the lines that end in `chunk` to `batch`; true when the range's end was reached. */
+  split(chunk: Buffer, batch: ChunkLines): boolean {
+    let cursor = 0;
+    while (cursor < chunk.length) {
+      const newline = chunk.indexOf(NEWLINE, cursor);
+      if (newline === -1) {
+        this.pendingBytes += chunk.length - cursor;
+        if (this.pendingBytes > this.maxLineBytes) {
+          this.overLimit = true;
+          this.pending = [];
+        } else {
+          this.pending.push(Buffer.from(chunk.subarray(cursor)));
+        }
+        return false;
+      }
+      const bytes = this.pendingBytes + newline - cursor;
+      this.lineNumber += 1;
+      if (bytes > this.maxLineBytes) this.overLimit = true;
+      if (this.overLimit) batch.add(this.lineNumber, this.lineStart, bytes, TERMINATED | TOO_LONG, 0, 0, undefined);
+      else if (this.pending.length > 0) batch.add(this.lineNumber, this.lineStart, bytes, TERMINATED, 0, 0, Buffer.concat([...this.pending, chunk.subarray(cursor, newline)]));
+      // An empty line is not in the batch but still counts for line numbers.
+      else if (bytes > 0) batch.add(this.lineNumber, this.lineStart, bytes, TERMINATED, cursor, newline, undefined);
+      this.lineStart += bytes + 1;
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.overLimit = false;
+      cursor = newline + 1;
+      if (this.lineStart >= this.end) return true;
+    }
+    return false;
+  }
+
+  /** Adds the last line when the file ends without a newline; false when there is none. */
+  finish(batch: ChunkLines): boolean {
+    if (this.lineStart >= this.end || (this.pendingBytes === 0 && !this.overLimit)) return false;
+    const rest = this.overLimit ? undefined : Buffer.concat(this.pending);
+    batch.reset(Buffer.alloc(0));
+    batch.add(this.lineNumber + 1, this.lineStart, this.pendingBytes, this.overLimit ? TOO_LONG : 0, 0, 0, rest);
+    return true;
+  }
+}
+
+/**
+ * The lines of a file already in memory (a small file read whole in one call, which costs far less
+ * than a file handle's open, stat, reads and close), as the batches `readRawLineBatches` gives: the
+ * same line numbers, offsets and flags. `start` and `end` are offsets into `buffer`.
+ */
+export function* rawLineBatchesOf(buffer: Buffer, options: ReadLinesOptions = {}): Generator<RawLineBatch> {
+  const start = options.start ?? 0;
+  const splitter = new LineSplitter(start, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, options.end ?? Number.POSITIVE_INFINITY);
+  const batch = new ChunkLines();
+  batch.reset(buffer, start);
+  const stopped = splitter.split(buffer.subarray(start), batch);
+  if (batch.count > 0) yield batch;
+  if (!stopped && splitter.finish(batch)) yield batch;
+}
+
+/**
  * Streams a file as batches of undecoded lines, one batch per chunk read. Memory is bounded by the
  * longest line plus two chunks: the file is never read into one string, so multi-GB session files
  * are fine. The next chunk is read while the current one is split, and the two read buffers are
@@ -144,17 +222,11 @@ export async function* readRawLineBatches(path: string, options: ReadLinesOption
     const chunkBytes = options.chunkBytes ?? Math.max(64 * 1024, Math.min(DEFAULT_CHUNK_BYTES, Math.min(size, end) - position + 1));
     const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
     const batch = new ChunkLines();
-    let lineNumber = 0;
-    let lineStart = position;
-    // Bytes of the current line that are not yet terminated, carried across chunks (copied: buffers are reused).
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    let overLimit = false;
-
+    const splitter = new LineSplitter(position, maxLineBytes, end);
     const readAt = (buffer: Buffer, at: number) => (at >= size ? Promise.resolve(0) : handle.read(buffer, 0, buffer.length, at).then(({ bytesRead }) => bytesRead));
     let turn = 0;
     let nextRead = readAt(buffers[0]!, position);
-    while (lineStart < end) {
+    while (splitter.lineStart < end) {
       const bytesRead = await nextRead;
       if (bytesRead === 0) break;
       const chunk = buffers[turn]!.subarray(0, bytesRead);
@@ -163,50 +235,15 @@ export async function* readRawLineBatches(path: string, options: ReadLinesOption
       // Read ahead into the other buffer while this chunk is split.
       nextRead = readAt(buffers[turn]!, position);
       batch.reset(chunk);
-      let cursor = 0;
-      let stop = false;
-      while (cursor < chunk.length) {
-        const newline = chunk.indexOf(NEWLINE, cursor);
-        if (newline === -1) {
-          pendingBytes += chunk.length - cursor;
-          if (pendingBytes > maxLineBytes) {
-            overLimit = true;
-            pending = [];
-          } else {
-            pending.push(Buffer.from(chunk.subarray(cursor)));
-          }
-          break;
-        }
-        const bytes = pendingBytes + newline - cursor;
-        lineNumber += 1;
-        if (bytes > maxLineBytes) overLimit = true;
-        if (overLimit) batch.add(lineNumber, lineStart, bytes, TERMINATED | TOO_LONG, 0, 0, undefined);
-        else if (pending.length > 0) batch.add(lineNumber, lineStart, bytes, TERMINATED, 0, 0, Buffer.concat([...pending, chunk.subarray(cursor, newline)]));
-        // An empty line is not in the batch but still counts for line numbers.
-        else if (bytes > 0) batch.add(lineNumber, lineStart, bytes, TERMINATED, cursor, newline, undefined);
-        lineStart += bytes + 1;
-        pending = [];
-        pendingBytes = 0;
-        overLimit = false;
-        cursor = newline + 1;
-        if (lineStart >= end) {
-          stop = true;
-          break;
-        }
-      }
+      const stopped = splitter.split(chunk, batch);
       if (batch.count > 0) yield batch;
-      if (stop) {
+      if (stopped) {
         await nextRead;
         return;
       }
     }
     await nextRead.catch(() => 0);
-    if (lineStart < end && (pendingBytes > 0 || overLimit)) {
-      const rest = overLimit ? undefined : Buffer.concat(pending);
-      batch.reset(Buffer.alloc(0));
-      batch.add(lineNumber + 1, lineStart, pendingBytes, overLimit ? TOO_LONG : 0, 0, 0, rest);
-      yield batch;
-    }
+    if (splitter.finish(batch)) yield batch;
   } finally {
     await handle.close();
   }

@@ -1,25 +1,74 @@
-import { type Session, type SessionWarning } from '@forge/schema';
-import { foldSessions } from './fold-sessions.js';
-import { type DiscoverOptions, type FileSessions, type ReadFileOptions, type SessionSourceReader } from './session-source.js';
+import { ForgeError, type Session, type SessionWarning } from '@forge/schema';
+import { foldSessions, type FoldedSessions } from './fold-sessions.js';
+import { ReaderPool } from './reader-pool.js';
+import { type DiscoverOptions, type FileSessions, type ReadFileOptions, type SessionSourceReader, type SourceFile } from './session-source.js';
 
 /** Options of {@link readSourceSessions}: where to look, how to read, where warnings go. */
 export interface ReadSourceSessionsOptions extends DiscoverOptions, ReadFileOptions {
   /** Warnings no yielded Session carries: discovery notes, file warnings, link notes. */
   onWarning?: (warning: SessionWarning) => void;
+  /**
+   * Threads that read files, this one included: 0 or 1 (default) reads here; N > 1 adds N - 1
+   * worker threads (for readers with a `location`). Sessions come in the same order whatever N.
+   */
+  workers?: number;
+}
+
+interface PendingFile {
+  file: SourceFile;
+  result: Promise<FoldedSessions>;
 }
 
 /**
  * Every Session a reader finds, the plain way: discover, read each file and fold its events, and
  * link each group of files (a Claude Code project) once its last file is read. Standalone files
- * are handed out as soon as they are read. Callers that cache per file or read on several threads
- * drive the same three steps themselves.
+ * are handed out as soon as they are read, in discovery order. Callers that cache per file drive
+ * the same three steps themselves.
  */
 export async function* readSourceSessions(reader: SessionSourceReader, options: ReadSourceSessionsOptions = {}): AsyncGenerator<Session> {
+  const workers = options.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 0) {
+    throw new ForgeError({ message: `workers must be a whole number >= 0, got ${String(workers)}`, code: 'invalid-option', hint: 'pass 1 to read on this thread, N > 1 to add N - 1 worker threads' });
+  }
   const warn = options.onWarning ?? (() => undefined);
   const readOptions: ReadFileOptions = {
     ...(options.branches == null ? {} : { branches: options.branches }),
     ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }),
   };
+  const discovery = reader.discover({ ...options, onWarning: warn })[Symbol.asyncIterator]();
+  // This thread reads files too: a worker's Sessions are rebuilt here from JSON, which costs about
+  // as much as parsing, so a worker per core would leave this thread as busy as a reader anyway.
+  const pool = workers > 1 && reader.location != null ? new ReaderPool(workers - 1) : undefined;
+  const pending: PendingFile[] = [];
+  let discovered = false;
+  let poolBusy = 0;
+  let localBusy = false;
+
+  /** Starts reading files until every thread has one (and each worker one queued). */
+  const fill = async (): Promise<void> => {
+    while (!discovered) {
+      const toPool = pool != null && (poolBusy < pool.threads || (localBusy && poolBusy < 2 * pool.threads));
+      if (!toPool && localBusy) return;
+      const next = await discovery.next();
+      if (next.done === true) {
+        discovered = true;
+        return;
+      }
+      const file = next.value;
+      let result: Promise<FoldedSessions>;
+      if (toPool) {
+        poolBusy += 1;
+        result = pool.read(reader, file, readOptions).finally(() => (poolBusy -= 1));
+      } else {
+        localBusy = true;
+        result = foldSessions(reader.readFile(file, readOptions)).finally(() => (localBusy = false));
+      }
+      // Awaited in order below; this only keeps a failure from being reported as unhandled first.
+      result.catch(() => undefined);
+      pending.push({ file, result });
+    }
+  };
+
   let group: { key: string; files: FileSessions[] } | undefined;
   const linkGroup = (): Session[] => {
     if (group == null) return [];
@@ -27,17 +76,25 @@ export async function* readSourceSessions(reader: SessionSourceReader, options: 
     group = undefined;
     return reader.link == null ? files.flatMap((file) => file.sessions) : reader.link(files, warn);
   };
-  for await (const file of reader.discover({ ...options, onWarning: warn })) {
-    if (group != null && group.key !== file.group) yield* linkGroup();
-    const folded = await foldSessions(reader.readFile(file, readOptions));
-    for (const warning of folded.fileWarnings) warn(warning);
-    if (file.group == null) {
-      yield* folded.sessions;
-      continue;
+  try {
+    await fill();
+    for (let next = pending.shift(); next != null; next = pending.shift()) {
+      const folded = await next.result;
+      const { file } = next;
+      // A group is linked when the next begins, before that file's own warnings are reported.
+      const linked = group != null && group.key !== file.group ? linkGroup() : [];
+      for (const warning of folded.fileWarnings) warn(warning);
+      await fill();
+      yield* linked;
+      if (file.group == null) {
+        yield* folded.sessions;
+        continue;
+      }
+      group ??= { key: file.group, files: [] };
+      group.files.push({ file, sessions: folded.sessions, linkFacts: folded.linkFacts });
     }
-    group ??= { key: file.group, files: [] };
-    group.files.push({ file, sessions: folded.sessions, linkFacts: folded.linkFacts });
+    yield* linkGroup();
+  } finally {
+    await pool?.close();
   }
-  yield* linkGroup();
 }
-
