@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseSession, type SessionWarning } from '@forge/schema';
+import { ForgeError, parseSession, type SessionWarning } from '@forge/schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { discoverPiSessions, type PiSessionHandle } from './discover-pi-sessions.js';
 import { PiSessionError } from './pi-session-error.js';
@@ -107,6 +107,9 @@ describe('readPiSession', () => {
     expect(error).toBeInstanceOf(PiSessionError);
     expect(error).toMatchObject({ code: 'not-a-pi-session', location: { file: path, line: 1 } });
     expect((error as Error).message).toContain(`${path}:1: not a pi session`);
+    // Its own marker: any other ForgeError is not a PiSessionError.
+    expect(PiSessionError.isInstance(error)).toBe(true);
+    expect(PiSessionError.isInstance(new ForgeError({ message: 'x', code: 'not-a-pi-session' }))).toBe(false);
   });
 
   it('should skip a 0-byte file with an empty-file note', async () => {
@@ -207,7 +210,7 @@ describe('discoverPiSessions', () => {
     const child = await write('.omp/agent/sessions/-work/2026_parent/task-1.jsonl', jsonl([header('child-1'), user('u1', null, 'subtask')]));
     const { handles } = await discover({ roots: [join(folder.path, '.omp/agent/sessions')] });
     const childHandle = handles.find((handle) => handle.path === child);
-    expect(childHandle).toMatchObject({ flavor: 'omp', parentPath: join(folder.path, '.omp/agent/sessions/-work/2026_parent.jsonl') });
+    expect(childHandle).toMatchObject({ source: 'omp', parentPath: join(folder.path, '.omp/agent/sessions/-work/2026_parent.jsonl') });
     const [session] = await readPiSession(child, { flavor: 'omp' });
     expect(session).toMatchObject({ isSubagent: true, parent: { sessionId: 'parent-1' }, agent: { id: 'task-1' } });
   });
@@ -217,7 +220,7 @@ describe('discoverPiSessions', () => {
     const path = await write('.omp/agent/sessions/-work/long-header.jsonl', jsonl([{ type: 'title', v: 1, title: '', updatedAt: '2026-11-24T04:08:52.412Z', pad: ' ' }, { ...header('long-1'), previousSessionFiles }, user('u1', null, 'x')]));
     const { handles, warnings } = await discover({ roots: [join(folder.path, '.omp/agent/sessions')] });
     expect(warnings).toEqual([]);
-    expect(handles.map((handle) => [handle.path, handle.id, handle.flavor])).toEqual([[path, 'long-1', 'omp']]);
+    expect(handles.map((handle) => [handle.path, handle.id, handle.source])).toEqual([[path, 'long-1', 'omp']]);
   });
 
   it('should find nothing and warn nothing when a root does not exist', async () => {

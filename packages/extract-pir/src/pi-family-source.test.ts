@@ -53,7 +53,7 @@ describe('piFamilySource', () => {
     for (const roots of Object.values(rootSets)) {
       for await (const file of piFamilySource.discover({ roots })) {
         const handle = (await collect(discoverPiSessions({ roots }))).find((candidate) => candidate.path === file.path);
-        expect(file).toEqual({ path: handle?.path, source: handle?.flavor, size: handle?.size, mtimeMs: handle?.mtime.getTime() });
+        expect(file).toEqual({ path: handle?.path, source: handle?.source, size: handle?.size, mtimeMs: handle?.mtimeMs });
         const folded = await foldSessions(piFamilySource.readFile(file));
         expect(folded.linkFacts).toEqual([]);
         expect(folded.sessions.every((session) => session.source === file.source)).toBe(true);
