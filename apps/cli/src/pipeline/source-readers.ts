@@ -39,8 +39,8 @@ function piFamilyReader(selection: SourceSelection, env: NodeJS.ProcessEnv): Sou
     name: 'pi-family',
     async *discover() {
       for await (const handle of discoverPiSessions({ ...(selection.piRoots == null ? {} : { roots: selection.piRoots }), env })) {
-        if (!selection.sources.has(handle.flavor)) continue;
-        yield { path: handle.path, source: handle.flavor, size: handle.size, mtimeMs: handle.mtime.getTime() };
+        if (!selection.sources.has(handle.source)) continue;
+        yield { path: handle.path, source: handle.source, size: handle.size, mtimeMs: handle.mtimeMs };
       }
     },
     read: (file, warnings) => readPiSession(file.path, { flavor: file.source as PiFlavor, onWarning: (warning) => warnings.push(warning) }),
