@@ -17,6 +17,7 @@ export interface ReadSourceSessionsOptions extends DiscoverOptions, ReadFileOpti
 interface PendingFile {
   file: SourceFile;
   result: Promise<FoldedSessions>;
+  settled: boolean;
 }
 
 /**
@@ -43,10 +44,16 @@ export async function* readSourceSessions(reader: SessionSourceReader, options: 
   let discovered = false;
   let poolBusy = 0;
   let localBusy = false;
+  // Every read that settles wakes the loop below, so a free thread gets its next file at once,
+  // not only when the file first in line is done.
+  let settlements = 0;
+  let wake: (() => void) | undefined;
 
+  // Results wait here until every file before them is handed out: a bound on what is held.
+  const maxPending = 4 * Math.max(1, workers);
   /** Starts reading files until every thread has one (and each worker one queued). */
   const fill = async (): Promise<void> => {
-    while (!discovered) {
+    while (!discovered && pending.length < maxPending) {
       const toPool = pool != null && (poolBusy < pool.threads || (localBusy && poolBusy < 2 * pool.threads));
       if (!toPool && localBusy) return;
       const next = await discovery.next();
@@ -63,9 +70,15 @@ export async function* readSourceSessions(reader: SessionSourceReader, options: 
         localBusy = true;
         result = foldSessions(reader.readFile(file, readOptions)).finally(() => (localBusy = false));
       }
-      // Awaited in order below; this only keeps a failure from being reported as unhandled first.
-      result.catch(() => undefined);
-      pending.push({ file, result });
+      const entry: PendingFile = { file, result, settled: false };
+      // Awaited in order below; this only records the settlement (and keeps a failure from being reported as unhandled first).
+      const settle = (): void => {
+        entry.settled = true;
+        settlements += 1;
+        wake?.();
+      };
+      result.then(settle, settle);
+      pending.push(entry);
     }
   };
 
@@ -77,14 +90,22 @@ export async function* readSourceSessions(reader: SessionSourceReader, options: 
     return reader.link == null ? files.flatMap((file) => file.sessions) : reader.link(files, warn);
   };
   try {
-    await fill();
-    for (let next = pending.shift(); next != null; next = pending.shift()) {
+    for (;;) {
+      const seen = settlements;
+      await fill();
+      const next = pending[0];
+      if (next == null) break;
+      if (!next.settled) {
+        if (settlements === seen) await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        continue;
+      }
+      pending.shift();
       const folded = await next.result;
       const { file } = next;
       // A group is linked when the next begins, before that file's own warnings are reported.
       const linked = group != null && group.key !== file.group ? linkGroup() : [];
       for (const warning of folded.fileWarnings) warn(warning);
-      await fill();
       yield* linked;
       if (file.group == null) {
         yield* folded.sessions;
