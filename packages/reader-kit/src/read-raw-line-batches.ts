@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { GrowableTypedArray } from './growable-typed-array.js';
 
 /** Options of the line readers. */
 export interface ReadLinesOptions {
@@ -34,6 +35,10 @@ export interface RawLineBatch {
   text(index: number): string;
   /** At most the first `maxBytes` bytes, decoded as latin1: for matching an ASCII prefix cheaply. */
   head(index: number, maxBytes: number): string;
+  /** The line's bytes, undecoded (a view, not a copy; empty for a too-long line): for readers that walk them. */
+  bytes(index: number): Buffer;
+  /** Whether the line starts with these bytes (nothing is decoded or allocated). */
+  startsWith(index: number, prefix: Uint8Array): boolean;
 }
 
 const NEWLINE = 10;
@@ -47,12 +52,12 @@ const TOO_LONG = 2;
 class ChunkLines implements RawLineBatch {
   count = 0;
   private chunk: Buffer = Buffer.alloc(0);
-  private starts = new Int32Array(1024);
-  private ends = new Int32Array(1024);
-  private numbers = new Float64Array(1024);
-  private offsets = new Float64Array(1024);
-  private lengths = new Float64Array(1024);
-  private flags = new Uint8Array(1024);
+  private readonly starts = new GrowableTypedArray((length) => new Int32Array(length));
+  private readonly ends = new GrowableTypedArray((length) => new Int32Array(length));
+  private readonly numbers = new GrowableTypedArray((length) => new Float64Array(length));
+  private readonly offsets = new GrowableTypedArray((length) => new Float64Array(length));
+  private readonly lengths = new GrowableTypedArray((length) => new Float64Array(length));
+  private readonly flags = new GrowableTypedArray((length) => new Uint8Array(length));
   /** Lines that began in an earlier chunk, copied whole (the read buffers are reused). */
   private spanning = new Map<number, Buffer>();
 
@@ -64,69 +69,72 @@ class ChunkLines implements RawLineBatch {
   }
 
   add(lineNumber: number, byteOffset: number, byteLength: number, flags: number, start: number, end: number, copy: Buffer | undefined): void {
-    if (this.count === this.starts.length) this.grow();
     const index = this.count++;
-    this.starts[index] = start;
-    this.ends[index] = end;
-    this.numbers[index] = lineNumber;
-    this.offsets[index] = byteOffset;
-    this.lengths[index] = byteLength;
-    this.flags[index] = flags;
+    if (index === this.starts.data.length) for (const column of [this.starts, this.ends, this.numbers, this.offsets, this.lengths, this.flags]) column.reserve(index + 1);
+    this.starts.data[index] = start;
+    this.ends.data[index] = end;
+    this.numbers.data[index] = lineNumber;
+    this.offsets.data[index] = byteOffset;
+    this.lengths.data[index] = byteLength;
+    this.flags.data[index] = flags;
     if (copy != null) this.spanning.set(index, copy);
   }
 
   lineNumber(index: number): number {
-    return this.numbers[index] ?? 0;
+    return this.numbers.data[index] ?? 0;
   }
 
   byteOffset(index: number): number {
-    return this.offsets[index] ?? 0;
+    return this.offsets.data[index] ?? 0;
   }
 
   byteLength(index: number): number {
-    return this.lengths[index] ?? 0;
+    return this.lengths.data[index] ?? 0;
   }
 
   terminated(index: number): boolean {
-    return ((this.flags[index] ?? 0) & TERMINATED) !== 0;
+    return ((this.flags.data[index] ?? 0) & TERMINATED) !== 0;
   }
 
   tooLong(index: number): boolean {
-    return ((this.flags[index] ?? 0) & TOO_LONG) !== 0;
+    return ((this.flags.data[index] ?? 0) & TOO_LONG) !== 0;
   }
 
   text(index: number): string {
     if (this.tooLong(index)) return '';
     const copy = this.spanning.get(index);
     const source = copy ?? this.chunk;
-    const start = copy == null ? (this.starts[index] ?? 0) : 0;
-    let end = copy == null ? (this.ends[index] ?? 0) : copy.length;
+    const start = copy == null ? (this.starts.data[index] ?? 0) : 0;
+    let end = copy == null ? (this.ends.data[index] ?? 0) : copy.length;
     if (end > start && source[end - 1] === CARRIAGE_RETURN) end -= 1;
     return source.toString('utf8', start, end);
+  }
+
+  bytes(index: number): Buffer {
+    if (this.tooLong(index)) return Buffer.alloc(0);
+    const copy = this.spanning.get(index);
+    if (copy != null) return copy;
+    return this.chunk.subarray(this.starts.data[index] ?? 0, this.ends.data[index] ?? 0);
+  }
+
+  startsWith(index: number, prefix: Uint8Array): boolean {
+    if (this.tooLong(index) || (this.lengths.data[index] ?? 0) < prefix.length) return false;
+    const copy = this.spanning.get(index);
+    const source = copy ?? this.chunk;
+    const start = copy == null ? (this.starts.data[index] ?? 0) : 0;
+    for (let position = 0; position < prefix.length; position += 1) if (source[start + position] !== prefix[position]) return false;
+    return true;
   }
 
   head(index: number, maxBytes: number): string {
     if (this.tooLong(index)) return '';
     const copy = this.spanning.get(index);
     const source = copy ?? this.chunk;
-    const start = copy == null ? (this.starts[index] ?? 0) : 0;
-    const end = copy == null ? (this.ends[index] ?? 0) : copy.length;
+    const start = copy == null ? (this.starts.data[index] ?? 0) : 0;
+    const end = copy == null ? (this.ends.data[index] ?? 0) : copy.length;
     return source.toString('latin1', start, Math.min(end, start + maxBytes));
   }
 
-  private grow(): void {
-    const size = this.starts.length * 2;
-    const widen = <T extends Int32Array | Float64Array | Uint8Array>(old: T, bigger: T): T => {
-      bigger.set(old);
-      return bigger;
-    };
-    this.starts = widen(this.starts, new Int32Array(size));
-    this.ends = widen(this.ends, new Int32Array(size));
-    this.numbers = widen(this.numbers, new Float64Array(size));
-    this.offsets = widen(this.offsets, new Float64Array(size));
-    this.lengths = widen(this.lengths, new Float64Array(size));
-    this.flags = widen(this.flags, new Uint8Array(size));
-  }
 }
 
 /**

@@ -36,11 +36,11 @@ export async function* readSourceSessions(reader: SessionSourceReader, options: 
     ...(options.branches == null ? {} : { branches: options.branches }),
     ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }),
   };
-  const discovery = reader.discover({ ...options, onWarning: warn })[Symbol.asyncIterator]();
   // This thread reads files too: a worker's Sessions are rebuilt here from JSON, which costs about
   // as much as parsing, so a worker per core would leave this thread as busy as a reader anyway.
   const pool = workers > 1 && reader.location != null ? new ReaderPool(workers - 1) : undefined;
   const pending: PendingFile[] = [];
+  let discovery: AsyncIterator<SourceFile> | undefined;
   let discovered = false;
   let poolBusy = 0;
   let localBusy = false;
@@ -56,6 +56,7 @@ export async function* readSourceSessions(reader: SessionSourceReader, options: 
     while (!discovered && pending.length < maxPending) {
       const toPool = pool != null && (poolBusy < pool.threads || (localBusy && poolBusy < 2 * pool.threads));
       if (!toPool && localBusy) return;
+      discovery ??= reader.discover({ ...options, onWarning: warn })[Symbol.asyncIterator]();
       const next = await discovery.next();
       if (next.done === true) {
         discovered = true;
@@ -89,7 +90,26 @@ export async function* readSourceSessions(reader: SessionSourceReader, options: 
     group = undefined;
     return reader.link == null ? files.flatMap((file) => file.sessions) : reader.link(files, warn);
   };
+  /** One read file: its warnings, then its Sessions (or, when it starts a new group, the last group's). */
+  const take = (file: SourceFile, folded: FoldedSessions): Session[] => {
+    // A group is linked when the next begins, before that file's own warnings are reported.
+    const linked = group != null && group.key !== file.group ? linkGroup() : [];
+    for (const warning of folded.fileWarnings) warn(warning);
+    if (file.group == null) return linked.length === 0 ? folded.sessions : [...linked, ...folded.sessions];
+    group ??= { key: file.group, files: [] };
+    group.files.push({ file, sessions: folded.sessions, linkFacts: folded.linkFacts });
+    return linked;
+  };
   try {
+    if (pool == null) {
+      // One thread: each file is read and handed out before the next is listed.
+      for await (const file of reader.discover({ ...options, onWarning: warn })) {
+        const folded = await foldSessions(reader.readFile(file, readOptions));
+        yield* take(file, folded);
+      }
+      yield* linkGroup();
+      return;
+    }
     for (;;) {
       const seen = settlements;
       await fill();
@@ -101,18 +121,7 @@ export async function* readSourceSessions(reader: SessionSourceReader, options: 
         continue;
       }
       pending.shift();
-      const folded = await next.result;
-      const { file } = next;
-      // A group is linked when the next begins, before that file's own warnings are reported.
-      const linked = group != null && group.key !== file.group ? linkGroup() : [];
-      for (const warning of folded.fileWarnings) warn(warning);
-      yield* linked;
-      if (file.group == null) {
-        yield* folded.sessions;
-        continue;
-      }
-      group ??= { key: file.group, files: [] };
-      group.files.push({ file, sessions: folded.sessions, linkFacts: folded.linkFacts });
+      yield* take(next.file, await next.result);
     }
     yield* linkGroup();
   } finally {
