@@ -208,7 +208,7 @@ async function runMode(mode: string, root: string): Promise<void> {
     for (const path of listFiles(join(root, 'projects')).filter((file) => file.endsWith('.jsonl'))) {
       for await (const event of streamClaudeSession!(path)) {
         if (event.kind === 'session') sessions += 1;
-        else messages += 1;
+        else if (event.kind === 'message') messages += 1;
       }
     }
     detail = `${sessions} sessions, ${messages} messages`;

@@ -164,7 +164,7 @@ describe('extractClaudeSessions on bad input', () => {
     expect(files).toEqual(roots);
     const missingHome = await makeTempDir('forge-claude-home-');
     const none: unknown[] = [];
-    for await (const file of discoverClaudeSessions({ env: {}, homeDir: missingHome })) none.push(file);
+    for await (const file of discoverClaudeSessions({ env: {}, homeDirectory: missingHome })) none.push(file);
     expect(none).toEqual([]);
   });
 });

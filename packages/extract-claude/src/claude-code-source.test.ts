@@ -2,10 +2,9 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { demoHome, listSessionFiles, sharedFixturesRoot } from '@forge-internal/test-agents';
 import { foldSessions, readSourceSessions, type FileSessions } from '@forge/reader-kit';
-import { type Session, type SessionWarning } from '@forge/schema';
+import { parseSession, type Session, type SessionWarning } from '@forge/schema';
 import { afterAll, describe, expect, it } from 'vitest';
 import { claudeCodeSource } from './claude-code-source.js';
-import { extractClaudeSessions } from './extract-claude-sessions.js';
 import { handWrittenRoot, realRoot, samplesAsConfigDir } from './test-support/fixtures.js';
 import { removeTempDirs } from './test-support/temp-dirs.js';
 
@@ -39,18 +38,21 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 describe('claudeCodeSource', () => {
-  it('should give exactly the Sessions and warnings of extractClaudeSessions: discover, read, fold, link', async () => {
+  it('should give the same Sessions and warnings whatever the number of threads: discover, read, fold, link', async () => {
     let total = 0;
     for (const [name, roots] of Object.entries(await rootSets())) {
-      const expectedWarnings: SessionWarning[] = [];
-      const expected = await collect(extractClaudeSessions({ roots, onWarning: (warning) => expectedWarnings.push(warning) }));
-      const warnings: SessionWarning[] = [];
-      const sessions = await collect(readSourceSessions(claudeCodeSource, { roots, onWarning: (warning) => warnings.push(warning) }));
-      expect([name, sessions.length]).toEqual([name, expected.length]);
-      expect(sessions).toEqual(expected);
-      expect(JSON.stringify(sessions)).toBe(JSON.stringify(expected));
-      expect(warnings).toEqual(expectedWarnings);
-      total += sessions.length;
+      const read = async (workers: number) => {
+        const warnings: SessionWarning[] = [];
+        const sessions = await collect(readSourceSessions(claudeCodeSource, { roots, workers, onWarning: (warning) => warnings.push(warning) }));
+        return { sessions, warnings };
+      };
+      const here = await read(1);
+      const pooled = await read(3);
+      expect([name, pooled.sessions.length]).toEqual([name, here.sessions.length]);
+      expect(JSON.stringify(pooled.sessions)).toBe(JSON.stringify(here.sessions));
+      expect(pooled.warnings).toEqual(here.warnings);
+      for (const session of here.sessions) parseSession(session);
+      total += here.sessions.length;
     }
     expect(total).toBeGreaterThan(30);
   });

@@ -19,8 +19,8 @@ export interface ClaudeSessionFile {
   agentId?: string;
   /** Subagents: the `agent-<id>.meta.json` beside the transcript, when present. */
   metaPath?: string;
-  bytes: number;
-  modifiedAt: Date;
+  size: number;
+  mtimeMs: number;
 }
 
 /** Where to look for transcripts. */
@@ -33,7 +33,7 @@ export interface DiscoverClaudeSessionsOptions {
   /** Environment to read `CLAUDE_CONFIG_DIR` from. Default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Home folder for the default root. Default `os.homedir()`. */
-  homeDir?: string;
+  homeDirectory?: string;
 }
 
 const agentFilePattern = /^agent-(.+)\.jsonl$/u;
@@ -46,7 +46,7 @@ export function claudeConfigRoots(options: DiscoverClaudeSessionsOptions = {}): 
   if (configured != null && configured.trim() !== '') {
     return { roots: configured.split(',').map((root) => root.trim()).filter((root) => root !== ''), explicit: true };
   }
-  return { roots: [join(options.homeDir ?? homedir(), '.claude')], explicit: false };
+  return { roots: [join(options.homeDirectory ?? homedir(), '.claude')], explicit: false };
 }
 
 // Discovery uses the synchronous calls on purpose: listing and stat-ing a cached folder take
@@ -157,7 +157,7 @@ async function* discoverSubagents(configDir: string, projectDir: string, session
 function describe(path: string, configDir: string, projectDir: string, kind: ClaudeSessionFile['kind']): ClaudeSessionFile | undefined {
   try {
     const info = statSync(path);
-    return { path, configDir, projectDir, kind, bytes: info.size, modifiedAt: info.mtime };
+    return { path, configDir, projectDir, kind, size: info.size, mtimeMs: info.mtime.getTime() };
   } catch {
     return undefined;
   }

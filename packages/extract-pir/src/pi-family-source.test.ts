@@ -2,10 +2,9 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { demoHome, listSessionFiles, sharedFixturesRoot } from '@forge-internal/test-agents';
 import { foldSessions, readSourceSessions } from '@forge/reader-kit';
-import { type SessionWarning } from '@forge/schema';
+import { parseSession, type SessionWarning } from '@forge/schema';
 import { describe, expect, it } from 'vitest';
 import { discoverPiSessions } from './discover-pi-sessions.js';
-import { extractPiSessions } from './extract-pi-sessions.js';
 import { piFamilySource } from './pi-family-source.js';
 import { piFixtureSessions, realFixtures } from './test-support/fixture-paths.js';
 
@@ -36,20 +35,23 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 describe('piFamilySource', () => {
   for (const [name, roots] of Object.entries(rootSets)) {
     for (const branches of ['active', 'all'] as const) {
-      it(`should give exactly the Sessions and warnings of extractPiSessions on the ${name} (${branches} branches)`, async () => {
-        const expectedWarnings: SessionWarning[] = [];
-        const expected = await collect(extractPiSessions({ roots, branches, onWarning: (warning) => expectedWarnings.push(warning) }));
-        const warnings: SessionWarning[] = [];
-        const sessions = await collect(readSourceSessions(piFamilySource, { roots, branches, onWarning: (warning) => warnings.push(warning) }));
-        expect(expected.length).toBeGreaterThan(1);
-        expect(sessions).toEqual(expected);
-        expect(JSON.stringify(sessions)).toBe(JSON.stringify(expected));
-        expect(warnings).toEqual(expectedWarnings);
+      it(`should give the same Sessions and warnings on one thread and on three, on the ${name} (${branches} branches)`, async () => {
+        const read = async (workers: number) => {
+          const warnings: SessionWarning[] = [];
+          const sessions = await collect(readSourceSessions(piFamilySource, { roots, branches, workers, onWarning: (warning) => warnings.push(warning) }));
+          return { sessions, warnings };
+        };
+        const here = await read(1);
+        const pooled = await read(3);
+        expect(here.sessions.length).toBeGreaterThan(1);
+        expect(JSON.stringify(pooled.sessions)).toBe(JSON.stringify(here.sessions));
+        expect(pooled.warnings).toEqual(here.warnings);
+        for (const session of here.sessions) parseSession(session);
       });
     }
   }
 
-  it('should fold each file to what readPiSession gives, with the discovered source, size and time', async () => {
+  it('should list each file with the discovered source, size and time, and fold it to Sessions of that source', async () => {
     for (const roots of Object.values(rootSets)) {
       for await (const file of piFamilySource.discover({ roots })) {
         const handle = (await collect(discoverPiSessions({ roots }))).find((candidate) => candidate.path === file.path);
