@@ -96,7 +96,7 @@ try {
       const readWarnings: SessionWarning[] = [];
       record(`read ${nameOf(path)}`, await readClaudeSession(path, { onWarning: (warning) => readWarnings.push(warning) }), readWarnings);
       const streamWarnings: SessionWarning[] = [];
-      record(`stream ${nameOf(path)}`, await foldStream(streamClaudeSession(path, { onWarning: (warning) => streamWarnings.push(warning) }), streamWarnings), streamWarnings);
+      record(`stream ${nameOf(path)}`, await foldStream(streamClaudeSession(path), streamWarnings), streamWarnings);
     }
   }
   for (const [name, roots] of Object.entries(piRoots)) {

@@ -54,7 +54,7 @@ function claudeReader(selection: SourceSelection, env: NodeJS.ProcessEnv): Sourc
     name: 'claude-code',
     async *discover() {
       for await (const file of discoverClaudeSessions(options)) {
-        yield { path: file.path, source: 'claude-code', size: file.bytes, mtimeMs: file.modifiedAt.getTime() };
+        yield { path: file.path, source: 'claude-code', size: file.size, mtimeMs: file.mtimeMs };
       }
     },
     async readAll(warnings, onSession) {
