@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { rawLineBatchesOf, readRawLineBatches, SessionTally, WarningLog, type RawLineBatch, type SessionHead, type SourceEvent } from '@forge/reader-kit';
+import { rawLineBatchesOf, readRawLineBatches, SessionTally, WarningLog, WHOLE_FILE_BYTES, type RawLineBatch, type SessionHead, type SourceEvent } from '@forge/reader-kit';
 import { type Message } from '@forge/schema';
 import { isObject, lineText, toConversationLine, type ConversationLine, type ConversationLineType } from './claude-line.js';
 import { ClaudeExtractError } from './claude-extract-error.js';
@@ -44,10 +44,8 @@ export interface ClaudeFileReadOptions extends StreamClaudeSessionOptions {
   unreadableAsWarning?: boolean;
 }
 
-// Files up to this size are read whole in one call (the file handle's open, stat, reads and close
-// cost more than the read itself for the many small files), parsed once, and their conversation
-// lines kept for pass 2: a few times the file's size in memory, for half the work of parsing twice.
-const wholeFileBytes = 16 * 1024 * 1024;
+// Files up to WHOLE_FILE_BYTES are read whole, parsed once, and their conversation lines kept for
+// pass 2: a few times the file's size in memory, for half the work of parsing twice.
 // Pass 2 of a big file reads in small chunks: a chunk's line strings stay alive until its last line
 // is handed out, and a smaller batch dies young instead of being promoted to the old generation.
 const passTwoChunkBytes = 64 * 1024;
@@ -115,7 +113,7 @@ export async function* readClaudeEvents(path: string, options: ClaudeFileReadOpt
 /** The transcript's time, and its bytes when it is small enough to read whole. */
 async function openTranscript(path: string, known: ClaudeFileReadOptions['known']): Promise<{ fileTime: string; whole: Buffer | undefined }> {
   const { fileTime, fileBytes } = await transcriptFacts(path, known);
-  if (fileBytes > wholeFileBytes) return { fileTime, whole: undefined };
+  if (fileBytes > WHOLE_FILE_BYTES) return { fileTime, whole: undefined };
   try {
     return { fileTime, whole: readFileSync(path) };
   } catch (error) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { rawLineBatchesOf, readRawLineBatches, SessionTally, WarningLog, type RawLineBatch, type SourceEvent } from '@forge/reader-kit';
+import { rawLineBatchesOf, readRawLineBatches, SessionTally, WarningLog, WHOLE_FILE_BYTES, type RawLineBatch, type SourceEvent } from '@forge/reader-kit';
 import { SESSION_SCHEMA_VERSION, type Message, type Session, type SessionWarning } from '@forge/schema';
 import {
   indexPiFile,
@@ -34,10 +34,6 @@ export interface StreamPiSessionOptions {
   /** Lines longer than this become a `line-too-long` warning. */
   maxLineBytes?: number;
 }
-
-// Files up to this size are read whole in one call (both passes then split the same buffer): the
-// file handle's open, stat, reads and close cost more than the read for the many small files.
-const WHOLE_FILE_BYTES = 1024 * 1024;
 
 /**
  * THE pi-family reader: one file's Sessions as a stream of events. Pass 1 keeps each entry's tree
@@ -75,7 +71,7 @@ export async function* streamPiSession(path: string, options: StreamPiSessionOpt
   }
   if (options.flavor != null && options.flavor !== 'omp') index.flavor = options.flavor;
   const subagent = index.flavor === 'omp' ? (await findSubagentParent(path))?.link : undefined;
-  const reader = new TrajectoryReader(index, lines, subagent);
+  const reader = new TrajectoryReader(index, whole, lines, subagent);
   const active = activeLeaf(index);
   if (branches === 'active') {
     yield* reader.read(active, true);
@@ -175,6 +171,7 @@ function contextPlan(index: PiFileIndex, path: Int32Array): { summary: Compactio
 class TrajectoryReader {
   constructor(
     private readonly index: PiFileIndex,
+    private readonly whole: Buffer | undefined,
     private readonly lines: (start?: number) => AsyncIterable<RawLineBatch> | Iterable<RawLineBatch>,
     private readonly subagent: SubagentLink | undefined,
   ) {}
@@ -207,10 +204,21 @@ class TrajectoryReader {
       const { summary, entryId, line, timestamp } = plan.summary;
       yield take(summaryMessage('compaction', summary, { entryId, line, timestamp }), -1);
     }
-    for await (const [entry, value] of this.entryValues(plan.entries)) {
+    const map = (entry: number, value: Record<string, unknown>): Message | undefined => {
       const source = { entryId: stringField(value, 'id') ?? `line-${index.lines[entry]}`, line: index.lines[entry] ?? 0, timestamp: isoTimestamp(value.timestamp) };
-      const message = mapEntry(value, source, contentWarnings).mapped?.message;
-      if (message != null) yield take(message, entry);
+      return mapEntry(value, source, contentWarnings).mapped?.message;
+    };
+    // A file in memory is read without an await per line: this generator is the only async step per event.
+    if (this.whole != null) {
+      for (const [entry, value] of this.valuesInMemory(this.whole, plan.entries)) {
+        const message = map(entry, value);
+        if (message != null) yield take(message, entry);
+      }
+    } else {
+      for await (const [entry, value] of this.entryValues(plan.entries)) {
+        const message = map(entry, value);
+        if (message != null) yield take(message, entry);
+      }
     }
     const pathWarnings = await this.stopWarnings(stop);
 
@@ -247,8 +255,20 @@ class TrajectoryReader {
     yield { kind: 'session', session };
   }
 
+  /** The parsed lines of `entries`, in path order, from a file held in memory: each line found by its offset. */
+  private *valuesInMemory(whole: Buffer, entries: number[]): Generator<[number, Record<string, unknown>]> {
+    for (const entry of entries) {
+      const offset = this.index.offsets[entry] ?? 0;
+      const newline = whole.indexOf(10, offset);
+      let end = newline === -1 ? whole.length : newline;
+      if (end > offset && whole[end - 1] === 13) end -= 1;
+      const value = parseObject(whole.toString('utf8', offset, end));
+      if (value != null) yield [entry, value];
+    }
+  }
+
   /**
-   * The parsed lines of `entries` (in path order). Parents come before children in pi files, so a
+   * The parsed lines of `entries` (in path order), streamed. Parents come before children in pi files, so a
    * path is in file order and is read in one forward sweep, one line at a time (each is garbage once
    * mapped); otherwise the few values are gathered first.
    */
@@ -286,7 +306,7 @@ class TrajectoryReader {
     if (((this.index.kinds[entry] ?? 0) & TIMESTAMPED) === 0) return undefined;
     const end = this.index.ends.get(entry);
     if (end != null) return end.timestamp;
-    for await (const [, value] of this.entryValues([entry])) return isoTimestamp(value.timestamp);
+    for await (const [, value] of this.whole == null ? this.entryValues([entry]) : this.valuesInMemory(this.whole, [entry])) return isoTimestamp(value.timestamp);
     return undefined;
   }
 
@@ -302,7 +322,7 @@ class TrajectoryReader {
     }
     // The index keeps no ids (a cycle is rare): the entry's is read from its line.
     let id = `line-${line}`;
-    for await (const [, value] of this.entryValues([stop.entry])) id = stringField(value, 'id') ?? id;
+    for await (const [, value] of this.whole == null ? this.entryValues([stop.entry]) : this.valuesInMemory(this.whole, [stop.entry])) id = stringField(value, 'id') ?? id;
     return [{ file: index.path, kind: 'cycle', message: `entry ${id} is its own ancestor; the path stops there`, line }];
   }
 }

@@ -1,6 +1,6 @@
 export { readLineBatches, readLines } from './read-lines.js';
 export type { Line } from './read-lines.js';
-export { rawLineBatchesOf, readRawLineBatches } from './read-raw-line-batches.js';
+export { rawLineBatchesOf, readRawLineBatches, WHOLE_FILE_BYTES } from './read-raw-line-batches.js';
 export type { RawLineBatch, ReadLinesOptions } from './read-raw-line-batches.js';
 export { readJsonLineBatches, readJsonLines } from './read-json-lines.js';
 export type { JsonLine } from './read-json-lines.js';

@@ -41,6 +41,13 @@ export interface RawLineBatch {
   startsWith(index: number, prefix: Uint8Array): boolean;
 }
 
+/**
+ * Files up to this size are best read whole, in one call: a file handle's open, stat, reads and
+ * close cost more than the read itself for the many small files of a home, and a reader's two
+ * passes can then split the same buffer (`rawLineBatchesOf`). Larger files are streamed.
+ */
+export const WHOLE_FILE_BYTES = 16 * 1024 * 1024;
+
 const NEWLINE = 10;
 const CARRIAGE_RETURN = 13;
 const DEFAULT_MAX_LINE_BYTES = 512 * 1024 * 1024 - 64;
