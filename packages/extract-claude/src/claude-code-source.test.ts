@@ -1,12 +1,13 @@
-import { open } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { demoHome, listSessionFiles, sharedFixturesRoot } from '@forge-internal/test-agents';
 import { foldSessions, readSourceSessions, type FileSessions } from '@forge/reader-kit';
 import { parseSession, type Session, type SessionWarning } from '@forge/schema';
 import { afterAll, describe, expect, it } from 'vitest';
 import { claudeCodeSource } from './claude-code-source.js';
 import { handWrittenRoot, realRoot, samplesAsConfigDir } from './test-support/fixtures.js';
-import { removeTempDirs } from './test-support/temp-dirs.js';
+import { makeTempDir, removeTempDirs } from './test-support/temp-dirs.js';
+import { streamClaudeSession } from './stream-claude-session.js';
 
 afterAll(removeTempDirs);
 
@@ -110,5 +111,24 @@ describe('claudeCodeSource', () => {
     const line = `{"parentUuid":null,"isSidechain":false,"userType":"external","cwd":"/w","sessionId":"d7c3835b-abb1-4df7-824f-1449e21f8053","type":"user","message":{"role":"user","content":"${'x'.repeat(70_000)}"}}\n`;
     expect(claudeCodeSource.detect(Buffer.from(line).subarray(0, 64 * 1024), '/x.jsonl')).toBe('claude-code');
     expect(claudeCodeSource.detect(Buffer.from('{"type":"session","version":3,"id":"01a2'), '/x.jsonl')).toBeUndefined();
+  });
+});
+
+describe('CRLF line endings and a byte-order mark', () => {
+  it('should read every Claude Code transcript written with CRLF and a UTF-8 BOM exactly as the original', async () => {
+    const folder = await makeTempDir('forge-claude-crlf-');
+    const roots = [handWrittenRoot, join(realRoot, 'claude'), join(realRoot, 'claude-2.0.76')];
+    const files = (await Promise.all(roots.map((root) => listSessionFiles(root)))).flat().filter((path) => !path.endsWith('history.jsonl'));
+    expect(files.length).toBeGreaterThan(20);
+    for (const [index, path] of files.entries()) {
+      const copy = join(folder, `${index}`, basename(path));
+      await mkdir(join(copy, '..'), { recursive: true });
+      await writeFile(copy, `\uFEFF${(await readFile(path, 'utf8')).replaceAll('\n', '\r\n')}`);
+      // A subagent's meta.json goes along (it is JSON, not JSON Lines: read as it is).
+      await copyFile(path.replace(/\.jsonl$/u, '.meta.json'), copy.replace(/\.jsonl$/u, '.meta.json')).catch(() => undefined);
+      const original = await foldSessions(streamClaudeSession(path));
+      const rewritten = await foldSessions(streamClaudeSession(copy));
+      expect(JSON.stringify(rewritten).replaceAll(copy, path)).toBe(JSON.stringify(original));
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { demoHome, listSessionFiles, sharedFixturesRoot } from '@forge-internal/test-agents';
 import { foldSessions, readSourceSessions } from '@forge/reader-kit';
@@ -6,7 +6,9 @@ import { parseSession, type SessionWarning } from '@forge/schema';
 import { describe, expect, it } from 'vitest';
 import { discoverPiSessions } from './discover-pi-sessions.js';
 import { piFamilySource } from './pi-family-source.js';
+import { streamPiSession } from './stream-pi-session.js';
 import { piFixtureSessions, realFixtures } from './test-support/fixture-paths.js';
+import { makeTempFolder } from './test-support/temp-folder.js';
 
 /** Every pi-family root the tests know: hand-written, real pi and omp, the CLI's demo home. */
 const rootSets: Record<string, string[]> = {
@@ -85,5 +87,27 @@ describe('piFamilySource', () => {
     expect(piFamilySource.detect(head, '/home/u/.pi/agent/sessions/x/a.jsonl')).toBe('pi');
     expect(piFamilySource.detect(head, '/home/u/.omp/agent/sessions/x/a.jsonl')).toBe('omp');
     expect(piFamilySource.detect(Buffer.from('{"type":"sess'), '/x.jsonl')).toBeUndefined();
+  });
+});
+
+describe('CRLF line endings and a byte-order mark', () => {
+  it('should read every pi-family file written with CRLF and a UTF-8 BOM exactly as the original', async () => {
+    const folder = await makeTempFolder('crlf');
+    try {
+      const files = (await Promise.all(Object.values(rootSets).flat().map((root) => listSessionFiles(root)))).flat();
+      expect(files.length).toBeGreaterThan(15);
+      for (const [index, path] of files.entries()) {
+        const copy = join(folder.path, `${index}`, path.split('/').slice(-2).join('/'));
+        await mkdir(join(copy, '..'), { recursive: true });
+        await writeFile(copy, `\uFEFF${(await readFile(path, 'utf8')).replaceAll('\n', '\r\n')}`);
+        for (const branches of ['active', 'all'] as const) {
+          const original = await foldSessions(streamPiSession(path, { branches }));
+          const rewritten = await foldSessions(streamPiSession(copy, { branches }));
+          expect(JSON.stringify(rewritten).replaceAll(copy, path)).toBe(JSON.stringify(original));
+        }
+      }
+    } finally {
+      await folder.remove();
+    }
   });
 });

@@ -98,4 +98,19 @@ describe('readRawLineBatches', () => {
       }
     }
   });
+
+  it('should read CRLF line endings and a UTF-8 byte-order mark like plain lines', async () => {
+    const path = file('bom-crlf.jsonl', '\uFEFF{"a":1}\r\n{"b":"é"}\r\n');
+    for (const chunkBytes of [4, 1024]) {
+      const lines = (await readAll(path, { chunkBytes }, 64)).flat();
+      expect(lines.map(({ lineNumber, byteOffset, text }) => [lineNumber, byteOffset, text])).toEqual([
+        [1, 3, '{"a":1}'],
+        [2, 12, '{"b":"é"}'],
+      ]);
+      const inMemory: Snapshot[] = [];
+      for (const batch of rawLineBatchesOf(readFileSync(path))) inMemory.push(...snapshot(batch, 64));
+      expect(inMemory).toEqual(lines);
+      expect(lines.map((line) => JSON.parse(line.text) as unknown)).toEqual([{ a: 1 }, { b: 'é' }]);
+    }
+  });
 });

@@ -206,13 +206,18 @@ class LineSplitter {
   }
 }
 
+/** 3 when a UTF-8 byte-order mark opens the file at `position` (only the file's start can hold one), else 0. */
+function byteOrderMarkAt(bytes: Buffer, position: number): number {
+  return position === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+}
+
 /**
  * The lines of a file already in memory (a small file read whole in one call, which costs far less
  * than a file handle's open, stat, reads and close), as the batches `readRawLineBatches` gives: the
  * same line numbers, offsets and flags. `start` and `end` are offsets into `buffer`.
  */
 export function* rawLineBatchesOf(buffer: Buffer, options: ReadLinesOptions = {}): Generator<RawLineBatch> {
-  const start = options.start ?? 0;
+  const start = (options.start ?? 0) + byteOrderMarkAt(buffer, options.start ?? 0);
   const splitter = new LineSplitter(start, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, options.end ?? Number.POSITIVE_INFINITY);
   const batch = new ChunkLines();
   batch.reset(buffer, start);
@@ -244,7 +249,13 @@ export async function* readRawLineBatches(path: string, options: ReadLinesOption
     while (splitter.lineStart < end) {
       const bytesRead = await nextRead;
       if (bytesRead === 0) break;
-      const chunk = buffers[turn]!.subarray(0, bytesRead);
+      let chunk = buffers[turn]!.subarray(0, bytesRead);
+      if (position === 0) {
+        // A UTF-8 byte-order mark is not part of the first line.
+        const mark = byteOrderMarkAt(chunk, 0);
+        chunk = chunk.subarray(mark);
+        splitter.lineStart += mark;
+      }
       position += bytesRead;
       turn = 1 - turn;
       // Read ahead into the other buffer while this chunk is split.
