@@ -22,6 +22,11 @@ export interface ClaudeFileIndex {
   warnings: WarningLog;
   /** With `keep`: each row's full line, so pass 2 needs no second parse. */
   lines?: ConversationLine[];
+  /** Where each `api-request-shape` line is, by its hash (the later line wins), and the last one. */
+  shapes: Map<string, number>;
+  lastShapeOffset?: number;
+  /** The shape the last `api-request` line names: what the model was offered last. */
+  lastRequestShapeHash?: string;
 }
 
 /** The words of Claude Code's bad-line warnings. */
@@ -81,7 +86,7 @@ const typeFirst = Buffer.from('{"type":"');
 export async function indexClaudeFile(path: string, batches: AsyncIterable<RawLineBatch> | Iterable<RawLineBatch>, options: { keep: boolean }): Promise<ClaudeFileIndex> {
   const warnings = new WarningLog(path);
   // A file held whole keeps its uuids in a Map (faster); a streamed one packs them into typed arrays.
-  const index: ClaudeFileIndex = { path, table: new LineTable({ compact: !options.keep }), summaries: new Map(), lineCount: 0, warnings };
+  const index: ClaudeFileIndex = { path, table: new LineTable({ compact: !options.keep }), summaries: new Map(), lineCount: 0, warnings, shapes: new Map() };
   if (options.keep) index.lines = [];
   const fields = new LineFields();
   for await (const batch of batches) {
@@ -201,6 +206,17 @@ function addLine(fields: LineFields, lineNumber: number, byteOffset: number, ind
     case 'last-prompt': {
       const leafUuid = asString(fields.leafUuid);
       if (leafUuid != null) index.lastPromptLeafUuid = leafUuid;
+      return undefined;
+    }
+    case 'api-request-shape': {
+      const hash = asString(fields.shapeHash);
+      if (hash != null) index.shapes.set(hash, byteOffset);
+      index.lastShapeOffset = byteOffset;
+      return undefined;
+    }
+    case 'api-request': {
+      const hash = asString(fields.shapeHash);
+      if (hash != null) index.lastRequestShapeHash = hash;
       return undefined;
     }
     default:

@@ -50,6 +50,7 @@ const Key = {
   Summary: 15,
   AiTitle: 16,
   CustomTitle: 17,
+  ShapeHash: 18,
 } as const;
 
 const topKeyList: [string, number][] = [
@@ -70,6 +71,7 @@ const topKeyList: [string, number][] = [
   ['summary', Key.Summary],
   ['aiTitle', Key.AiTitle],
   ['customTitle', Key.CustomTitle],
+  ['shapeHash', Key.ShapeHash],
 ];
 
 /** Keys to find, by length: a key of another length is skipped without a look at its bytes. */
@@ -132,6 +134,8 @@ export class LineFields {
   summary: unknown;
   aiTitle: unknown;
   customTitle: unknown;
+  /** `api-request` and `api-request-shape` lines: the shape's hash. */
+  shapeHash: unknown;
   /** `message` is an object (else its id and content are absent). */
   messageIsObject = false;
   messageId: unknown;
@@ -157,6 +161,7 @@ export class LineFields {
     this.summary = undefined;
     this.aiTitle = undefined;
     this.customTitle = undefined;
+    this.shapeHash = undefined;
     this.messageIsObject = false;
     this.messageId = undefined;
     this.content = 'absent';
@@ -243,6 +248,7 @@ export class LineFields {
     this.summary = record.summary;
     this.aiTitle = record.aiTitle;
     this.customTitle = record.customTitle;
+    this.shapeHash = record.shapeHash;
     const message = record.message;
     if (typeof message !== 'object' || message == null || Array.isArray(message)) return;
     this.messageIsObject = true;
@@ -456,6 +462,9 @@ class LineWalker {
         return;
       case Key.CustomTitle:
         fields.customTitle = value;
+        return;
+      case Key.ShapeHash:
+        fields.shapeHash = value;
         return;
       default:
         return;

@@ -24,6 +24,7 @@ import {
   type TaskSpawn,
 } from './plan-sessions.js';
 import { buildOptionsFor, transcriptFacts } from './read-claude-session.js';
+import { requestShape, type RequestShape } from './request-shape.js';
 import { MessageStream } from './stream-messages.js';
 
 /** Options of `streamClaudeSession`. */
@@ -82,6 +83,7 @@ export async function* readClaudeEvents(path: string, options: ClaudeFileReadOpt
   const index = await indexClaudeFile(path, source.batches(), { keep: source.whole != null });
   const buildOptions = buildOptionsFor(path, fileTime, options);
   const prepared = await prepareAll(index, buildOptions, source);
+  const offered = await source.requestShape(index);
   // The index is most of the memory; pass 2 needs only the prepared sessions.
   index.table = new LineTable();
 
@@ -91,7 +93,8 @@ export async function* readClaudeEvents(path: string, options: ClaudeFileReadOpt
   const spawns: TaskSpawn[] = [];
   for (const [position, session] of prepared.entries()) {
     if (position > 0) linkSidechain(session.plan, session.prompt, spawns);
-    const assembly = new SessionAssembly(index, session, position === 0 && prompts.size > 0 ? { spawns, prompts } : undefined);
+    // The recorded request shape is the file's own thread's; an inline (1.0.x) sidechain had its own.
+    const assembly = new SessionAssembly(index, session, position === 0 && prompts.size > 0 ? { spawns, prompts } : undefined, position === 0 ? offered : {});
     const sessionId = session.plan.options.id;
     // Kept lines are walked without an await each: this generator is the only async step per event.
     const kept = index.lines;
@@ -172,6 +175,7 @@ class SessionAssembly {
     private readonly index: ClaudeFileIndex,
     private readonly session: PreparedSession,
     private readonly linking: { spawns: TaskSpawn[]; prompts: ReadonlySet<string | undefined> } | undefined,
+    private readonly offered: RequestShape,
   ) {}
 
   /** The messages a line makes final. */
@@ -189,7 +193,10 @@ class SessionAssembly {
   head(): SessionHead {
     const { plan, stream, warnings, orderWarnings, title } = this.session;
     const built = { warnings, orderWarnings, tally: this.tally, facts: this.facts, provisionalResponses: stream.provisionalResponses, title };
-    return sessionRecord(this.index, plan.selection, plan.options, built);
+    const head = sessionRecord(this.index, plan.selection, plan.options, built);
+    if (this.offered.tools != null) head.tools = this.offered.tools;
+    if (this.offered.systemPrompt != null) head.systemPrompt = this.offered.systemPrompt;
+    return head;
   }
 
   private take(messages: Message[]): Message[] {
@@ -241,6 +248,22 @@ class LineSource {
   batches(start?: number, chunkBytes?: number): AsyncIterable<RawLineBatch> | Iterable<RawLineBatch> {
     const options = { ...(start == null ? {} : { start }), ...(chunkBytes == null ? {} : { chunkBytes }), ...(this.maxLineBytes == null ? {} : { maxLineBytes: this.maxLineBytes }) };
     return this.whole == null ? readRawLineBatches(this.path, options) : rawLineBatchesOf(this.whole, options);
+  }
+
+  /** The system prompt and tools of the request shape the file's requests used last (Claude Code 2.1.3xx). */
+  async requestShape(index: ClaudeFileIndex): Promise<RequestShape> {
+    const offset = (index.lastRequestShapeHash == null ? undefined : index.shapes.get(index.lastRequestShapeHash)) ?? index.lastShapeOffset;
+    if (offset == null) return {};
+    for await (const batch of this.batches(offset)) {
+      if (batch.count === 0) continue;
+      try {
+        return requestShape(JSON.parse(batch.text(0)));
+      } catch {
+        // A shape line that does not parse was reported on pass 1.
+        return {};
+      }
+    }
+    return {};
   }
 
   /** The full line of one table row; undefined if the file changed under us. */

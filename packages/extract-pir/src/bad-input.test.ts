@@ -215,6 +215,18 @@ describe('discoverPiSessions', () => {
     expect(session).toMatchObject({ isSubagent: true, parent: { sessionId: 'parent-1' }, agent: { id: 'task-1' } });
   });
 
+  it('should keep the system prompt an omp subagent recorded in its session_init entry', async () => {
+    // The entry as omp 18 writes it (SessionManager.appendSessionInit: the prompt parts joined by a blank line).
+    const systemPrompt = 'You are a scout.\n\nRead the code and report what you find.';
+    const init = { type: 'session_init', id: 'i1', parentId: null, timestamp: '2026-08-10T09:15:02.400Z', systemPrompt, task: 'subtask', tools: ['read', 'grep'], agent: 'scout', readOnly: true };
+    const child = await write('.omp/agent/sessions/-work/2026_parent/task-2.jsonl', jsonl([header('child-2'), init, user('u1', 'i1', 'subtask'), assistant('a1', 'u1', 'done')]));
+    const [session] = await readPiSession(child, { flavor: 'omp' });
+    expect(parseSession(session).systemPrompt).toBe(systemPrompt);
+    expect(session!.messages.map((message) => message.text)).toEqual(['subtask', 'done']);
+    const [plain] = await readPiSession(await write('plain.jsonl', jsonl([header('plain-1'), user('u1', null, 'hi')])));
+    expect(plain!.systemPrompt).toBeUndefined();
+  });
+
   it('should read a header longer than the 64 KiB head window', async () => {
     const previousSessionFiles = Array.from({ length: 2000 }, (_, index) => `/home/ubuntu/.omp/agent/sessions/-old/${index}-${'x'.repeat(40)}.jsonl`);
     const path = await write('.omp/agent/sessions/-work/long-header.jsonl', jsonl([{ type: 'title', v: 1, title: '', updatedAt: '2026-11-24T04:08:52.412Z', pad: ' ' }, { ...header('long-1'), previousSessionFiles }, user('u1', null, 'x')]));

@@ -67,6 +67,8 @@ export interface PiFileIndex {
   messageCount: number;
   /** The display name: the last `session_info` name, else omp's title. */
   name: string | undefined;
+  /** The system prompt an omp subagent's `session_init` entry recorded (the last one). */
+  systemPrompt: string | undefined;
   idIndex: EntryIdIndex;
   /** Per entry: parent entry, `ROOT` or `UNRESOLVED`. */
   parents: Int32Array;
@@ -132,6 +134,7 @@ export async function indexPiFile(path: string, batches: AsyncIterable<RawLineBa
   /** Ids that more than one entry carries: an entry is no leaf when any entry names its id. */
   const sharedIds = new Map<string, number[]>();
   let name: string | undefined;
+  let systemPrompt: string | undefined;
 
   const levelIndexOf = (level: string | undefined): number => {
     const found = levelNames.indexOf(level);
@@ -257,6 +260,7 @@ export async function indexPiFile(path: string, batches: AsyncIterable<RawLineBa
         const title = stringField(value, 'title');
         if (title != null && title !== '') header.title = title;
       }
+      if (type === 'session_init') systemPrompt = stringField(value, 'systemPrompt') ?? systemPrompt;
     }
   }
   if (!sawAnyLine) return undefined;
@@ -291,6 +295,7 @@ export async function indexPiFile(path: string, batches: AsyncIterable<RawLineBa
     count,
     messageCount,
     name: name ?? header.title,
+    systemPrompt,
     idIndex,
     parents: parents.view(),
     offsets: offsets.view(),

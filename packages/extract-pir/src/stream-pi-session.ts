@@ -252,6 +252,7 @@ class TrajectoryReader {
     }
     const gastown = tally.gastown(header.cwd);
     if (gastown != null) session.gastown = gastown;
+    if (index.systemPrompt != null) session.systemPrompt = index.systemPrompt;
     yield { kind: 'session', session };
   }
 
