@@ -140,7 +140,7 @@ describe('readPiSession', () => {
     expect(session!.gastown).toMatchObject({ role: 'polecat', rig: 'myrig', name: 'nux', beadIds: ['gt-4821'], beacon: { sender: 'mayor', topic: 'assigned', beadId: 'gt-4821' } });
   });
 
-  it('should map omp roles (developer, fileMention, pythonExecution) and count a response split over entries once', async () => {
+  it('should map omp roles (developer, fileMention, pythonExecution) and merge a response split over entries into one message', async () => {
     const base = { api: 'anthropic-messages', provider: 'anthropic', model: 'claude-sonnet-4-5', stopReason: 'toolUse', timestamp: 1 };
     const usage = { input: 7, output: 3, cacheRead: 100, cacheWrite: 20, totalTokens: 130 };
     const records = [
@@ -161,8 +161,8 @@ describe('readPiSession', () => {
       ['user', 'file-mention'],
       ['user', 'user-shell'],
       ['assistant', 'conversation'],
-      ['assistant', 'conversation'],
     ]);
+    expect(session!.messages[3]).toMatchObject({ text: 'part one\npart two', sourceIds: ['x1', 'x2', 'msg_1'], usage: { input: 7, output: 3, cacheRead: 100, cacheWrite: 20 } });
     expect(session!.usage).toEqual({ input: 7, output: 3, cacheRead: 100, cacheWrite: 20 });
   });
 

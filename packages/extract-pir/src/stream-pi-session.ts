@@ -18,6 +18,7 @@ import {
 import { isJsonObject, isoTimestamp, stringField } from './json-fields.js';
 import { mapEntry } from './map-entry.js';
 import { summaryMessage } from './map-message.js';
+import { ResponseMerger } from './merge-responses.js';
 import { type PiFlavor } from './pi-header.js';
 import { PiSessionError } from './pi-session-error.js';
 import { findSubagentParent, type SubagentLink } from './subagent-parent.js';
@@ -186,23 +187,23 @@ class TrajectoryReader {
     const sessionId = isActive ? header.id : `${header.id}@${leafId ?? 'root'}`;
     const plan = contextPlan(index, path);
     const tally = new SessionTally();
-    let previousResponse: { id: string; entry: number } | undefined;
-    const take = (message: Message, entry: number): SourceEvent => {
+    const responses = new ResponseMerger();
+    const events = (messages: Message[]): SourceEvent[] =>
+      messages.map((message) => {
+        tally.add(message);
+        return { kind: 'message', sessionId, message };
+      });
+    const take = (message: Message, entry: number): SourceEvent[] => {
       if (message.role === 'assistant') {
         const level = index.levelNames[index.levels[entry] ?? 0];
         if (level != null) message.thinkingLevel = level;
-        // One response stored as consecutive assistant entries (omp imports) carries its usage once.
-        const responseId = message.sourceIds?.[1];
-        if (responseId != null && previousResponse?.id === responseId && index.parents[entry] === previousResponse.entry) delete message.usage;
-        previousResponse = responseId == null ? undefined : { id: responseId, entry };
       }
-      tally.add(message);
-      return { kind: 'message', sessionId, message };
+      return events(responses.push(message));
     };
 
     if (plan.summary != null) {
       const { summary, entryId, line, timestamp } = plan.summary;
-      yield take(summaryMessage('compaction', summary, { entryId, line, timestamp }), -1);
+      yield* take(summaryMessage('compaction', summary, { entryId, line, timestamp }), -1);
     }
     const map = (entry: number, value: Record<string, unknown>): Message | undefined => {
       const source = { entryId: stringField(value, 'id') ?? `line-${index.lines[entry]}`, line: index.lines[entry] ?? 0, timestamp: isoTimestamp(value.timestamp) };
@@ -212,14 +213,15 @@ class TrajectoryReader {
     if (this.whole != null) {
       for (const [entry, value] of this.valuesInMemory(this.whole, plan.entries)) {
         const message = map(entry, value);
-        if (message != null) yield take(message, entry);
+        if (message != null) yield* take(message, entry);
       }
     } else {
       for await (const [entry, value] of this.entryValues(plan.entries)) {
         const message = map(entry, value);
-        if (message != null) yield take(message, entry);
+        if (message != null) yield* take(message, entry);
       }
     }
+    yield* events(responses.finish());
     const pathWarnings = await this.stopWarnings(stop);
 
     const startedAt = header.timestamp ?? (path.length === 0 ? undefined : await this.timestampOf(path[0] ?? 0)) ?? new Date(0).toISOString();
