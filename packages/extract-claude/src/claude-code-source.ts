@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { headRecords, type SessionSourceReader, type SourceFile } from '@forge/reader-kit';
+import { type SessionSourceReader, type SourceFile } from '@forge/reader-kit';
+import { isClaudeTranscriptHead } from './claude-transcript-head.js';
 import { discoverClaudeSessions, type ClaudeSessionFile, type DiscoverClaudeSessionsOptions } from './discover-claude-sessions.js';
 import { linkClaudeProject } from './link-claude-project.js';
 import { readClaudeEvents } from './stream-claude-session.js';
@@ -20,19 +21,6 @@ function metaPathHint(file: SourceFile): string | null | undefined {
   return typeof hint === 'string' || hint == null ? hint : undefined;
 }
 
-// A partial first line (longer than the head) is Claude Code's when it starts like one.
-const partialLinePattern = /^\s*\{"(?:parentUuid|isSidechain|type|leafUuid|sessionId|uuid)"/u;
-const partialIdPattern = /"(?:parentUuid|sessionId|leafUuid|uuid)":/u;
-
-/** Whether a parsed line is a Claude Code transcript line (claude-code.md §3, §4). */
-function isClaudeRecord(value: unknown): boolean {
-  if (typeof value !== 'object' || value == null || Array.isArray(value)) return false;
-  const record = value as Record<string, unknown>;
-  // Every line type carries a session or line id, except the file-history snapshots that may open a file.
-  if (typeof record.type !== 'string' || record.type === 'session') return false;
-  return typeof record.uuid === 'string' || typeof record.sessionId === 'string' || typeof record.leafUuid === 'string' || record.type === 'file-history-snapshot';
-}
-
 /**
  * Claude Code transcripts (`~/.claude/projects/<encoded-cwd>/…`): discovery, detection, the
  * per-file read and the cross-file step of each project folder.
@@ -49,13 +37,7 @@ export const claudeCodeSource: SessionSourceReader = {
       ...(options.env == null ? {} : { env: options.env }),
       ...(options.homeDirectory == null ? {} : { homeDirectory: options.homeDirectory }),
     }),
-  detect(head) {
-    const { values, partial } = headRecords(head, 8);
-    // The first line that parses decides; lines that do not parse (a torn write) are passed over.
-    const first = values.find((value) => value !== undefined);
-    if (first !== undefined) return isClaudeRecord(first) ? 'claude-code' : undefined;
-    return partial != null && partialLinePattern.test(partial) && partialIdPattern.test(partial) ? 'claude-code' : undefined;
-  },
+  detect: (head) => (isClaudeTranscriptHead(head) ? 'claude-code' : undefined),
   readFile(file, options = {}) {
     const metaPath = metaPathHint(file);
     return readClaudeEvents(file.path, {
@@ -64,6 +46,7 @@ export const claudeCodeSource: SessionSourceReader = {
       ...(metaPath === undefined ? {} : { metaPath }),
       known: { size: file.size, mtimeMs: file.mtimeMs },
       ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }),
+      ...(options.branches == null ? {} : { branches: options.branches }),
       unreadableAsWarning: true,
     });
   },

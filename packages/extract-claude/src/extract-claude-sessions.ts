@@ -7,6 +7,8 @@ import { type DiscoverClaudeSessionsOptions } from './discover-claude-sessions.j
 export interface ExtractClaudeSessionsOptions extends DiscoverClaudeSessionsOptions {
   /** Lines longer than this are skipped with a `line-too-long` warning. */
   maxLineBytes?: number;
+  /** `active` (default): each session's resumable thread. `all`: also every branch a rewind abandoned, each marked not active. */
+  branches?: 'active' | 'all';
   /** Warnings no yielded Session carries: empty files, files without conversation, pure resume copies, unreadable files. */
   onWarning?: (warning: SessionWarning) => void;
   /** Threads that read files: this one plus `workers - 1` worker threads. Default 1: this thread only. */
@@ -21,11 +23,12 @@ export interface ExtractClaudeSessionsOptions extends DiscoverClaudeSessionsOpti
  * `readSourceSessions` over {@link claudeCodeSource}.
  */
 export function extractClaudeSessions(options: ExtractClaudeSessionsOptions = {}): AsyncGenerator<Session> {
-  const { maxLineBytes, onWarning, workers, ...discovery } = options;
+  const { maxLineBytes, onWarning, workers, branches, ...discovery } = options;
   return readSourceSessions(
     { ...claudeCodeSource, discover: () => claudeSourceFiles(discovery) },
     {
       ...(maxLineBytes == null ? {} : { maxLineBytes }),
+      ...(branches == null ? {} : { branches }),
       ...(onWarning == null ? {} : { onWarning }),
       // At least this thread: 0 and fractions read here, as they always have.
       ...(workers == null ? {} : { workers: Math.max(1, Math.trunc(workers)) }),

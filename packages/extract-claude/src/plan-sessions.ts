@@ -68,6 +68,27 @@ export function planFirstSession(contents: ClaudeFileIndex, options: BuildSessio
   return { selection, options: { ...options, id: table.sessionId(mainLeaf) ?? fileSessionId, isSubagent: false } };
 }
 
+/**
+ * The branches a rewind left behind (claude-code.md §7.1, §7.2): a user or assistant line on the
+ * thread's side of the file that no trajectory has selected yet is the leaf of one. Each is walked
+ * like the thread (so it keeps the shared prefix), the latest leaf first so a branch is found once,
+ * and becomes a Session `<thread id>@<leaf uuid>` that is not the active one. In file order.
+ */
+export function planAbandonedBranches(contents: ClaudeFileIndex, thread: SessionPlan): SessionPlan[] {
+  const { table } = contents;
+  const isMember = thread.options.isSubagent ? (): boolean => true : (row: number): boolean => !table.isSidechain(row);
+  const covered = new Uint8Array(table.count);
+  for (const row of thread.selection.rows) covered[row] = 1;
+  const plans: SessionPlan[] = [];
+  for (let row = table.count - 1; row >= 0; row -= 1) {
+    if (covered[row] === 1 || !table.isTurn(row) || table.isApiErrorMessage(row) || !isMember(row)) continue;
+    const selection = selectThread(table, row, { isMember });
+    for (const selected of selection.rows) covered[selected] = 1;
+    plans.push({ selection, options: { ...thread.options, id: `${thread.options.id}@${selection.leafUuid}`, isActive: false } });
+  }
+  return plans.reverse();
+}
+
 /** The id forge gives a subagent trajectory: unique, and readable back to its parent. */
 export function subagentSessionId(parentSessionId: string, agentId: string): string {
   return `${parentSessionId}/agent-${agentId}`;
@@ -182,6 +203,8 @@ function safeJson(text: string): Record<string, unknown> {
 export interface AssembleOptions extends BuildSessionsOptions {
   id: string;
   isSubagent: boolean;
+  /** False for a branch a rewind abandoned. Default true. */
+  isActive?: boolean;
   parent?: Session['parent'];
   agent?: Session['agent'];
 }
@@ -258,7 +281,7 @@ export function sessionRecord(
     startedAt: facts.startedAt ?? options.fileTime,
     endedAt: facts.endedAt ?? options.fileTime,
     models: tally.models,
-    branch: { leafId: selection.leafUuid, isActive: true },
+    branch: { leafId: selection.leafUuid, isActive: options.isActive !== false },
     isSubagent: options.isSubagent,
     usage: tally.usage,
     warnings: [...contents.warnings.list(), ...warnings.list(), ...orderWarnings.list()],

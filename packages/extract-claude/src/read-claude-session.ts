@@ -10,6 +10,8 @@ import { streamClaudeSession, type ClaudeFileReadOptions } from './stream-claude
 export interface ReadClaudeSessionOptions {
   /** Lines longer than this are skipped with a `line-too-long` warning. Default: V8's string limit. */
   maxLineBytes?: number;
+  /** `active` (default): the thread the harness would resume. `all`: also every branch a rewind abandoned, each marked not active. */
+  branches?: 'active' | 'all';
   /** Receives the warnings of a file that yields no session (empty, or no conversation), which no Session can carry. */
   onWarning?: (warning: SessionWarning) => void;
 }
@@ -23,7 +25,9 @@ export interface ReadClaudeSessionOptions {
  * @throws ClaudeExtractError when the path is missing or not a file.
  */
 export async function readClaudeSession(path: string, options: ReadClaudeSessionOptions = {}): Promise<Session[]> {
-  const folded = await foldSessions(streamClaudeSession(path, options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }));
+  const folded = await foldSessions(
+    streamClaudeSession(path, { ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }), ...(options.branches == null ? {} : { branches: options.branches }) }),
+  );
   for (const warning of folded.fileWarnings) options.onWarning?.(warning);
   return folded.sessions;
 }

@@ -13,6 +13,7 @@ import {
   LineFacts,
   linkSidechain,
   orphanWarnings,
+  planAbandonedBranches,
   planFirstSession,
   planSidechain,
   selectionWarnings,
@@ -29,6 +30,8 @@ import { MessageStream } from './stream-messages.js';
 
 /** Options of `streamClaudeSession`. */
 export interface StreamClaudeSessionOptions {
+  /** `active` (default): the thread the harness would resume. `all`: also every branch a rewind abandoned, each marked not active. */
+  branches?: 'active' | 'all';
   /** Lines longer than this are skipped with a `line-too-long` warning. Default: V8's string limit. */
   maxLineBytes?: number;
 }
@@ -82,19 +85,19 @@ export async function* readClaudeEvents(path: string, options: ClaudeFileReadOpt
   const source = new LineSource(path, whole, options.maxLineBytes);
   const index = await indexClaudeFile(path, source.batches(), { keep: source.whole != null });
   const buildOptions = buildOptionsFor(path, fileTime, options);
-  const prepared = await prepareAll(index, buildOptions, source);
+  const prepared = await prepareAll(index, buildOptions, source, options.branches ?? 'active');
   const offered = await source.requestShape(index);
   // The index is most of the memory; pass 2 needs only the prepared sessions.
   index.table = new LineTable();
 
   // The main thread's Task/Agent calls that delegated a sidechain's prompt, to link it by. Only
   // those are kept: a long session makes thousands of calls, and most files have no sidechain.
-  const prompts = new Set(prepared.flatMap((session, position) => (position > 0 && session.prompt != null ? [session.prompt] : [])));
+  const prompts = new Set(prepared.flatMap((session) => (session.sidechain && session.prompt != null ? [session.prompt] : [])));
   const spawns: TaskSpawn[] = [];
   for (const [position, session] of prepared.entries()) {
-    if (position > 0) linkSidechain(session.plan, session.prompt, spawns);
-    // The recorded request shape is the file's own thread's; an inline (1.0.x) sidechain had its own.
-    const assembly = new SessionAssembly(index, session, position === 0 && prompts.size > 0 ? { spawns, prompts } : undefined, position === 0 ? offered : {});
+    if (session.sidechain) linkSidechain(session.plan, session.prompt, spawns);
+    // The recorded request shape is the file's own thread's (and its branches'); an inline (1.0.x) sidechain had its own.
+    const assembly = new SessionAssembly(index, session, position === 0 && prompts.size > 0 ? { spawns, prompts } : undefined, session.sidechain ? {} : offered);
     const sessionId = session.plan.options.id;
     // Kept lines are walked without an await each: this generator is the only async step per event.
     const kept = index.lines;
@@ -125,16 +128,19 @@ async function openTranscript(path: string, known: ClaudeFileReadOptions['known'
 }
 
 /** Every Session of the file planned from its index: the main thread (or subagent thread), then inline sidechains. */
-async function prepareAll(index: ClaudeFileIndex, buildOptions: BuildSessionsOptions, source: LineSource): Promise<PreparedSession[]> {
+async function prepareAll(index: ClaudeFileIndex, buildOptions: BuildSessionsOptions, source: LineSource, branches: 'active' | 'all'): Promise<PreparedSession[]> {
   const prepared: PreparedSession[] = [];
   const first = planFirstSession(index, buildOptions);
-  if (first != null) prepared.push(await prepare(index, first, source, undefined));
+  if (first != null) {
+    prepared.push(await prepare(index, first, source, undefined));
+    if (branches === 'all') for (const branch of planAbandonedBranches(index, first)) prepared.push(await prepare(index, branch, source, undefined));
+  }
   if (buildOptions.agentId == null) {
     const parentSessionId = first?.options.id ?? fileParentSessionId(index);
     for (const [root, leaf] of sidechainLeaves(index)) {
       const rootLine = await source.one(index, root);
       const prompt = rootLine == null ? undefined : lineText(rootLine);
-      prepared.push(await prepare(index, planSidechain(index, root, leaf, { spawns: [], parentSessionId, prompt }, buildOptions), source, prompt));
+      prepared.push(await prepare(index, planSidechain(index, root, leaf, { spawns: [], parentSessionId, prompt }, buildOptions), source, prompt, true));
     }
   }
   return prepared;
@@ -148,11 +154,13 @@ interface PreparedSession {
   orderWarnings: WarningLog;
   stream: MessageStream;
   title: string | null;
+  /** An inline (1.0.x) sidechain: linked to the call that spawned it by its first prompt. */
+  sidechain: boolean;
   /** A sidechain's first prompt, to match with the spawning call. */
   prompt: string | undefined;
 }
 
-async function prepare(index: ClaudeFileIndex, plan: SessionPlan, source: LineSource, prompt: string | undefined): Promise<PreparedSession> {
+async function prepare(index: ClaudeFileIndex, plan: SessionPlan, source: LineSource, prompt: string | undefined, sidechain = false): Promise<PreparedSession> {
   const { selection, options } = plan;
   const warnings = selectionWarnings(index, selection);
   const orderWarnings = new WarningLog(index.path);
@@ -163,7 +171,7 @@ async function prepare(index: ClaudeFileIndex, plan: SessionPlan, source: LineSo
   const stream = new MessageStream(table, selection.rows, { lines: warnings, order: orderWarnings }, { warmup });
   const title = sessionTitle(index, selection, options) ?? null;
   const lines = addressesOf(table, selection.rows);
-  return { plan: { selection: { ...selection, rows: new Int32Array(0) }, options }, lines, warnings, orderWarnings, stream, title, prompt };
+  return { plan: { selection: { ...selection, rows: new Int32Array(0) }, options }, lines, warnings, orderWarnings, stream, title, sidechain, prompt };
 }
 
 /** One prepared Session's messages as its lines come in (synchronous: the caller owns the only async step). */

@@ -136,7 +136,7 @@ export function pathTo(index: PiFileIndex, leaf: number): { path: Int32Array; st
  * compaction's summary, then the kept tail from `firstKeptEntryId`, then everything after it; after
  * a later reset only what follows it. The message entries come back in path order.
  */
-function contextPlan(index: PiFileIndex, path: Int32Array): { summary: Compaction | undefined; entries: number[] } {
+function contextPlan(index: PiFileIndex, path: Int32Array): { summary: Compaction | undefined; entries: Int32Array } {
   let compactionAt = -1;
   let resetAt = -1;
   for (let position = 0; position < path.length; position += 1) {
@@ -144,20 +144,22 @@ function contextPlan(index: PiFileIndex, path: Int32Array): { summary: Compactio
     if (kind === KIND_COMPACTION) compactionAt = position;
     else if (kind === KIND_RESET) resetAt = position;
   }
-  const entries: number[] = [];
+  // Typed, not a JS array: a path of millions of entries costs 4 bytes an entry.
+  const entries = new Int32Array(path.length);
+  let kept = 0;
   const keep = (from: number, to: number): void => {
     for (let position = from; position < to; position += 1) {
       const entry = path[position] ?? 0;
-      if (((index.kinds[entry] ?? 0) & KIND_MASK) === KIND_MESSAGE) entries.push(entry);
+      if (((index.kinds[entry] ?? 0) & KIND_MASK) === KIND_MESSAGE) entries[kept++] = entry;
     }
   };
   if (resetAt > compactionAt) {
     keep(resetAt + 1, path.length);
-    return { summary: undefined, entries };
+    return { summary: undefined, entries: entries.subarray(0, kept) };
   }
   if (compactionAt === -1) {
     keep(0, path.length);
-    return { summary: undefined, entries };
+    return { summary: undefined, entries: entries.subarray(0, kept) };
   }
   const compaction = index.compactions.get(path[compactionAt] ?? -1);
   const firstKeptId = compaction?.firstKeptEntryId;
@@ -165,7 +167,7 @@ function contextPlan(index: PiFileIndex, path: Int32Array): { summary: Compactio
   const firstKept = firstKeptId == null ? -1 : path.indexOf(index.idIndex.get(firstKeptId));
   if (firstKept !== -1 && firstKept < compactionAt) keep(firstKept, compactionAt);
   keep(compactionAt + 1, path.length);
-  return { summary: compaction, entries };
+  return { summary: compaction, entries: entries.subarray(0, kept) };
 }
 
 /** Pass 2: reads trajectories of an indexed file, one at a time, as events. */
@@ -259,8 +261,9 @@ class TrajectoryReader {
   }
 
   /** The parsed lines of `entries`, in path order, from a file held in memory: each line found by its offset. */
-  private *valuesInMemory(whole: Buffer, entries: number[]): Generator<[number, Record<string, unknown>]> {
-    for (const entry of entries) {
+  private *valuesInMemory(whole: Buffer, entries: ArrayLike<number>): Generator<[number, Record<string, unknown>]> {
+    for (let position = 0; position < entries.length; position += 1) {
+      const entry = entries[position] ?? 0;
       const offset = this.index.offsets[entry] ?? 0;
       const newline = whole.indexOf(10, offset);
       let end = newline === -1 ? whole.length : newline;
@@ -275,12 +278,12 @@ class TrajectoryReader {
    * path is in file order and is read in one forward sweep, one line at a time (each is garbage once
    * mapped); otherwise the few values are gathered first.
    */
-  private async *entryValues(entries: number[]): AsyncGenerator<[number, Record<string, unknown>]> {
+  private async *entryValues(entries: Int32Array): AsyncGenerator<[number, Record<string, unknown>]> {
     if (entries.length === 0) return;
     const { offsets } = this.index;
     let sorted = true;
     for (let position = 1; position < entries.length && sorted; position += 1) sorted = (entries[position] ?? 0) > (entries[position - 1] ?? 0);
-    const wanted = sorted ? entries : [...entries].sort((left, right) => left - right);
+    const wanted = sorted ? entries : entries.slice().sort();
     const gathered = sorted ? undefined : new Map<number, Record<string, unknown>>();
     let cursor = 0;
     for await (const batch of this.lines(offsets[wanted[0] ?? 0])) {
@@ -309,7 +312,7 @@ class TrajectoryReader {
     if (((this.index.kinds[entry] ?? 0) & TIMESTAMPED) === 0) return undefined;
     const end = this.index.ends.get(entry);
     if (end != null) return end.timestamp;
-    for await (const [, value] of this.whole == null ? this.entryValues([entry]) : this.valuesInMemory(this.whole, [entry])) return isoTimestamp(value.timestamp);
+    for await (const [, value] of this.whole == null ? this.entryValues(Int32Array.of(entry)) : this.valuesInMemory(this.whole, [entry])) return isoTimestamp(value.timestamp);
     return undefined;
   }
 
@@ -325,7 +328,7 @@ class TrajectoryReader {
     }
     // The index keeps no ids (a cycle is rare): the entry's is read from its line.
     let id = `line-${line}`;
-    for await (const [, value] of this.whole == null ? this.entryValues([stop.entry]) : this.valuesInMemory(this.whole, [stop.entry])) id = stringField(value, 'id') ?? id;
+    for await (const [, value] of this.whole == null ? this.entryValues(Int32Array.of(stop.entry)) : this.valuesInMemory(this.whole, [stop.entry])) id = stringField(value, 'id') ?? id;
     return [{ file: index.path, kind: 'cycle', message: `entry ${id} is its own ancestor; the path stops there`, line }];
   }
 }
