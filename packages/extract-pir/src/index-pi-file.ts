@@ -17,6 +17,8 @@ export const KIND_MASK = 7;
 export const LEVEL_CHANGE = 8;
 /** The entry has a timestamp (read from its line when a trajectory needs it). */
 export const TIMESTAMPED = 16;
+/** Some entry names this one (or an entry with its id) as its parent: it is no leaf. */
+export const HAS_CHILD = 32;
 
 /** `parents` value of a root entry, and of an entry whose parent is not in the file. */
 export const ROOT = -1;
@@ -28,12 +30,6 @@ export const piBadLineWording: BadLineWording = {
   truncated: (reason) => `the last line is incomplete (the file is probably still being written): ${reason}`,
   invalid: (reason) => `invalid JSON, line skipped: ${reason}`,
 };
-
-// pir, TS pi and omp all write message entries as {"type":"message","id":…,"parentId":…,"timestamp":…,
-// so the tree links of the bulk of the lines are read without JSON.parse on the first pass.
-const MESSAGE_PREFIX_BYTES = 256;
-// The head is decoded as latin1, so the captures accept ASCII only; anything else is parsed in full.
-const MESSAGE_PREFIX = /^\{"type":"message","id":"([^"\\\x80-\xff]+)","parentId":(?:null|"([^"\\\x80-\xff]+)"),"timestamp":"([^"\\\x80-\xff]+)"/u;
 
 /** A compaction entry: its summary and where the kept tail starts. */
 export interface Compaction {
@@ -85,9 +81,70 @@ export interface PiFileIndex {
   compactions: Map<number, Compaction>;
   /** Entries no other entry names as its parent, in file order: one per branch. */
   leaves: number[];
-  /** Id and time of the entries a trajectory can end at: the leaves, the last entry, the header's leaf. */
+  /** Id and time of the last entry and of the header's leaf (any other entry's are read from its line). */
   ends: Map<number, EntryEnd>;
   warnings: WarningLog;
+}
+
+/** The tree links at the start of a message entry's line. */
+interface MessageLinks {
+  id: string;
+  parentId: string | null;
+  timestamp: string;
+}
+
+// pir, TS pi and omp all write message entries as {"type":"message","id":…,"parentId":…,"timestamp":…,
+// so the tree links of the bulk of the lines are read from their first bytes, without JSON.parse.
+const MESSAGE_OPEN = Buffer.from('{"type":"message","id":"');
+const PARENT_KEY = Buffer.from('","parentId":');
+const NULL = Buffer.from('null');
+const TIMESTAMP_KEY = Buffer.from(',"timestamp":"');
+const QUOTE = 0x22;
+
+function bytesAt(buffer: Buffer, position: number, expected: Buffer): boolean {
+  if (position + expected.length > buffer.length) return false;
+  for (let index = 0; index < expected.length; index += 1) if (buffer[position + index] !== expected[index]) return false;
+  return true;
+}
+
+/** Where a plain ASCII string (no escape, no quote, not empty) that starts at `position` ends (its closing quote), or -1. */
+function plainStringEnd(buffer: Buffer, position: number, end: number): number {
+  for (let at = position; at < end; at += 1) {
+    const byte = buffer[at] ?? 0;
+    if (byte === QUOTE) return at === position ? -1 : at;
+    if (byte === 0x5c || byte >= 0x80) return -1;
+  }
+  return -1;
+}
+
+/**
+ * Reads `{"type":"message","id":"…","parentId":null|"…","timestamp":"…"` from the start of a line
+ * (ASCII values without escapes); false for any other line, which is parsed in full instead.
+ */
+function readMessageLinks(buffer: Buffer, start: number, end: number, links: MessageLinks): boolean {
+  if (!bytesAt(buffer, start, MESSAGE_OPEN)) return false;
+  let at = start + MESSAGE_OPEN.length;
+  const idEnd = plainStringEnd(buffer, at, end);
+  if (idEnd === -1 || !bytesAt(buffer, idEnd, PARENT_KEY)) return false;
+  const id = buffer.toString('latin1', at, idEnd);
+  at = idEnd + PARENT_KEY.length;
+  let parentId: string | null = null;
+  if (bytesAt(buffer, at, NULL)) at += NULL.length;
+  else {
+    if (buffer[at] !== QUOTE) return false;
+    const parentEnd = plainStringEnd(buffer, at + 1, end);
+    if (parentEnd === -1) return false;
+    parentId = buffer.toString('latin1', at + 1, parentEnd);
+    at = parentEnd + 1;
+  }
+  if (!bytesAt(buffer, at, TIMESTAMP_KEY)) return false;
+  at += TIMESTAMP_KEY.length;
+  const timestampEnd = plainStringEnd(buffer, at, end);
+  if (timestampEnd === -1) return false;
+  links.id = id;
+  links.parentId = parentId;
+  links.timestamp = buffer.toString('latin1', at, timestampEnd);
+  return true;
 }
 
 function notASession(path: string, line: number, what: string): PiSessionError {
@@ -120,6 +177,7 @@ export async function indexPiFile(path: string, batches: AsyncIterable<RawLineBa
   /** Legacy (v1/v2) files only: every entry's id, for the migration. */
   let legacyIds: string[] | undefined;
   const idIndex = new EntryIdIndex();
+  const links: MessageLinks = { id: '', parentId: null, timestamp: '' };
   const parents = new GrowableTypedArray((length) => new Int32Array(length));
   const offsets = new GrowableTypedArray((length) => new Float64Array(length));
   const lines = new GrowableTypedArray((length) => new Int32Array(length));
@@ -128,8 +186,7 @@ export async function indexPiFile(path: string, batches: AsyncIterable<RawLineBa
   const levelNames: Array<string | undefined> = [undefined];
   const unresolved = new Map<number, { parentId: string; childId: string }>();
   const compactions = new Map<number, Compaction>();
-  const leafCandidates = new Map<number, EntryEnd>();
-  let last: EntryEnd | undefined;
+  let lastTimestamp: string | undefined;
   let headerLeaf: { entry: number; end: EntryEnd } | undefined;
   /** Ids that more than one entry carries: an entry is no leaf when any entry names its id. */
   const sharedIds = new Map<string, number[]>();
@@ -144,8 +201,9 @@ export async function indexPiFile(path: string, batches: AsyncIterable<RawLineBa
   };
   /** `parent` has a child: it (and every entry sharing its id) is no leaf. */
   const named = (parent: number, parentId: string): void => {
-    leafCandidates.delete(parent);
-    for (const entry of sharedIds.get(parentId) ?? []) leafCandidates.delete(entry);
+    kinds.data[parent] = (kinds.data[parent] ?? 0) | HAS_CHILD;
+    if (sharedIds.size === 0) return;
+    for (const entry of sharedIds.get(parentId) ?? []) kinds.data[entry] = (kinds.data[entry] ?? 0) | HAS_CHILD;
   };
 
   const addEntry = (id: string, parentId: string | null, kind: number, offset: number, lineNumber: number, ownLevel: string | undefined, timestamp: string | undefined): number => {
@@ -169,15 +227,14 @@ export async function indexPiFile(path: string, batches: AsyncIterable<RawLineBa
       sharedIds.set(id, sharing);
     }
     legacyIds?.push(id);
-    const end: EntryEnd = { id, timestamp };
-    last = end;
-    if (id === header?.leafId) headerLeaf = { entry, end };
+    lastTimestamp = timestamp;
+    if (id === header?.leafId) headerLeaf = { entry, end: { id, timestamp } };
     // An id some earlier entry already named as its parent makes no leaf either.
-    if (previous === -1 || leafCandidates.has(previous)) leafCandidates.set(entry, end);
+    const namedBefore = previous !== -1 && ((kinds.data[previous] ?? 0) & HAS_CHILD) !== 0;
     parents.push(parent);
     offsets.push(offset);
     lines.push(lineNumber);
-    kinds.push(kind | (ownLevel == null ? 0 : LEVEL_CHANGE) | (timestamp == null ? 0 : TIMESTAMPED));
+    kinds.push(kind | (ownLevel == null ? 0 : LEVEL_CHANGE) | (timestamp == null ? 0 : TIMESTAMPED) | (namedBefore ? HAS_CHILD : 0));
     const inherited = parent >= 0 ? levels.get(parent) : levelIndexOf(header?.thinkingLevel);
     levels.push(ownLevel == null ? inherited : levelIndexOf(ownLevel));
     return entry;
@@ -187,16 +244,13 @@ export async function indexPiFile(path: string, batches: AsyncIterable<RawLineBa
     for (let row = 0; row < batch.count; row += 1) {
       const lineNumber = batch.lineNumber(row);
       const terminated = batch.terminated(row);
-      if (header != null && terminated && legacyIds == null && !batch.tooLong(row)) {
-        // Only the line's first bytes are decoded: the tree links sit at its start.
-        const match = MESSAGE_PREFIX.exec(batch.head(row, MESSAGE_PREFIX_BYTES));
-        if (match != null) {
-          sawAnyLine = true;
-          if (flavor == null) flavor = detectFlavor(headerValue ?? {}, { parentId: null }, sawTitleSlot || omp);
-          messageCount += 1;
-          addEntry(match[1] ?? '', match[2] ?? null, KIND_MESSAGE, batch.byteOffset(row), lineNumber, undefined, match[3]);
-          continue;
-        }
+      if (header != null && terminated && legacyIds == null && !batch.tooLong(row) && readMessageLinks(batch.source(row), batch.sourceStart(row), batch.sourceStart(row) + batch.byteLength(row), links)) {
+        // Only the line's first bytes are read: the tree links sit at its start.
+        sawAnyLine = true;
+        if (flavor == null) flavor = detectFlavor(headerValue ?? {}, { parentId: null }, sawTitleSlot || omp);
+        messageCount += 1;
+        addEntry(links.id, links.parentId, KIND_MESSAGE, batch.byteOffset(row), lineNumber, undefined, links.timestamp);
+        continue;
       }
       let value: unknown;
       try {
@@ -285,9 +339,12 @@ export async function indexPiFile(path: string, batches: AsyncIterable<RawLineBa
     }
   }
   if (legacyIds != null) resolveLegacyCompactions(compactions, legacyIds);
-  const ends = new Map(leafCandidates);
-  if (last != null) ends.set(count - 1, last);
+  const ends = new Map<number, EntryEnd>();
+  if (count > 0 && lastId != null) ends.set(count - 1, { id: lastId, timestamp: lastTimestamp });
   if (headerLeaf != null) ends.set(headerLeaf.entry, headerLeaf.end);
+  const leaves: number[] = [];
+  const kindColumn = kinds.view();
+  for (let entry = 0; entry < count; entry += 1) if (((kindColumn[entry] ?? 0) & HAS_CHILD) === 0) leaves.push(entry);
   return {
     path,
     header,
@@ -305,7 +362,7 @@ export async function indexPiFile(path: string, batches: AsyncIterable<RawLineBa
     levelNames,
     unresolved,
     compactions,
-    leaves: [...leafCandidates.keys()].sort((left, right) => left - right),
+    leaves,
     ends,
     warnings,
   };

@@ -185,7 +185,7 @@ class TrajectoryReader {
     const { header } = index;
     const { path, stop } = leaf < 0 ? { path: new Int32Array(0), stop: undefined } : pathTo(index, leaf);
     const contentWarnings = new WarningLog(index.path);
-    const leafId = leaf < 0 ? null : (index.ends.get(leaf)?.id ?? null);
+    const leafId = leaf < 0 ? null : await this.idOf(leaf);
     const sessionId = isActive ? header.id : `${header.id}@${leafId ?? 'root'}`;
     const plan = contextPlan(index, path);
     const tally = new SessionTally();
@@ -307,7 +307,16 @@ class TrajectoryReader {
     }
   }
 
-  /** An entry's time: known for the entries a trajectory ends at, else read from its line. */
+  /** An entry's id: known for the last entry and the header's leaf, else read from its line. */
+  private async idOf(entry: number): Promise<string> {
+    const known = this.index.ends.get(entry);
+    if (known != null) return known.id;
+    const fallback = `line-${this.index.lines[entry]}`;
+    for await (const [, value] of this.whole == null ? this.entryValues(Int32Array.of(entry)) : this.valuesInMemory(this.whole, [entry])) return stringField(value, 'id') ?? fallback;
+    return fallback;
+  }
+
+  /** An entry's time: known for the last entry and the header's leaf, else read from its line. */
   private async timestampOf(entry: number): Promise<string | undefined> {
     if (((this.index.kinds[entry] ?? 0) & TIMESTAMPED) === 0) return undefined;
     const end = this.index.ends.get(entry);
@@ -326,10 +335,7 @@ class TrajectoryReader {
       const message = `entry ${missing?.childId} names parent ${missing?.parentId}, which is not in the file; the path starts at ${missing?.childId}`;
       return [{ file: index.path, kind: 'missing-parent', message, line }];
     }
-    // The index keeps no ids (a cycle is rare): the entry's is read from its line.
-    let id = `line-${line}`;
-    for await (const [, value] of this.whole == null ? this.entryValues(Int32Array.of(stop.entry)) : this.valuesInMemory(this.whole, [stop.entry])) id = stringField(value, 'id') ?? id;
-    return [{ file: index.path, kind: 'cycle', message: `entry ${id} is its own ancestor; the path stops there`, line }];
+    return [{ file: index.path, kind: 'cycle', message: `entry ${await this.idOf(stop.entry)} is its own ancestor; the path stops there`, line }];
   }
 }
 

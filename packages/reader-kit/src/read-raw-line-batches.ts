@@ -39,6 +39,12 @@ export interface RawLineBatch {
   bytes(index: number): Buffer;
   /** Whether the line starts with these bytes (nothing is decoded or allocated). */
   startsWith(index: number, prefix: Uint8Array): boolean;
+  /**
+   * The buffer that holds the line's bytes, from `sourceStart(index)` for `byteLength(index)` bytes
+   * (plus a trailing carriage return, if any): for readers that walk a line without a copy or a view.
+   */
+  source(index: number): Buffer;
+  sourceStart(index: number): number;
 }
 
 /**
@@ -49,6 +55,7 @@ export interface RawLineBatch {
 export const WHOLE_FILE_BYTES = 16 * 1024 * 1024;
 
 const NEWLINE = 10;
+const EMPTY = Buffer.alloc(0);
 const CARRIAGE_RETURN = 13;
 const DEFAULT_MAX_LINE_BYTES = 512 * 1024 * 1024 - 64;
 const DEFAULT_CHUNK_BYTES = 1024 * 1024;
@@ -122,6 +129,15 @@ class ChunkLines implements RawLineBatch {
     const copy = this.spanning.get(index);
     if (copy != null) return copy;
     return this.chunk.subarray(this.starts.data[index] ?? 0, this.ends.data[index] ?? 0);
+  }
+
+  source(index: number): Buffer {
+    if (this.tooLong(index)) return EMPTY;
+    return this.spanning.size === 0 ? this.chunk : (this.spanning.get(index) ?? this.chunk);
+  }
+
+  sourceStart(index: number): number {
+    return this.spanning.size !== 0 && this.spanning.has(index) ? 0 : (this.starts.data[index] ?? 0);
   }
 
   startsWith(index: number, prefix: Uint8Array): boolean {

@@ -1,5 +1,6 @@
 import { ForgeError, type Session, type SessionWarning } from '@forge/schema';
 import { foldSessions, type FoldedSessions } from './fold-sessions.js';
+import { WHOLE_FILE_BYTES } from './read-raw-line-batches.js';
 import { ReaderPool } from './reader-pool.js';
 import { type DiscoverOptions, type FileSessions, type ReadFileOptions, type SessionSourceReader, type SourceFile } from './session-source.js';
 
@@ -13,6 +14,9 @@ export interface ReadSourceSessionsOptions extends DiscoverOptions, ReadFileOpti
    */
   workers?: number;
 }
+
+/** Files larger than this are read on the calling thread, never handed to a worker. */
+const HANDOVER_MAX_BYTES = 4 * WHOLE_FILE_BYTES;
 
 interface PendingFile {
   file: SourceFile;
@@ -51,20 +55,33 @@ export async function* readSourceSessions(reader: SessionSourceReader, options: 
 
   // Results wait here until every file before them is handed out: a bound on what is held.
   const maxPending = 4 * Math.max(1, workers);
+  // A file this big is read here: its Sessions would take longer to hand over than to read.
+  let waitingForThisThread: SourceFile | undefined;
   /** Starts reading files until every thread has one (and each worker one queued). */
   const fill = async (): Promise<void> => {
-    while (!discovered && pending.length < maxPending) {
-      const toPool = pool != null && (poolBusy < pool.threads || (localBusy && poolBusy < 2 * pool.threads));
+    while ((!discovered || waitingForThisThread != null) && pending.length < maxPending) {
+      let toPool = pool != null && (poolBusy < pool.threads || (localBusy && poolBusy < 2 * pool.threads));
       if (!toPool && localBusy) return;
-      discovery ??= reader.discover({ ...options, onWarning: warn })[Symbol.asyncIterator]();
-      const next = await discovery.next();
-      if (next.done === true) {
-        discovered = true;
-        return;
+      let file = waitingForThisThread;
+      if (file == null) {
+        discovery ??= reader.discover({ ...options, onWarning: warn })[Symbol.asyncIterator]();
+        const next = await discovery.next();
+        if (next.done === true) {
+          discovered = true;
+          return;
+        }
+        file = next.value;
       }
-      const file = next.value;
+      waitingForThisThread = undefined;
+      if (file.size > HANDOVER_MAX_BYTES) {
+        if (localBusy) {
+          waitingForThisThread = file;
+          return;
+        }
+        toPool = false;
+      }
       let result: Promise<FoldedSessions>;
-      if (toPool) {
+      if (toPool && pool != null) {
         poolBusy += 1;
         result = pool.read(reader, file, readOptions).finally(() => (poolBusy -= 1));
       } else {

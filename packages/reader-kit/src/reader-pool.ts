@@ -44,13 +44,13 @@ export class ReaderPool {
   async read(reader: SessionSourceReader, file: SourceFile, options: ReadFileOptions): Promise<FoldedSessions> {
     if (reader.location == null) throw new ReaderPoolError({ message: `reader ${reader.name} cannot run in a worker (it has no location)`, location: { file: file.path } });
     const task: WorkerReadTask = { reader: reader.location, file, options };
-    let json: string;
+    let result: string | FoldedSessions;
     try {
-      json = (await this.#pool.run(task)) as string;
+      result = (await this.#pool.run(task)) as string | FoldedSessions;
     } catch (error) {
       throw new ReaderPoolError({ message: `a reader worker failed: ${error instanceof Error ? error.message : String(error)}`, location: { file: file.path }, cause: error });
     }
-    return JSON.parse(json) as FoldedSessions;
+    return typeof result === 'string' ? (JSON.parse(result) as FoldedSessions) : result;
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { foldSessions } from './fold-sessions.js';
+import { foldSessions, type FoldedSessions } from './fold-sessions.js';
 import { type ReadFileOptions, type ReaderLocation, type SessionSourceReader, type SourceFile } from './session-source.js';
 
 /** One file for a pool worker to read. */
@@ -24,12 +24,19 @@ async function load(location: ReaderLocation): Promise<SessionSourceReader> {
  * folded result back as one JSON string. Cloning a flat string is a copy of its bytes, and
  * `JSON.parse` rebuilds the objects faster than a structured clone of the object graph would.
  */
-export default async function readFileInWorker(task: WorkerReadTask): Promise<string> {
+export default async function readFileInWorker(task: WorkerReadTask): Promise<string | FoldedSessions> {
   const key = `${task.reader.url}#${task.reader.exportName}`;
   let reader = readers.get(key);
   if (reader == null) {
     reader = load(task.reader);
     readers.set(key, reader);
   }
-  return JSON.stringify(await foldSessions((await reader).readFile(task.file, task.options)));
+  const folded = await foldSessions((await reader).readFile(task.file, task.options));
+  try {
+    return JSON.stringify(folded);
+  } catch (error) {
+    // Longer than V8's longest string: handed over as objects (a structured clone) instead.
+    if (error instanceof RangeError) return folded;
+    throw error;
+  }
 }
