@@ -19,36 +19,35 @@ interface OpenResponse {
 export class ResponseMerger {
   #open: OpenResponse | undefined;
 
-  /** The messages now final, in order. */
-  push(message: Message): Message[] {
+  /** Adds a message; appends the messages now final to `ready`, in order. */
+  push(message: Message, ready: Message[]): void {
     const responseId = message.role === 'assistant' ? message.sourceIds?.[1] : undefined;
     const open = this.#open;
     if (open != null) {
       if (responseId != null && responseId === open.responseId) {
         merge(open, message);
-        return [];
+        return;
       }
       const callId = message.role === 'tool' ? message.toolResult?.toolCallId : undefined;
       if (callId != null && open.message.toolCalls.some((call) => call.id === callId)) {
         open.results.push(message);
-        return [];
+        return;
       }
     }
-    const ready = this.finish();
+    this.finish(ready);
     if (responseId == null) ready.push(message);
     else this.#open = { message, responseId, usages: message.usage == null ? [] : [message.usage], results: [] };
-    return ready;
   }
 
-  /** What is still held, in order. */
-  finish(): Message[] {
+  /** Appends what is still held to `ready`, in order. */
+  finish(ready: Message[]): void {
     const open = this.#open;
-    if (open == null) return [];
+    if (open == null) return;
     this.#open = undefined;
-    const usage = largestUsage(open.usages);
-    if (usage == null) delete open.message.usage;
-    else open.message.usage = usage;
-    return [open.message, ...open.results];
+    // One entry (the usual case) keeps its usage object as it is.
+    if (open.usages.length > 1) open.message.usage = largestUsage(open.usages);
+    ready.push(open.message);
+    for (const result of open.results) ready.push(result);
   }
 }
 
@@ -69,8 +68,8 @@ function merge(open: OpenResponse, next: Message): void {
 }
 
 /** The usage of the entry with the largest token total, the later one on ties (a response's final count). */
-function largestUsage(usages: readonly Usage[]): Usage | undefined {
-  let best: Usage | undefined;
+function largestUsage(usages: readonly Usage[]): Usage {
+  let best = usages[0] as Usage;
   let bestTotal = -1;
   for (const usage of usages) {
     const total = usage.input + usage.output + usage.cacheRead + usage.cacheWrite;

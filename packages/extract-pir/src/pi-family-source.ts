@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { headRecords, type SessionSourceReader, type SourceFile } from '@forge/reader-kit';
-import { ForgeError, type SessionWarning } from '@forge/schema';
 import { discoverPiSessions, type DiscoverPiSessionsOptions } from './discover-pi-sessions.js';
 import { detectFlavor, findHeader, type PiFlavor } from './pi-header.js';
 import { streamPiSession } from './stream-pi-session.js';
@@ -8,11 +7,6 @@ import { streamPiSession } from './stream-pi-session.js';
 const ompPathPattern = /[\\/]\.omp[\\/]/u;
 // A header longer than the head (omp lists every previous file of a session): its opening tells.
 const partialHeaderPattern = /^\s*\{"type":"session"/u;
-
-/** A file that could not be read at all, as the warning that replaces its sessions. */
-export function fileFailure(path: string, error: { message: string; code: string }): SessionWarning {
-  return { file: path, kind: error.code === 'not-a-pi-session' ? 'not-a-session' : 'unreadable-file', message: error.message };
-}
 
 /** Discovered pi-family files in the vocabulary every reader shares (each stands alone: no group). */
 export async function* piSourceFiles(options: DiscoverPiSessionsOptions): AsyncGenerator<SourceFile> {
@@ -46,17 +40,12 @@ export const piFamilySource: SessionSourceReader = {
     if (values.length === (titleSlot ? 1 : 0) && partial != null && partialHeaderPattern.test(partial)) return omp || titleSlot ? 'omp' : 'pi';
     return undefined;
   },
-  async *readFile(file, options = {}) {
-    try {
-      yield* streamPiSession(file.path, {
-        flavor: file.source as PiFlavor,
-        ...(options.branches == null ? {} : { branches: options.branches }),
-        ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }),
-      });
-    } catch (error) {
+  readFile: (file, options = {}) =>
+    streamPiSession(file.path, {
+      flavor: file.source as PiFlavor,
+      ...(options.branches == null ? {} : { branches: options.branches }),
+      ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }),
       // Bad content never throws past the file: a file that is no session or cannot be read is a warning.
-      if (!ForgeError.isInstance(error)) throw error;
-      yield { kind: 'file-warning', warning: fileFailure(file.path, error) };
-    }
-  },
+      failuresAsWarnings: true,
+    }),
 };

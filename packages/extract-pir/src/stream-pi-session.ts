@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { rawLineBatchesOf, readRawLineBatches, SessionTally, WarningLog, WHOLE_FILE_BYTES, type RawLineBatch, type SourceEvent } from '@forge/reader-kit';
-import { SESSION_SCHEMA_VERSION, type Message, type Session, type SessionWarning } from '@forge/schema';
+import { rawLineBatchesOf, readRawLineBatches, SessionTally, WarningLog, WHOLE_FILE_BYTES, type RawLineBatch, type SessionHead, type SourceEvent } from '@forge/reader-kit';
+import { SESSION_SCHEMA_VERSION, type Message, type SessionWarning } from '@forge/schema';
 import {
   indexPiFile,
   KIND_COMPACTION,
@@ -34,6 +34,8 @@ export interface StreamPiSessionOptions {
   flavor?: PiFlavor;
   /** Lines longer than this become a `line-too-long` warning. */
   maxLineBytes?: number;
+  /** A file that is no session or cannot be read gives one `file-warning` instead of throwing (`SessionSourceReader.readFile`). */
+  failuresAsWarnings?: boolean;
 }
 
 /**
@@ -49,6 +51,45 @@ export interface StreamPiSessionOptions {
  *   `unreadable-session` when the file cannot be read, `invalid-option` for an unknown `branches`.
  */
 export async function* streamPiSession(path: string, options: StreamPiSessionOptions = {}): AsyncGenerator<SourceEvent> {
+  let opened: Awaited<ReturnType<typeof indexFile>>;
+  try {
+    opened = await indexFile(path, options);
+  } catch (error) {
+    if (options.failuresAsWarnings !== true || !PiSessionError.isInstance(error)) throw error;
+    yield { kind: 'file-warning', warning: { file: path, kind: error.code === 'not-a-pi-session' ? 'not-a-session' : 'unreadable-file', message: error.message } };
+    return;
+  }
+  const { index, whole, lines } = opened;
+  const branches = options.branches ?? 'active';
+  if (index == null) {
+    yield { kind: 'file-warning', warning: { file: path, kind: 'empty-file', message: 'empty session file skipped (0 bytes or blank lines only)' } };
+    return;
+  }
+  if (options.flavor != null && options.flavor !== 'omp') index.flavor = options.flavor;
+  const subagent = index.flavor === 'omp' ? (await findSubagentParent(path))?.link : undefined;
+  const reader = new TrajectoryReader(index, whole, lines, subagent);
+  const active = activeLeaf(index);
+  let trajectories: Array<[number, boolean]> = [[active, true]];
+  if (branches === 'all') {
+    const tips = [...index.leaves];
+    if (active >= 0 && !tips.includes(active)) tips.push(active);
+    if (tips.length > 0) trajectories = tips.map((tip) => [tip, tip === active]);
+  }
+  // One generator from line to event: every layer of async generators costs a promise per event.
+  for (const [leaf, isActive] of trajectories) {
+    const trajectory = await reader.open(leaf, isActive);
+    if (whole != null) {
+      for (const [entry, value] of reader.valuesInMemory(whole, trajectory.plan.entries)) for (const event of trajectory.add(entry, value)) yield event;
+    } else {
+      for await (const [entry, value] of reader.entryValues(trajectory.plan.entries)) for (const event of trajectory.add(entry, value)) yield event;
+    }
+    for (const event of trajectory.finish()) yield event;
+    yield { kind: 'session', session: await reader.head(trajectory) };
+  }
+}
+
+/** Reads the file (whole when small) and runs pass 1. */
+async function indexFile(path: string, options: StreamPiSessionOptions): Promise<{ index: PiFileIndex | undefined; whole: Buffer | undefined; lines: (start?: number) => AsyncIterable<RawLineBatch> | Iterable<RawLineBatch> }> {
   const branches = options.branches ?? 'active';
   if (branches !== 'active' && branches !== 'all') {
     throw new PiSessionError({ message: `unknown branches option ${JSON.stringify(branches)}`, code: 'invalid-option', hint: "use 'active' or 'all'" });
@@ -65,26 +106,7 @@ export async function* streamPiSession(path: string, options: StreamPiSessionOpt
     return whole == null ? readRawLineBatches(path, range) : rawLineBatchesOf(whole, range);
   };
   const omp = options.flavor === 'omp' || path.includes('/.omp/');
-  const index = await indexPiFile(path, lines(), omp);
-  if (index == null) {
-    yield { kind: 'file-warning', warning: { file: path, kind: 'empty-file', message: 'empty session file skipped (0 bytes or blank lines only)' } };
-    return;
-  }
-  if (options.flavor != null && options.flavor !== 'omp') index.flavor = options.flavor;
-  const subagent = index.flavor === 'omp' ? (await findSubagentParent(path))?.link : undefined;
-  const reader = new TrajectoryReader(index, whole, lines, subagent);
-  const active = activeLeaf(index);
-  if (branches === 'active') {
-    yield* reader.read(active, true);
-    return;
-  }
-  const tips = [...index.leaves];
-  if (active >= 0 && !tips.includes(active)) tips.push(active);
-  if (tips.length === 0) {
-    yield* reader.read(-1, true);
-    return;
-  }
-  for (const tip of tips) yield* reader.read(tip, tip === active);
+  return { index: await indexPiFile(path, lines(), omp), whole, lines };
 }
 
 /**
@@ -170,6 +192,68 @@ function contextPlan(index: PiFileIndex, path: Int32Array): { summary: Compactio
   return { summary: compaction, entries: entries.subarray(0, kept) };
 }
 
+/** One trajectory being read: its plan, and its messages as their entries come in (synchronous). */
+class Trajectory {
+  readonly plan: { summary: Compaction | undefined; entries: Int32Array };
+  readonly sessionId: string;
+  readonly tally = new SessionTally();
+  readonly contentWarnings: WarningLog;
+  readonly #responses = new ResponseMerger();
+  /** Messages made final by the last one mapped; handed out one event at a time. */
+  readonly #ready: Message[] = [];
+  readonly #events: SourceEvent[] = [];
+
+  constructor(
+    private readonly index: PiFileIndex,
+    readonly path: Int32Array,
+    readonly stop: PathStop | undefined,
+    readonly leafId: string | null,
+    readonly isActive: boolean,
+  ) {
+    this.plan = contextPlan(index, path);
+    this.sessionId = isActive ? index.header.id : `${index.header.id}@${leafId ?? 'root'}`;
+    this.contentWarnings = new WarningLog(index.path);
+    if (this.plan.summary != null) {
+      const { summary, entryId, line, timestamp } = this.plan.summary;
+      this.#push(summaryMessage('compaction', summary, { entryId, line, timestamp }), -1);
+    }
+  }
+
+  /** The events an entry's line makes final (usually its own message, once the next one is in). */
+  add(entry: number, value: Record<string, unknown>): SourceEvent[] {
+    const { index } = this;
+    const source = { entryId: stringField(value, 'id') ?? `line-${index.lines[entry]}`, line: index.lines[entry] ?? 0, timestamp: isoTimestamp(value.timestamp) };
+    const message = mapEntry(value, source, this.contentWarnings).mapped?.message;
+    if (message != null) this.#push(message, entry);
+    return this.#take();
+  }
+
+  /** The events still held when the entries are done. */
+  finish(): SourceEvent[] {
+    this.#responses.finish(this.#ready);
+    return this.#take();
+  }
+
+  #push(message: Message, entry: number): void {
+    if (message.role === 'assistant') {
+      const level = this.index.levelNames[this.index.levels[entry] ?? 0];
+      if (level != null) message.thinkingLevel = level;
+    }
+    this.#responses.push(message, this.#ready);
+  }
+
+  #take(): SourceEvent[] {
+    const events = this.#events;
+    events.length = 0;
+    for (const message of this.#ready) {
+      this.tally.add(message);
+      events.push({ kind: 'message', sessionId: this.sessionId, message });
+    }
+    this.#ready.length = 0;
+    return events;
+  }
+}
+
 /** Pass 2: reads trajectories of an indexed file, one at a time, as events. */
 class TrajectoryReader {
   constructor(
@@ -179,53 +263,20 @@ class TrajectoryReader {
     private readonly subagent: SubagentLink | undefined,
   ) {}
 
-  /** One trajectory ending at `leaf` (-1: the empty one) as events. */
-  async *read(leaf: number, isActive: boolean): AsyncGenerator<SourceEvent> {
+  /** A trajectory ending at `leaf` (-1: the empty one), ready for its entries. */
+  async open(leaf: number, isActive: boolean): Promise<Trajectory> {
+    const { index } = this;
+    const { path, stop } = leaf < 0 ? { path: new Int32Array(0), stop: undefined } : pathTo(index, leaf);
+    const leafId = leaf < 0 ? null : await this.idOf(leaf);
+    return new Trajectory(index, path, stop, leafId, isActive);
+  }
+
+  /** The Session of a trajectory whose messages are all out: totals over them. */
+  async head(trajectory: Trajectory): Promise<SessionHead> {
     const { index } = this;
     const { header } = index;
-    const { path, stop } = leaf < 0 ? { path: new Int32Array(0), stop: undefined } : pathTo(index, leaf);
-    const contentWarnings = new WarningLog(index.path);
-    const leafId = leaf < 0 ? null : await this.idOf(leaf);
-    const sessionId = isActive ? header.id : `${header.id}@${leafId ?? 'root'}`;
-    const plan = contextPlan(index, path);
-    const tally = new SessionTally();
-    const responses = new ResponseMerger();
-    const events = (messages: Message[]): SourceEvent[] =>
-      messages.map((message) => {
-        tally.add(message);
-        return { kind: 'message', sessionId, message };
-      });
-    const take = (message: Message, entry: number): SourceEvent[] => {
-      if (message.role === 'assistant') {
-        const level = index.levelNames[index.levels[entry] ?? 0];
-        if (level != null) message.thinkingLevel = level;
-      }
-      return events(responses.push(message));
-    };
-
-    if (plan.summary != null) {
-      const { summary, entryId, line, timestamp } = plan.summary;
-      yield* take(summaryMessage('compaction', summary, { entryId, line, timestamp }), -1);
-    }
-    const map = (entry: number, value: Record<string, unknown>): Message | undefined => {
-      const source = { entryId: stringField(value, 'id') ?? `line-${index.lines[entry]}`, line: index.lines[entry] ?? 0, timestamp: isoTimestamp(value.timestamp) };
-      return mapEntry(value, source, contentWarnings).mapped?.message;
-    };
-    // A file in memory is read without an await per line: this generator is the only async step per event.
-    if (this.whole != null) {
-      for (const [entry, value] of this.valuesInMemory(this.whole, plan.entries)) {
-        const message = map(entry, value);
-        if (message != null) yield* take(message, entry);
-      }
-    } else {
-      for await (const [entry, value] of this.entryValues(plan.entries)) {
-        const message = map(entry, value);
-        if (message != null) yield* take(message, entry);
-      }
-    }
-    yield* events(responses.finish());
-    const pathWarnings = await this.stopWarnings(stop);
-
+    const { path, tally, leafId, isActive } = trajectory;
+    const pathWarnings = await this.stopWarnings(trajectory.stop);
     const startedAt = header.timestamp ?? (path.length === 0 ? undefined : await this.timestampOf(path[0] ?? 0)) ?? new Date(0).toISOString();
     let endedAt: string | undefined;
     for (let position = path.length - 1; position >= 0 && endedAt == null; position -= 1) endedAt = await this.timestampOf(path[position] ?? 0);
@@ -234,9 +285,9 @@ class TrajectoryReader {
       const level = ((index.kinds[entry] ?? 0) & LEVEL_CHANGE) === 0 ? undefined : index.levelNames[index.levels[entry] ?? 0];
       if (level != null && !thinkingLevels.includes(level)) thinkingLevels.push(level);
     }
-    const session: Omit<Session, 'messages'> = {
+    const session: SessionHead = {
       schemaVersion: SESSION_SCHEMA_VERSION,
-      id: sessionId,
+      id: trajectory.sessionId,
       source: index.flavor,
       files: [index.path],
       cwd: header.cwd,
@@ -246,7 +297,7 @@ class TrajectoryReader {
       branch: { leafId, isActive },
       isSubagent: this.subagent != null,
       usage: tally.usage,
-      warnings: [...index.warnings.list(), ...pathWarnings, ...contentWarnings.list()],
+      warnings: [...index.warnings.list(), ...pathWarnings, ...trajectory.contentWarnings.list()],
     };
     if (index.name != null) session.title = index.name;
     if (thinkingLevels.length > 0) session.thinkingLevels = thinkingLevels;
@@ -257,11 +308,11 @@ class TrajectoryReader {
     const gastown = tally.gastown(header.cwd);
     if (gastown != null) session.gastown = gastown;
     if (index.systemPrompt != null) session.systemPrompt = index.systemPrompt;
-    yield { kind: 'session', session };
+    return session;
   }
 
   /** The parsed lines of `entries`, in path order, from a file held in memory: each line found by its offset. */
-  private *valuesInMemory(whole: Buffer, entries: ArrayLike<number>): Generator<[number, Record<string, unknown>]> {
+  *valuesInMemory(whole: Buffer, entries: ArrayLike<number>): Generator<[number, Record<string, unknown>]> {
     for (let position = 0; position < entries.length; position += 1) {
       const entry = entries[position] ?? 0;
       const offset = this.index.offsets[entry] ?? 0;
@@ -278,7 +329,7 @@ class TrajectoryReader {
    * path is in file order and is read in one forward sweep, one line at a time (each is garbage once
    * mapped); otherwise the few values are gathered first.
    */
-  private async *entryValues(entries: Int32Array): AsyncGenerator<[number, Record<string, unknown>]> {
+  async *entryValues(entries: Int32Array): AsyncGenerator<[number, Record<string, unknown>]> {
     if (entries.length === 0) return;
     const { offsets } = this.index;
     let sorted = true;

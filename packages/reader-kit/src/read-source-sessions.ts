@@ -122,7 +122,7 @@ export async function* readSourceSessions(reader: SessionSourceReader, options: 
       // One thread: each file is read and handed out before the next is listed.
       for await (const file of reader.discover({ ...options, onWarning: warn })) {
         const folded = await foldSessions(reader.readFile(file, readOptions));
-        yield* take(file, folded);
+        for (const session of take(file, folded)) yield session;
       }
       yield* linkGroup();
       return;
@@ -138,7 +138,7 @@ export async function* readSourceSessions(reader: SessionSourceReader, options: 
         continue;
       }
       pending.shift();
-      yield* take(next.file, await next.result);
+      for (const session of take(next.file, await next.result)) yield session;
     }
     yield* linkGroup();
   } finally {
