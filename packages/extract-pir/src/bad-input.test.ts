@@ -211,7 +211,7 @@ describe('discoverPiSessions', () => {
     const { handles } = await discover({ roots: [join(folder.path, '.omp/agent/sessions')] });
     const childHandle = handles.find((handle) => handle.path === child);
     expect(childHandle).toMatchObject({ source: 'omp', parentPath: join(folder.path, '.omp/agent/sessions/-work/2026_parent.jsonl') });
-    const [session] = await readPiSession(child, { flavor: 'omp' });
+    const [session] = await readPiSession(child, { source: 'omp' });
     expect(session).toMatchObject({ isSubagent: true, parent: { sessionId: 'parent-1' }, agent: { id: 'task-1' } });
   });
 
@@ -220,7 +220,7 @@ describe('discoverPiSessions', () => {
     const systemPrompt = 'You are a scout.\n\nRead the code and report what you find.';
     const init = { type: 'session_init', id: 'i1', parentId: null, timestamp: '2026-08-10T09:15:02.400Z', systemPrompt, task: 'subtask', tools: ['read', 'grep'], agent: 'scout', readOnly: true };
     const child = await write('.omp/agent/sessions/-work/2026_parent/task-2.jsonl', jsonl([header('child-2'), init, user('u1', 'i1', 'subtask'), assistant('a1', 'u1', 'done')]));
-    const [session] = await readPiSession(child, { flavor: 'omp' });
+    const [session] = await readPiSession(child, { source: 'omp' });
     expect(parseSession(session).systemPrompt).toBe(systemPrompt);
     expect(session!.messages.map((message) => message.text)).toEqual(['subtask', 'done']);
     const [plain] = await readPiSession(await write('plain.jsonl', jsonl([header('plain-1'), user('u1', null, 'hi')])));

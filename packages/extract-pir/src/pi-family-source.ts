@@ -42,7 +42,7 @@ export const piFamilySource: SessionSourceReader = {
   },
   readFile: (file, options = {}) =>
     streamPiSession(file.path, {
-      flavor: file.source as PiFlavor,
+      source: file.source as PiFlavor,
       ...(options.branches == null ? {} : { branches: options.branches }),
       ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }),
       // Bad content never throws past the file: a file that is no session or cannot be read is a warning.

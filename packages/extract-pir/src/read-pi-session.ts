@@ -7,8 +7,8 @@ import { streamPiSession, type BranchSelection } from './stream-pi-session.js';
 export interface ReadPiSessionOptions {
   /** `active` (default): the branch the harness would resume. `all`: one trajectory per leaf. */
   branches?: BranchSelection;
-  /** The flavor, when the caller knows it (discovery does); otherwise it is read from the file. */
-  flavor?: PiFlavor;
+  /** Which program wrote the file (`PiSessionHandle.source`), when the caller knows it (discovery does); otherwise it is read from the file. */
+  source?: PiFlavor;
   /** Notes about files that yield nothing (a 0-byte file). Per-line problems go into `Session.warnings`. */
   onWarning?: (warning: SessionWarning) => void;
 }
@@ -23,7 +23,7 @@ export interface ReadPiSessionOptions {
  */
 export async function readPiSession(path: string, options: ReadPiSessionOptions = {}): Promise<Session[]> {
   const folded = await foldSessions(
-    streamPiSession(path, { ...(options.branches == null ? {} : { branches: options.branches }), ...(options.flavor == null ? {} : { flavor: options.flavor }) }),
+    streamPiSession(path, { ...(options.branches == null ? {} : { branches: options.branches }), ...(options.source == null ? {} : { source: options.source }) }),
   );
   for (const warning of folded.fileWarnings) options.onWarning?.(warning);
   return folded.sessions;

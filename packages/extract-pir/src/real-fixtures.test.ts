@@ -68,7 +68,7 @@ describe('discoverPiSessions', () => {
       expect(handle.source).toBe(client);
       expect(handle.foundBy).toBe('scan');
       expect(handle.cwd).toBe('/home/ubuntu/gt/myrig/polecats/nux');
-      const [session] = await readPiSession(handle.path, { flavor: handle.source });
+      const [session] = await readPiSession(handle.path, { source: handle.source });
       expect(handle.id).toBe(session!.id);
     }
   });

@@ -30,8 +30,8 @@ export type BranchSelection = 'active' | 'all';
 export interface StreamPiSessionOptions {
   /** `active` (default): the branch the harness would resume (header `leafId`, else the last entry). `all`: one trajectory per leaf. */
   branches?: BranchSelection;
-  /** The flavor, when the caller knows it (discovery does); otherwise it is read from the file. */
-  flavor?: PiFlavor;
+  /** Which program wrote the file (`PiSessionHandle.source`), when the caller knows it (discovery does); otherwise it is read from the file. */
+  source?: PiFlavor;
   /** Lines longer than this become a `line-too-long` warning. */
   maxLineBytes?: number;
   /** A file that is no session or cannot be read gives one `file-warning` instead of throwing (`SessionSourceReader.readFile`). */
@@ -65,7 +65,7 @@ export async function* streamPiSession(path: string, options: StreamPiSessionOpt
     yield { kind: 'file-warning', warning: { file: path, kind: 'empty-file', message: 'empty session file skipped (0 bytes or blank lines only)' } };
     return;
   }
-  if (options.flavor != null && options.flavor !== 'omp') index.flavor = options.flavor;
+  if (options.source != null && options.source !== 'omp') index.flavor = options.source;
   const subagent = index.flavor === 'omp' ? (await findSubagentParent(path))?.link : undefined;
   const reader = new TrajectoryReader(index, whole, lines, subagent);
   const active = activeLeaf(index);
@@ -105,7 +105,7 @@ async function indexFile(path: string, options: StreamPiSessionOptions): Promise
     const range = { ...(start == null ? {} : { start }), ...(maxLineBytes == null ? {} : { maxLineBytes }) };
     return whole == null ? readRawLineBatches(path, range) : rawLineBatchesOf(whole, range);
   };
-  const omp = options.flavor === 'omp' || path.includes('/.omp/');
+  const omp = options.source === 'omp' || path.includes('/.omp/');
   return { index: await indexPiFile(path, lines(), omp), whole, lines };
 }
 
