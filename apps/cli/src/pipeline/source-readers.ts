@@ -43,7 +43,7 @@ function piFamilyReader(selection: SourceSelection, env: NodeJS.ProcessEnv): Sou
         yield { path: handle.path, source: handle.source, size: handle.size, mtimeMs: handle.mtimeMs };
       }
     },
-    read: (file, warnings) => readPiSession(file.path, { flavor: file.source as PiFlavor, onWarning: (warning) => warnings.push(warning) }),
+    read: (file, warnings) => readPiSession(file.path, { source: file.source as PiFlavor, onWarning: (warning) => warnings.push(warning) }),
   };
 }
 
