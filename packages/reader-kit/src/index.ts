@@ -34,3 +34,8 @@ export type { NumberArray } from './growable-typed-array.js';
 export { SessionTally } from './session-tally.js';
 export { ReaderPool } from './reader-pool.js';
 export { ReaderPoolError } from './reader-pool-error.js';
+export { isJsonObject, stringField, tokenCount } from './json-fields.js';
+export type { JsonObject } from './json-fields.js';
+export { toolResultMessage } from './tool-result-message.js';
+export type { ToolResultFacts } from './tool-result-message.js';
+export { emptyOrUnreadable } from './file-preflight.js';

@@ -18,7 +18,7 @@ import { toChatMessagesRecord } from './emit/chat-messages.js';
 import { toOpenAiChatRecord } from './emit/openai-chat.js';
 import { shareGptDatasetInfo, toShareGptRecord, type ShareGptOptions } from './emit/sharegpt.js';
 import { fitTokenBudget, type TokenBudgetOptions } from './length/token-windows.js';
-import { createRedactor, type RedactionCounts, type RedactionOptions } from './redact/redactor.js';
+import { createRedactor, RedactionError, type RedactionCounts, type RedactionOptions } from './redact/redactor.js';
 import { assignSplit, type DatasetSplit } from './split/assign-split.js';
 import { createFileRowStore, createMemoryRowStore, type RowReference } from './row-store.js';
 import { createEstimateTokenCounter, type TokenCounter } from './tokens/token-counter.js';
@@ -251,7 +251,7 @@ export async function createDatasetBuilder(options: DatasetBuilderOptions = {}):
       ({ session: redacted, counts: redactions } = await redactor.redactSession(slimSession(session)));
     } catch (error) {
       // Fail closed: a session that cannot be redacted is never emitted.
-      return skip(error instanceof Error && error.message.startsWith('redaction failed') ? error.message : `redaction failed: ${error instanceof Error ? error.message : String(error)}`);
+      return skip(RedactionError.isInstance(error) ? error.message : `redaction failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     const prepared = prepareConversation(redacted, { noise: options.noise, toolDefinitions: options.toolDefinitions });
     if (!prepared.ok) return skip(prepared.reason);

@@ -26,9 +26,16 @@ export { toChatMessagesRecord } from './emit/chat-messages.js';
 export { axolotlDatasetYaml } from './emit/axolotl-yaml.js';
 export type { AxolotlYamlOptions } from './emit/axolotl-yaml.js';
 
-export { createRedactor, RedactionError } from './redact/redactor.js';
+export { createRedactor } from './redact/redactor.js';
 export type { RedactionCounts, RedactionOptions, Redactor } from './redact/redactor.js';
+export { RedactionError } from './redact/redaction-error.js';
+export type { RedactionErrorCode } from './redact/redaction-error.js';
+export { redactionConfigSchema, resolveRedactionConfig } from './redact/redaction-config.js';
+export type { RedactionConfig, ResolveRedactionConfigContext } from './redact/redaction-config.js';
+export { auditDataset } from './redact/audit-dataset.js';
+export type { AuditFinding, AuditReport, AuditWarning } from './redact/audit-dataset.js';
 export { secretlintRuleNames } from './redact/secretlint-scanner.js';
+export { keyFormatNames } from './redact/key-formats.js';
 
 export type { DedupOptions } from './dedup/duplicate-finder.js';
 export { defaultMinHashParameters } from './dedup/minhash.js';

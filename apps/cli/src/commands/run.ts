@@ -9,6 +9,7 @@ import { createDatasetFileWriter } from '../pipeline/dataset-file-writer.js';
 import { collectSessions, discoverInputs } from '../pipeline/collect-sessions.js';
 import { defaultCacheDirectory, demoHome } from '../pipeline/default-paths.js';
 import { loadConfig } from '../pipeline/load-config.js';
+import { redactManifest, redactionOptions } from '../pipeline/redaction-options.js';
 import { parseSources, resolveRoots } from '../pipeline/source-selection.js';
 import { StateCache } from '../pipeline/state-cache.js';
 import { writeFolderAtomically, writeTextFile } from '../pipeline/write-folder-atomically.js';
@@ -18,7 +19,9 @@ import { type RunOptions } from './command-options.js';
 
 /** `forge run`: every source → one dataset folder, written atomically, re-reading only what changed. */
 export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode> {
-  const { config } = loadConfig(io.cwd, flags.config);
+  const { config, path: configPath } = loadConfig(io.cwd, flags.config);
+  // Read now: a bad redaction block or an unset variable stops the run before anything is read.
+  const redaction = redactionOptions(config, configPath, io.env, io.cwd);
   const roots = flags.demo ? [demoHome()] : flags.root.length > 0 ? flags.root : (config.roots ?? []);
   const options = {
     sources: [...parseSources(flags.source ?? config.sources)].sort(),
@@ -54,7 +57,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
     const discovered = await discoverInputs(selection, io.env);
     // The run's inputs and options; the same signature and an intact output folder mean nothing to do.
     const signature = createHash('sha256')
-      .update(JSON.stringify({ forge: FORGE_VERSION, options, files: discovered.files.map(({ path, size, mtimeMs }) => [path, size, mtimeMs]) }))
+      .update(JSON.stringify({ forge: FORGE_VERSION, options, redaction: redaction.digest, files: discovered.files.map(({ path, size, mtimeMs }) => [path, size, mtimeMs]) }))
       .digest('hex');
     const upToDate = flags.full ? undefined : await readUpToDateManifest(cache, options.out, signature);
     if (upToDate != null) {
@@ -75,6 +78,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
         overLength: options.overLength,
         tokenizer: options.tokenizer,
         homeDirectory: home,
+        redaction: redaction.options,
         spillDirectory,
       });
       const collected = await collectSessions({
@@ -101,7 +105,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
         writer.close();
       }
       await rm(spillDirectory, { recursive: true, force: true });
-      const manifest: DatasetManifest = parseDatasetManifest({
+      const unredacted: DatasetManifest = parseDatasetManifest({
         manifestVersion: 1,
         forgeVersion: FORGE_VERSION,
         options: { ...options, out: tildify(options.out), roots: options.roots.map(tildify), tokenizer: options.tokenizer == null ? undefined : tildify(options.tokenizer) },
@@ -110,6 +114,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
         skipped: [...collected.skippedFiles.map(({ path, reason }) => ({ kind: 'file' as const, ref: tildify(path), reason: reason.replaceAll(home, '~') })), ...built.manifest.skipped],
         warnings: collected.sessionWarnings + collected.fileWarnings.length,
       });
+      const manifest = await redactManifest(unredacted, { ...redaction.options, homeDirectory: home });
       if (Object.keys(built.datasetInfo).length > 0) await writeTextFile(folder, 'dataset_info.json', `${JSON.stringify(built.datasetInfo, null, 2)}\n`);
       if (built.axolotlYaml !== '') await writeTextFile(folder, 'axolotl.yaml', built.axolotlYaml);
       await writeTextFile(folder, 'manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);

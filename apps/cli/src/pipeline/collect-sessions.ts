@@ -81,7 +81,7 @@ export async function collectSessions({ selection, env, discovered: listed, cach
 
   const result: CollectedSessions = { sessions: [], sessionCount: 0, sessionWarnings: 0, inputs: [], skippedFiles: [], fileWarnings: [], filesRead: 0 };
   const take = async (session: Session) => {
-    if (!selection.sources.has(sourceNameOf(session))) return;
+    if (!(selection.sources as ReadonlySet<string>).has(sourceNameOf(session))) return;
     result.sessionCount += 1;
     result.sessionWarnings += session.warnings.length;
     if (consume == null) result.sessions.push(session);
@@ -184,7 +184,7 @@ function recordFileWarnings(warnings: readonly SessionWarning[], result: Collect
   }
 }
 
-function sourceNameOf(session: Session): 'claude' | 'pir' | 'pi' | 'omp' {
+function sourceNameOf(session: Session): string {
   return session.source === 'claude-code' ? 'claude' : session.source;
 }
 

@@ -1,4 +1,4 @@
-import { createDatasetBuilder, emittedFormats, loadTokenizerJsonCounter, type DatasetBuilder, type EmittedFormat } from '@forge/transform';
+import { createDatasetBuilder, emittedFormats, loadTokenizerJsonCounter, type DatasetBuilder, type EmittedFormat, type RedactionOptions } from '@forge/transform';
 import { ForgeError } from '@forge/schema';
 
 export interface BuildDatasetOptions {
@@ -9,6 +9,8 @@ export interface BuildDatasetOptions {
   overLength: 'split' | 'drop';
   tokenizer: string | undefined;
   homeDirectory: string;
+  /** The redaction block of forge.config.json, resolved (patterns, literal values, allowlist). */
+  redaction?: RedactionOptions;
   /** Where emitted rows wait for `finish()`, so memory holds only hashes and offsets. */
   spillDirectory: string;
 }
@@ -32,7 +34,7 @@ export async function createBuilder(options: BuildDatasetOptions): Promise<Datas
     tokens: { budget: options.maxTokens, overBudget: options.overLength },
     ...(tokenCounter == null ? {} : { tokenCounter }),
     // The user name to redact is the redactor's default: this machine's user.
-    redaction: { homeDirectory: options.homeDirectory },
+    redaction: { ...options.redaction, homeDirectory: options.homeDirectory },
     spillDirectory: options.spillDirectory,
   });
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ForgeError } from '@forge/schema';
+import { redactionConfigSchema } from '@forge/transform';
 import { sourceNames } from './source-selection.js';
 
 /** `forge.config.json`: defaults for `forge run`; command-line flags win. */
@@ -18,6 +19,8 @@ export const forgeConfigSchema = z
     tokenizer: z.string().optional(),
     cacheDir: z.string().optional(),
     systemPrompt: z.string().optional(),
+    /** Extra patterns, literal values (from a file or an environment variable), allowlist: see @forge/transform's README. */
+    redaction: redactionConfigSchema.optional(),
   })
   .strict();
 export type ForgeConfig = z.infer<typeof forgeConfigSchema>;
