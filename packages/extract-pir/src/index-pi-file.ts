@@ -1,6 +1,6 @@
-import { GrowableTypedArray, reportBadLine, WarningLog, type BadLineWording, type RawLineBatch } from '@forge/reader-kit';
+import { GrowableTypedArray, isJsonObject, reportBadLine, stringField, WarningLog, type BadLineWording, type JsonObject, type RawLineBatch } from '@forge/reader-kit';
 import { EntryIdIndex } from './entry-id-index.js';
-import { isJsonObject, isoTimestamp, stringField, type JsonObject } from './json-fields.js';
+import { isoTimestamp } from './iso-timestamp.js';
 import { mapEntry } from './map-entry.js';
 import { type EntrySource } from './map-message.js';
 import { detectFlavor, readHeader, type PiFlavor, type PiHeader } from './pi-header.js';

@@ -1,6 +1,5 @@
-import { type WarningLog } from '@forge/reader-kit';
+import { isJsonObject, stringField, type JsonObject, type WarningLog } from '@forge/reader-kit';
 import { type Message } from '@forge/schema';
-import { isJsonObject, stringField, type JsonObject } from './json-fields.js';
 import { mapPiMessage, summaryMessage, type EntrySource, type MappedMessage } from './map-message.js';
 
 /** Entry types no reader maps to messages but that are part of the format (pi-family.md §2.3, claude-code.md §10.2). */

@@ -1,4 +1,5 @@
-import { isJsonObject, isoTimestamp, stringField, type JsonObject } from './json-fields.js';
+import { isJsonObject, stringField, type JsonObject } from '@forge/reader-kit';
+import { isoTimestamp } from './iso-timestamp.js';
 
 /** Which program wrote a pi-family file: pir (pi_agent_rust), TS pi, or omp (oh-my-pi). */
 export type PiFlavor = 'pir' | 'pi' | 'omp';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { rawLineBatchesOf, readRawLineBatches, SessionTally, WarningLog, WHOLE_FILE_BYTES, type RawLineBatch, type SessionHead, type SourceEvent } from '@forge/reader-kit';
+import { isJsonObject, rawLineBatchesOf, readRawLineBatches, SessionTally, stringField, WarningLog, WHOLE_FILE_BYTES, type RawLineBatch, type SessionHead, type SourceEvent } from '@forge/reader-kit';
 import { SESSION_SCHEMA_VERSION, type Message, type SessionWarning } from '@forge/schema';
 import {
   indexPiFile,
@@ -15,7 +15,7 @@ import {
   type Compaction,
   type PiFileIndex,
 } from './index-pi-file.js';
-import { isJsonObject, isoTimestamp, stringField } from './json-fields.js';
+import { isoTimestamp } from './iso-timestamp.js';
 import { mapEntry } from './map-entry.js';
 import { summaryMessage } from './map-message.js';
 import { ResponseMerger } from './merge-responses.js';
