@@ -26,7 +26,7 @@ export class MessageStream {
   /** Open responses by draft key. */
   private readonly drafts = new Map<string, AssistantDraft>();
   /** Assistant messages whose response has lines still to come. Each leaves when its response closes. */
-  private readonly openResponses = new Set<Message>();
+  private readonly openResponses = new WeakSet<Message>();
   /**
    * The trajectory's tool calls in typed columns, one slot per call id seen in its table rows: a
    * long session makes 100,000s of calls, and three Maps keyed by id cost several times this.
@@ -45,7 +45,7 @@ export class MessageStream {
   private readonly linesToCome: Int32Array;
   private rowCursor = 0;
   /** Results placed after their call, ahead of where they were created. */
-  private readonly pulledForward = new Set<Message>();
+  private readonly pulledForward = new WeakSet<Message>();
   private created: Message[] = [];
   private head = 0;
   private lastOrder = -1;
