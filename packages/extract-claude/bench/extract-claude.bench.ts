@@ -10,9 +10,12 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { installAgent } from '@forge-internal/test-agents';
 import { type extractClaudeSessions as extractClaudeSessionsFromSource, type streamClaudeSession as streamClaudeSessionFromSource } from '../src/index.js';
-import { samplesRoot, handWrittenRoot } from '../src/test-support/fixtures.js';
+
+// The fixture roots and the agent installer are loaded by the parent only (see main): a measured
+// child loads nothing but the built package, so its peak RSS is the reader's, not the harness's.
+let samplesRoot = '';
+let handWrittenRoot = '';
 
 // `pnpm bench -- --size-mb 50` for a quick dry run; the default is the 1 GiB the targets are set for.
 const sizeIndex = process.argv.indexOf('--size-mb');
@@ -208,7 +211,7 @@ async function runMode(mode: string, root: string): Promise<void> {
     for (const path of listFiles(join(root, 'projects')).filter((file) => file.endsWith('.jsonl'))) {
       for await (const event of streamClaudeSession!(path)) {
         if (event.kind === 'session') sessions += 1;
-        else messages += 1;
+        else if (event.kind === 'message') messages += 1;
       }
     }
     detail = `${sessions} sessions, ${messages} messages`;
@@ -248,6 +251,7 @@ function measure(mode: string, root: string): Promise<Measured> {
 }
 
 async function measureCcusage(root: string): Promise<Measured> {
+  const { installAgent } = await import('@forge-internal/test-agents');
   const ccusage = (await installAgent('ccusage')).command;
   const home = await mkdtemp(join(tmpdir(), 'forge-bench-home-'));
   const started = performance.now();
@@ -278,6 +282,7 @@ async function main(): Promise<void> {
     await runMode(process.argv[modeIndex + 1] ?? '', process.argv[modeIndex + 2] ?? '');
     return;
   }
+  ({ samplesRoot, handWrittenRoot } = await import('../src/test-support/fixtures.js'));
   const workspace = await mkdtemp(join(tmpdir(), 'forge-claude-bench-'));
   const [oneMinute, fiveMinutes] = loadavg();
   process.stdout.write(`load average before: ${oneMinute?.toFixed(2)} ${fiveMinutes?.toFixed(2)} on ${availableParallelism()} cores\n`);

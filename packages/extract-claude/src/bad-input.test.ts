@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSession, type SessionWarning } from '@forge/schema';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { ClaudeExtractError } from './claude-extract-error.js';
 import { discoverClaudeSessions } from './discover-claude-sessions.js';
 import { extractClaudeSessions } from './extract-claude-sessions.js';
 import { readClaudeSession } from './read-claude-session.js';
+import { handWrittenRoot } from './test-support/fixtures.js';
 
 const sessionId = '0b7c8a52-2f0e-4a34-9d3e-5a3d2c1b0a99';
 
@@ -151,6 +152,30 @@ describe('extractClaudeSessions on bad input', () => {
     expect((error as ClaudeExtractError).code).toBe('claude-root-missing');
   });
 
+  it('should recognise a folder of project folders not named projects/ (a backup copy) by the transcripts in it', async () => {
+    const backup = await makeTempDir('forge-claude-backup-');
+    await cp(join(handWrittenRoot, 'projects'), join(backup, 'claude-backup-2026'), { recursive: true });
+    // Something else beside them: a folder of JSON Lines that are no transcripts.
+    await mkdir(join(backup, 'claude-backup-2026', 'notes'), { recursive: true });
+    await writeFile(join(backup, 'claude-backup-2026', 'notes', 'todo.jsonl'), '{"todo":"water plants"}\n');
+    const read = async (root: string) => {
+      const sessions = [];
+      for await (const session of extractClaudeSessions({ roots: [root] })) sessions.push(session);
+      return sessions;
+    };
+    const original = await read(handWrittenRoot);
+    const copied = await read(join(backup, 'claude-backup-2026'));
+    expect(copied.map((session) => session.id)).toEqual(original.map((session) => session.id));
+    expect(JSON.stringify(copied).replaceAll(join(backup, 'claude-backup-2026'), join(handWrittenRoot, 'projects'))).toBe(JSON.stringify(original));
+    // One project folder named as the root is read as that project.
+    const project = await read(join(backup, 'claude-backup-2026', '-home-dev-work-acme-io-site'));
+    expect(project.map((session) => session.id)).toEqual(original.filter((session) => session.files[0]?.includes('acme-io-site')).map((session) => session.id));
+    // A folder with no transcripts at all is still refused, with what to pass instead.
+    const error = await read(join(backup, 'claude-backup-2026', 'notes')).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'claude-root-missing' });
+    expect((error as Error).message).toContain('no project folders with Claude Code transcripts');
+  });
+
   it('should read CLAUDE_CONFIG_DIR (comma-separated) from the env option and merge the roots', async () => {
     const roots: string[] = [];
     for (const name of ['a', 'b']) {
@@ -164,7 +189,7 @@ describe('extractClaudeSessions on bad input', () => {
     expect(files).toEqual(roots);
     const missingHome = await makeTempDir('forge-claude-home-');
     const none: unknown[] = [];
-    for await (const file of discoverClaudeSessions({ env: {}, homeDir: missingHome })) none.push(file);
+    for await (const file of discoverClaudeSessions({ env: {}, homeDirectory: missingHome })) none.push(file);
     expect(none).toEqual([]);
   });
 });

@@ -1,13 +1,13 @@
-import { open } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { demoHome, listSessionFiles, sharedFixturesRoot } from '@forge-internal/test-agents';
 import { foldSessions, readSourceSessions, type FileSessions } from '@forge/reader-kit';
-import { type Session, type SessionWarning } from '@forge/schema';
+import { parseSession, type Session, type SessionWarning } from '@forge/schema';
 import { afterAll, describe, expect, it } from 'vitest';
 import { claudeCodeSource } from './claude-code-source.js';
-import { extractClaudeSessions } from './extract-claude-sessions.js';
 import { handWrittenRoot, realRoot, samplesAsConfigDir } from './test-support/fixtures.js';
-import { removeTempDirs } from './test-support/temp-dirs.js';
+import { makeTempDir, removeTempDirs } from './test-support/temp-dirs.js';
+import { streamClaudeSession } from './stream-claude-session.js';
 
 afterAll(removeTempDirs);
 
@@ -39,18 +39,21 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 describe('claudeCodeSource', () => {
-  it('should give exactly the Sessions and warnings of extractClaudeSessions: discover, read, fold, link', async () => {
+  it('should give the same Sessions and warnings whatever the number of threads: discover, read, fold, link', async () => {
     let total = 0;
     for (const [name, roots] of Object.entries(await rootSets())) {
-      const expectedWarnings: SessionWarning[] = [];
-      const expected = await collect(extractClaudeSessions({ roots, onWarning: (warning) => expectedWarnings.push(warning) }));
-      const warnings: SessionWarning[] = [];
-      const sessions = await collect(readSourceSessions(claudeCodeSource, { roots, onWarning: (warning) => warnings.push(warning) }));
-      expect([name, sessions.length]).toEqual([name, expected.length]);
-      expect(sessions).toEqual(expected);
-      expect(JSON.stringify(sessions)).toBe(JSON.stringify(expected));
-      expect(warnings).toEqual(expectedWarnings);
-      total += sessions.length;
+      const read = async (workers: number) => {
+        const warnings: SessionWarning[] = [];
+        const sessions = await collect(readSourceSessions(claudeCodeSource, { roots, workers, onWarning: (warning) => warnings.push(warning) }));
+        return { sessions, warnings };
+      };
+      const here = await read(1);
+      const pooled = await read(3);
+      expect([name, pooled.sessions.length]).toEqual([name, here.sessions.length]);
+      expect(JSON.stringify(pooled.sessions)).toBe(JSON.stringify(here.sessions));
+      expect(pooled.warnings).toEqual(here.warnings);
+      for (const session of here.sessions) parseSession(session);
+      total += here.sessions.length;
     }
     expect(total).toBeGreaterThan(30);
   });
@@ -108,5 +111,24 @@ describe('claudeCodeSource', () => {
     const line = `{"parentUuid":null,"isSidechain":false,"userType":"external","cwd":"/w","sessionId":"d7c3835b-abb1-4df7-824f-1449e21f8053","type":"user","message":{"role":"user","content":"${'x'.repeat(70_000)}"}}\n`;
     expect(claudeCodeSource.detect(Buffer.from(line).subarray(0, 64 * 1024), '/x.jsonl')).toBe('claude-code');
     expect(claudeCodeSource.detect(Buffer.from('{"type":"session","version":3,"id":"01a2'), '/x.jsonl')).toBeUndefined();
+  });
+});
+
+describe('CRLF line endings and a byte-order mark', () => {
+  it('should read every Claude Code transcript written with CRLF and a UTF-8 BOM exactly as the original', async () => {
+    const folder = await makeTempDir('forge-claude-crlf-');
+    const roots = [handWrittenRoot, join(realRoot, 'claude'), join(realRoot, 'claude-2.0.76')];
+    const files = (await Promise.all(roots.map((root) => listSessionFiles(root)))).flat().filter((path) => !path.endsWith('history.jsonl'));
+    expect(files.length).toBeGreaterThan(20);
+    for (const [index, path] of files.entries()) {
+      const copy = join(folder, `${index}`, basename(path));
+      await mkdir(join(copy, '..'), { recursive: true });
+      await writeFile(copy, `\uFEFF${(await readFile(path, 'utf8')).replaceAll('\n', '\r\n')}`);
+      // A subagent's meta.json goes along (it is JSON, not JSON Lines: read as it is).
+      await copyFile(path.replace(/\.jsonl$/u, '.meta.json'), copy.replace(/\.jsonl$/u, '.meta.json')).catch(() => undefined);
+      const original = await foldSessions(streamClaudeSession(path));
+      const rewritten = await foldSessions(streamClaudeSession(copy));
+      expect(JSON.stringify(rewritten).replaceAll(copy, path)).toBe(JSON.stringify(original));
+    }
   });
 });

@@ -3,7 +3,7 @@ import { ForgeError, type ErrorLocation } from '@forge/schema';
 const marker = Symbol.for('forge.error.ClaudeExtractError');
 
 /** Why Claude Code transcripts could not be read at all (bad content never throws; it becomes a warning). */
-export type ClaudeExtractErrorCode = 'claude-file-unreadable' | 'claude-root-missing' | 'claude-worker-failed';
+export type ClaudeExtractErrorCode = 'claude-file-unreadable' | 'claude-root-missing';
 
 /** A Claude Code transcript file or config root that cannot be read. */
 export class ClaudeExtractError extends ForgeError {

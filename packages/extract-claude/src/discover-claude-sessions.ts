@@ -1,7 +1,8 @@
-import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync, type Dirent } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { ClaudeExtractError } from './claude-extract-error.js';
+import { isClaudeTranscriptHead } from './claude-transcript-head.js';
 
 /** One transcript file found under a Claude Code config root. Nothing is opened for writing. */
 export interface ClaudeSessionFile {
@@ -19,8 +20,8 @@ export interface ClaudeSessionFile {
   agentId?: string;
   /** Subagents: the `agent-<id>.meta.json` beside the transcript, when present. */
   metaPath?: string;
-  bytes: number;
-  modifiedAt: Date;
+  size: number;
+  mtimeMs: number;
 }
 
 /** Where to look for transcripts. */
@@ -33,7 +34,7 @@ export interface DiscoverClaudeSessionsOptions {
   /** Environment to read `CLAUDE_CONFIG_DIR` from. Default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Home folder for the default root. Default `os.homedir()`. */
-  homeDir?: string;
+  homeDirectory?: string;
 }
 
 const agentFilePattern = /^agent-(.+)\.jsonl$/u;
@@ -46,7 +47,7 @@ export function claudeConfigRoots(options: DiscoverClaudeSessionsOptions = {}): 
   if (configured != null && configured.trim() !== '') {
     return { roots: configured.split(',').map((root) => root.trim()).filter((root) => root !== ''), explicit: true };
   }
-  return { roots: [join(options.homeDir ?? homedir(), '.claude')], explicit: false };
+  return { roots: [join(options.homeDirectory ?? homedir(), '.claude')], explicit: false };
 }
 
 // Discovery uses the synchronous calls on purpose: listing and stat-ing a cached folder take
@@ -67,11 +68,51 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function projectsFolder(root: string): string | undefined {
+/** Where a root's transcripts are: a folder of project folders, or (a root that is one project) that project. */
+type RootLayout = { projects: string } | { project: string };
+
+/**
+ * A config dir holds `projects/`; a root named `projects` is that folder. Any other folder the user
+ * names is recognised by what it holds (a backup copy, an exported archive): project folders with Claude
+ * Code transcripts in them, or transcripts of one project.
+ */
+function rootLayout(root: string, explicit: boolean): RootLayout | undefined {
   const nested = join(root, 'projects');
-  if (isDirectory(nested)) return nested;
-  if (basename(root) === 'projects' && isDirectory(root)) return root;
-  return undefined;
+  if (isDirectory(nested)) return { projects: nested };
+  if (!isDirectory(root)) return undefined;
+  if (basename(root) === 'projects') return { projects: root };
+  // A default root (`~/.claude`) without projects/ holds no transcripts; only a folder the user named is looked into.
+  if (!explicit) return undefined;
+  if (holdsTranscripts(root)) return { project: root };
+  const folders = listDirectory(root).filter((entry) => entry.isDirectory());
+  return folders.some((folder) => holdsTranscripts(join(root, folder.name))) ? { projects: root } : undefined;
+}
+
+const headBytes = 64 * 1024;
+// A few files decide: a project folder's transcripts all look alike.
+const filesLooked = 3;
+
+/** Whether a folder holds Claude Code transcripts, by the first bytes of its first `.jsonl` files. */
+function holdsTranscripts(folder: string): boolean {
+  const files = listDirectory(folder)
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.jsonl'))
+    .map((entry) => entry.name)
+    .sort()
+    .slice(0, filesLooked);
+  return files.some((name) => isClaudeTranscriptHead(readHead(join(folder, name))));
+}
+
+function readHead(path: string): Buffer {
+  let descriptor: number | undefined;
+  try {
+    descriptor = openSync(path, 'r');
+    const buffer = Buffer.alloc(headBytes);
+    return buffer.subarray(0, readSync(descriptor, buffer, 0, headBytes, 0));
+  } catch {
+    return Buffer.alloc(0);
+  } finally {
+    if (descriptor != null) closeSync(descriptor);
+  }
 }
 
 /**
@@ -82,21 +123,28 @@ function projectsFolder(root: string): string | undefined {
 export async function* discoverClaudeSessions(options: DiscoverClaudeSessionsOptions = {}): AsyncGenerator<ClaudeSessionFile> {
   const { roots, explicit } = claudeConfigRoots(options);
   for (const root of roots) {
-    const projects = projectsFolder(root);
-    if (projects == null) {
+    const layout = rootLayout(root, explicit);
+    if (layout == null) {
       if (explicit) {
         throw new ClaudeExtractError({
-          message: `no Claude Code projects folder under ${root}`,
+          message: `no Claude Code projects folder under ${root}, and no project folders with Claude Code transcripts in it`,
           code: 'claude-root-missing',
           location: { file: root },
-          hint: 'pass a config dir that holds projects/ (e.g. ~/.claude or ~/.claude-accounts/<handle>), or the projects folder itself',
+          hint: 'pass a config dir that holds projects/ (e.g. ~/.claude or ~/.claude-accounts/<handle>), a folder of project folders, or one project folder',
         });
       }
       continue;
     }
-    const projectEntries = (listDirectory(projects)).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+    if ('project' in layout) {
+      yield* discoverProject(root, layout.project);
+      continue;
+    }
+    const projectEntries = listDirectory(layout.projects)
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
     for (const projectName of projectEntries) {
-      yield* discoverProject(root, join(projects, projectName));
+      yield* discoverProject(root, join(layout.projects, projectName));
     }
   }
 }
@@ -157,7 +205,7 @@ async function* discoverSubagents(configDir: string, projectDir: string, session
 function describe(path: string, configDir: string, projectDir: string, kind: ClaudeSessionFile['kind']): ClaudeSessionFile | undefined {
   try {
     const info = statSync(path);
-    return { path, configDir, projectDir, kind, bytes: info.size, modifiedAt: info.mtime };
+    return { path, configDir, projectDir, kind, size: info.size, mtimeMs: info.mtime.getTime() };
   } catch {
     return undefined;
   }

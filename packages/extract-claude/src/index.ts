@@ -3,7 +3,7 @@ export type { ClaudeSessionFile, DiscoverClaudeSessionsOptions } from './discove
 export { readClaudeSession } from './read-claude-session.js';
 export type { ReadClaudeSessionOptions } from './read-claude-session.js';
 export { streamClaudeSession } from './stream-claude-session.js';
-export type { ClaudeSessionEvent, StreamClaudeSessionOptions } from './stream-claude-session.js';
+export type { StreamClaudeSessionOptions } from './stream-claude-session.js';
 export { extractClaudeSessions } from './extract-claude-sessions.js';
 export type { ExtractClaudeSessionsOptions } from './extract-claude-sessions.js';
 export { ClaudeExtractError } from './claude-extract-error.js';

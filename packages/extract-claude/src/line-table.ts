@@ -1,4 +1,6 @@
-import { asString, isObject, type ClaudeBlock, type ConversationLineType, type JsonObject } from './claude-line.js';
+import { GrowableTypedArray, type NumberArray } from '@forge/reader-kit';
+import { asString, type ConversationLineType } from './claude-line.js';
+import { type LineFields } from './scan-claude-line.js';
 import { UuidIndex } from './uuid-index.js';
 
 /** The line types of the table, by their code in `LineTable.types`. */
@@ -21,29 +23,62 @@ export const noParent = -1;
 export const unresolvedParent = -2;
 const initialRows = 64;
 
+function column<T extends NumberArray>(create: (length: number) => T): GrowableTypedArray<T> {
+  return new GrowableTypedArray(create, { initialLength: initialRows + 1, growth: 1.5 });
+}
+
 /**
  * The conversation graph of one file, one row per conversation line (first copy of each uuid),
  * in file order: row number = file order. Columns are typed arrays that grow by half, and the
  * uuids sit in a `UuidIndex`, so a file of 600,000 lines costs a few dozen MB, not a few hundred
- * (claude-code.md §7.2 needs the graph, the response ids and the tool ids; no content). Both the
- * whole-file reader and the streaming reader select trajectories from it.
+ * (claude-code.md §7.2 needs the graph, the response ids and the tool ids; no content). The
+ * reader selects trajectories from it.
  */
 export class LineTable {
   /** Rows so far. */
   count = 0;
-  lineNumbers = new Int32Array(initialRows);
-  byteOffsets = new Float64Array(initialRows);
-  types = new Uint8Array(initialRows);
-  private flags = new Uint8Array(initialRows);
+  // Columns grow by half, not doubling: they are most of a big file's index, and unused capacity is waste.
+  readonly #lineNumbers = column((length) => new Int32Array(length));
+  readonly #byteOffsets = column((length) => new Float64Array(length));
+  readonly #types = column((length) => new Uint8Array(length));
+  readonly #flags = column((length) => new Uint8Array(length));
   /** Parent row, `noParent`, or `unresolvedParent`. */
-  private parents = new Int32Array(initialRows);
+  readonly #parents = column((length) => new Int32Array(length));
   /** Index in `strings`, or -1. */
-  private sessionIds = new Int32Array(initialRows);
-  private agentIds = new Int32Array(initialRows);
+  readonly #sessionIds = column((length) => new Int32Array(length));
+  readonly #agentIds = column((length) => new Int32Array(length));
   /** assistant rows: the response (message.id + requestId) index in `draftKeys`, or -1. */
-  private responses = new Int32Array(initialRows);
-  /** Where the row's tool uses (assistant) or tool results (user) start in the flat lists. */
-  private callStarts = new Int32Array(initialRows + 1);
+  readonly #responses = column((length) => new Int32Array(length));
+  /** Where the row's tool uses (assistant) or tool results (user) start in the flat lists (one more than rows). */
+  readonly #callStarts = column((length) => new Int32Array(length));
+  readonly #columns: GrowableTypedArray<NumberArray>[] = [this.#lineNumbers, this.#byteOffsets, this.#types, this.#flags, this.#parents, this.#sessionIds, this.#agentIds, this.#responses, this.#callStarts];
+  get lineNumbers(): Int32Array {
+    return this.#lineNumbers.data;
+  }
+  get byteOffsets(): Float64Array {
+    return this.#byteOffsets.data;
+  }
+  get types(): Uint8Array {
+    return this.#types.data;
+  }
+  private get flags(): Uint8Array {
+    return this.#flags.data;
+  }
+  private get parents(): Int32Array {
+    return this.#parents.data;
+  }
+  private get sessionIds(): Int32Array {
+    return this.#sessionIds.data;
+  }
+  private get agentIds(): Int32Array {
+    return this.#agentIds.data;
+  }
+  private get responses(): Int32Array {
+    return this.#responses.data;
+  }
+  private get callStarts(): Int32Array {
+    return this.#callStarts.data;
+  }
   private readonly uuids: UuidIndex;
   private readonly unresolvedParents = new Map<number, string>();
   private readonly logicalParents = new Map<number, string>();
@@ -72,16 +107,16 @@ export class LineTable {
     return this.uuids.rowOf(uuid) != null;
   }
 
-  /** Adds a conversation line's row. The caller checks for an earlier copy of the uuid first (`has`). */
-  add(record: JsonObject, type: ConversationLineType, uuid: string, lineNumber: number, byteOffset: number): void {
+  /** Adds a conversation line's row from what pass 1 read of it. The caller checks for an earlier copy of the uuid first (`has`). */
+  add(fields: LineFields, type: ConversationLineType, uuid: string, lineNumber: number, byteOffset: number): void {
     const row = this.count;
-    if (row + 1 >= this.types.length) this.grow();
+    if (row + 1 >= this.types.length) for (const growing of this.#columns) growing.reserve(row + 2);
     this.count += 1;
     this.uuids.set(uuid, row);
     this.lineNumbers[row] = lineNumber;
     this.byteOffsets[row] = byteOffset;
     this.types[row] = typeCodes.get(type) ?? 0;
-    const parentUuid = asString(record.parentUuid);
+    const parentUuid = asString(fields.parentUuid);
     if (parentUuid == null) this.parents[row] = noParent;
     else {
       const parentRow = this.uuids.rowOf(parentUuid);
@@ -90,20 +125,20 @@ export class LineTable {
         this.unresolvedParents.set(row, parentUuid);
       } else this.parents[row] = parentRow;
     }
-    this.sessionIds[row] = this.code(asString(record.sessionId));
-    this.agentIds[row] = this.code(asString(record.agentId));
-    let flags = record.isSidechain === true ? sidechainFlag : 0;
-    if (type !== 'progress' && record.isMeta === true) flags |= metaFlag;
+    this.sessionIds[row] = this.code(asString(fields.sessionId));
+    this.agentIds[row] = this.code(asString(fields.agentId));
+    let flags = fields.isSidechain === true ? sidechainFlag : 0;
+    if (type !== 'progress' && fields.isMeta === true) flags |= metaFlag;
     this.responses[row] = -1;
     this.callStarts[row] = this.callIds.length;
     if (type === 'assistant') {
-      if (record.isApiErrorMessage === true) flags |= apiErrorFlag;
-      this.addAssistant(record, row);
+      if (fields.isApiErrorMessage === true) flags |= apiErrorFlag;
+      this.addAssistant(fields, row);
     } else if (type === 'user') {
-      if (this.addUser(record)) flags |= textFlag;
-    } else if (type === 'system' && record.subtype === 'compact_boundary') {
+      if (this.addUser(fields)) flags |= textFlag;
+    } else if (type === 'system' && fields.subtype === 'compact_boundary') {
       flags |= compactBoundaryFlag;
-      const logicalParentUuid = asString(record.logicalParentUuid);
+      const logicalParentUuid = asString(fields.logicalParentUuid);
       if (logicalParentUuid != null) this.logicalParents.set(row, logicalParentUuid);
     }
     this.flags[row] = flags;
@@ -222,11 +257,10 @@ export class LineTable {
     return code;
   }
 
-  private addAssistant(record: JsonObject, row: number): void {
-    const message = isObject(record.message) ? record.message : undefined;
-    const messageId = asString(message?.id);
+  private addAssistant(fields: LineFields, row: number): void {
+    const messageId = fields.messageIsObject ? asString(fields.messageId) : undefined;
     if (messageId != null) {
-      const draftKey = `${messageId}\u0000${asString(record.requestId) ?? ''}`;
+      const draftKey = `${messageId}\u0000${asString(fields.requestId) ?? ''}`;
       let response = this.responseCodes.get(draftKey);
       if (response == null) {
         response = this.draftKeys.length;
@@ -241,50 +275,30 @@ export class LineTable {
       }
       this.responses[row] = response;
     }
-    if (!Array.isArray(message?.content)) return;
-    for (const block of message.content as unknown[]) {
-      if (!isObject(block)) continue;
-      const { type, id, name } = block as unknown as ClaudeBlock;
-      if (type === 'tool_use' && id != null) {
-        this.callIds.push(id);
-        this.callNames.push(name);
+    if (fields.content !== 'array') return;
+    for (let index = 0; index < fields.blockCount; index += 1) {
+      const block = fields.blocks[index];
+      if (block?.type === 'tool_use' && block.id != null) {
+        this.callIds.push(block.id);
+        this.callNames.push(block.name as string | undefined);
       }
     }
   }
 
   /** Adds the tool_result ids; true when the line has prompt text. */
-  private addUser(record: JsonObject): boolean {
-    const content = isObject(record.message) ? record.message.content : undefined;
-    if (typeof content === 'string') return true;
-    if (!Array.isArray(content)) return false;
+  private addUser(fields: LineFields): boolean {
+    if (fields.content === 'string') return true;
+    if (fields.content !== 'array') return false;
     let text = false;
-    for (const block of content as unknown[]) {
-      if (typeof block !== 'object' || block == null) continue;
-      const { type, text: blockText, tool_use_id: toolUseId } = block as ClaudeBlock;
-      if (type === 'tool_result') {
-        this.callIds.push(toolUseId ?? '');
+    for (let index = 0; index < fields.blockCount; index += 1) {
+      const block = fields.blocks[index];
+      if (block == null) continue;
+      if (block.type === 'tool_result') {
+        this.callIds.push(block.toolUseId ?? '');
         this.callNames.push(undefined);
-      } else if (type === 'text' && typeof blockText === 'string') text = true;
+      } else if (block.type === 'text' && block.hasText) text = true;
     }
     return text;
   }
 
-  private grow(): void {
-    // By half, not doubling: the columns of a big file are most of its index, and unused capacity is waste.
-    const size = Math.ceil(this.types.length * 1.5);
-    const grown = <T extends Int32Array | Float64Array | Uint8Array>(column: T, length = size): T => {
-      const next = new (column.constructor as new (length: number) => T)(length);
-      next.set(column);
-      return next;
-    };
-    this.lineNumbers = grown(this.lineNumbers);
-    this.byteOffsets = grown(this.byteOffsets);
-    this.types = grown(this.types);
-    this.flags = grown(this.flags);
-    this.parents = grown(this.parents);
-    this.sessionIds = grown(this.sessionIds);
-    this.agentIds = grown(this.agentIds);
-    this.responses = grown(this.responses);
-    this.callStarts = grown(this.callStarts, size + 1);
-  }
 }

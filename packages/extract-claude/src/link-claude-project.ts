@@ -29,11 +29,16 @@ export function linkClaudeProject(files: readonly FileSessions[], onWarning: (wa
   main.sort(chronological);
   subagents.sort(chronological);
 
+  // Copies are removed from active threads only: an abandoned branch keeps the prefix it shares
+  // with its active thread (as the pi reader's branches do), and comes after every active one.
   const owned = new Set<string>();
   const kept: Session[] = [];
+  const abandoned: Session[] = [];
   for (const session of [...main, ...subagents]) {
-    if (removeCopies(session, owned, onWarning)) kept.push(session);
+    if (!session.branch.isActive) abandoned.push(session);
+    else if (removeCopies(session, owned, onWarning)) kept.push(session);
   }
+  kept.push(...abandoned);
 
   const spawnedBy = agentSpawns(kept);
   for (const session of kept) {

@@ -1,65 +1,41 @@
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { foldSessions } from '@forge/reader-kit';
 import { type Session, type SessionWarning } from '@forge/schema';
-import { agentIdFromPath, buildSessions, orphanWarnings, type BuildSessionsOptions, type SubagentMeta } from './build-sessions.js';
 import { ClaudeExtractError } from './claude-extract-error.js';
-import { readClaudeFile } from './read-claude-file.js';
+import { agentIdFromPath, type BuildSessionsOptions, type SubagentMeta } from './plan-sessions.js';
+import { streamClaudeSession, type ClaudeFileReadOptions } from './stream-claude-session.js';
 
 /** Options of `readClaudeSession`. */
 export interface ReadClaudeSessionOptions {
   /** Lines longer than this are skipped with a `line-too-long` warning. Default: V8's string limit. */
   maxLineBytes?: number;
+  /** `active` (default): the thread the harness would resume. `all`: also every branch a rewind abandoned, each marked not active. */
+  branches?: 'active' | 'all';
   /** Receives the warnings of a file that yields no session (empty, or no conversation), which no Session can carry. */
   onWarning?: (warning: SessionWarning) => void;
-}
-
-/** The internal knobs `extractClaudeSessions` adds. */
-export interface ReadClaudeFileSessionsOptions extends ReadClaudeSessionOptions {
-  /** Project-wide `summary` titles. */
-  summaries?: ReadonlyMap<string, string>;
-  /** Title sessions from this file's `summary` lines (default true). */
-  titlesFromSummaries?: boolean;
-  /** Where this subagent's `.meta.json` is; default: beside the transcript. `null`: there is none. */
-  metaPath?: string | null;
-  /** Size and mtime already known from discovery: saves a `stat`. */
-  known?: { bytes: number; modifiedAt: string };
 }
 
 /**
  * Reads one Claude Code transcript file (any version) into Sessions: the main thread, plus each
  * inline (1.0.x) sidechain as its own subagent Session linked to the main one. An
  * `agent-<id>.jsonl` file gives the subagent's Session, linked through its `.meta.json` when one
- * is beside it. Bad lines become warnings; the file is only read.
+ * is beside it. A fold over {@link streamClaudeSession}; bad lines become warnings; the file is only read.
  *
  * @throws ClaudeExtractError when the path is missing or not a file.
  */
 export async function readClaudeSession(path: string, options: ReadClaudeSessionOptions = {}): Promise<Session[]> {
-  const result = await readClaudeFileSessions(path, options);
-  if (result.sessions.length === 0 && options.onWarning != null) for (const warning of result.fileWarnings) options.onWarning(warning);
-  return result.sessions;
-}
-
-/** What reading one file gives the cross-file pass. */
-export interface FileSessions {
-  sessions: Session[];
-  /** The file's `summary` titles by leafUuid. */
-  summaries: [string, string][];
-  /** Warnings of a file that gave no session. */
-  fileWarnings: SessionWarning[];
-}
-
-/** `readClaudeSession` plus the file-level facts `extractClaudeSessions` merges across files. */
-export async function readClaudeFileSessions(path: string, options: ReadClaudeFileSessionsOptions = {}): Promise<FileSessions> {
-  const { fileTime, fileBytes } = await transcriptFacts(path, options.known);
-  const contents = await readClaudeFile(path, { fileBytes, ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }) });
-  const sessions = buildSessions(contents, buildOptionsFor(path, fileTime, options));
-  return { sessions, summaries: [...contents.summaries], fileWarnings: sessions.length === 0 ? orphanWarnings(contents) : [] };
+  const folded = await foldSessions(
+    streamClaudeSession(path, { ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }), ...(options.branches == null ? {} : { branches: options.branches }) }),
+  );
+  for (const warning of folded.fileWarnings) options.onWarning?.(warning);
+  return folded.sessions;
 }
 
 /** Size and mtime of a transcript; throws `claude-file-unreadable` when it is missing or not a file. */
-export async function transcriptFacts(path: string, known?: { bytes: number; modifiedAt: string }): Promise<{ fileTime: string; fileBytes: number }> {
+export async function transcriptFacts(path: string, known?: { size: number; mtimeMs: number }): Promise<{ fileTime: string; fileBytes: number }> {
   try {
-    const info = known == null ? await stat(path) : { isFile: () => true, mtime: new Date(known.modifiedAt), size: known.bytes };
+    const info = known == null ? await stat(path) : { isFile: () => true, mtime: new Date(known.mtimeMs), size: known.size };
     if (!info.isFile()) throw new Error('not a regular file');
     return { fileTime: info.mtime.toISOString(), fileBytes: info.size };
   } catch (error) {
@@ -73,8 +49,8 @@ export async function transcriptFacts(path: string, known?: { bytes: number; mod
   }
 }
 
-/** The session builder's options for one file: its agent id and `.meta.json` when it is a subagent's. */
-export function buildOptionsFor(path: string, fileTime: string, options: ReadClaudeFileSessionsOptions): BuildSessionsOptions {
+/** The session planner's options for one file: its agent id and `.meta.json` when it is a subagent's. */
+export function buildOptionsFor(path: string, fileTime: string, options: ClaudeFileReadOptions): BuildSessionsOptions {
   const agentId = agentIdFromPath(path);
   const metaPath = options.metaPath === undefined ? path.replace(/\.jsonl$/u, '.meta.json') : options.metaPath;
   const meta = agentId == null || metaPath == null ? undefined : readSubagentMeta(metaPath);
@@ -82,7 +58,6 @@ export function buildOptionsFor(path: string, fileTime: string, options: ReadCla
     fileTime,
     ...(agentId == null ? {} : { agentId }),
     ...(meta == null ? {} : { meta }),
-    ...(options.summaries == null ? {} : { summaries: options.summaries }),
     ...(options.titlesFromSummaries == null ? {} : { titlesFromSummaries: options.titlesFromSummaries }),
   };
 }

@@ -7,13 +7,9 @@ export interface ThreadSelection {
   leaf: number;
   /** The leaf's uuid (the table may be released before the Session record is made). */
   leafUuid: string;
-  /** The uuid the walk stopped at because an earlier session owns it (a resume junction). */
-  continuesFrom?: string;
 }
 
 export interface SelectThreadOptions {
-  /** uuids owned by an earlier session of the project (resume copies); the walk stops at them. */
-  ownedElsewhere?: ReadonlySet<string>;
   /** Rows that may be re-attached: same side (main or sidechain) as the leaf. */
   isMember: (row: number) => boolean;
 }
@@ -32,7 +28,6 @@ export function findLeaf(table: LineTable, accept: (row: number) => boolean): nu
  * the spine and the tool results that answer its tool calls (they hang off side branches).
  */
 export function selectThread(table: LineTable, leaf: number, options: SelectThreadOptions): ThreadSelection & { problems: ThreadProblem[] } {
-  const ownedElsewhere = options.ownedElsewhere;
   const problems: ThreadProblem[] = [];
   const selected = new Uint8Array(table.count);
   let selectedCount = 0;
@@ -40,7 +35,6 @@ export function selectThread(table: LineTable, leaf: number, options: SelectThre
     selected[row] = 1;
     selectedCount += 1;
   };
-  let continuesFrom: string | undefined;
 
   let current = leaf;
   for (;;) {
@@ -55,13 +49,6 @@ export function selectThread(table: LineTable, leaf: number, options: SelectThre
       parentRow = table.rowOf(logical) ?? unresolvedParent;
     } else if (parentRow === unresolvedParent) {
       parentUuid = table.unresolvedParentUuid(current) ?? '';
-    }
-    if (ownedElsewhere != null) {
-      parentUuid ??= table.uuid(parentRow);
-      if (ownedElsewhere.has(parentUuid)) {
-        continuesFrom = parentUuid;
-        break;
-      }
     }
     if (parentRow < 0) {
       problems.push({ kind: 'missing-parent', line: table.lineNumbers[current] ?? 0, uuid: parentUuid ?? '' });
@@ -83,7 +70,6 @@ export function selectThread(table: LineTable, leaf: number, options: SelectThre
     }
   }
   const selection: ThreadSelection & { problems: ThreadProblem[] } = { rows, leaf, leafUuid: table.uuid(leaf), problems };
-  if (continuesFrom != null) selection.continuesFrom = continuesFrom;
   return selection;
 }
 
@@ -103,8 +89,7 @@ function reattachResponses(table: LineTable, selected: Uint8Array, select: (row:
     }
   }
   if (messageIds.size === 0) return;
-  const ownedElsewhere = options.ownedElsewhere;
-  const usable = (row: number): boolean => options.isMember(row) && ownedElsewhere?.has(table.uuid(row)) !== true;
+  const usable = options.isMember;
 
   const toolUseIds = new Set<unknown>();
   for (let row = 0; row < table.count; row += 1) {

@@ -15,13 +15,15 @@ async function transcripts(folder: string): Promise<string[]> {
   return entries.filter((entry) => entry.isFile() && entry.name.endsWith('.jsonl')).map((entry) => join(entry.parentPath, entry.name));
 }
 
-/** The streamed events regrouped into Sessions, checking that each session's messages come before it. */
+/** The streamed events regrouped into Sessions, checking the contract: each session's messages, then its head. */
 async function streamed(path: string): Promise<{ sessions: Session[]; orphan: SessionWarning[] }> {
   const orphan: SessionWarning[] = [];
   const sessions: Session[] = [];
   let messages: Message[] = [];
   let messageSessionId: string | undefined;
-  for await (const event of streamClaudeSession(path, { onWarning: (warning) => orphan.push(warning) })) {
+  for await (const event of streamClaudeSession(path)) {
+    if (event.kind === 'file-warning') orphan.push(event.warning);
+    if (event.kind !== 'message' && event.kind !== 'session') continue;
     if (event.kind === 'message') {
       expect(messageSessionId == null || messageSessionId === event.sessionId).toBe(true);
       messageSessionId = event.sessionId;
@@ -37,22 +39,26 @@ async function streamed(path: string): Promise<{ sessions: Session[]; orphan: Se
   return { sessions, orphan };
 }
 
-async function expectSameAsRead(path: string): Promise<number> {
-  const orphan: SessionWarning[] = [];
-  const expected = await readClaudeSession(path, { onWarning: (warning) => orphan.push(warning) });
-  const actual = await streamed(path);
-  expect(actual.sessions).toEqual(expected);
-  expect(actual.orphan).toEqual(orphan);
-  for (const session of actual.sessions) parseSession(session);
-  return expected.reduce((total, session) => total + session.messages.length, 0);
+/** Checks a file's stream: the contract, schema-valid Sessions whose totals are over their messages, and the fold `readClaudeSession` gives. */
+async function expectValidStream(path: string): Promise<number> {
+  const { sessions, orphan } = await streamed(path);
+  const folded: SessionWarning[] = [];
+  expect(await readClaudeSession(path, { onWarning: (warning) => folded.push(warning) })).toEqual(sessions);
+  expect(folded).toEqual(orphan);
+  for (const session of sessions) {
+    parseSession(session);
+    const output = session.messages.reduce((total, message) => total + (message.usage?.output ?? 0), 0);
+    expect(session.usage.output).toBe(output);
+  }
+  return sessions.reduce((total, session) => total + session.messages.length, 0);
 }
 
 describe('streamClaudeSession', () => {
-  it('should yield exactly the sessions and messages of readClaudeSession for every fixture, sample and real transcript', async () => {
+  it('should stream every fixture, sample and real transcript as valid Sessions, each message before its head', async () => {
     const paths = [...(await transcripts(handWrittenRoot)), ...(await transcripts(join(realRoot, 'claude'))), ...(await transcripts(join(realRoot, 'claude-2.0.76')))];
     expect(paths.length).toBeGreaterThan(20);
     let messages = 0;
-    for (const path of paths) messages += await expectSameAsRead(path);
+    for (const path of paths) messages += await expectValidStream(path);
     expect(messages).toBeGreaterThan(500);
   });
 
@@ -82,11 +88,23 @@ describe('streamClaudeSession', () => {
     lines.push('{"type":"user","uuid":"cut');
     const path = join(await makeTempDir('forge-claude-stream-'), `${sessionId}.jsonl`);
     await writeFile(path, lines.join('\n'));
-    const messages = await expectSameAsRead(path);
-    expect(messages).toBeGreaterThan(700 * 4);
+    expect(await expectValidStream(path)).toBe(700 * 4 + 8);
+    const [session] = (await streamed(path)).sessions;
+    // Per turn: the question, one merged answer with both calls, then the results in call order.
+    const texts = session!.messages.map((message) => `${message.role}:${message.text}`);
+    const at = texts.indexOf('assistant:answer 7');
+    expect(texts.slice(at - 1, at + 3)).toEqual(['user:question 7', 'assistant:answer 7', 'tool:a done', 'tool:b done']);
+    const answer = session!.messages[at]!;
+    expect(answer.toolCalls.map((call) => call.id)).toEqual(['call-7-a', 'call-7-b']);
+    expect(answer.usage).toEqual({ input: 1, output: 7, cacheRead: 2, cacheWrite: 3 });
+    // The interruption after turn 90 marks the answer it cut.
+    expect(session!.messages[texts.indexOf('assistant:answer 90')]?.metadata).toMatchObject({ interrupted: true });
+    expect(session!.warnings.filter((warning) => warning.kind === 'invalid-json')).toHaveLength(14);
+    expect(session!.warnings.find((warning) => warning.kind === 'unknown-entry-type')?.count).toBe(10);
+    expect(session!.warnings.filter((warning) => warning.kind === 'truncated-line')).toHaveLength(1);
   });
 
-  it('should select the same thread as readClaudeSession by uuid over thousands of lines, through a compaction and a parent written after its child', async () => {
+  it('should select the thread by uuid over thousands of lines, through a compaction and a parent written after its child', async () => {
     const sessionId = randomUUID();
     const lines: string[] = [];
     const uuids: string[] = [];
@@ -119,7 +137,7 @@ describe('streamClaudeSession', () => {
     lines.push(JSON.stringify({ type: 'summary', summary: 'Echo numbers', leafUuid: uuids[2000] }));
     const path = join(await makeTempDir('forge-claude-stream-'), `${sessionId}.jsonl`);
     await writeFile(path, lines.join('\n') + '\n');
-    expect(await expectSameAsRead(path)).toBe(turns * 3);
+    expect(await expectValidStream(path)).toBe(turns * 3);
     const [session] = (await streamed(path)).sessions;
     expect(session?.branch.leafId).toBe(uuids.at(-1));
     expect(session?.title).toBe('Echo numbers');

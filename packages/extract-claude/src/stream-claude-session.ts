@@ -1,82 +1,146 @@
-import { readLineBatches, type WarningLog } from '@forge/reader-kit';
-import { type Message, type Session } from '@forge/schema';
+import { readFileSync } from 'node:fs';
+import { rawLineBatchesOf, readRawLineBatches, SessionTally, WarningLog, WHOLE_FILE_BYTES, type RawLineBatch, type SessionHead, type SourceEvent } from '@forge/reader-kit';
+import { type Message } from '@forge/schema';
+import { isObject, lineText, toConversationLine, type ConversationLine, type ConversationLineType } from './claude-line.js';
+import { ClaudeExtractError } from './claude-extract-error.js';
+import { isWarmupPrompt } from './classify-user-text.js';
+import { claudeBadLineWording, indexClaudeFile, type ClaudeFileIndex } from './index-claude-file.js';
+import { LineTable, lineTypes } from './line-table.js';
 import {
   addTaskSpawns,
   fileParentSessionId,
   firstPromptRow,
   LineFacts,
-  MessageTally,
+  linkSidechain,
   orphanWarnings,
+  planAbandonedBranches,
   planFirstSession,
   planSidechain,
   selectionWarnings,
   sessionRecord,
   sessionTitle,
-  type BuildSessionsOptions,
-  linkSidechain,
   sidechainLeaves,
+  type BuildSessionsOptions,
   type SessionPlan,
   type TaskSpawn,
-} from './build-sessions.js';
-import { isObject, lineText, toConversationLine, type ConversationLine, type ConversationLineType } from './claude-line.js';
-import { LineTable, lineTypes } from './line-table.js';
-import { isWarmupPrompt } from './classify-user-text.js';
-import { readClaudeFile, type ClaudeFileContents } from './read-claude-file.js';
-import { buildOptionsFor, transcriptFacts, type ReadClaudeSessionOptions } from './read-claude-session.js';
+} from './plan-sessions.js';
+import { buildOptionsFor, transcriptFacts } from './read-claude-session.js';
+import { requestShape, type RequestShape } from './request-shape.js';
 import { MessageStream } from './stream-messages.js';
 
-/** Options of `streamClaudeSession`: those of `readClaudeSession`. */
-export type StreamClaudeSessionOptions = ReadClaudeSessionOptions;
+/** Options of `streamClaudeSession`. */
+export interface StreamClaudeSessionOptions {
+  /** `active` (default): the thread the harness would resume. `all`: also every branch a rewind abandoned, each marked not active. */
+  branches?: 'active' | 'all';
+  /** Lines longer than this are skipped with a `line-too-long` warning. Default: V8's string limit. */
+  maxLineBytes?: number;
+}
+
+/** What the project-wide reader adds (`claudeCodeSource.readFile`). */
+export interface ClaudeFileReadOptions extends StreamClaudeSessionOptions {
+  /** Title sessions from this file's own `summary` lines (default true); off when `link` matches them project-wide. */
+  titlesFromSummaries?: boolean;
+  /** Where this subagent's `.meta.json` is; default: beside the transcript. `null`: there is none. */
+  metaPath?: string | null;
+  /** Size and mtime already known from discovery: saves a `stat`. */
+  known?: { size: number; mtimeMs: number };
+  /** A file that cannot be read gives a `file-warning` (`unreadable-file`) instead of throwing. */
+  unreadableAsWarning?: boolean;
+}
+
+// Files up to WHOLE_FILE_BYTES are read whole, parsed once, and their conversation lines kept for
+// pass 2: a few times the file's size in memory, for half the work of parsing twice.
+// Pass 2 of a big file reads in small chunks: a chunk's line strings stay alive until its last line
+// is handed out, and a smaller batch dies young instead of being promoted to the old generation.
+const passTwoChunkBytes = 64 * 1024;
 
 /**
- * What `streamClaudeSession` yields: each message of a Session as soon as it is final, then the
- * Session itself without its messages (its usage, models and warnings are totals over them).
- */
-export type ClaudeSessionEvent = { kind: 'message'; sessionId: string; message: Message } | { kind: 'session'; session: Omit<Session, 'messages'> };
-
-/**
- * `readClaudeSession` for files of any size: the same Sessions and messages, in the same order,
- * with memory bounded by the file's line index and the turn in progress instead of the whole
- * trajectory. Pass 1 streams the file keeping a small index per line (ids, offsets, flags; no
- * content) and selects the trajectories; pass 2 re-reads only their lines, in file order, and
- * hands out each message once it is final. For every Session, its `message` events come first,
- * then one `session` event.
+ * THE Claude Code reader: one transcript's Sessions as a stream of events, for files of any size.
+ * Pass 1 walks every line's bytes into a small index (ids, offsets, flags; no content) and selects
+ * the trajectories: the main thread, or a subagent file's thread, then each inline (1.0.x)
+ * sidechain. Pass 2 parses only their lines, in file order, and hands out each message as soon as it
+ * is final (`MessageStream`). For each Session: its `message` events, then its `session` event (the
+ * Session without messages: usage, models and warnings are totals over them). Then the file's
+ * `summary` titles as `link-facts`, and `file-warning`s when the file gave no Session. Memory is
+ * bounded by the index and the turn in progress, not by the conversation. `readClaudeSession` is a
+ * fold over this.
  *
  * @throws ClaudeExtractError when the path is missing or not a file.
  */
-export async function* streamClaudeSession(path: string, options: StreamClaudeSessionOptions = {}): AsyncGenerator<ClaudeSessionEvent> {
-  const { fileTime, fileBytes } = await transcriptFacts(path);
-  const maxLineBytes = options.maxLineBytes;
-  const contents = await readClaudeFile(path, { fileBytes, light: true, ...(maxLineBytes == null ? {} : { maxLineBytes }) });
-  const buildOptions = buildOptionsFor(path, fileTime, {});
-  const reader = new LineReader(path, maxLineBytes);
+export function streamClaudeSession(path: string, options: StreamClaudeSessionOptions = {}): AsyncGenerator<SourceEvent> {
+  return readClaudeEvents(path, options);
+}
 
-  const prepared = await prepareAll(contents, buildOptions, reader);
+/** `streamClaudeSession` with the project reader's knobs. */
+export async function* readClaudeEvents(path: string, options: ClaudeFileReadOptions = {}): AsyncGenerator<SourceEvent> {
+  let opened;
+  try {
+    opened = await openTranscript(path, options.known);
+  } catch (error) {
+    if (options.unreadableAsWarning !== true || !ClaudeExtractError.isInstance(error)) throw error;
+    yield { kind: 'file-warning', warning: { file: path, kind: 'unreadable-file', message: `cannot read file: ${error.message}` } };
+    return;
+  }
+  const { fileTime, whole } = opened;
+  const source = new LineSource(path, whole, options.maxLineBytes);
+  const index = await indexClaudeFile(path, source.batches(), { keep: source.whole != null });
+  const buildOptions = buildOptionsFor(path, fileTime, options);
+  const prepared = await prepareAll(index, buildOptions, source, options.branches ?? 'active');
+  const offered = await source.requestShape(index);
   // The index is most of the memory; pass 2 needs only the prepared sessions.
-  contents.table = new LineTable();
+  index.table = new LineTable();
 
   // The main thread's Task/Agent calls that delegated a sidechain's prompt, to link it by. Only
   // those are kept: a long session makes thousands of calls, and most files have no sidechain.
-  const prompts = new Set(prepared.flatMap((session, position) => (position > 0 && session.prompt != null ? [session.prompt] : [])));
+  const prompts = new Set(prepared.flatMap((session) => (session.sidechain && session.prompt != null ? [session.prompt] : [])));
   const spawns: TaskSpawn[] = [];
   for (const [position, session] of prepared.entries()) {
-    if (position > 0) linkSidechain(session.plan, session.prompt, spawns);
-    yield* streamPrepared(contents, session, reader, position === 0 && prompts.size > 0 ? { spawns, prompts } : undefined);
+    if (session.sidechain) linkSidechain(session.plan, session.prompt, spawns);
+    // The recorded request shape is the file's own thread's (and its branches'); an inline (1.0.x) sidechain had its own.
+    const assembly = new SessionAssembly(index, session, position === 0 && prompts.size > 0 ? { spawns, prompts } : undefined, session.sidechain ? {} : offered);
+    const sessionId = session.plan.options.id;
+    // Kept lines are walked without an await each: this generator is the only async step per event.
+    const kept = index.lines;
+    if (kept != null) {
+      for (const row of session.lines.rows) {
+        const line = kept[row];
+        if (line != null) for (const message of assembly.add(line)) yield { kind: 'message', sessionId, message };
+      }
+    } else {
+      for await (const line of source.many(index, session.lines, session.warnings)) for (const message of assembly.add(line)) yield { kind: 'message', sessionId, message };
+    }
+    for (const message of assembly.finish()) yield { kind: 'message', sessionId, message };
+    yield { kind: 'session', session: assembly.head() };
   }
-  if (prepared.length === 0 && options.onWarning != null) for (const warning of orphanWarnings(contents)) options.onWarning(warning);
+  if (index.summaries.size > 0) yield { kind: 'link-facts', facts: { summaries: [...index.summaries] } };
+  if (prepared.length === 0) for (const warning of orphanWarnings(index)) yield { kind: 'file-warning', warning };
+}
+
+/** The transcript's time, and its bytes when it is small enough to read whole. */
+async function openTranscript(path: string, known: ClaudeFileReadOptions['known']): Promise<{ fileTime: string; whole: Buffer | undefined }> {
+  const { fileTime, fileBytes } = await transcriptFacts(path, known);
+  if (fileBytes > WHOLE_FILE_BYTES) return { fileTime, whole: undefined };
+  try {
+    return { fileTime, whole: readFileSync(path) };
+  } catch (error) {
+    throw new ClaudeExtractError({ message: `cannot read Claude Code transcript: ${error instanceof Error ? error.message : String(error)}`, code: 'claude-file-unreadable', location: { file: path }, cause: error });
+  }
 }
 
 /** Every Session of the file planned from its index: the main thread (or subagent thread), then inline sidechains. */
-async function prepareAll(contents: ClaudeFileContents, buildOptions: BuildSessionsOptions, reader: LineReader): Promise<PreparedSession[]> {
+async function prepareAll(index: ClaudeFileIndex, buildOptions: BuildSessionsOptions, source: LineSource, branches: 'active' | 'all'): Promise<PreparedSession[]> {
   const prepared: PreparedSession[] = [];
-  const first = planFirstSession(contents, buildOptions);
-  if (first != null) prepared.push(await prepare(contents, first, reader, undefined));
+  const first = planFirstSession(index, buildOptions);
+  if (first != null) {
+    prepared.push(await prepare(index, first, source, undefined));
+    if (branches === 'all') for (const branch of planAbandonedBranches(index, first)) prepared.push(await prepare(index, branch, source, undefined));
+  }
   if (buildOptions.agentId == null) {
-    const parentSessionId = first?.options.id ?? fileParentSessionId(contents);
-    for (const [root, leaf] of sidechainLeaves(contents, undefined)) {
-      const rootLine = await reader.one(contents.table, root);
+    const parentSessionId = first?.options.id ?? fileParentSessionId(index);
+    for (const [root, leaf] of sidechainLeaves(index)) {
+      const rootLine = await source.one(index, root);
       const prompt = rootLine == null ? undefined : lineText(rootLine);
-      prepared.push(await prepare(contents, planSidechain(contents, root, leaf, { spawns: [], parentSessionId, prompt }, buildOptions), reader, prompt));
+      prepared.push(await prepare(index, planSidechain(index, root, leaf, { spawns: [], parentSessionId, prompt }, buildOptions), source, prompt, true));
     }
   }
   return prepared;
@@ -87,58 +151,73 @@ interface PreparedSession {
   plan: SessionPlan;
   lines: LineAddresses;
   warnings: WarningLog;
+  orderWarnings: WarningLog;
   stream: MessageStream;
   title: string | null;
+  /** An inline (1.0.x) sidechain: linked to the call that spawned it by its first prompt. */
+  sidechain: boolean;
   /** A sidechain's first prompt, to match with the spawning call. */
   prompt: string | undefined;
 }
 
-async function prepare(contents: ClaudeFileContents, plan: SessionPlan, reader: LineReader, prompt: string | undefined): Promise<PreparedSession> {
+async function prepare(index: ClaudeFileIndex, plan: SessionPlan, source: LineSource, prompt: string | undefined, sidechain = false): Promise<PreparedSession> {
   const { selection, options } = plan;
-  const warnings = selectionWarnings(contents, selection);
-  const { table } = contents;
-  const promptRow = options.isSubagent ? firstPromptRow(contents, selection) : undefined;
-  const promptLine = promptRow == null ? undefined : await reader.one(table, promptRow);
+  const warnings = selectionWarnings(index, selection);
+  const orderWarnings = new WarningLog(index.path);
+  const { table } = index;
+  const promptRow = options.isSubagent ? firstPromptRow(index, selection) : undefined;
+  const promptLine = promptRow == null ? undefined : await source.one(index, promptRow);
   const warmup = promptLine != null && isWarmupPrompt(lineText(promptLine) ?? '');
-  const stream = new MessageStream(table, selection.rows, warnings, { warmup });
-  const title = sessionTitle(contents, selection, options) ?? null;
+  const stream = new MessageStream(table, selection.rows, { lines: warnings, order: orderWarnings }, { warmup });
+  const title = sessionTitle(index, selection, options) ?? null;
   const lines = addressesOf(table, selection.rows);
-  return { plan: { selection: { ...selection, rows: new Int32Array(0) }, options }, lines, warnings, stream, title, prompt };
+  return { plan: { selection: { ...selection, rows: new Int32Array(0) }, options }, lines, warnings, orderWarnings, stream, title, sidechain, prompt };
 }
 
-async function* streamPrepared(
-  contents: ClaudeFileContents,
-  session: PreparedSession,
-  reader: LineReader,
-  linking: { spawns: TaskSpawn[]; prompts: ReadonlySet<string | undefined> } | undefined,
-): AsyncGenerator<ClaudeSessionEvent> {
-  const keepSpawns = (message: Message): void => {
-    if (linking == null || message.toolCalls.length === 0) return;
-    const found: TaskSpawn[] = [];
-    addTaskSpawns(message, found);
-    for (const spawn of found) if (linking.prompts.has(spawn.prompt)) linking.spawns.push(spawn);
-  };
-  const { plan, stream, warnings, title } = session;
-  const tally = new MessageTally();
-  const facts = new LineFacts();
-  const sessionId = plan.options.id;
-  for await (const line of reader.many(session.lines)) {
-    facts.add(line);
-    for (const message of stream.push(line)) {
-      tally.add(message);
-      keepSpawns(message);
-      yield { kind: 'message', sessionId, message };
+/** One prepared Session's messages as its lines come in (synchronous: the caller owns the only async step). */
+class SessionAssembly {
+  readonly tally = new SessionTally();
+  readonly facts = new LineFacts();
+
+  constructor(
+    private readonly index: ClaudeFileIndex,
+    private readonly session: PreparedSession,
+    private readonly linking: { spawns: TaskSpawn[]; prompts: ReadonlySet<string | undefined> } | undefined,
+    private readonly offered: RequestShape,
+  ) {}
+
+  /** The messages a line makes final. */
+  add(line: ConversationLine): Message[] {
+    this.facts.add(line);
+    return this.take(this.session.stream.push(line));
+  }
+
+  /** The messages left when the lines are done. */
+  finish(): Message[] {
+    return this.take(this.session.stream.finish());
+  }
+
+  /** The Session without messages (totals over those handed out). */
+  head(): SessionHead {
+    const { plan, stream, warnings, orderWarnings, title } = this.session;
+    const built = { warnings, orderWarnings, tally: this.tally, facts: this.facts, provisionalResponses: stream.provisionalResponses, title };
+    const head = sessionRecord(this.index, plan.selection, plan.options, built);
+    if (this.offered.tools != null) head.tools = this.offered.tools;
+    if (this.offered.systemPrompt != null) head.systemPrompt = this.offered.systemPrompt;
+    return head;
+  }
+
+  private take(messages: Message[]): Message[] {
+    for (const message of messages) {
+      this.tally.add(message);
+      const { linking } = this;
+      if (linking == null || message.toolCalls.length === 0) continue;
+      const found: TaskSpawn[] = [];
+      addTaskSpawns(message, found);
+      for (const spawn of found) if (linking.prompts.has(spawn.prompt)) linking.spawns.push(spawn);
     }
+    return messages;
   }
-  for (const message of stream.finish()) {
-    tally.add(message);
-    keepSpawns(message);
-    yield { kind: 'message', sessionId, message };
-  }
-  const built = { warnings, tally, facts, provisionalResponses: stream.provisionalResponses, messages: [], title };
-  const record: Partial<Session> = sessionRecord(contents, plan.selection, plan.options, built);
-  delete record.messages;
-  yield { kind: 'session', session: record as Omit<Session, 'messages'> };
 }
 
 /** Where a trajectory's lines are, in file order: typed arrays, a few bytes a line. */
@@ -166,34 +245,64 @@ function addressesOf(table: LineTable, rows: Int32Array): LineAddresses {
   return addresses;
 }
 
-// Pass 2 reads in small chunks: a chunk's line strings stay alive until its last line is handed
-// out, and a smaller batch dies young instead of being promoted to the old generation.
-const passTwoChunkBytes = 64 * 1024;
-
-/** Pass 2: full lines again, by byte offset. */
-class LineReader {
+/** The file's lines: from memory when it was read whole, else streamed again for each pass. */
+class LineSource {
   constructor(
     private readonly path: string,
+    readonly whole: Buffer | undefined,
     private readonly maxLineBytes: number | undefined,
   ) {}
 
+  batches(start?: number, chunkBytes?: number): AsyncIterable<RawLineBatch> | Iterable<RawLineBatch> {
+    const options = { ...(start == null ? {} : { start }), ...(chunkBytes == null ? {} : { chunkBytes }), ...(this.maxLineBytes == null ? {} : { maxLineBytes: this.maxLineBytes }) };
+    return this.whole == null ? readRawLineBatches(this.path, options) : rawLineBatchesOf(this.whole, options);
+  }
+
+  /** The system prompt and tools of the request shape the file's requests used last (Claude Code 2.1.3xx). */
+  async requestShape(index: ClaudeFileIndex): Promise<RequestShape> {
+    const offset = (index.lastRequestShapeHash == null ? undefined : index.shapes.get(index.lastRequestShapeHash)) ?? index.lastShapeOffset;
+    if (offset == null) return {};
+    for await (const batch of this.batches(offset)) {
+      if (batch.count === 0) continue;
+      try {
+        return requestShape(JSON.parse(batch.text(0)));
+      } catch {
+        // A shape line that does not parse was reported on pass 1.
+        return {};
+      }
+    }
+    return {};
+  }
+
   /** The full line of one table row; undefined if the file changed under us. */
-  async one(table: LineTable, row: number): Promise<ConversationLine | undefined> {
-    for await (const full of this.many(addressesOf(table, Int32Array.of(row)))) return full;
+  async one(index: ClaudeFileIndex, row: number): Promise<ConversationLine | undefined> {
+    for await (const full of this.many(index, addressesOf(index.table, Int32Array.of(row)))) return full;
     return undefined;
   }
 
-  /** The full lines at these addresses (in file order), reading the file once from the first. */
-  async *many(lines: LineAddresses): AsyncGenerator<ConversationLine> {
+  /**
+   * Pass 2: the full lines at these addresses (in file order), reading the file once from the
+   * first. A line pass 1 could walk but `JSON.parse` refuses (damage inside a value the walk skips)
+   * becomes an `invalid-json` warning and is left out.
+   */
+  async *many(index: ClaudeFileIndex, lines: LineAddresses, warnings?: WarningLog): AsyncGenerator<ConversationLine> {
     const count = lines.byteOffsets.length;
     const start = lines.byteOffsets[0];
     if (start == null || start < 0) return;
+    const kept = index.lines;
+    if (kept != null) {
+      for (let next = 0; next < count; next += 1) {
+        const line = kept[lines.rows[next] ?? 0];
+        if (line != null) yield line;
+      }
+      return;
+    }
     let next = 0;
-    const readOptions = { start, chunkBytes: passTwoChunkBytes, ...(this.maxLineBytes == null ? {} : { maxLineBytes: this.maxLineBytes }) };
-    for await (const batch of readLineBatches(this.path, readOptions)) {
-      for (const raw of batch) {
-        if (raw.byteOffset !== lines.byteOffsets[next]) continue;
-        const full = parseAgain(raw.text, lineTypes[lines.types[next] ?? 0] ?? 'user', lines.rows[next] ?? 0, lines.lineNumbers[next] ?? 0);
+    for await (const batch of this.batches(start, passTwoChunkBytes)) {
+      for (let row = 0; row < batch.count; row += 1) {
+        if (batch.byteOffset(row) !== lines.byteOffsets[next]) continue;
+        const lineNumber = lines.lineNumbers[next] ?? 0;
+        const full = parseAgain(batch.text(row), lineTypes[lines.types[next] ?? 0] ?? 'user', lines.rows[next] ?? 0, lineNumber, warnings);
         next += 1;
         if (full != null) yield full;
         if (next >= count) return;
@@ -202,11 +311,12 @@ class LineReader {
   }
 }
 
-function parseAgain(text: string, type: ConversationLineType, order: number, lineNumber: number): ConversationLine | undefined {
+function parseAgain(text: string, type: ConversationLineType, order: number, lineNumber: number, warnings: WarningLog | undefined): ConversationLine | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch {
+  } catch (error) {
+    warnings?.add('invalid-json', claudeBadLineWording.invalid(error instanceof Error ? error.message : String(error)), lineNumber);
     return undefined;
   }
   return isObject(value) ? toConversationLine(value, type, order, lineNumber) : undefined;

@@ -1,5 +1,5 @@
 import { type Message } from '@forge/schema';
-import { addLineMessages, draftKey, finishAssistant, type AssistantDraft } from './build-messages.js';
+import { addLineMessages, draftKey, finishAssistant, type AssistantDraft } from './line-messages.js';
 import { type ConversationLine } from './claude-line.js';
 import { assistantCode, userCode, type LineTable } from './line-table.js';
 import { type WarningLog } from '@forge/reader-kit';
@@ -8,24 +8,25 @@ import { type WarningLog } from '@forge/reader-kit';
 const placedResult = Symbol('placed');
 
 /**
- * `buildMessages` one line at a time, for trajectories too big to hold: it hands out each message
- * as soon as nothing later can change it or come before it, in exactly the order and shape
- * `buildMessages` gives. What a message still waits for is read from the line table of the
- * trajectory (response line counts, where each call's first result is), so the only messages held
- * are those of the turn in progress.
+ * A trajectory's messages in API order, built one line at a time (claude-code.md §6.1): the lines
+ * of a response merged into one assistant message, each tool result placed right after its call
+ * in `tool_use` order, `[Request interrupted by user]` marking the turn it cut. Each message is
+ * handed out as soon as nothing later can change it or come before it; what a message still waits
+ * for is read from the line table of the trajectory (response line counts, where each call's first
+ * result is), so the only messages held are those of the turn in progress.
  */
 export class MessageStream {
-  /** Responses whose every line had `stop_reason: null` (see `BuiltMessages`). */
+  /** Responses whose every line had `stop_reason: null`: the file never got their final usage. */
   provisionalResponses = 0;
+  /** Problems of single lines (a user line without content, unknown blocks). */
   private readonly warnings: WarningLog;
+  /** Problems found putting the messages in order (repeated, orphan and missing tool results): reported after the lines'. */
+  private readonly orderWarnings: WarningLog;
   private readonly warmup: boolean;
   /** Open responses by draft key. */
   private readonly drafts = new Map<string, AssistantDraft>();
-  // Weak collections for entries keyed by message: a message leaves them within a few lines, and
-  // a Map or Set would keep handed-out messages alive through scavenges (measured: most of the
-  // objects promoted to the old generation in pass 2 of a big file), so memory would grow in
-  // waves until the next full collection.
-  private readonly draftByMessage = new WeakMap<Message, { draft: AssistantDraft; key: string }>();
+  /** Assistant messages whose response has lines still to come. Each leaves when its response closes. */
+  private readonly openResponses = new WeakSet<Message>();
   /**
    * The trajectory's tool calls in typed columns, one slot per call id seen in its table rows: a
    * long session makes 100,000s of calls, and three Maps keyed by id cost several times this.
@@ -55,8 +56,9 @@ export class MessageStream {
   private readonly toolNames = { get: (toolCallId: string): string | undefined => this.callNames[this.callSlots.get(toolCallId) ?? -1] };
 
   /** `rows`: the trajectory's selected rows of `table`, ascending. Full lines are then pushed in that order, with `order` = row. */
-  constructor(table: LineTable, rows: Int32Array, warnings: WarningLog, options: { warmup?: boolean } = {}) {
-    this.warnings = warnings;
+  constructor(table: LineTable, rows: Int32Array, warnings: { lines: WarningLog; order: WarningLog }, options: { warmup?: boolean } = {}) {
+    this.warnings = warnings.lines;
+    this.orderWarnings = warnings.order;
     this.warmup = options.warmup === true;
     this.rows = rows;
     this.rowResponses = new Int32Array(rows.length);
@@ -138,7 +140,7 @@ export class MessageStream {
     const key = draftKey(line);
     const draft = this.drafts.get(key);
     if (draft == null) return;
-    if (!this.draftByMessage.has(draft.message)) this.draftByMessage.set(draft.message, { draft, key });
+    this.openResponses.add(draft.message);
     // A line without message.id is a response of its own.
     const response = this.responseOf(line);
     if (response < 0) {
@@ -151,6 +153,7 @@ export class MessageStream {
   }
 
   private close(key: string, draft: AssistantDraft): void {
+    this.openResponses.delete(draft.message);
     finishAssistant(draft);
     if (!draft.synthetic && !draft.sawFinalStop && draft.usageCandidates.length > 0) this.provisionalResponses += 1;
     this.drafts.delete(key);
@@ -177,8 +180,7 @@ export class MessageStream {
   }
 
   private isFinal(message: Message): boolean {
-    const entry = this.draftByMessage.get(message);
-    if (entry != null && this.drafts.get(entry.key) === entry.draft) return false;
+    if (this.openResponses.has(message)) return false;
     for (const call of message.toolCalls) {
       const resultRow = this.firstResultRows[this.callSlots.get(call.id) ?? -1] ?? -1;
       if (resultRow >= 0 && resultRow > this.lastOrder) return false;
@@ -187,15 +189,14 @@ export class MessageStream {
   }
 
   private place(message: Message): void {
-    this.draftByMessage.delete(message);
     if (message.role === 'tool') {
       if (this.pulledForward.delete(message)) return;
       const callId = message.toolResult?.toolCallId ?? '';
       if (this.firstResult(callId) !== message) {
-        this.warnings.addCounted('duplicate', 'tool-result', 'tool results repeat an earlier result for the same call; later copies dropped');
+        this.orderWarnings.addCounted('duplicate', 'tool-result', 'tool results repeat an earlier result for the same call; later copies dropped');
         return;
       }
-      this.warnings.addCounted('orphan-tool-result', '', 'tool results with no matching tool call in the trajectory');
+      this.orderWarnings.addCounted('orphan-tool-result', '', 'tool results with no matching tool call in the trajectory');
       this.setFirstResult(callId, placedResult);
       this.output(message);
       return;
@@ -205,7 +206,7 @@ export class MessageStream {
     for (const call of message.toolCalls) {
       const result = this.firstResult(call.id);
       if (result == null) {
-        this.warnings.addCounted('missing-tool-result', '', 'tool calls with no tool result in the trajectory (interrupted or cut off)');
+        this.orderWarnings.addCounted('missing-tool-result', '', 'tool calls with no tool result in the trajectory (interrupted or cut off)');
         continue;
       }
       if (result === placedResult) continue;

@@ -1,3 +1,5 @@
+import { GrowableTypedArray } from '@forge/reader-kit';
+
 const hexDigits = '0123456789abcdef';
 const emptySlot = 0;
 
@@ -20,7 +22,10 @@ function hexValue(code: number): number {
  */
 export class UuidIndex {
   /** Four words per row; rows with a non-canonical uuid hold zeros and are in `others`. */
-  private words: Int32Array = new Int32Array(4 * 64);
+  private readonly wordColumn = new GrowableTypedArray((length) => new Int32Array(length), { initialLength: 4 * 64, growth: 1.5 });
+  private get words(): Int32Array {
+    return this.wordColumn.data;
+  }
   /** Open addressing, linear probing: row + 1, or 0 when empty. */
   private slots = new Int32Array(128);
   private used = 0;
@@ -40,7 +45,7 @@ export class UuidIndex {
 
   /** Records `uuid` as the uuid of `row` (rows are added once each, in increasing order). */
   set(uuid: string, row: number): void {
-    if (this.compact && 4 * (row + 1) > this.words.length) this.words = grown(this.words, Math.max(4 * (row + 1), 4 * Math.ceil(this.words.length * 0.375)));
+    if (this.compact) this.wordColumn.reserve(4 * (row + 1));
     // Before parsing: rehashing uses `parsed` too.
     // At most three quarters full: probes stay short for random ids.
     if (this.compact && 4 * (this.used + 1) > 3 * this.slots.length) this.rehash();
@@ -118,10 +123,4 @@ export class UuidIndex {
       this.slots[this.find()] = entry;
     }
   }
-}
-
-function grown(column: Int32Array, length: number): Int32Array {
-  const next = new Int32Array(length);
-  next.set(column);
-  return next;
 }

@@ -26,7 +26,7 @@ else if (mode === 'extract') {
   for (const file of paths) {
     for await (const item of streamPiSession(file)) {
       if (item.kind === 'message') messages += 1;
-      else sessions += 1;
+      else if (item.kind === 'session') sessions += 1;
     }
   }
 } else {

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseSession, type SessionWarning } from '@forge/schema';
+import { ForgeError, parseSession, type SessionWarning } from '@forge/schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { discoverPiSessions, type PiSessionHandle } from './discover-pi-sessions.js';
 import { PiSessionError } from './pi-session-error.js';
@@ -107,6 +107,9 @@ describe('readPiSession', () => {
     expect(error).toBeInstanceOf(PiSessionError);
     expect(error).toMatchObject({ code: 'not-a-pi-session', location: { file: path, line: 1 } });
     expect((error as Error).message).toContain(`${path}:1: not a pi session`);
+    // Its own marker: any other ForgeError is not a PiSessionError.
+    expect(PiSessionError.isInstance(error)).toBe(true);
+    expect(PiSessionError.isInstance(new ForgeError({ message: 'x', code: 'not-a-pi-session' }))).toBe(false);
   });
 
   it('should skip a 0-byte file with an empty-file note', async () => {
@@ -137,7 +140,7 @@ describe('readPiSession', () => {
     expect(session!.gastown).toMatchObject({ role: 'polecat', rig: 'myrig', name: 'nux', beadIds: ['gt-4821'], beacon: { sender: 'mayor', topic: 'assigned', beadId: 'gt-4821' } });
   });
 
-  it('should map omp roles (developer, fileMention, pythonExecution) and count a response split over entries once', async () => {
+  it('should map omp roles (developer, fileMention, pythonExecution) and merge a response split over entries into one message', async () => {
     const base = { api: 'anthropic-messages', provider: 'anthropic', model: 'claude-sonnet-4-5', stopReason: 'toolUse', timestamp: 1 };
     const usage = { input: 7, output: 3, cacheRead: 100, cacheWrite: 20, totalTokens: 130 };
     const records = [
@@ -158,8 +161,8 @@ describe('readPiSession', () => {
       ['user', 'file-mention'],
       ['user', 'user-shell'],
       ['assistant', 'conversation'],
-      ['assistant', 'conversation'],
     ]);
+    expect(session!.messages[3]).toMatchObject({ text: 'part one\npart two', sourceIds: ['x1', 'x2', 'msg_1'], usage: { input: 7, output: 3, cacheRead: 100, cacheWrite: 20 } });
     expect(session!.usage).toEqual({ input: 7, output: 3, cacheRead: 100, cacheWrite: 20 });
   });
 
@@ -207,9 +210,21 @@ describe('discoverPiSessions', () => {
     const child = await write('.omp/agent/sessions/-work/2026_parent/task-1.jsonl', jsonl([header('child-1'), user('u1', null, 'subtask')]));
     const { handles } = await discover({ roots: [join(folder.path, '.omp/agent/sessions')] });
     const childHandle = handles.find((handle) => handle.path === child);
-    expect(childHandle).toMatchObject({ flavor: 'omp', parentPath: join(folder.path, '.omp/agent/sessions/-work/2026_parent.jsonl') });
-    const [session] = await readPiSession(child, { flavor: 'omp' });
+    expect(childHandle).toMatchObject({ source: 'omp', parentPath: join(folder.path, '.omp/agent/sessions/-work/2026_parent.jsonl') });
+    const [session] = await readPiSession(child, { source: 'omp' });
     expect(session).toMatchObject({ isSubagent: true, parent: { sessionId: 'parent-1' }, agent: { id: 'task-1' } });
+  });
+
+  it('should keep the system prompt an omp subagent recorded in its session_init entry', async () => {
+    // The entry as omp 18 writes it (SessionManager.appendSessionInit: the prompt parts joined by a blank line).
+    const systemPrompt = 'You are a scout.\n\nRead the code and report what you find.';
+    const init = { type: 'session_init', id: 'i1', parentId: null, timestamp: '2026-08-10T09:15:02.400Z', systemPrompt, task: 'subtask', tools: ['read', 'grep'], agent: 'scout', readOnly: true };
+    const child = await write('.omp/agent/sessions/-work/2026_parent/task-2.jsonl', jsonl([header('child-2'), init, user('u1', 'i1', 'subtask'), assistant('a1', 'u1', 'done')]));
+    const [session] = await readPiSession(child, { source: 'omp' });
+    expect(parseSession(session).systemPrompt).toBe(systemPrompt);
+    expect(session!.messages.map((message) => message.text)).toEqual(['subtask', 'done']);
+    const [plain] = await readPiSession(await write('plain.jsonl', jsonl([header('plain-1'), user('u1', null, 'hi')])));
+    expect(plain!.systemPrompt).toBeUndefined();
   });
 
   it('should read a header longer than the 64 KiB head window', async () => {
@@ -217,7 +232,7 @@ describe('discoverPiSessions', () => {
     const path = await write('.omp/agent/sessions/-work/long-header.jsonl', jsonl([{ type: 'title', v: 1, title: '', updatedAt: '2026-11-24T04:08:52.412Z', pad: ' ' }, { ...header('long-1'), previousSessionFiles }, user('u1', null, 'x')]));
     const { handles, warnings } = await discover({ roots: [join(folder.path, '.omp/agent/sessions')] });
     expect(warnings).toEqual([]);
-    expect(handles.map((handle) => [handle.path, handle.id, handle.flavor])).toEqual([[path, 'long-1', 'omp']]);
+    expect(handles.map((handle) => [handle.path, handle.id, handle.source])).toEqual([[path, 'long-1', 'omp']]);
   });
 
   it('should find nothing and warn nothing when a root does not exist', async () => {

@@ -1,8 +1,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { type SessionWarning } from '@forge/schema';
-import { detectFlavor, type PiFlavor } from './parse-session-file.js';
-import { readHeaderLine } from './read-pi-session.js';
+import { detectFlavor, type PiFlavor } from './pi-header.js';
+import { readHeaderLine } from './read-header-line.js';
 import { readSessionIndex, type SessionIndexRow } from './session-index.js';
 import { defaultPiSessionRoots, toRoot, type PiSessionRoot } from './session-roots.js';
 
@@ -20,16 +20,17 @@ export interface DiscoverPiSessionsOptions {
   onWarning?: (warning: SessionWarning) => void;
 }
 
-/** One session file found on disk. */
+/** One session file found on disk (a `SourceFile` of the shared reader vocabulary, with what discovery learnt). */
 export interface PiSessionHandle {
   path: string;
-  flavor: PiFlavor;
+  /** Which program wrote it: the `Session.source` its sessions carry. */
+  source: PiFlavor;
   /** The header's session id. */
   id: string;
   /** The header's working directory (never decoded from the folder name). */
   cwd: string;
   size: number;
-  mtime: Date;
+  mtimeMs: number;
   /** `index`: a session-index row matched the file's size and mtime; `scan`: only the folder walk found it. */
   foundBy: 'index' | 'scan';
   /** The root the file was found under. */
@@ -144,11 +145,11 @@ export async function* discoverPiSessions(options: DiscoverPiSessionsOptions = {
       }
       const handle: PiSessionHandle = {
         path,
-        flavor: detectFlavor(header.raw, header.firstEntry, root.kind === 'omp' || header.titleSlot),
+        source: detectFlavor(header.header, header.firstEntry, root.kind === 'omp' || header.titleSlot),
         id: header.id,
         cwd: header.cwd,
         size: stats.size,
-        mtime: stats.mtime,
+        mtimeMs: stats.mtime.getTime(),
         foundBy: fresh ? 'index' : 'scan',
         root: root.path,
       };

@@ -33,12 +33,8 @@ describe('extractPiSessions', () => {
     const pooled = await collect(2);
     expect(summary(pooled.sessions)).toEqual(summary(inThread.sessions));
     // Whole Sessions, not only their summaries: the pool's JSON transfer must lose nothing.
-    const byFileAndId = (sessions: Session[]) => [...sessions].sort((left, right) => `${left.files[0]} ${left.id}`.localeCompare(`${right.files[0]} ${right.id}`));
-    expect(byFileAndId(pooled.sessions)).toStrictEqual(byFileAndId(inThread.sessions));
-    // Messages without reasoning or tool calls share the frozen values, as in one thread.
-    const plain = pooled.sessions.flatMap((session) => session.messages).filter((message) => message.reasoning.state === 'absent');
-    expect(plain.length).toBeGreaterThan(0);
-    expect(plain.every((message) => Object.isFrozen(message.reasoning))).toBe(true);
+    // Sessions come in discovery order whatever the number of threads.
+    expect(pooled.sessions).toStrictEqual(inThread.sessions);
     expect(pooled.warnings).toEqual(inThread.warnings);
   });
 

@@ -1,6 +1,6 @@
-import { isGasTownBeacon, isGasTownNudge, type WarningLog } from '@forge/reader-kit';
+import { isGasTownBeacon, isGasTownNudge, isJsonObject, stringField, tokenCount, type JsonObject, type WarningLog } from '@forge/reader-kit';
 import { type Attachment, type Message, type Provenance, type Reasoning, type ToolCall, type Usage } from '@forge/schema';
-import { isJsonObject, isoTimestamp, stringField, tokenCount, type JsonObject } from './json-fields.js';
+import { isoTimestamp } from './iso-timestamp.js';
 
 /** pir's context wording for summaries (constants in pir's session.rs); TS pi uses the same text. */
 export const COMPACTION_SUMMARY_PREFIX = 'The conversation history before this point was compacted into the following summary:\n\n<summary>\n';

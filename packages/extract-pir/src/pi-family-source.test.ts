@@ -1,13 +1,14 @@
-import { open } from 'node:fs/promises';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { demoHome, listSessionFiles, sharedFixturesRoot } from '@forge-internal/test-agents';
 import { foldSessions, readSourceSessions } from '@forge/reader-kit';
-import { type SessionWarning } from '@forge/schema';
+import { parseSession, type SessionWarning } from '@forge/schema';
 import { describe, expect, it } from 'vitest';
 import { discoverPiSessions } from './discover-pi-sessions.js';
-import { extractPiSessions } from './extract-pi-sessions.js';
 import { piFamilySource } from './pi-family-source.js';
+import { streamPiSession } from './stream-pi-session.js';
 import { piFixtureSessions, realFixtures } from './test-support/fixture-paths.js';
+import { makeTempFolder } from './test-support/temp-folder.js';
 
 /** Every pi-family root the tests know: hand-written, real pi and omp, the CLI's demo home. */
 const rootSets: Record<string, string[]> = {
@@ -36,24 +37,27 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 describe('piFamilySource', () => {
   for (const [name, roots] of Object.entries(rootSets)) {
     for (const branches of ['active', 'all'] as const) {
-      it(`should give exactly the Sessions and warnings of extractPiSessions on the ${name} (${branches} branches)`, async () => {
-        const expectedWarnings: SessionWarning[] = [];
-        const expected = await collect(extractPiSessions({ roots, branches, onWarning: (warning) => expectedWarnings.push(warning) }));
-        const warnings: SessionWarning[] = [];
-        const sessions = await collect(readSourceSessions(piFamilySource, { roots, branches, onWarning: (warning) => warnings.push(warning) }));
-        expect(expected.length).toBeGreaterThan(1);
-        expect(sessions).toEqual(expected);
-        expect(JSON.stringify(sessions)).toBe(JSON.stringify(expected));
-        expect(warnings).toEqual(expectedWarnings);
+      it(`should give the same Sessions and warnings on one thread and on three, on the ${name} (${branches} branches)`, async () => {
+        const read = async (workers: number) => {
+          const warnings: SessionWarning[] = [];
+          const sessions = await collect(readSourceSessions(piFamilySource, { roots, branches, workers, onWarning: (warning) => warnings.push(warning) }));
+          return { sessions, warnings };
+        };
+        const here = await read(1);
+        const pooled = await read(3);
+        expect(here.sessions.length).toBeGreaterThan(1);
+        expect(JSON.stringify(pooled.sessions)).toBe(JSON.stringify(here.sessions));
+        expect(pooled.warnings).toEqual(here.warnings);
+        for (const session of here.sessions) parseSession(session);
       });
     }
   }
 
-  it('should fold each file to what readPiSession gives, with the discovered source, size and time', async () => {
+  it('should list each file with the discovered source, size and time, and fold it to Sessions of that source', async () => {
     for (const roots of Object.values(rootSets)) {
       for await (const file of piFamilySource.discover({ roots })) {
         const handle = (await collect(discoverPiSessions({ roots }))).find((candidate) => candidate.path === file.path);
-        expect(file).toEqual({ path: handle?.path, source: handle?.flavor, size: handle?.size, mtimeMs: handle?.mtime.getTime() });
+        expect(file).toEqual({ path: handle?.path, source: handle?.source, size: handle?.size, mtimeMs: handle?.mtimeMs });
         const folded = await foldSessions(piFamilySource.readFile(file));
         expect(folded.linkFacts).toEqual([]);
         expect(folded.sessions.every((session) => session.source === file.source)).toBe(true);
@@ -83,5 +87,27 @@ describe('piFamilySource', () => {
     expect(piFamilySource.detect(head, '/home/u/.pi/agent/sessions/x/a.jsonl')).toBe('pi');
     expect(piFamilySource.detect(head, '/home/u/.omp/agent/sessions/x/a.jsonl')).toBe('omp');
     expect(piFamilySource.detect(Buffer.from('{"type":"sess'), '/x.jsonl')).toBeUndefined();
+  });
+});
+
+describe('CRLF line endings and a byte-order mark', () => {
+  it('should read every pi-family file written with CRLF and a UTF-8 BOM exactly as the original', async () => {
+    const folder = await makeTempFolder('crlf');
+    try {
+      const files = (await Promise.all(Object.values(rootSets).flat().map((root) => listSessionFiles(root)))).flat();
+      expect(files.length).toBeGreaterThan(15);
+      for (const [index, path] of files.entries()) {
+        const copy = join(folder.path, `${index}`, path.split('/').slice(-2).join('/'));
+        await mkdir(join(copy, '..'), { recursive: true });
+        await writeFile(copy, `\uFEFF${(await readFile(path, 'utf8')).replaceAll('\n', '\r\n')}`);
+        for (const branches of ['active', 'all'] as const) {
+          const original = await foldSessions(streamPiSession(path, { branches }));
+          const rewritten = await foldSessions(streamPiSession(copy, { branches }));
+          expect(JSON.stringify(rewritten).replaceAll(copy, path)).toBe(JSON.stringify(original));
+        }
+      }
+    } finally {
+      await folder.remove();
+    }
   });
 });

@@ -1,18 +1,16 @@
 import { join } from 'node:path';
-import { headRecords, sessionEvents, type SessionSourceReader } from '@forge/reader-kit';
-import { ForgeError, type Session, type SessionWarning } from '@forge/schema';
-import { discoverPiSessions } from './discover-pi-sessions.js';
-import { isJsonObject } from './json-fields.js';
-import { detectFlavor, type PiFlavor } from './parse-session-file.js';
-import { readPiSession } from './read-pi-session.js';
+import { headRecords, type SessionSourceReader, type SourceFile } from '@forge/reader-kit';
+import { discoverPiSessions, type DiscoverPiSessionsOptions } from './discover-pi-sessions.js';
+import { detectFlavor, findHeader, type PiFlavor } from './pi-header.js';
+import { streamPiSession } from './stream-pi-session.js';
 
 const ompPathPattern = /[\\/]\.omp[\\/]/u;
 // A header longer than the head (omp lists every previous file of a session): its opening tells.
 const partialHeaderPattern = /^\s*\{"type":"session"/u;
 
-/** A file that could not be read at all, as the warning that replaces its sessions. */
-export function fileFailure(path: string, error: { message: string; code: string }): SessionWarning {
-  return { file: path, kind: error.code === 'not-a-pi-session' ? 'not-a-session' : 'unreadable-file', message: error.message };
+/** Discovered pi-family files in the vocabulary every reader shares (each stands alone: no group). */
+export async function* piSourceFiles(options: DiscoverPiSessionsOptions): AsyncGenerator<SourceFile> {
+  for await (const handle of discoverPiSessions(options)) yield { path: handle.path, source: handle.source, size: handle.size, mtimeMs: handle.mtimeMs };
 }
 
 /**
@@ -23,44 +21,31 @@ export const piFamilySource: SessionSourceReader = {
   name: 'pi-family',
   sources: ['pir', 'pi', 'omp'],
   aliases: {},
+  location: { url: import.meta.url, exportName: 'piFamilySource' },
   homeRoots: (home) => [join(home, '.pi', 'agent', 'sessions'), join(home, '.omp', 'agent', 'sessions')],
-  async *discover(options = {}) {
-    const discovery = discoverPiSessions({
+  discover: (options = {}) =>
+    piSourceFiles({
       ...(options.roots == null ? {} : { roots: [...options.roots] }),
       ...(options.env == null ? {} : { env: options.env }),
       ...(options.homeDirectory == null ? {} : { homeDirectory: options.homeDirectory }),
       ...(options.onWarning == null ? {} : { onWarning: options.onWarning }),
-    });
-    for await (const handle of discovery) yield { path: handle.path, source: handle.flavor, size: handle.size, mtimeMs: handle.mtime.getTime() };
-  },
+    }),
   detect(head, path) {
     const { values, partial } = headRecords(head, 3);
-    const titleSlot = isJsonObject(values[0]) && values[0].type === 'title';
-    const header = titleSlot ? values[1] : values[0];
-    const omp = titleSlot || ompPathPattern.test(path);
-    if (isJsonObject(header)) {
-      if (header.type !== 'session' || typeof header.id !== 'string') return undefined;
-      const firstEntry = titleSlot ? values[2] : values[1];
-      return detectFlavor(header, isJsonObject(firstEntry) ? firstEntry : undefined, omp);
-    }
-    if (header === undefined && values.length === (titleSlot ? 1 : 0) && partial != null && partialHeaderPattern.test(partial)) return omp ? 'omp' : 'pi';
+    const omp = ompPathPattern.test(path);
+    const found = findHeader(values);
+    if (found != null) return detectFlavor(found.header, found.firstEntry, omp || found.titleSlot);
+    const titleSlot = values.length === 1 && typeof values[0] === 'object' && (values[0] as { type?: unknown } | null)?.type === 'title';
+    // A header the head cut off (the only thing read so far, after omp's title slot at most).
+    if (values.length === (titleSlot ? 1 : 0) && partial != null && partialHeaderPattern.test(partial)) return omp || titleSlot ? 'omp' : 'pi';
     return undefined;
   },
-  async *readFile(file, options = {}) {
-    const warnings: SessionWarning[] = [];
-    let sessions: Session[];
-    try {
-      sessions = await readPiSession(file.path, {
-        ...(options.branches == null ? {} : { branches: options.branches }),
-        flavor: file.source as PiFlavor,
-        onWarning: (warning) => warnings.push(warning),
-      });
-    } catch (error) {
-      if (!ForgeError.isInstance(error)) throw error;
-      yield { kind: 'file-warning', warning: fileFailure(file.path, error) };
-      return;
-    }
-    for (const session of sessions) yield* sessionEvents(session);
-    for (const warning of warnings) yield { kind: 'file-warning', warning };
-  },
+  readFile: (file, options = {}) =>
+    streamPiSession(file.path, {
+      source: file.source as PiFlavor,
+      ...(options.branches == null ? {} : { branches: options.branches }),
+      ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }),
+      // Bad content never throws past the file: a file that is no session or cannot be read is a warning.
+      failuresAsWarnings: true,
+    }),
 };

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { parseSession, type Message, type Session } from '@forge/schema';
 import { describe, expect, it } from 'vitest';
-import { parsePiSessionFile } from './parse-session-file.js';
+import { readFileSync } from 'node:fs';
+import { rawLineBatchesOf } from '@forge/reader-kit';
+import { indexPiFile } from './index-pi-file.js';
 import { readPiSession } from './read-pi-session.js';
-import { activeLeaf, leaves, pathTo } from './session-tree.js';
+import { activeLeaf, pathTo } from './stream-pi-session.js';
 import { piFixtureSessions } from './test-support/fixture-paths.js';
-import { WarningLog } from '@forge/reader-kit';
 
 /** pi-family.md §9 context names → the canonical role and provenance they map to. */
 const contextNames: Record<string, [Message['role'], Message['provenance']]> = {
@@ -90,16 +91,15 @@ describe('readPiSession', () => {
     const path = join(piFixtureSessions, expected.file);
 
     it('should find the entries, leaf, path and leaves of pi-family.md §9', async () => {
-      const file = await parsePiSessionFile(path);
-      expect(file).toBeDefined();
-      expect(file!.entries).toHaveLength(expected.entries);
-      expect(file!.messageCount).toBe(expected.indexMessages);
-      const leaf = activeLeaf(file!);
-      expect(leaf?.id).toBe(expected.leaf === 'last' ? file!.entries.at(-1)?.id : expected.leaf);
-      expect(pathTo(file!, leaf!, new WarningLog(path))).toHaveLength(expected.pathLength);
-      const tips = leaves(file!).map((entry) => entry.id);
-      if (typeof expected.leaves === 'number') expect(tips).toHaveLength(expected.leaves);
-      else expect(tips).toEqual(expected.leaves);
+      const index = await indexPiFile(path, rawLineBatchesOf(readFileSync(path)), false);
+      expect(index).toBeDefined();
+      expect(index!.count).toBe(expected.entries);
+      expect(index!.messageCount).toBe(expected.indexMessages);
+      const leaf = activeLeaf(index!);
+      expect(leaf).toBe(expected.leaf === 'last' ? index!.count - 1 : index!.idIndex.get(expected.leaf));
+      expect(pathTo(index!, leaf).path).toHaveLength(expected.pathLength);
+      if (typeof expected.leaves === 'number') expect(index!.leaves).toHaveLength(expected.leaves);
+      else expect(index!.leaves).toEqual(expected.leaves.map((id) => index!.idIndex.get(id)));
     });
 
     it('should return the active branch as the LLM context of §2.6, valid against the schema', async () => {

@@ -26,8 +26,8 @@ async function sessionsOf(run: AgentRunResult, client: Client): Promise<Session[
   const handles = [];
   for await (const handle of discoverPiSessions({ roots: defaultPiSessionRoots({}, run.home) })) handles.push(handle);
   expect(handles.map((handle) => handle.path)).toEqual(run.sessionFiles);
-  expect(handles.every((handle) => handle.flavor === client)).toBe(true);
-  const sessions = (await Promise.all(handles.map((handle) => readPiSession(handle.path, { flavor: handle.flavor })))).flat();
+  expect(handles.every((handle) => handle.source === client)).toBe(true);
+  const sessions = (await Promise.all(handles.map((handle) => readPiSession(handle.path, { source: handle.source })))).flat();
   for (const session of sessions) parseSession(session);
   return sessions;
 }

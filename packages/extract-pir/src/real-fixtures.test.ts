@@ -65,10 +65,10 @@ describe('discoverPiSessions', () => {
     expect(handles.map((handle) => handle.path).sort()).toEqual(expectedFiles);
     for (const handle of handles) {
       const client = piFamily.find((entry) => join(realFixtures, entry.file) === handle.path)?.client;
-      expect(handle.flavor).toBe(client);
+      expect(handle.source).toBe(client);
       expect(handle.foundBy).toBe('scan');
       expect(handle.cwd).toBe('/home/ubuntu/gt/myrig/polecats/nux');
-      const [session] = await readPiSession(handle.path, { flavor: handle.flavor });
+      const [session] = await readPiSession(handle.path, { source: handle.source });
       expect(handle.id).toBe(session!.id);
     }
   });

@@ -5,7 +5,9 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { discoverPiSessions, type PiSessionHandle } from './discover-pi-sessions.js';
 import { extractPiSessions } from './extract-pi-sessions.js';
-import { parsePiSessionFile } from './parse-session-file.js';
+import { readFileSync } from 'node:fs';
+import { rawLineBatchesOf } from '@forge/reader-kit';
+import { indexPiFile } from './index-pi-file.js';
 import { piFixtureSessions } from './test-support/fixture-paths.js';
 import { copyTree, makeTempFolder, snapshotTree } from './test-support/temp-folder.js';
 
@@ -37,7 +39,7 @@ async function writeFreshIndex(options: { extraRow?: string } = {}): Promise<voi
     database.exec('DELETE FROM sessions');
     const insert = database.prepare('INSERT INTO sessions (path, id, cwd, timestamp, message_count, last_modified_ms, size_bytes, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     for (const path of await sessionFiles()) {
-      const file = await parsePiSessionFile(path);
+      const file = await indexPiFile(path, rawLineBatchesOf(readFileSync(path)), false);
       // pir (>= v0.1.9) leaves v1 files out of the index.
       if (file == null || file.header.version !== 3) continue;
       const stats = await stat(path);
@@ -77,10 +79,10 @@ describe('discoverPiSessions', () => {
     const byName = new Map(handles.map((handle) => [relative(root, handle.path), handle]));
     expect(byName.size).toBe(8);
     // §9: every file except the legacy v1 one is indexed, with these message counts and names.
-    expect(byName.get('--home-ubuntu-gt-deacon--/2026-08-10T14-02-41.077Z_e2d94f70.jsonl')).toMatchObject({ foundBy: 'index', messageCount: 12, flavor: 'pir' });
+    expect(byName.get('--home-ubuntu-gt-deacon--/2026-08-10T14-02-41.077Z_e2d94f70.jsonl')).toMatchObject({ foundBy: 'index', messageCount: 12, source: 'pir' });
     expect(byName.get('--home-ubuntu-gt-mayor--/2026-08-09T19-22-08.630Z_51f3c8e0.jsonl')).toMatchObject({ foundBy: 'index', messageCount: 8, name: 'mayor: myrig convoy plan' });
-    expect(byName.get('--home-ubuntu-gt-deacon--/2026-08-11T07-02-44-118Z_1b9d5e3c-8f2a-4c6b-a0d7-5e4f3c2b1a09.jsonl')).toMatchObject({ foundBy: 'index', flavor: 'pi', name: 'deacon changelog' });
-    expect(byName.get('--home-ubuntu-gt-mayor--/2025-11-20T23-33-50-805Z_6e2a0d4f-3b8c-4f1e-9a57-d0c4b2e8f613.jsonl')).toMatchObject({ foundBy: 'scan', flavor: 'pi', cwd: '/home/ubuntu/gt/mayor' });
+    expect(byName.get('--home-ubuntu-gt-deacon--/2026-08-11T07-02-44-118Z_1b9d5e3c-8f2a-4c6b-a0d7-5e4f3c2b1a09.jsonl')).toMatchObject({ foundBy: 'index', source: 'pi', name: 'deacon changelog' });
+    expect(byName.get('--home-ubuntu-gt-mayor--/2025-11-20T23-33-50-805Z_6e2a0d4f-3b8c-4f1e-9a57-d0c4b2e8f613.jsonl')).toMatchObject({ foundBy: 'scan', source: 'pi', cwd: '/home/ubuntu/gt/mayor' });
     expect(handles.filter((handle) => handle.foundBy === 'index')).toHaveLength(7);
   });
 

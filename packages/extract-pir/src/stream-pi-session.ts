@@ -1,440 +1,402 @@
-import { detectGasTown, readRawLineBatches, WarningLog } from '@forge/reader-kit';
-import { SESSION_SCHEMA_VERSION, emptyUsage, type Message, type Session } from '@forge/schema';
-import { buildSessions } from './build-session.js';
-import { EntryIdIndex, GrowableFloat64Array, GrowableInt32Array } from './compact-entry-index.js';
-import { isJsonObject, isoTimestamp, stringField, type JsonObject } from './json-fields.js';
-import { summaryMessage, type EntrySource } from './map-message.js';
-import { detectFlavor, parsePiSessionFile, toNode, type PiFlavor, type PiHeader, readHeader } from './parse-session-file.js';
+import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { isJsonObject, rawLineBatchesOf, readRawLineBatches, SessionTally, stringField, WarningLog, WHOLE_FILE_BYTES, type RawLineBatch, type SessionHead, type SourceEvent } from '@forge/reader-kit';
+import { SESSION_SCHEMA_VERSION, type Message, type SessionWarning } from '@forge/schema';
+import {
+  indexPiFile,
+  KIND_COMPACTION,
+  KIND_MASK,
+  KIND_MESSAGE,
+  KIND_RESET,
+  LEVEL_CHANGE,
+  ROOT,
+  TIMESTAMPED,
+  UNRESOLVED,
+  type Compaction,
+  type PiFileIndex,
+} from './index-pi-file.js';
+import { isoTimestamp } from './iso-timestamp.js';
+import { mapEntry } from './map-entry.js';
+import { summaryMessage } from './map-message.js';
+import { ResponseMerger } from './merge-responses.js';
+import { type PiFlavor } from './pi-header.js';
 import { PiSessionError } from './pi-session-error.js';
-import { findSubagentParent } from './read-pi-session.js';
+import { findSubagentParent, type SubagentLink } from './subagent-parent.js';
 
-/** One item of {@link streamPiSession}: every message of the active branch, then the session summary. */
-export type PiSessionStreamItem =
-  | { kind: 'message'; message: Message }
-  /** Last item: the Session with `messages: []` (totals, models, warnings cover the streamed messages). */
-  | { kind: 'session'; session: Session };
+/** Which trajectories of a file to read: the one the harness would resume, or one per leaf. */
+export type BranchSelection = 'active' | 'all';
 
 /** Options of {@link streamPiSession}. */
 export interface StreamPiSessionOptions {
-  /** The flavor, when the caller knows it; otherwise read from the file. */
-  flavor?: PiFlavor;
-}
-
-const KIND_SILENT = 0;
-const KIND_MESSAGE = 1;
-const KIND_COMPACTION = 2;
-const KIND_RESET = 3;
-const ROOT = -1;
-const UNRESOLVED = -2;
-
-// pir, TS pi and omp all write message entries as {"type":"message","id":…,"parentId":…,"timestamp":…,
-// so the tree links of the bulk of the lines are read without JSON.parse on the first pass.
-const MESSAGE_PREFIX_BYTES = 256;
-// The head is decoded as latin1, so the captures accept ASCII only; anything else is parsed in full.
-const MESSAGE_PREFIX = /^\{"type":"message","id":"([^"\\\x80-\xff]+)","parentId":(?:null|"([^"\\\x80-\xff]+)"),"timestamp":"([^"\\\x80-\xff]+)"/u;
-
-interface Compaction {
-  summary: string;
-  firstKeptEntryId: string | undefined;
-  entryId: string;
-  line: number;
-  timestamp: string | undefined;
-}
-
-interface FileIndex {
-  header: PiHeader;
-  flavor: PiFlavor;
-  /** Number of entries. */
-  count: number;
-  /** Ids are kept only where needed: the last entry's (natural tip) and the persisted leaf's. */
-  lastId: string | undefined;
-  idIndex: EntryIdIndex;
-  parents: GrowableInt32Array;
-  offsets: GrowableFloat64Array;
-  lines: GrowableInt32Array;
-  kinds: Uint8Array;
-  levels: GrowableInt32Array;
-  levelNames: Array<string | undefined>;
-  unresolvedParents: Map<number, { parentId: string; childId: string }>;
-  compactions: Map<number, Compaction>;
-  /** Time of the last entry and of the entry the header's `leafId` names: the only candidates for endedAt. */
-  lastTimestamp: string | undefined;
-  leafTimestamp: string | undefined;
-  name: string | undefined;
-  warnings: WarningLog;
+  /** `active` (default): the branch the harness would resume (header `leafId`, else the last entry). `all`: one trajectory per leaf. */
+  branches?: BranchSelection;
+  /** Which program wrote the file (`PiSessionHandle.source`), when the caller knows it (discovery does); otherwise it is read from the file. */
+  source?: PiFlavor;
+  /** Lines longer than this become a `line-too-long` warning. */
+  maxLineBytes?: number;
+  /** A file that is no session or cannot be read gives one `file-warning` instead of throwing (`SessionSourceReader.readFile`). */
+  failuresAsWarnings?: boolean;
 }
 
 /**
- * Reads one pi-family session file in two streaming passes with memory bounded by the longest line
- * plus about 30 bytes per entry: the first pass keeps only each entry's tree links (most lines
- * without JSON.parse), the second parses only the lines on the active branch and yields their
- * messages as it goes, so nothing of the transcript is retained. For multi-GB files; for ordinary
- * ones {@link readPiSession} is simpler. Yields the active branch's messages, then the Session
- * (with `messages: []`).
+ * THE pi-family reader: one file's Sessions as a stream of events. Pass 1 keeps each entry's tree
+ * links in typed columns (about 30 bytes an entry; most lines are matched by their first bytes,
+ * without JSON.parse); pass 2 reads only the lines of the trajectories asked for and hands out each
+ * message as it is mapped, so memory is bounded by the longest line plus the index, whatever the
+ * file's size. For each trajectory: its `message` events, then its `session` event (the Session
+ * without messages: totals, models and warnings cover the messages). A file with no lines gives one
+ * `file-warning` (`empty-file`). `readPiSession` is a fold over this.
  *
- * @throws PiSessionError `not-a-pi-session` when the first record is not a session header.
+ * @throws PiSessionError `not-a-pi-session` when the first record is not a session header,
+ *   `unreadable-session` when the file cannot be read, `invalid-option` for an unknown `branches`.
  */
-export async function* streamPiSession(path: string, options: StreamPiSessionOptions = {}): AsyncGenerator<PiSessionStreamItem> {
-  const omp = options.flavor === 'omp' || path.includes('/.omp/');
-  const index = await indexFile(path, omp);
-  if (index == null) return;
-  if (index === 'legacy') {
-    // Legacy v1/v2 files are small and need whole-file migration: read them the ordinary way.
-    const file = await parsePiSessionFile(path, omp ? { flavorHint: 'omp' } : {});
-    if (file == null) return;
-    if (options.flavor != null && options.flavor !== 'omp') file.flavor = options.flavor;
-    const legacyParent = file.flavor === 'omp' ? await findSubagentParent(path) : undefined;
-    const [session] = buildSessions(file, legacyParent == null ? { branches: 'active' } : { branches: 'active', subagent: legacyParent.link });
-    if (session == null) return;
-    for (const message of session.messages) yield { kind: 'message', message };
-    yield { kind: 'session', session: { ...session, messages: [] } };
+export async function* streamPiSession(path: string, options: StreamPiSessionOptions = {}): AsyncGenerator<SourceEvent> {
+  let opened: Awaited<ReturnType<typeof indexFile>>;
+  try {
+    opened = await indexFile(path, options);
+  } catch (error) {
+    if (options.failuresAsWarnings !== true || !PiSessionError.isInstance(error)) throw error;
+    yield { kind: 'file-warning', warning: { file: path, kind: error.code === 'not-a-pi-session' ? 'not-a-session' : 'unreadable-file', message: error.message } };
     return;
   }
-  if (options.flavor != null && options.flavor !== 'omp') index.flavor = options.flavor;
-  const parent = index.flavor === 'omp' ? await findSubagentParent(path) : undefined;
-
-  const pathWarnings = new WarningLog(path);
-  const { plan, leaf } = contextPlan(index, pathWarnings);
-  const usage = emptyUsage();
-  const models: string[] = [];
-  let firstUserText: string | undefined;
-  const lineWarnings = new WarningLog(path);
-  let previousResponse: { id: string; entry: number } | undefined;
-
-  const emit = (message: Message, entry: number): Message => {
-    if (message.role === 'assistant') {
-      const level = index.levelNames[index.levels.get(entry)];
-      if (level != null) message.thinkingLevel = level;
-      if (message.model != null && !models.includes(message.model)) models.push(message.model);
-      const responseId = message.sourceIds?.[1];
-      if (responseId != null && previousResponse?.id === responseId && index.parents.get(entry) === previousResponse.entry) delete message.usage;
-      previousResponse = responseId == null ? undefined : { id: responseId, entry };
-    }
-    if (message.usage != null) {
-      usage.input += message.usage.input;
-      usage.output += message.usage.output;
-      usage.cacheRead += message.usage.cacheRead;
-      usage.cacheWrite += message.usage.cacheWrite;
-    }
-    if (firstUserText == null && message.role === 'user' && (message.provenance === 'conversation' || message.provenance === 'gastown-beacon')) firstUserText = message.text;
-    return message;
-  };
-
-  if (plan.summary != null) {
-    const compaction = plan.summary;
-    const source: EntrySource = { entryId: compaction.entryId, line: compaction.line, timestamp: compaction.timestamp };
-    yield { kind: 'message', message: emit(summaryMessage('compaction', compaction.summary, source), -1) };
+  const { index, whole, lines } = opened;
+  const branches = options.branches ?? 'active';
+  if (index == null) {
+    yield { kind: 'file-warning', warning: { file: path, kind: 'empty-file', message: 'empty session file skipped (0 bytes or blank lines only)' } };
+    return;
   }
-  if (plan.entries.length > 0) {
-    const entries = plan.entries;
+  if (options.source != null && options.source !== 'omp') index.flavor = options.source;
+  const subagent = index.flavor === 'omp' ? (await findSubagentParent(path))?.link : undefined;
+  const reader = new TrajectoryReader(index, whole, lines, subagent);
+  const active = activeLeaf(index);
+  let trajectories: Array<[number, boolean]> = [[active, true]];
+  if (branches === 'all') {
+    const tips = [...index.leaves];
+    if (active >= 0 && !tips.includes(active)) tips.push(active);
+    if (tips.length > 0) trajectories = tips.map((tip) => [tip, tip === active]);
+  }
+  // One generator from line to event: every layer of async generators costs a promise per event.
+  for (const [leaf, isActive] of trajectories) {
+    const trajectory = await reader.open(leaf, isActive);
+    if (whole != null) {
+      for (const [entry, value] of reader.valuesInMemory(whole, trajectory.plan.entries)) for (const event of trajectory.add(entry, value)) yield event;
+    } else {
+      for await (const [entry, value] of reader.entryValues(trajectory.plan.entries)) for (const event of trajectory.add(entry, value)) yield event;
+    }
+    for (const event of trajectory.finish()) yield event;
+    yield { kind: 'session', session: await reader.head(trajectory) };
+  }
+}
+
+/** Reads the file (whole when small) and runs pass 1. */
+async function indexFile(path: string, options: StreamPiSessionOptions): Promise<{ index: PiFileIndex | undefined; whole: Buffer | undefined; lines: (start?: number) => AsyncIterable<RawLineBatch> | Iterable<RawLineBatch> }> {
+  const branches = options.branches ?? 'active';
+  if (branches !== 'active' && branches !== 'all') {
+    throw new PiSessionError({ message: `unknown branches option ${JSON.stringify(branches)}`, code: 'invalid-option', hint: "use 'active' or 'all'" });
+  }
+  let whole: Buffer | undefined;
+  try {
+    if ((await stat(path)).size <= WHOLE_FILE_BYTES) whole = readFileSync(path);
+  } catch (error) {
+    throw new PiSessionError({ message: 'cannot read the session file', code: 'unreadable-session', location: { file: path }, hint: 'check that the path exists and is readable', cause: error });
+  }
+  const maxLineBytes = options.maxLineBytes;
+  const lines = (start?: number): AsyncIterable<RawLineBatch> | Iterable<RawLineBatch> => {
+    const range = { ...(start == null ? {} : { start }), ...(maxLineBytes == null ? {} : { maxLineBytes }) };
+    return whole == null ? readRawLineBatches(path, range) : rawLineBatchesOf(whole, range);
+  };
+  const omp = options.source === 'omp' || path.includes('/.omp/');
+  return { index: await indexPiFile(path, lines(), omp), whole, lines };
+}
+
+/**
+ * The current leaf (pi-family.md §2.5): header `leafId` "" = no active path (-1); a `leafId`
+ * naming an entry = that entry; otherwise the last entry in file order (the natural tip).
+ */
+export function activeLeaf(index: PiFileIndex): number {
+  const { leafId } = index.header;
+  if (leafId === '') return -1;
+  if (leafId != null) {
+    const named = index.idIndex.get(leafId);
+    if (named !== -1) return named;
+  }
+  return index.count - 1;
+}
+
+/** Where a path walk stopped short of a root: an entry whose parent is not in the file, or an entry met twice. */
+export type PathStop = { kind: 'missing-parent' | 'cycle'; entry: number };
+
+/**
+ * Root-to-leaf path, root first, and where the walk stopped early: a missing parent or a cycle
+ * stops it (never a hang). Typed arrays throughout: a path of millions of entries costs 4 bytes an entry.
+ */
+export function pathTo(index: PiFileIndex, leaf: number): { path: Int32Array; stop: PathStop | undefined } {
+  // Walked leaf to root into the end of the buffer, so the path comes out root first without a reverse.
+  const buffer = new Int32Array(index.count);
+  let first = buffer.length;
+  const visited = new Uint8Array(index.count);
+  let stop: PathStop | undefined;
+  for (let entry = leaf; entry >= 0; ) {
+    if (visited[entry] === 1) {
+      stop = { kind: 'cycle', entry };
+      break;
+    }
+    visited[entry] = 1;
+    buffer[--first] = entry;
+    const parent = index.parents[entry] ?? ROOT;
+    if (parent === UNRESOLVED) {
+      stop = { kind: 'missing-parent', entry };
+      break;
+    }
+    entry = parent;
+  }
+  return { path: buffer.subarray(first), stop };
+}
+
+/**
+ * The LLM context of one path (pi-family.md §2.6, plus omp's `/clear` boundary): the last
+ * compaction's summary, then the kept tail from `firstKeptEntryId`, then everything after it; after
+ * a later reset only what follows it. The message entries come back in path order.
+ */
+function contextPlan(index: PiFileIndex, path: Int32Array): { summary: Compaction | undefined; entries: Int32Array } {
+  let compactionAt = -1;
+  let resetAt = -1;
+  for (let position = 0; position < path.length; position += 1) {
+    const kind = (index.kinds[path[position] ?? 0] ?? 0) & KIND_MASK;
+    if (kind === KIND_COMPACTION) compactionAt = position;
+    else if (kind === KIND_RESET) resetAt = position;
+  }
+  // Typed, not a JS array: a path of millions of entries costs 4 bytes an entry.
+  const entries = new Int32Array(path.length);
+  let kept = 0;
+  const keep = (from: number, to: number): void => {
+    for (let position = from; position < to; position += 1) {
+      const entry = path[position] ?? 0;
+      if (((index.kinds[entry] ?? 0) & KIND_MASK) === KIND_MESSAGE) entries[kept++] = entry;
+    }
+  };
+  if (resetAt > compactionAt) {
+    keep(resetAt + 1, path.length);
+    return { summary: undefined, entries: entries.subarray(0, kept) };
+  }
+  if (compactionAt === -1) {
+    keep(0, path.length);
+    return { summary: undefined, entries: entries.subarray(0, kept) };
+  }
+  const compaction = index.compactions.get(path[compactionAt] ?? -1);
+  const firstKeptId = compaction?.firstKeptEntryId;
+  // pir: a firstKeptEntryId that is not on the path keeps nothing from before the compaction.
+  const firstKept = firstKeptId == null ? -1 : path.indexOf(index.idIndex.get(firstKeptId));
+  if (firstKept !== -1 && firstKept < compactionAt) keep(firstKept, compactionAt);
+  keep(compactionAt + 1, path.length);
+  return { summary: compaction, entries: entries.subarray(0, kept) };
+}
+
+/** One trajectory being read: its plan, and its messages as their entries come in (synchronous). */
+class Trajectory {
+  readonly plan: { summary: Compaction | undefined; entries: Int32Array };
+  readonly sessionId: string;
+  readonly tally = new SessionTally();
+  readonly contentWarnings: WarningLog;
+  readonly #responses = new ResponseMerger();
+  /** Messages made final by the last one mapped; handed out one event at a time. */
+  readonly #ready: Message[] = [];
+  readonly #events: SourceEvent[] = [];
+
+  constructor(
+    private readonly index: PiFileIndex,
+    readonly path: Int32Array,
+    readonly stop: PathStop | undefined,
+    readonly leafId: string | null,
+    readonly isActive: boolean,
+  ) {
+    this.plan = contextPlan(index, path);
+    this.sessionId = isActive ? index.header.id : `${index.header.id}@${leafId ?? 'root'}`;
+    this.contentWarnings = new WarningLog(index.path);
+    if (this.plan.summary != null) {
+      const { summary, entryId, line, timestamp } = this.plan.summary;
+      this.#push(summaryMessage('compaction', summary, { entryId, line, timestamp }), -1);
+    }
+  }
+
+  /** The events an entry's line makes final (usually its own message, once the next one is in). */
+  add(entry: number, value: Record<string, unknown>): SourceEvent[] {
+    const { index } = this;
+    const source = { entryId: stringField(value, 'id') ?? `line-${index.lines[entry]}`, line: index.lines[entry] ?? 0, timestamp: isoTimestamp(value.timestamp) };
+    const message = mapEntry(value, source, this.contentWarnings).mapped?.message;
+    if (message != null) this.#push(message, entry);
+    return this.#take();
+  }
+
+  /** The events still held when the entries are done. */
+  finish(): SourceEvent[] {
+    this.#responses.finish(this.#ready);
+    return this.#take();
+  }
+
+  #push(message: Message, entry: number): void {
+    if (message.role === 'assistant') {
+      const level = this.index.levelNames[this.index.levels[entry] ?? 0];
+      if (level != null) message.thinkingLevel = level;
+    }
+    this.#responses.push(message, this.#ready);
+  }
+
+  #take(): SourceEvent[] {
+    const events = this.#events;
+    events.length = 0;
+    for (const message of this.#ready) {
+      this.tally.add(message);
+      events.push({ kind: 'message', sessionId: this.sessionId, message });
+    }
+    this.#ready.length = 0;
+    return events;
+  }
+}
+
+/** Pass 2: reads trajectories of an indexed file, one at a time, as events. */
+class TrajectoryReader {
+  constructor(
+    private readonly index: PiFileIndex,
+    private readonly whole: Buffer | undefined,
+    private readonly lines: (start?: number) => AsyncIterable<RawLineBatch> | Iterable<RawLineBatch>,
+    private readonly subagent: SubagentLink | undefined,
+  ) {}
+
+  /** A trajectory ending at `leaf` (-1: the empty one), ready for its entries. */
+  async open(leaf: number, isActive: boolean): Promise<Trajectory> {
+    const { index } = this;
+    const { path, stop } = leaf < 0 ? { path: new Int32Array(0), stop: undefined } : pathTo(index, leaf);
+    const leafId = leaf < 0 ? null : await this.idOf(leaf);
+    return new Trajectory(index, path, stop, leafId, isActive);
+  }
+
+  /** The Session of a trajectory whose messages are all out: totals over them. */
+  async head(trajectory: Trajectory): Promise<SessionHead> {
+    const { index } = this;
+    const { header } = index;
+    const { path, tally, leafId, isActive } = trajectory;
+    const pathWarnings = await this.stopWarnings(trajectory.stop);
+    const startedAt = header.timestamp ?? (path.length === 0 ? undefined : await this.timestampOf(path[0] ?? 0)) ?? new Date(0).toISOString();
+    let endedAt: string | undefined;
+    for (let position = path.length - 1; position >= 0 && endedAt == null; position -= 1) endedAt = await this.timestampOf(path[position] ?? 0);
+    const thinkingLevels: string[] = header.thinkingLevel == null ? [] : [header.thinkingLevel];
+    for (const entry of path) {
+      const level = ((index.kinds[entry] ?? 0) & LEVEL_CHANGE) === 0 ? undefined : index.levelNames[index.levels[entry] ?? 0];
+      if (level != null && !thinkingLevels.includes(level)) thinkingLevels.push(level);
+    }
+    const session: SessionHead = {
+      schemaVersion: SESSION_SCHEMA_VERSION,
+      id: trajectory.sessionId,
+      source: index.flavor,
+      files: [index.path],
+      cwd: header.cwd,
+      startedAt,
+      endedAt: endedAt ?? startedAt,
+      models: tally.models,
+      branch: { leafId, isActive },
+      isSubagent: this.subagent != null,
+      usage: tally.usage,
+      warnings: [...index.warnings.list(), ...pathWarnings, ...trajectory.contentWarnings.list()],
+    };
+    if (index.name != null) session.title = index.name;
+    if (thinkingLevels.length > 0) session.thinkingLevels = thinkingLevels;
+    if (this.subagent != null) {
+      session.parent = { sessionId: this.subagent.parentSessionId };
+      session.agent = { id: this.subagent.agentId };
+    }
+    const gastown = tally.gastown(header.cwd);
+    if (gastown != null) session.gastown = gastown;
+    if (index.systemPrompt != null) session.systemPrompt = index.systemPrompt;
+    return session;
+  }
+
+  /** The parsed lines of `entries`, in path order, from a file held in memory: each line found by its offset. */
+  *valuesInMemory(whole: Buffer, entries: ArrayLike<number>): Generator<[number, Record<string, unknown>]> {
+    for (let position = 0; position < entries.length; position += 1) {
+      const entry = entries[position] ?? 0;
+      const offset = this.index.offsets[entry] ?? 0;
+      const newline = whole.indexOf(10, offset);
+      let end = newline === -1 ? whole.length : newline;
+      if (end > offset && whole[end - 1] === 13) end -= 1;
+      const value = parseObject(whole.toString('utf8', offset, end));
+      if (value != null) yield [entry, value];
+    }
+  }
+
+  /**
+   * The parsed lines of `entries` (in path order), streamed. Parents come before children in pi files, so a
+   * path is in file order and is read in one forward sweep, one line at a time (each is garbage once
+   * mapped); otherwise the few values are gathered first.
+   */
+  async *entryValues(entries: Int32Array): AsyncGenerator<[number, Record<string, unknown>]> {
+    if (entries.length === 0) return;
+    const { offsets } = this.index;
     let sorted = true;
     for (let position = 1; position < entries.length && sorted; position += 1) sorted = (entries[position] ?? 0) > (entries[position - 1] ?? 0);
-    // Parents come before children in pi files, so the path is in file order and is read in one
-    // forward sweep; otherwise the few messages are gathered first and emitted in path order.
     const wanted = sorted ? entries : entries.slice().sort();
-    const gathered = sorted ? undefined : new Map<number, Message>();
+    const gathered = sorted ? undefined : new Map<number, Record<string, unknown>>();
     let cursor = 0;
-    const start = index.offsets.get(wanted[0] ?? 0);
-    // Batched reads (one await per 1 MiB chunk); lines off the path are skipped by their offset.
-    for await (const batch of readRawLineBatches(path, { start })) {
-      for (let row = 0; row < batch.count; row += 1) {
-        const entry = wanted[cursor];
-        if (entry == null) break;
+    for await (const batch of this.lines(offsets[wanted[0] ?? 0])) {
+      for (let row = 0; row < batch.count && cursor < wanted.length; row += 1) {
+        const entry = wanted[cursor] ?? 0;
         // Lines off the path are never decoded.
-        if (batch.byteOffset(row) !== index.offsets.get(entry)) continue;
+        if (batch.byteOffset(row) !== offsets[entry]) continue;
         cursor += 1;
-        const message = mapLine(batch.text(row), index, entry, lineWarnings);
-        if (message == null) continue;
-        if (gathered != null) gathered.set(entry, message);
-        // One message at a time: each is garbage once the consumer is done with it (a batch would
-        // keep a chunk's worth alive through the next scavenge, which costs more than the async steps).
-        else yield { kind: 'message', message: emit(message, entry) };
+        const value = parseObject(batch.text(row));
+        if (value == null) continue;
+        if (gathered == null) yield [entry, value];
+        else gathered.set(entry, value);
       }
       if (cursor >= wanted.length) break;
     }
     if (gathered != null) {
       for (const entry of entries) {
-        const message = gathered.get(entry);
-        if (message != null) yield { kind: 'message', message: emit(message, entry) };
+        const value = gathered.get(entry);
+        if (value != null) yield [entry, value];
       }
     }
   }
 
-  const gastown = detectGasTown(firstUserText == null ? { cwd: index.header.cwd } : { cwd: index.header.cwd, firstUserText });
-  const startedAt = index.header.timestamp ?? new Date(0).toISOString();
-  const session: Session = {
-    schemaVersion: SESSION_SCHEMA_VERSION,
-    id: index.header.id,
-    source: index.flavor,
-    files: [path],
-    cwd: index.header.cwd,
-    startedAt,
-    endedAt: (leaf < 0 ? undefined : leaf === index.count - 1 ? index.lastTimestamp : index.leafTimestamp) ?? startedAt,
-    models,
-    branch: { leafId: leaf < 0 ? null : leaf === index.count - 1 ? (index.lastId ?? null) : (index.header.leafId ?? null), isActive: true },
-    isSubagent: parent != null,
-    usage,
-    messages: [],
-    warnings: [...index.warnings.list(), ...pathWarnings.list(), ...lineWarnings.list()],
-  };
-  const levels = [index.header.thinkingLevel, ...index.levelNames].filter((level, position, all): level is string => level != null && all.indexOf(level) === position);
-  if (levels.length > 0) session.thinkingLevels = levels;
-  if (index.name != null) session.title = index.name;
-  if (parent != null) {
-    session.parent = { sessionId: parent.link.parentSessionId };
-    session.agent = { id: parent.link.agentId };
+  /** An entry's id: known for the last entry and the header's leaf, else read from its line. */
+  private async idOf(entry: number): Promise<string> {
+    const known = this.index.ends.get(entry);
+    if (known != null) return known.id;
+    const fallback = `line-${this.index.lines[entry]}`;
+    for await (const [, value] of this.whole == null ? this.entryValues(Int32Array.of(entry)) : this.valuesInMemory(this.whole, [entry])) return stringField(value, 'id') ?? fallback;
+    return fallback;
   }
-  if (gastown != null) session.gastown = gastown;
-  yield { kind: 'session', session };
+
+  /** An entry's time: known for the last entry and the header's leaf, else read from its line. */
+  private async timestampOf(entry: number): Promise<string | undefined> {
+    if (((this.index.kinds[entry] ?? 0) & TIMESTAMPED) === 0) return undefined;
+    const end = this.index.ends.get(entry);
+    if (end != null) return end.timestamp;
+    for await (const [, value] of this.whole == null ? this.entryValues(Int32Array.of(entry)) : this.valuesInMemory(this.whole, [entry])) return isoTimestamp(value.timestamp);
+    return undefined;
+  }
+
+  /** The warning for a path that stopped short of a root. */
+  private async stopWarnings(stop: PathStop | undefined): Promise<SessionWarning[]> {
+    if (stop == null) return [];
+    const { index } = this;
+    const line = index.lines[stop.entry] ?? 0;
+    if (stop.kind === 'missing-parent') {
+      const missing = index.unresolved.get(stop.entry);
+      const message = `entry ${missing?.childId} names parent ${missing?.parentId}, which is not in the file; the path starts at ${missing?.childId}`;
+      return [{ file: index.path, kind: 'missing-parent', message, line }];
+    }
+    return [{ file: index.path, kind: 'cycle', message: `entry ${await this.idOf(stop.entry)} is its own ancestor; the path stops there`, line }];
+  }
 }
 
-function mapLine(text: string, index: FileIndex, entry: number, warnings: WarningLog): Message | undefined {
-  let value: unknown;
+function parseObject(text: string): Record<string, unknown> | undefined {
   try {
-    value = JSON.parse(text);
+    const value: unknown = JSON.parse(text);
+    return isJsonObject(value) ? value : undefined;
   } catch {
     // Never reached for a valid file: a line that does not parse was warned about and left out of
     // the tree on the first pass. Only a file rewritten between the passes gets here.
     return undefined;
   }
-  if (!isJsonObject(value)) return undefined;
-  const node = toNode(value, index.lines.get(entry), 3, null, warnings);
-  return node.mapped?.message;
-}
-
-/**
- * Pass 1: tree links, kinds and levels of every entry; line-level warnings. `legacy` for a v1/v2
- * file (read the ordinary way), undefined for an empty one.
- */
-async function indexFile(path: string, omp: boolean): Promise<FileIndex | 'legacy' | undefined> {
-  // Message content is only read (and its unknown roles and blocks reported) on the second pass.
-  const warnings = new WarningLog(path, { ignore: ['unknown-role', 'unknown-block-type'] });
-  let header: PiHeader | undefined;
-  let headerValue: JsonObject | undefined;
-  let sawTitleSlot = false;
-  let titleSlot: string | undefined;
-  let flavor: PiFlavor | undefined;
-  let sawAnyLine = false;
-  let count = 0;
-  let lastId: string | undefined;
-  const idIndex = new EntryIdIndex();
-  const parents = new GrowableInt32Array();
-  const offsets = new GrowableFloat64Array();
-  const lines = new GrowableInt32Array();
-  const levels = new GrowableInt32Array();
-  let kinds = new Uint8Array(1024);
-  const levelNames: Array<string | undefined> = [undefined];
-  const unresolvedParents = new Map<number, { parentId: string; childId: string }>();
-  const compactions = new Map<number, Compaction>();
-  let lastTimestamp: string | undefined;
-  let leafTimestamp: string | undefined;
-  let name: string | undefined;
-
-  const levelIndexOf = (level: string | undefined): number => {
-    const found = levelNames.indexOf(level);
-    if (found !== -1) return found;
-    levelNames.push(level);
-    return levelNames.length - 1;
-  };
-
-  const addEntry = (id: string, parentId: string | null, kind: number, offset: number, lineNumber: number, ownLevel: string | undefined, timestamp: string | undefined): number => {
-    const entry = count++;
-    if (idIndex.set(id, entry) !== -1) warnings.add('duplicate', `entry id ${id} appears twice; the later line wins`, lineNumber);
-    const previousId = lastId;
-    lastId = id;
-    let parent = ROOT;
-    if (parentId != null) {
-      // Most entries continue the previous one: no table lookup (a random memory access) for those.
-      parent = parentId === previousId && parentId !== id ? entry - 1 : idIndex.get(parentId);
-      if (parent === -1) {
-        parent = UNRESOLVED;
-        unresolvedParents.set(entry, { parentId, childId: id });
-      }
-    }
-    parents.push(parent);
-    offsets.push(offset);
-    lines.push(lineNumber);
-    if (entry === kinds.length) {
-      const bigger = new Uint8Array(kinds.length * 2);
-      bigger.set(kinds);
-      kinds = bigger;
-    }
-    kinds[entry] = kind;
-    const inherited = parent >= 0 ? levels.get(parent) : levelIndexOf(header?.thinkingLevel);
-    levels.push(ownLevel == null ? inherited : levelIndexOf(ownLevel));
-    lastTimestamp = timestamp;
-    if (id === header?.leafId) leafTimestamp = timestamp;
-    return entry;
-  };
-
-  for await (const batch of readRawLineBatches(path)) {
-    for (let row = 0; row < batch.count; row += 1) {
-      const lineNumber = batch.lineNumber(row);
-      if (batch.tooLong(row)) {
-        if (header == null) throw notASession(path, lineNumber, 'the first line is too long to be a session header');
-        warnings.add('line-too-long', `line of ${batch.byteLength(row)} bytes skipped (over the line limit)`, lineNumber);
-        continue;
-      }
-      const terminated = batch.terminated(row);
-      if (header != null && terminated) {
-        // Only the line's first bytes are decoded: the tree links sit at its start.
-        const match = MESSAGE_PREFIX.exec(batch.head(row, MESSAGE_PREFIX_BYTES));
-        if (match != null) {
-          sawAnyLine = true;
-          if (flavor == null) flavor = detectFlavor(headerValue ?? {}, { parentId: null }, sawTitleSlot || omp);
-          addEntry(match[1] ?? '', match[2] ?? null, KIND_MESSAGE, batch.byteOffset(row), lineNumber, undefined, match[3]);
-          continue;
-        }
-      }
-      const text = batch.text(row);
-      if (text.trim() === '') continue;
-      sawAnyLine = true;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (error) {
-        if (header == null) throw notASession(path, lineNumber, 'the first line is not valid JSON');
-        const reason = error instanceof Error ? error.message : String(error);
-        if (!terminated) warnings.add('truncated-line', `the last line is incomplete (the file is probably still being written): ${reason}`, lineNumber);
-        else warnings.add('invalid-json', `invalid JSON, line skipped: ${reason}`, lineNumber);
-        continue;
-      }
-      if (header == null) {
-        if (!isJsonObject(value)) throw notASession(path, lineNumber, 'the first record is not a JSON object');
-        if (value.type === 'title' && !sawTitleSlot) {
-          sawTitleSlot = true;
-          titleSlot = stringField(value, 'title');
-          continue;
-        }
-        if (value.type !== 'session' || typeof value.id !== 'string') {
-          throw notASession(path, lineNumber, `the first record has type ${JSON.stringify(value.type)}, expected "session" with a string id`);
-        }
-        headerValue = value;
-        header = readHeader(value, titleSlot);
-        if (header.version < 3) return 'legacy';
-        continue;
-      }
-      if (!isJsonObject(value) || typeof value.type !== 'string') {
-        warnings.add('invalid-record', 'line is not an entry object with a string "type", skipped', lineNumber);
-        continue;
-      }
-      if (flavor == null) flavor = detectFlavor(headerValue ?? {}, value, sawTitleSlot || omp);
-      const type = value.type;
-      const id = stringField(value, 'id') ?? `line-${lineNumber}`;
-      const parentId = stringField(value, 'parentId') ?? null;
-      const timestamp = isoTimestamp(value.timestamp);
-      // The ordinary reader classifies and warns about unknown types the same way.
-      const node = toNode(value, lineNumber, 3, null, warnings);
-      const kind = node.compaction != null ? KIND_COMPACTION : type === 'reset_boundary' ? KIND_RESET : node.mapped != null || type === 'message' ? KIND_MESSAGE : KIND_SILENT;
-      const entry = addEntry(id, parentId, kind, batch.byteOffset(row), lineNumber, node.thinkingLevel, timestamp);
-      if (node.compaction != null) {
-        compactions.set(entry, { summary: stringField(value, 'summary') ?? '', firstKeptEntryId: node.compaction.firstKeptEntryId, entryId: id, line: lineNumber, timestamp });
-      }
-      if (type === 'session_info') {
-        const entryName = stringField(value, 'name');
-        if (entryName != null && entryName !== '') name = entryName;
-      }
-      if (type === 'title_change') {
-        const title = stringField(value, 'title');
-        if (title != null && title !== '') header.title = title;
-      }
-    }
-  }
-  if (!sawAnyLine) return undefined;
-  if (header == null || headerValue == null) throw notASession(path, 1, 'the file holds only an omp title record and no session header');
-  // Parents written after their children (rare): resolve now that every id is known.
-  for (const [entry, { parentId }] of unresolvedParents) {
-    const parent = idIndex.get(parentId);
-    if (parent !== -1) parents.set(entry, parent);
-  }
-  return {
-    header,
-    flavor: flavor ?? detectFlavor(headerValue, undefined, sawTitleSlot || omp),
-    count,
-    lastId,
-    idIndex,
-    parents,
-    offsets,
-    lines,
-    kinds,
-    levels,
-    levelNames,
-    unresolvedParents,
-    compactions,
-    lastTimestamp,
-    leafTimestamp,
-    name: name ?? header.title,
-    warnings,
-  };
-}
-
-/**
- * The active leaf, its path, and what of it reaches the context (same rules as the ordinary reader).
- * Typed arrays throughout: a path of millions of entries costs 4 bytes an entry, not a JS array's 8+.
- */
-function contextPlan(index: FileIndex, warnings: WarningLog): { plan: { summary: Compaction | undefined; entries: Int32Array }; leaf: number } {
-  const { count } = index;
-  const { leafId } = index.header;
-  let leaf = count - 1;
-  if (leafId === '') leaf = -1;
-  else if (leafId != null && index.idIndex.get(leafId) !== -1) leaf = index.idIndex.get(leafId);
-  // Walked leaf to root into the end of the buffer, so the path comes out root first without a reverse.
-  const buffer = new Int32Array(Math.max(count, 0));
-  let first = buffer.length;
-  const visited = new Uint8Array(count);
-  for (let entry = leaf; entry >= 0; ) {
-    if (visited[entry] === 1) {
-      warnings.add('cycle', `the entry on line ${index.lines.get(entry)} is its own ancestor; the path stops there`, index.lines.get(entry));
-      break;
-    }
-    visited[entry] = 1;
-    buffer[--first] = entry;
-    const parent = index.parents.get(entry);
-    if (parent === UNRESOLVED) {
-      const missing = index.unresolvedParents.get(entry);
-      warnings.add('missing-parent', `entry ${missing?.childId} names parent ${missing?.parentId}, which is not in the file; the path starts at ${missing?.childId}`, index.lines.get(entry));
-      break;
-    }
-    entry = parent;
-  }
-  const path = buffer.subarray(first);
-  let compactionAt = -1;
-  let resetAt = -1;
-  for (let position = 0; position < path.length; position += 1) {
-    const kind = index.kinds[path[position] ?? 0];
-    if (kind === KIND_COMPACTION) compactionAt = position;
-    else if (kind === KIND_RESET) resetAt = position;
-  }
-  // The message entries of path[from, to) are packed to the front of the buffer, in place: a
-  // position is written only after it was read (`kept` <= position), so this never clobbers the path.
-  let kept = 0;
-  const keepMessages = (from: number, to: number): void => {
-    for (let position = from; position < to; position += 1) {
-      const entry = path[position] ?? 0;
-      if (index.kinds[entry] === KIND_MESSAGE) buffer[kept++] = entry;
-    }
-  };
-  if (resetAt > compactionAt) {
-    keepMessages(resetAt + 1, path.length);
-    return { plan: { summary: undefined, entries: buffer.subarray(0, kept) }, leaf };
-  }
-  if (compactionAt === -1) {
-    keepMessages(0, path.length);
-    return { plan: { summary: undefined, entries: buffer.subarray(0, kept) }, leaf };
-  }
-  const compaction = index.compactions.get(path[compactionAt] ?? -1);
-  const firstKeptId = compaction?.firstKeptEntryId;
-  const firstKept = firstKeptId == null ? -1 : path.indexOf(index.idIndex.get(firstKeptId));
-  if (firstKept !== -1 && firstKept < compactionAt) keepMessages(firstKept, compactionAt);
-  keepMessages(compactionAt + 1, path.length);
-  return { plan: { summary: compaction, entries: buffer.subarray(0, kept) }, leaf };
-}
-
-function notASession(path: string, line: number, what: string): PiSessionError {
-  return new PiSessionError({
-    message: `not a pi session: ${what}`,
-    code: 'not-a-pi-session',
-    location: { file: path, line },
-    hint: 'a pi/pir/omp session file starts with a {"type":"session",...} header line; pass only session .jsonl files',
-  });
 }

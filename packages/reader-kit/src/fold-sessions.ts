@@ -18,10 +18,11 @@ export interface FoldedSessions {
  */
 export function sessionWithMessages(head: SessionHead, messages: Message[]): Session {
   const session: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(head)) {
+  const fields = head as Record<string, unknown>;
+  for (const key in fields) {
     if (key === 'messages') continue;
     if (key === 'warnings') session.messages = messages;
-    session[key] = value;
+    session[key] = fields[key];
   }
   if (!('messages' in session)) session.messages = messages;
   return session as Session;

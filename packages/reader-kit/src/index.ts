@@ -1,6 +1,6 @@
 export { readLineBatches, readLines } from './read-lines.js';
 export type { Line } from './read-lines.js';
-export { readRawLineBatches } from './read-raw-line-batches.js';
+export { rawLineBatchesOf, readRawLineBatches, WHOLE_FILE_BYTES } from './read-raw-line-batches.js';
 export type { RawLineBatch, ReadLinesOptions } from './read-raw-line-batches.js';
 export { readJsonLineBatches, readJsonLines } from './read-json-lines.js';
 export type { JsonLine } from './read-json-lines.js';
@@ -14,6 +14,7 @@ export type {
   DiscoverOptions,
   FileSessions,
   JsonValue,
+  ReaderLocation,
   ReadFileOptions,
   SessionHead,
   SessionSourceReader,
@@ -26,6 +27,13 @@ export { readSourceSessions } from './read-source-sessions.js';
 export type { ReadSourceSessionsOptions } from './read-source-sessions.js';
 export { headRecords } from './head-records.js';
 export type { HeadRecords } from './head-records.js';
+export { reportBadLine } from './report-bad-line.js';
+export type { BadLineWording } from './report-bad-line.js';
+export { GrowableTypedArray } from './growable-typed-array.js';
+export type { NumberArray } from './growable-typed-array.js';
+export { SessionTally } from './session-tally.js';
+export { ReaderPool } from './reader-pool.js';
+export { ReaderPoolError } from './reader-pool-error.js';
 export { isJsonObject, stringField, tokenCount } from './json-fields.js';
 export type { JsonObject } from './json-fields.js';
 export { toolResultMessage } from './tool-result-message.js';

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLines } from './read-lines.js';
-import { readRawLineBatches, type RawLineBatch } from './read-raw-line-batches.js';
+import { rawLineBatchesOf, readRawLineBatches, type RawLineBatch } from './read-raw-line-batches.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'forge-raw-lines-'));
 function file(name: string, content: string): string {
@@ -81,5 +81,36 @@ describe('readRawLineBatches', () => {
       [3, 'bb'],
       [6, 'cc'],
     ]);
+  });
+
+  it('should split a file already in memory exactly as it streams it, ranges and over-long lines included', async () => {
+    const paths = [
+      file('memory.jsonl', 'alpha\nbé\r\n\n{"x":1}\nlast'),
+      file('memory-long.txt', `short\n${'x'.repeat(100)}\nafter\n${'y'.repeat(80)}`),
+      file('memory-terminated.txt', 'aa\nbb\ncc\ndd\n'),
+    ];
+    for (const path of paths) {
+      for (const options of [{}, { maxLineBytes: 50 }, { start: 3 }, { start: 3, end: 7 }]) {
+        const streamed = (await readAll(path, { ...options, chunkBytes: 16 })).flat();
+        const inMemory: Snapshot[] = [];
+        for (const batch of rawLineBatchesOf(readFileSync(path), options)) inMemory.push(...snapshot(batch, 4));
+        expect(inMemory).toEqual(streamed);
+      }
+    }
+  });
+
+  it('should read CRLF line endings and a UTF-8 byte-order mark like plain lines', async () => {
+    const path = file('bom-crlf.jsonl', '\uFEFF{"a":1}\r\n{"b":"é"}\r\n');
+    for (const chunkBytes of [4, 1024]) {
+      const lines = (await readAll(path, { chunkBytes }, 64)).flat();
+      expect(lines.map(({ lineNumber, byteOffset, text }) => [lineNumber, byteOffset, text])).toEqual([
+        [1, 3, '{"a":1}'],
+        [2, 12, '{"b":"é"}'],
+      ]);
+      const inMemory: Snapshot[] = [];
+      for (const batch of rawLineBatchesOf(readFileSync(path))) inMemory.push(...snapshot(batch, 64));
+      expect(inMemory).toEqual(lines);
+      expect(lines.map((line) => JSON.parse(line.text) as unknown)).toEqual([{ a: 1 }, { b: 'é' }]);
+    }
   });
 });

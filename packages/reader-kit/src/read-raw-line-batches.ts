@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { GrowableTypedArray } from './growable-typed-array.js';
 
 /** Options of the line readers. */
 export interface ReadLinesOptions {
@@ -34,9 +35,27 @@ export interface RawLineBatch {
   text(index: number): string;
   /** At most the first `maxBytes` bytes, decoded as latin1: for matching an ASCII prefix cheaply. */
   head(index: number, maxBytes: number): string;
+  /** The line's bytes, undecoded (a view, not a copy; empty for a too-long line): for readers that walk them. */
+  bytes(index: number): Buffer;
+  /** Whether the line starts with these bytes (nothing is decoded or allocated). */
+  startsWith(index: number, prefix: Uint8Array): boolean;
+  /**
+   * The buffer that holds the line's bytes, from `sourceStart(index)` for `byteLength(index)` bytes
+   * (plus a trailing carriage return, if any): for readers that walk a line without a copy or a view.
+   */
+  source(index: number): Buffer;
+  sourceStart(index: number): number;
 }
 
+/**
+ * Files up to this size are best read whole, in one call: a file handle's open, stat, reads and
+ * close cost more than the read itself for the many small files of a home, and a reader's two
+ * passes can then split the same buffer (`rawLineBatchesOf`). Larger files are streamed.
+ */
+export const WHOLE_FILE_BYTES = 16 * 1024 * 1024;
+
 const NEWLINE = 10;
+const EMPTY = Buffer.alloc(0);
 const CARRIAGE_RETURN = 13;
 const DEFAULT_MAX_LINE_BYTES = 512 * 1024 * 1024 - 64;
 const DEFAULT_CHUNK_BYTES = 1024 * 1024;
@@ -47,85 +66,180 @@ const TOO_LONG = 2;
 class ChunkLines implements RawLineBatch {
   count = 0;
   private chunk: Buffer = Buffer.alloc(0);
-  private starts = new Int32Array(1024);
-  private ends = new Int32Array(1024);
-  private numbers = new Float64Array(1024);
-  private offsets = new Float64Array(1024);
-  private lengths = new Float64Array(1024);
-  private flags = new Uint8Array(1024);
+  private readonly starts = new GrowableTypedArray((length) => new Int32Array(length));
+  private readonly ends = new GrowableTypedArray((length) => new Int32Array(length));
+  private readonly numbers = new GrowableTypedArray((length) => new Float64Array(length));
+  private readonly offsets = new GrowableTypedArray((length) => new Float64Array(length));
+  private readonly lengths = new GrowableTypedArray((length) => new Float64Array(length));
+  private readonly flags = new GrowableTypedArray((length) => new Uint8Array(length));
   /** Lines that began in an earlier chunk, copied whole (the read buffers are reused). */
   private spanning = new Map<number, Buffer>();
 
-  reset(chunk: Buffer): void {
-    this.chunk = chunk;
+  /** `from`: where the split part starts in `chunk` (line positions are relative to it). */
+  reset(chunk: Buffer, from = 0): void {
+    this.chunk = from === 0 ? chunk : chunk.subarray(from);
     this.count = 0;
     if (this.spanning.size > 0) this.spanning = new Map();
   }
 
   add(lineNumber: number, byteOffset: number, byteLength: number, flags: number, start: number, end: number, copy: Buffer | undefined): void {
-    if (this.count === this.starts.length) this.grow();
     const index = this.count++;
-    this.starts[index] = start;
-    this.ends[index] = end;
-    this.numbers[index] = lineNumber;
-    this.offsets[index] = byteOffset;
-    this.lengths[index] = byteLength;
-    this.flags[index] = flags;
+    if (index === this.starts.data.length) for (const column of [this.starts, this.ends, this.numbers, this.offsets, this.lengths, this.flags]) column.reserve(index + 1);
+    this.starts.data[index] = start;
+    this.ends.data[index] = end;
+    this.numbers.data[index] = lineNumber;
+    this.offsets.data[index] = byteOffset;
+    this.lengths.data[index] = byteLength;
+    this.flags.data[index] = flags;
     if (copy != null) this.spanning.set(index, copy);
   }
 
   lineNumber(index: number): number {
-    return this.numbers[index] ?? 0;
+    return this.numbers.data[index] ?? 0;
   }
 
   byteOffset(index: number): number {
-    return this.offsets[index] ?? 0;
+    return this.offsets.data[index] ?? 0;
   }
 
   byteLength(index: number): number {
-    return this.lengths[index] ?? 0;
+    return this.lengths.data[index] ?? 0;
   }
 
   terminated(index: number): boolean {
-    return ((this.flags[index] ?? 0) & TERMINATED) !== 0;
+    return ((this.flags.data[index] ?? 0) & TERMINATED) !== 0;
   }
 
   tooLong(index: number): boolean {
-    return ((this.flags[index] ?? 0) & TOO_LONG) !== 0;
+    return ((this.flags.data[index] ?? 0) & TOO_LONG) !== 0;
   }
 
   text(index: number): string {
     if (this.tooLong(index)) return '';
     const copy = this.spanning.get(index);
     const source = copy ?? this.chunk;
-    const start = copy == null ? (this.starts[index] ?? 0) : 0;
-    let end = copy == null ? (this.ends[index] ?? 0) : copy.length;
+    const start = copy == null ? (this.starts.data[index] ?? 0) : 0;
+    let end = copy == null ? (this.ends.data[index] ?? 0) : copy.length;
     if (end > start && source[end - 1] === CARRIAGE_RETURN) end -= 1;
     return source.toString('utf8', start, end);
+  }
+
+  bytes(index: number): Buffer {
+    if (this.tooLong(index)) return Buffer.alloc(0);
+    const copy = this.spanning.get(index);
+    if (copy != null) return copy;
+    return this.chunk.subarray(this.starts.data[index] ?? 0, this.ends.data[index] ?? 0);
+  }
+
+  source(index: number): Buffer {
+    if (this.tooLong(index)) return EMPTY;
+    return this.spanning.size === 0 ? this.chunk : (this.spanning.get(index) ?? this.chunk);
+  }
+
+  sourceStart(index: number): number {
+    return this.spanning.size !== 0 && this.spanning.has(index) ? 0 : (this.starts.data[index] ?? 0);
+  }
+
+  startsWith(index: number, prefix: Uint8Array): boolean {
+    if (this.tooLong(index) || (this.lengths.data[index] ?? 0) < prefix.length) return false;
+    const copy = this.spanning.get(index);
+    const source = copy ?? this.chunk;
+    const start = copy == null ? (this.starts.data[index] ?? 0) : 0;
+    for (let position = 0; position < prefix.length; position += 1) if (source[start + position] !== prefix[position]) return false;
+    return true;
   }
 
   head(index: number, maxBytes: number): string {
     if (this.tooLong(index)) return '';
     const copy = this.spanning.get(index);
     const source = copy ?? this.chunk;
-    const start = copy == null ? (this.starts[index] ?? 0) : 0;
-    const end = copy == null ? (this.ends[index] ?? 0) : copy.length;
+    const start = copy == null ? (this.starts.data[index] ?? 0) : 0;
+    const end = copy == null ? (this.ends.data[index] ?? 0) : copy.length;
     return source.toString('latin1', start, Math.min(end, start + maxBytes));
   }
 
-  private grow(): void {
-    const size = this.starts.length * 2;
-    const widen = <T extends Int32Array | Float64Array | Uint8Array>(old: T, bigger: T): T => {
-      bigger.set(old);
-      return bigger;
-    };
-    this.starts = widen(this.starts, new Int32Array(size));
-    this.ends = widen(this.ends, new Int32Array(size));
-    this.numbers = widen(this.numbers, new Float64Array(size));
-    this.offsets = widen(this.offsets, new Float64Array(size));
-    this.lengths = widen(this.lengths, new Float64Array(size));
-    this.flags = widen(this.flags, new Uint8Array(size));
+}
+
+/**
+ * Splits consecutive chunks of one file into lines (the byte offsets count from `start`). Lines that
+ * span chunks are copied whole, since the chunk buffers are reused.
+ */
+class LineSplitter {
+  lineNumber = 0;
+  lineStart: number;
+  /** Bytes of the current line that are not yet terminated, carried across chunks (copied: buffers are reused). */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private overLimit = false;
+
+  constructor(
+    start: number,
+    private readonly maxLineBytes: number,
+    private readonly end: number,
+  ) {
+    this.lineStart = start;
   }
+
+  /** Adds the lines that end in `chunk` to `batch`; true when the range's end was reached. */
+  split(chunk: Buffer, batch: ChunkLines): boolean {
+    let cursor = 0;
+    while (cursor < chunk.length) {
+      const newline = chunk.indexOf(NEWLINE, cursor);
+      if (newline === -1) {
+        this.pendingBytes += chunk.length - cursor;
+        if (this.pendingBytes > this.maxLineBytes) {
+          this.overLimit = true;
+          this.pending = [];
+        } else {
+          this.pending.push(Buffer.from(chunk.subarray(cursor)));
+        }
+        return false;
+      }
+      const bytes = this.pendingBytes + newline - cursor;
+      this.lineNumber += 1;
+      if (bytes > this.maxLineBytes) this.overLimit = true;
+      if (this.overLimit) batch.add(this.lineNumber, this.lineStart, bytes, TERMINATED | TOO_LONG, 0, 0, undefined);
+      else if (this.pending.length > 0) batch.add(this.lineNumber, this.lineStart, bytes, TERMINATED, 0, 0, Buffer.concat([...this.pending, chunk.subarray(cursor, newline)]));
+      // An empty line is not in the batch but still counts for line numbers.
+      else if (bytes > 0) batch.add(this.lineNumber, this.lineStart, bytes, TERMINATED, cursor, newline, undefined);
+      this.lineStart += bytes + 1;
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.overLimit = false;
+      cursor = newline + 1;
+      if (this.lineStart >= this.end) return true;
+    }
+    return false;
+  }
+
+  /** Adds the last line when the file ends without a newline; false when there is none. */
+  finish(batch: ChunkLines): boolean {
+    if (this.lineStart >= this.end || (this.pendingBytes === 0 && !this.overLimit)) return false;
+    const rest = this.overLimit ? undefined : Buffer.concat(this.pending);
+    batch.reset(Buffer.alloc(0));
+    batch.add(this.lineNumber + 1, this.lineStart, this.pendingBytes, this.overLimit ? TOO_LONG : 0, 0, 0, rest);
+    return true;
+  }
+}
+
+/** 3 when a UTF-8 byte-order mark opens the file at `position` (only the file's start can hold one), else 0. */
+function byteOrderMarkAt(bytes: Buffer, position: number): number {
+  return position === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+}
+
+/**
+ * The lines of a file already in memory (a small file read whole in one call, which costs far less
+ * than a file handle's open, stat, reads and close), as the batches `readRawLineBatches` gives: the
+ * same line numbers, offsets and flags. `start` and `end` are offsets into `buffer`.
+ */
+export function* rawLineBatchesOf(buffer: Buffer, options: ReadLinesOptions = {}): Generator<RawLineBatch> {
+  const start = (options.start ?? 0) + byteOrderMarkAt(buffer, options.start ?? 0);
+  const splitter = new LineSplitter(start, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, options.end ?? Number.POSITIVE_INFINITY);
+  const batch = new ChunkLines();
+  batch.reset(buffer, start);
+  const stopped = splitter.split(buffer.subarray(start), batch);
+  if (batch.count > 0) yield batch;
+  if (!stopped && splitter.finish(batch)) yield batch;
 }
 
 /**
@@ -144,69 +258,34 @@ export async function* readRawLineBatches(path: string, options: ReadLinesOption
     const chunkBytes = options.chunkBytes ?? Math.max(64 * 1024, Math.min(DEFAULT_CHUNK_BYTES, Math.min(size, end) - position + 1));
     const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
     const batch = new ChunkLines();
-    let lineNumber = 0;
-    let lineStart = position;
-    // Bytes of the current line that are not yet terminated, carried across chunks (copied: buffers are reused).
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    let overLimit = false;
-
+    const splitter = new LineSplitter(position, maxLineBytes, end);
     const readAt = (buffer: Buffer, at: number) => (at >= size ? Promise.resolve(0) : handle.read(buffer, 0, buffer.length, at).then(({ bytesRead }) => bytesRead));
     let turn = 0;
     let nextRead = readAt(buffers[0]!, position);
-    while (lineStart < end) {
+    while (splitter.lineStart < end) {
       const bytesRead = await nextRead;
       if (bytesRead === 0) break;
-      const chunk = buffers[turn]!.subarray(0, bytesRead);
+      let chunk = buffers[turn]!.subarray(0, bytesRead);
+      if (position === 0) {
+        // A UTF-8 byte-order mark is not part of the first line.
+        const mark = byteOrderMarkAt(chunk, 0);
+        chunk = chunk.subarray(mark);
+        splitter.lineStart += mark;
+      }
       position += bytesRead;
       turn = 1 - turn;
       // Read ahead into the other buffer while this chunk is split.
       nextRead = readAt(buffers[turn]!, position);
       batch.reset(chunk);
-      let cursor = 0;
-      let stop = false;
-      while (cursor < chunk.length) {
-        const newline = chunk.indexOf(NEWLINE, cursor);
-        if (newline === -1) {
-          pendingBytes += chunk.length - cursor;
-          if (pendingBytes > maxLineBytes) {
-            overLimit = true;
-            pending = [];
-          } else {
-            pending.push(Buffer.from(chunk.subarray(cursor)));
-          }
-          break;
-        }
-        const bytes = pendingBytes + newline - cursor;
-        lineNumber += 1;
-        if (bytes > maxLineBytes) overLimit = true;
-        if (overLimit) batch.add(lineNumber, lineStart, bytes, TERMINATED | TOO_LONG, 0, 0, undefined);
-        else if (pending.length > 0) batch.add(lineNumber, lineStart, bytes, TERMINATED, 0, 0, Buffer.concat([...pending, chunk.subarray(cursor, newline)]));
-        // An empty line is not in the batch but still counts for line numbers.
-        else if (bytes > 0) batch.add(lineNumber, lineStart, bytes, TERMINATED, cursor, newline, undefined);
-        lineStart += bytes + 1;
-        pending = [];
-        pendingBytes = 0;
-        overLimit = false;
-        cursor = newline + 1;
-        if (lineStart >= end) {
-          stop = true;
-          break;
-        }
-      }
+      const stopped = splitter.split(chunk, batch);
       if (batch.count > 0) yield batch;
-      if (stop) {
+      if (stopped) {
         await nextRead;
         return;
       }
     }
     await nextRead.catch(() => 0);
-    if (lineStart < end && (pendingBytes > 0 || overLimit)) {
-      const rest = overLimit ? undefined : Buffer.concat(pending);
-      batch.reset(Buffer.alloc(0));
-      batch.add(lineNumber + 1, lineStart, pendingBytes, overLimit ? TOO_LONG : 0, 0, 0, rest);
-      yield batch;
-    }
+    if (splitter.finish(batch)) yield batch;
   } finally {
     await handle.close();
   }

@@ -66,6 +66,12 @@ export interface DiscoverOptions {
   onWarning?: (warning: SessionWarning) => void;
 }
 
+/** Where a worker thread imports a reader from: its module (`import.meta.url`) and export name. */
+export interface ReaderLocation {
+  url: string;
+  exportName: string;
+}
+
 /** A reader of one agent program's sessions. */
 export interface SessionSourceReader {
   /** Stable name of the reader (`claude-code`, `pi-family`). */
@@ -77,6 +83,12 @@ export interface SessionSourceReader {
   readonly sources: readonly SessionSource[];
   /** Other names the CLI accepts for its sources (`claude` for `claude-code`). */
   readonly aliases: Readonly<Record<string, SessionSource>>;
+  /**
+   * Where a worker thread can import this reader from (added by the readers helper: a pool
+   * reads files for any reader; issue 13 runs per-session work in workers). Absent: the reader
+   * runs on the calling thread only.
+   */
+  readonly location?: ReaderLocation;
   /** The folders it reads under a home folder (`forge --root ~/backup-home`): `.claude`, `.pi/agent/sessions`, … */
   homeRoots(home: string): string[];
   /**

@@ -55,8 +55,18 @@ export const sessionSchema = z
     /** True when the file holds provisional usage only (Claude Code 2.0.x streaming snapshots). */
     usageProvisional: z.boolean().optional(),
     messages: z.array(messageSchema),
-    /** The tool definitions the harness offered the model, when the source records them (otherwise transforms infer them from the calls). */
+    /**
+     * The tool definitions the harness offered the model, exactly as recorded (Claude Code 2.1
+     * `api-request-shape` lines: names, descriptions, JSON schemas). Absent when the source records
+     * none; transforms then infer definitions from the calls and mark them inferred.
+     */
     tools: z.array(toolDefinitionSchema).optional(),
+    /**
+     * The system prompt the harness sent the model, exactly as recorded: Claude Code 2.1
+     * `api-request-shape` `shape.system` (its text blocks joined by a blank line), omp subagent
+     * `session_init.systemPrompt`. Absent when the source records none.
+     */
+    systemPrompt: z.string().optional(),
     /** Set when forge generated this session (`forge synth run`): the template and parameters it was made with. */
     synthetic: syntheticTagSchema.optional(),
     warnings: z.array(sessionWarningSchema),

@@ -123,7 +123,7 @@ async function executeRun(
   try {
     for (const file of files) {
       await appendSyntheticEntry(file, synthetic);
-      sessions.push(...(await readPiSession(file, { flavor: options.harness })).map((session) => ({ ...session, synthetic })));
+      sessions.push(...(await readPiSession(file, { source: options.harness })).map((session) => ({ ...session, synthetic })));
     }
   } catch (error) {
     return { report: { ...base, status: 'unreadable', reason: (error as Error).message, stderrTail: result.stderrTail }, sessions: [] };

@@ -39,11 +39,11 @@ function piFamilyReader(selection: SourceSelection, env: NodeJS.ProcessEnv): Sou
     name: 'pi-family',
     async *discover() {
       for await (const handle of discoverPiSessions({ ...(selection.piRoots == null ? {} : { roots: selection.piRoots }), env })) {
-        if (!selection.sources.has(handle.flavor)) continue;
-        yield { path: handle.path, source: handle.flavor, size: handle.size, mtimeMs: handle.mtime.getTime() };
+        if (!selection.sources.has(handle.source)) continue;
+        yield { path: handle.path, source: handle.source, size: handle.size, mtimeMs: handle.mtimeMs };
       }
     },
-    read: (file, warnings) => readPiSession(file.path, { flavor: file.source as PiFlavor, onWarning: (warning) => warnings.push(warning) }),
+    read: (file, warnings) => readPiSession(file.path, { source: file.source as PiFlavor, onWarning: (warning) => warnings.push(warning) }),
   };
 }
 
@@ -54,7 +54,7 @@ function claudeReader(selection: SourceSelection, env: NodeJS.ProcessEnv): Sourc
     name: 'claude-code',
     async *discover() {
       for await (const file of discoverClaudeSessions(options)) {
-        yield { path: file.path, source: 'claude-code', size: file.bytes, mtimeMs: file.modifiedAt.getTime() };
+        yield { path: file.path, source: 'claude-code', size: file.size, mtimeMs: file.mtimeMs };
       }
     },
     async readAll(warnings, onSession) {

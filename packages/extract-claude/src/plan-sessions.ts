@@ -1,10 +1,8 @@
 import { basename } from 'node:path';
-import { detectGasTown, WarningLog } from '@forge/reader-kit';
-import { SESSION_SCHEMA_VERSION, addUsage, emptyUsage, type Message, type Session, type SessionWarning } from '@forge/schema';
-import { buildMessages } from './build-messages.js';
-import { lineText, type ConversationLine } from './claude-line.js';
-import { isWarmupPrompt } from './classify-user-text.js';
-import { type ClaudeFileContents } from './read-claude-file.js';
+import { WarningLog, type SessionTally } from '@forge/reader-kit';
+import { SESSION_SCHEMA_VERSION, type Message, type Session, type SessionWarning } from '@forge/schema';
+import { type ConversationLine } from './claude-line.js';
+import { type ClaudeFileIndex } from './index-claude-file.js';
 import { userCode } from './line-table.js';
 import { findLeaf, selectThread, type ThreadProblem, type ThreadSelection } from './select-thread.js';
 
@@ -17,10 +15,6 @@ export interface SubagentMeta {
 }
 
 export interface BuildSessionsOptions {
-  /** uuids owned by earlier sessions of the project: resume copies to leave out (§7.4). */
-  ownedElsewhere?: ReadonlySet<string>;
-  /** Project-wide `summary` titles by leafUuid (§4.6). */
-  summaries?: ReadonlyMap<string, string>;
   /** For `agent-<id>.jsonl` files. */
   agentId?: string;
   meta?: SubagentMeta;
@@ -37,18 +31,6 @@ export function agentIdFromPath(path: string): string | undefined {
   return agentFilePattern.exec(basename(path))?.[1];
 }
 
-/**
- * The sessions one file holds: a main file gives its main thread plus one session per inline
- * (1.0.x) sidechain; a subagent file gives the subagent's thread.
- */
-export function buildSessions(contents: ClaudeFileContents, options: BuildSessionsOptions): Session[] {
-  const first = planFirstSession(contents, options);
-  if (first == null) return options.agentId == null ? inlineSidechains(contents, undefined, options) : [];
-  const session = assemble(contents, first.selection, first.options);
-  if (first.options.isSubagent) return [session];
-  return [session, ...inlineSidechains(contents, session, options)];
-}
-
 /** A trajectory to turn into a Session: its lines and the Session's identity. */
 export interface SessionPlan {
   selection: SelectionWithProblems;
@@ -62,16 +44,14 @@ export type SelectionWithProblems = ThreadSelection & { problems: ThreadProblem[
  * The file's first Session: a subagent file's thread, or a main file's main thread (the inline
  * sidechains follow, once the main thread's Task calls are known).
  */
-export function planFirstSession(contents: ClaudeFileContents, options: BuildSessionsOptions): SessionPlan | undefined {
-  const ownedElsewhere = options.ownedElsewhere;
+export function planFirstSession(contents: ClaudeFileIndex, options: BuildSessionsOptions): SessionPlan | undefined {
   const { table } = contents;
-  const fresh = (row: number): boolean => ownedElsewhere?.has(table.uuid(row)) !== true;
   const fileSessionId = basename(contents.path).replace(/\.jsonl$/u, '');
 
   if (options.agentId != null) {
-    const leaf = findLeaf(table, fresh);
+    const leaf = findLeaf(table, () => true);
     if (leaf == null) return undefined;
-    const selection = selectThread(table, leaf, { isMember: () => true, ...(ownedElsewhere == null ? {} : { ownedElsewhere }) });
+    const selection = selectThread(table, leaf, { isMember: () => true });
     const parentSessionId = table.sessionId(leaf) ?? fileSessionId;
     const parentId = options.meta?.parentAgentId == null ? parentSessionId : subagentSessionId(parentSessionId, options.meta.parentAgentId);
     const parent: NonNullable<Session['parent']> = { sessionId: parentId };
@@ -82,13 +62,31 @@ export function planFirstSession(contents: ClaudeFileContents, options: BuildSes
     return { selection, options: { ...options, id: subagentSessionId(parentSessionId, options.agentId), isSubagent: true, parent, agent } };
   }
 
-  const mainLeaf = findLeaf(table, (row) => !table.isSidechain(row) && fresh(row));
+  const mainLeaf = findLeaf(table, (row) => !table.isSidechain(row));
   if (mainLeaf == null) return undefined;
-  const selection = selectThread(table, mainLeaf, {
-    isMember: (row) => !table.isSidechain(row),
-    ...(ownedElsewhere == null ? {} : { ownedElsewhere }),
-  });
+  const selection = selectThread(table, mainLeaf, { isMember: (row) => !table.isSidechain(row) });
   return { selection, options: { ...options, id: table.sessionId(mainLeaf) ?? fileSessionId, isSubagent: false } };
+}
+
+/**
+ * The branches a rewind left behind (claude-code.md §7.1, §7.2): a user or assistant line on the
+ * thread's side of the file that no trajectory has selected yet is the leaf of one. Each is walked
+ * like the thread (so it keeps the shared prefix), the latest leaf first so a branch is found once,
+ * and becomes a Session `<thread id>@<leaf uuid>` that is not the active one. In file order.
+ */
+export function planAbandonedBranches(contents: ClaudeFileIndex, thread: SessionPlan): SessionPlan[] {
+  const { table } = contents;
+  const isMember = thread.options.isSubagent ? (): boolean => true : (row: number): boolean => !table.isSidechain(row);
+  const covered = new Uint8Array(table.count);
+  for (const row of thread.selection.rows) covered[row] = 1;
+  const plans: SessionPlan[] = [];
+  for (let row = table.count - 1; row >= 0; row -= 1) {
+    if (covered[row] === 1 || !table.isTurn(row) || table.isApiErrorMessage(row) || !isMember(row)) continue;
+    const selection = selectThread(table, row, { isMember });
+    for (const selected of selection.rows) covered[selected] = 1;
+    plans.push({ selection, options: { ...thread.options, id: `${thread.options.id}@${selection.leafUuid}`, isActive: false } });
+  }
+  return plans.reverse();
 }
 
 /** The id forge gives a subagent trajectory: unique, and readable back to its parent. */
@@ -96,23 +94,8 @@ export function subagentSessionId(parentSessionId: string, agentId: string): str
   return `${parentSessionId}/agent-${agentId}`;
 }
 
-/** 1.0.x wrote subagent lines into the parent file, each subagent from its own null-parent root (§7.3). */
-function inlineSidechains(contents: ClaudeFileContents, mainSession: Session | undefined, options: BuildSessionsOptions): Session[] {
-  const leaves = sidechainLeaves(contents, options.ownedElsewhere);
-  if (leaves.size === 0) return [];
-  const spawns = mainSession == null ? [] : taskSpawns(mainSession.messages);
-  const parentSessionId = mainSession?.id ?? fileParentSessionId(contents);
-  const sessions: Session[] = [];
-  for (const [root, leaf] of leaves) {
-    const rootLine = contents.lines[root];
-    const plan = planSidechain(contents, root, leaf, { spawns, parentSessionId, prompt: rootLine == null ? undefined : lineText(rootLine) }, options);
-    sessions.push(assemble(contents, plan.selection, plan.options));
-  }
-  return sessions;
-}
-
 /** The session id inline sidechains hang under when the file has no main thread. */
-export function fileParentSessionId(contents: ClaudeFileContents): string {
+export function fileParentSessionId(contents: ClaudeFileIndex): string {
   const { table } = contents;
   for (let row = 0; row < table.count; row += 1) {
     const sessionId = table.sessionId(row);
@@ -122,7 +105,7 @@ export function fileParentSessionId(contents: ClaudeFileContents): string {
 }
 
 /** Each inline sidechain's root row → its leaf row (the last user/assistant line under that root). */
-export function sidechainLeaves(contents: ClaudeFileContents, ownedElsewhere: ReadonlySet<string> | undefined): Map<number, number> {
+export function sidechainLeaves(contents: ClaudeFileIndex): Map<number, number> {
   const { table } = contents;
   const rootOf = new Int32Array(table.count).fill(-1);
   const findRoot = (row: number): number => {
@@ -147,7 +130,6 @@ export function sidechainLeaves(contents: ClaudeFileContents, ownedElsewhere: Re
   const lastByRoot = new Map<number, number>();
   for (let row = 0; row < table.count; row += 1) {
     if (!table.isSidechain(row) || !table.isTurn(row) || table.isApiErrorMessage(row)) continue;
-    if (ownedElsewhere?.has(table.uuid(row)) === true) continue;
     lastByRoot.set(findRoot(row), row);
   }
   return lastByRoot;
@@ -155,17 +137,14 @@ export function sidechainLeaves(contents: ClaudeFileContents, ownedElsewhere: Re
 
 /** The Task/Agent call that spawned a sidechain, matched by the prompt it delegated. */
 export function planSidechain(
-  contents: ClaudeFileContents,
+  contents: ClaudeFileIndex,
   root: number,
   leaf: number,
   context: { spawns: readonly TaskSpawn[]; parentSessionId: string; prompt: string | undefined },
   options: BuildSessionsOptions,
 ): SessionPlan {
   const { table } = contents;
-  const selection = selectThread(table, leaf, {
-    isMember: (row) => table.isSidechain(row),
-    ...(options.ownedElsewhere == null ? {} : { ownedElsewhere: options.ownedElsewhere }),
-  });
+  const selection = selectThread(table, leaf, { isMember: (row) => table.isSidechain(row) });
   const { parentSessionId } = context;
   const agentId = table.agentId(leaf) ?? table.uuid(root);
   const plan: SessionPlan = { selection, options: { ...options, id: subagentSessionId(parentSessionId, agentId), isSubagent: true, parent: { sessionId: parentSessionId }, agent: { id: agentId } } };
@@ -224,26 +203,14 @@ function safeJson(text: string): Record<string, unknown> {
 export interface AssembleOptions extends BuildSessionsOptions {
   id: string;
   isSubagent: boolean;
+  /** False for a branch a rewind abandoned. Default true. */
+  isActive?: boolean;
   parent?: Session['parent'];
   agent?: Session['agent'];
 }
 
-function assemble(contents: ClaudeFileContents, selection: SelectionWithProblems, options: AssembleOptions): Session {
-  const warnings = selectionWarnings(contents, selection);
-  const lines = Array.from(selection.rows, (row) => contents.lines[row] as ConversationLine);
-  const prompt = firstPromptRow(contents, selection);
-  const promptLine = prompt == null ? undefined : contents.lines[prompt];
-  const warmup = options.isSubagent && promptLine != null && isWarmupPrompt(lineText(promptLine) ?? '');
-  const built = buildMessages(lines, warnings, { warmup });
-  const tally = new MessageTally();
-  for (const message of built.messages) tally.add(message);
-  const facts = new LineFacts();
-  for (const line of lines) facts.add(line);
-  return sessionRecord(contents, selection, options, { warnings, tally, facts, provisionalResponses: built.provisionalResponses, messages: built.messages });
-}
-
 /** A collector for one trajectory's warnings, starting with the problems met while selecting it. */
-export function selectionWarnings(contents: ClaudeFileContents, selection: SelectionWithProblems): WarningLog {
+export function selectionWarnings(contents: ClaudeFileIndex, selection: SelectionWithProblems): WarningLog {
   const warnings = new WarningLog(contents.path);
   for (const problem of selection.problems) {
     if (problem.kind === 'missing-parent') warnings.add('missing-parent', `parent ${problem.uuid} is not in this file; the trajectory starts here`, problem.line);
@@ -253,29 +220,9 @@ export function selectionWarnings(contents: ClaudeFileContents, selection: Selec
 }
 
 /** The row of the first user line with prompt text (not meta): a `Warmup` prompt there marks cache priming. */
-export function firstPromptRow(contents: ClaudeFileContents, selection: ThreadSelection): number | undefined {
+export function firstPromptRow(contents: ClaudeFileIndex, selection: ThreadSelection): number | undefined {
   const { table } = contents;
   return selection.rows.find((row) => table.types[row] === userCode && !table.isMeta(row) && table.hasText(row));
-}
-
-/** Whether a subagent trajectory whose first prompt is `prompt` is a warmup sidechain. */
-export function isWarmupSession(options: AssembleOptions, prompt: string | undefined): boolean {
-  return options.isSubagent && prompt != null && isWarmupPrompt(prompt);
-}
-
-/** Session totals gathered from its messages, in order: usage, models, thinking levels, first prompt. */
-export class MessageTally {
-  usage = emptyUsage();
-  readonly models: string[] = [];
-  readonly thinkingLevels: string[] = [];
-  firstUserText: string | undefined;
-
-  add(message: Message): void {
-    if (message.usage != null) this.usage = addUsage(this.usage, message.usage);
-    if (message.model != null && !this.models.includes(message.model)) this.models.push(message.model);
-    if (message.thinkingLevel != null && !this.thinkingLevels.includes(message.thinkingLevel)) this.thinkingLevels.push(message.thinkingLevel);
-    if (this.firstUserText == null && message.role === 'user' && (message.provenance === 'conversation' || message.provenance === 'gastown-beacon')) this.firstUserText = message.text;
-  }
 }
 
 /** Session facts gathered from its lines, in file order: time span, first cwd, last branch and version. */
@@ -298,24 +245,25 @@ export class LineFacts {
   }
 }
 
-/** The Session of a built trajectory (`messages` may be empty when they were streamed). */
+/** The head of a streamed trajectory: the Session without its messages (totals over them). */
 export function sessionRecord(
-  contents: ClaudeFileContents,
+  contents: ClaudeFileIndex,
   selection: ThreadSelection,
   options: AssembleOptions,
   built: {
+    /** The selection's and the lines' problems, then those found ordering the messages. */
     warnings: WarningLog;
-    tally: MessageTally;
+    orderWarnings: WarningLog;
+    tally: SessionTally;
     facts: LineFacts;
     provisionalResponses: number;
-    messages: Message[];
     /** The title found before the file's index was released (`null`: none); default: found now. */
     title?: string | null;
   },
-): Session {
-  const { warnings, tally, facts, messages } = built;
+): Omit<Session, 'messages'> {
+  const { warnings, orderWarnings, tally, facts } = built;
   if (built.provisionalResponses > 0) {
-    warnings.add(
+    orderWarnings.add(
       'provisional-usage',
       `${built.provisionalResponses} response(s) have only the streaming snapshot (stop_reason null on every line): output tokens are a lower bound (Claude Code ≤ 2.1.4x, 2.0.x)`,
     );
@@ -324,7 +272,7 @@ export function sessionRecord(
   const cwd = facts.cwd ?? contents.firstCwd ?? '';
   const { gitBranch, version } = facts;
 
-  const session: Session = {
+  const session: Omit<Session, 'messages'> = {
     schemaVersion: SESSION_SCHEMA_VERSION,
     id: options.id,
     source: 'claude-code',
@@ -333,11 +281,10 @@ export function sessionRecord(
     startedAt: facts.startedAt ?? options.fileTime,
     endedAt: facts.endedAt ?? options.fileTime,
     models: tally.models,
-    branch: { leafId: selection.leafUuid, isActive: true },
+    branch: { leafId: selection.leafUuid, isActive: options.isActive !== false },
     isSubagent: options.isSubagent,
     usage: tally.usage,
-    messages,
-    warnings: [...contents.warnings.list(), ...warnings.list()],
+    warnings: [...contents.warnings.list(), ...warnings.list(), ...orderWarnings.list()],
   };
   if (version != null) session.sourceVersion = version;
   if (gitBranch != null) session.gitBranch = gitBranch;
@@ -347,21 +294,19 @@ export function sessionRecord(
   if (options.parent != null) session.parent = options.parent;
   if (options.agent != null) session.agent = options.agent;
   if (built.provisionalResponses > 0) session.usageProvisional = true;
-  const firstUserText = tally.firstUserText;
-  const gastown = detectGasTown({ cwd, ...(firstUserText == null ? {} : { firstUserText }), ...(gitBranch == null ? {} : { gitBranch }) });
+  const gastown = tally.gastown(cwd, gitBranch);
   if (gastown != null) session.gastown = gastown;
   return session;
 }
 
 /** A main Session's title: custom, AI, else the summary of its deepest summarised line (§4.6). */
-export function sessionTitle(contents: ClaudeFileContents, selection: ThreadSelection, options: AssembleOptions): string | undefined {
-  return options.isSubagent ? undefined : titleFor(contents, selection, options.titlesFromSummaries === false ? new Map() : options.summaries);
+export function sessionTitle(contents: ClaudeFileIndex, selection: ThreadSelection, options: AssembleOptions): string | undefined {
+  return options.isSubagent ? undefined : titleFor(contents, selection, options.titlesFromSummaries === false ? new Map() : contents.summaries);
 }
 
-function titleFor(contents: ClaudeFileContents, selection: ThreadSelection, projectSummaries: ReadonlyMap<string, string> | undefined): string | undefined {
+function titleFor(contents: ClaudeFileIndex, selection: ThreadSelection, summaries: ReadonlyMap<string, string>): string | undefined {
   if (contents.customTitle != null) return contents.customTitle;
   if (contents.aiTitle != null) return contents.aiTitle;
-  const summaries = projectSummaries ?? contents.summaries;
   if (summaries.size === 0) return undefined;
   // The summary of the deepest selected line that has one: look the few summaries up by row.
   let deepest = -1;
@@ -391,7 +336,7 @@ function isSelected(rows: Int32Array, row: number): boolean {
 }
 
 /** File-level warnings for a file that yields no session (empty, or no conversation lines). */
-export function orphanWarnings(contents: ClaudeFileContents): SessionWarning[] {
+export function orphanWarnings(contents: ClaudeFileIndex): SessionWarning[] {
   const warnings = contents.warnings.list();
   if (contents.lineCount > 0 && !warnings.some((warning) => warning.kind === 'empty-file')) {
     warnings.push({ file: contents.path, kind: 'not-a-session', message: 'file has no user or assistant lines; no session read' });

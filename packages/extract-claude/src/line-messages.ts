@@ -3,13 +3,6 @@ import { type ClaudeBlock, type ClaudeUsage, type ConversationLine } from './cla
 import { classifySystemLine, classifyUserText } from './classify-user-text.js';
 import { type WarningLog } from '@forge/reader-kit';
 
-/** Messages of one trajectory plus what the session builder needs to know about them. */
-export interface BuiltMessages {
-  messages: Message[];
-  /** Assistant responses whose every line had `stop_reason: null`: the file never got the final usage. */
-  provisionalResponses: number;
-}
-
 const knownAssistantBlocks = new Set(['text', 'thinking', 'redacted_thinking', 'tool_use', 'image']);
 // Server-side tool blocks are answered inside the same response; kept as a count, not as calls.
 const serverToolBlocks = new Set(['server_tool_use', 'web_search_tool_result', 'web_fetch_tool_result', 'code_execution_tool_result', 'mcp_tool_use', 'mcp_tool_result']);
@@ -28,32 +21,15 @@ export interface AssistantDraft {
   responseId?: string;
 }
 
-/** Turns the selected lines of one trajectory into canonical messages (claude-code.md §6, §8). */
-export function buildMessages(lines: readonly ConversationLine[], warnings: WarningLog, options: { warmup?: boolean } = {}): BuiltMessages {
-  const messages: Message[] = [];
-  const drafts = new Map<string, AssistantDraft>();
-  const toolNames = new Map<string, string>();
-  for (const line of lines) if (line.type === 'assistant') for (const block of line.blocks ?? []) if (block.type === 'tool_use' && block.id != null) toolNames.set(block.id, block.name ?? 'unknown');
-
-  for (const line of lines) addLineMessages(line, messages, drafts, toolNames, warnings);
-
-  let provisionalResponses = 0;
-  for (const draft of drafts.values()) {
-    finishAssistant(draft);
-    if (!draft.synthetic && !draft.sawFinalStop && draft.usageCandidates.length > 0) provisionalResponses += 1;
-  }
-  const ordered = orderToolResults(messages, warnings);
-  markInterruptions(ordered);
-  if (options.warmup === true) for (const message of ordered) message.provenance = 'warmup';
-  return { messages: ordered, provisionalResponses };
-}
-
 /** Tool call id → tool name (a Map, or the message stream's compact table). */
 export interface ToolNames {
   get(toolCallId: string): string | undefined;
 }
 
-/** Adds the messages one line makes (or merges an assistant line into its response's draft). */
+/**
+ * Adds the messages one line makes (or merges an assistant line into its response's draft): the
+ * line-level mapping of claude-code.md §6, §8. `MessageStream` puts them in API order.
+ */
 export function addLineMessages(line: ConversationLine, messages: Message[], drafts: Map<string, AssistantDraft>, toolNames: ToolNames, warnings: WarningLog): void {
   switch (line.type) {
     case 'user':
@@ -287,55 +263,4 @@ export function toUsage(usage: ClaudeUsage): Usage {
     cacheRead: tokens(usage.cache_read_input_tokens),
     cacheWrite: tokens(usage.cache_creation_input_tokens),
   };
-}
-
-/**
- * Claude Code stores one line per tool result, wherever it arrived; the API wants all results of a
- * response right after it, in tool_use order (§6.1).
- */
-function orderToolResults(messages: readonly Message[], warnings: WarningLog): Message[] {
-  const resultsByCallId = new Map<string, Message>();
-  for (const message of messages) if (message.role === 'tool' && message.toolResult != null && !resultsByCallId.has(message.toolResult.toolCallId)) resultsByCallId.set(message.toolResult.toolCallId, message);
-  const placed = new Set<Message>();
-  const ordered: Message[] = [];
-  for (const message of messages) {
-    if (placed.has(message)) continue;
-    if (message.role === 'tool') {
-      const callId = message.toolResult?.toolCallId ?? '';
-      if (resultsByCallId.get(callId) !== message) {
-        warnings.addCounted('duplicate', 'tool-result', 'tool results repeat an earlier result for the same call; later copies dropped');
-        continue;
-      }
-      warnings.addCounted('orphan-tool-result', '', 'tool results with no matching tool call in the trajectory');
-      ordered.push(message);
-      placed.add(message);
-      continue;
-    }
-    ordered.push(message);
-    placed.add(message);
-    if (message.role !== 'assistant') continue;
-    for (const call of message.toolCalls) {
-      const result = resultsByCallId.get(call.id);
-      if (result == null) {
-        warnings.addCounted('missing-tool-result', '', 'tool calls with no tool result in the trajectory (interrupted or cut off)');
-        continue;
-      }
-      if (placed.has(result)) continue;
-      ordered.push(result);
-      placed.add(result);
-    }
-  }
-  return ordered;
-}
-
-/** `[Request interrupted by user]` cuts the assistant turn before it: say so on that turn. */
-function markInterruptions(messages: readonly Message[]): void {
-  let lastAssistant: Message | undefined;
-  for (const message of messages) {
-    if (message.role === 'assistant') lastAssistant = message;
-    else if (message.provenance === 'interrupted' && lastAssistant != null) {
-      lastAssistant.metadata = { ...lastAssistant.metadata, interrupted: true };
-      lastAssistant = undefined;
-    }
-  }
 }
