@@ -71,7 +71,7 @@ export {
   safeParseOpenAiDpoRecord,
 } from './records/dpo.js';
 export type { TrlDpoRecord, OpenAiDpoRecord } from './records/dpo.js';
-export { datasetFormats, datasetFormatSchema, datasetManifestSchema, parseDatasetManifest, safeParseDatasetManifest } from './records/manifest.js';
+export { datasetFormatSchema, datasetManifestSchema, parseDatasetManifest, safeParseDatasetManifest } from './records/manifest.js';
 export type { DatasetFormat, DatasetManifest } from './records/manifest.js';
 
 export { publishedSchemas, renderJsonSchemas } from './json-schemas.js';

@@ -5,13 +5,12 @@ import { join, relative, resolve } from 'node:path';
 import { type DatasetManifest, parseDatasetManifest } from '@forge/schema';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
 import { createBuilder, parseFormats } from '../pipeline/create-builder.js';
-import { createDatasetFileWriter } from '../pipeline/dataset-file-writer.js';
 import { collectSessions, discoverInputs } from '../pipeline/collect-sessions.js';
 import { defaultCacheDirectory, demoHome } from '../pipeline/default-paths.js';
 import { loadConfig } from '../pipeline/load-config.js';
 import { parseSources, resolveRoots } from '../pipeline/source-selection.js';
 import { StateCache } from '../pipeline/state-cache.js';
-import { writeFolderAtomically, writeTextFile } from '../pipeline/write-folder-atomically.js';
+import { writeDataset, writeFolderAtomically } from '@forge/transform';
 import { createProgress } from '../render/progress.js';
 import { FORGE_VERSION } from '../version.js';
 import { type RunOptions } from './command-options.js';
@@ -36,9 +35,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
   const cacheDirectory = resolve(io.cwd, flags.cacheDir ?? config.cacheDir ?? defaultCacheDirectory(io.env));
   const cache = new StateCache(join(cacheDirectory, 'state.sqlite'), FORGE_VERSION);
   const progress = createProgress(io, { quiet: flags.quiet });
-  // Paths in the manifest name the user's home: write them as ~/… like every other output string.
   const home = io.env.HOME ?? homedir();
-  const tildify = (path: string) => (home !== '' && home !== '/' && path.startsWith(home) ? `~${path.slice(home.length)}` : path);
   const log = (line: string) => {
     if (!flags.quiet) io.stderr.write(`${line}\n`);
   };
@@ -93,27 +90,19 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
       const fromCache = collected.inputs.length - collected.filesRead;
       log(`read ${collected.filesRead}${fromCache === 0 ? '' : ` of ${collected.inputs.length}`} files${fromCache === 0 ? '' : ' (the rest unchanged, from the cache)'}; ${collected.sessionCount} sessions`);
 
-      const writer = createDatasetFileWriter(folder, options.formats);
-      let built;
+      const dataset = builder.finish();
       try {
-        built = builder.finish(writer);
+        summary = await writeDataset(folder, dataset, {
+          forgeVersion: FORGE_VERSION,
+          options,
+          inputs: collected.inputs,
+          skippedFiles: collected.skippedFiles,
+          warnings: collected.sessionWarnings + collected.fileWarnings.length,
+        });
       } finally {
-        writer.close();
+        dataset.close();
       }
       await rm(spillDirectory, { recursive: true, force: true });
-      const manifest: DatasetManifest = parseDatasetManifest({
-        manifestVersion: 1,
-        forgeVersion: FORGE_VERSION,
-        options: { ...options, out: tildify(options.out), roots: options.roots.map(tildify), tokenizer: options.tokenizer == null ? undefined : tildify(options.tokenizer) },
-        inputs: collected.inputs.map(({ path, source, size, fingerprint }) => ({ path: tildify(path), source, size, fingerprint })),
-        ...built.manifest,
-        skipped: [...collected.skippedFiles.map(({ path, reason }) => ({ kind: 'file' as const, ref: tildify(path), reason: reason.replaceAll(home, '~') })), ...built.manifest.skipped],
-        warnings: collected.sessionWarnings + collected.fileWarnings.length,
-      });
-      if (Object.keys(built.datasetInfo).length > 0) await writeTextFile(folder, 'dataset_info.json', `${JSON.stringify(built.datasetInfo, null, 2)}\n`);
-      if (built.axolotlYaml !== '') await writeTextFile(folder, 'axolotl.yaml', built.axolotlYaml);
-      await writeTextFile(folder, 'manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
-      summary = manifest;
     });
     if (summary == null) throw new Error('the dataset was not written');
     cache.recordRun(options.out, { signature, outputState: await describeFolder(options.out) });

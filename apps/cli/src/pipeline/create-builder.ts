@@ -1,8 +1,8 @@
-import { createDatasetBuilder, emittedFormats, loadTokenizerJsonCounter, type DatasetBuilder, type EmittedFormat } from '@forge/transform';
-import { ForgeError } from '@forge/schema';
+import { createDatasetBuilder, loadTokenizerJsonCounter, resolveFormats, type DatasetBuilder, type FormatName } from '@forge/transform';
+import { ForgeError, toForgeError } from '@forge/schema';
 
 export interface BuildDatasetOptions {
-  formats: EmittedFormat[];
+  formats: FormatName[];
   keepNoise: boolean;
   validationRatio: number;
   maxTokens: number;
@@ -13,13 +13,15 @@ export interface BuildDatasetOptions {
   spillDirectory: string;
 }
 
-/** Parses `--format sharegpt,openai` (default: all). */
-export function parseFormats(value: string | readonly string[] | undefined): EmittedFormat[] {
-  if (value == null) return [...emittedFormats];
-  const names = (typeof value === 'string' ? value.split(',') : value).map((name) => name.trim()).filter((name) => name !== '');
-  const unknown = names.filter((name) => !(emittedFormats as readonly string[]).includes(name));
-  if (unknown.length > 0) throw new ForgeError({ message: `unknown format ${unknown.join(', ')}`, code: 'usage', hint: `choose from ${emittedFormats.join(', ')}` });
-  return names as EmittedFormat[];
+/** Parses `--format sharegpt,openai` (default: all) against the format registry. */
+export function parseFormats(value: string | readonly string[] | undefined): FormatName[] {
+  const names = value == null ? undefined : (typeof value === 'string' ? value.split(',') : value).map((name) => name.trim()).filter((name) => name !== '');
+  try {
+    return resolveFormats(names).map((format) => format.name as FormatName);
+  } catch (error) {
+    const problem = toForgeError(error);
+    throw new ForgeError({ message: problem.message, code: 'usage', cause: error });
+  }
 }
 
 /** A @forge/transform dataset builder with the run's options; sessions are added as they are read. */

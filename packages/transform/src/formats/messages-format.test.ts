@@ -2,8 +2,7 @@ import { parseChatMessagesRecord } from '@forge/schema';
 import { describe, expect, it } from 'vitest';
 import { allSessionFixtures, loadSessionFixture } from '../test-support/fixtures.js';
 import { preparedOrThrow } from '../test-support/prepared.js';
-import { axolotlDatasetYaml } from './axolotl-yaml.js';
-import { toChatMessagesRecord } from './chat-messages.js';
+import { axolotlDatasetYaml, toChatMessagesRecord } from './messages-format.js';
 
 describe('toChatMessagesRecord', () => {
   it('should give every message of every fixture the same keys', () => {

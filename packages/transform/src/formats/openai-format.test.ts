@@ -2,7 +2,7 @@ import { parseOpenAiChatRecord } from '@forge/schema';
 import { describe, expect, it } from 'vitest';
 import { loadSessionFixture } from '../test-support/fixtures.js';
 import { preparedOrThrow } from '../test-support/prepared.js';
-import { toOpenAiChatRecord } from './openai-chat.js';
+import { toOpenAiChatRecord } from './openai-format.js';
 
 describe('toOpenAiChatRecord', () => {
   const record = toOpenAiChatRecord(preparedOrThrow(loadSessionFixture('claude-fix-test.session.json')));

@@ -1,5 +1,6 @@
-import { type OpenAiChatMessage, type OpenAiChatRecord } from '@forge/schema';
+import { parseOpenAiChatRecord, type OpenAiChatMessage, type OpenAiChatRecord } from '@forge/schema';
 import { type PreparedConversation } from '../conversation/prepared-conversation.js';
+import { rowPerWindow, type DatasetFormat } from './dataset-format.js';
 
 /**
  * An OpenAI chat fine-tuning row: `tool_calls` with string `arguments`, `tools`, and `weight` on
@@ -35,3 +36,15 @@ export function toOpenAiChatRecord(conversation: PreparedConversation): OpenAiCh
   }
   return { messages, tools: conversation.tools, parallel_tool_calls: parallel };
 }
+
+/** OpenAI chat fine-tuning: rows and what the format cannot carry; no sidecar (the API takes the JSONL as is). */
+export const openaiFormat: DatasetFormat<'openai'> = {
+  name: 'openai',
+  sessionRows: rowPerWindow((window) => JSON.stringify(parseOpenAiChatRecord(toOpenAiChatRecord(window)))),
+  notes: ({ reasoningTurns }) => [
+    `openai cannot carry reasoning: the reasoning of ${reasoningTurns} assistant turns is left out`,
+    'turns not to be trained on (context, orchestration, hollow reasoning) have weight 0',
+    'tools[].function.parameters are JSON Schema objects as OpenAI requires; their struct differs per tool (load with DuckDB or datasets.Json() if you need Arrow)',
+  ],
+  sidecars: () => [],
+};

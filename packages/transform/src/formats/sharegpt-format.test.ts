@@ -2,7 +2,7 @@ import { parseLlamaFactoryDatasetInfoEntry, parseShareGptRecord, shareGptAlterna
 import { describe, expect, it } from 'vitest';
 import { allSessionFixtures, loadSessionFixture } from '../test-support/fixtures.js';
 import { preparedOrThrow } from '../test-support/prepared.js';
-import { shareGptDatasetInfo, toShareGptRecord } from './sharegpt.js';
+import { shareGptDatasetInfo, toShareGptRecord } from './sharegpt-format.js';
 
 describe('toShareGptRecord', () => {
   it('should obey the LLaMA-Factory alternation rule for every fixture, noise kept or not', () => {
