@@ -1,7 +1,9 @@
-import { addUsage, emptyUsage, type Message, type Session, type SessionWarning } from '@forge/schema';
+import { type Session, type SessionWarning } from '@forge/schema';
+import { claudeLinkFacts, claudeSourceFile } from './claude-code-source.js';
 import { ClaudeExtractError } from './claude-extract-error.js';
 import { discoverClaudeSessions, type ClaudeSessionFile, type DiscoverClaudeSessionsOptions } from './discover-claude-sessions.js';
 import { readClaudeFileSessions, type FileSessions, type ReadClaudeFileSessionsOptions } from './read-claude-session.js';
+import { linkClaudeProject } from './link-claude-project.js';
 import { createReadPool } from './worker-pool.js';
 
 /** Options of `extractClaudeSessions`: where to look, and how to report what could not be read. */
@@ -115,97 +117,7 @@ function fileOptions(file: ClaudeSessionFile, options: { maxLineBytes?: number }
 }
 
 function* linkProject(results: readonly FileResult[], options: ExtractClaudeSessionsOptions): Generator<Session> {
-  const summaries = new Map<string, string>();
-  const main: Session[] = [];
-  const subagents: Session[] = [];
-  for (const { result } of results) {
-    for (const [leaf, summary] of result.summaries) if (!summaries.has(leaf)) summaries.set(leaf, summary);
-    for (const warning of result.fileWarnings) options.onWarning?.(warning);
-    for (const session of result.sessions) (session.isSubagent ? subagents : main).push(session);
-  }
-  const chronological = (left: Session, right: Session): number =>
-    left.startedAt.localeCompare(right.startedAt) || left.endedAt.localeCompare(right.endedAt) || (left.files[0] ?? '').localeCompare(right.files[0] ?? '');
-  main.sort(chronological);
-  subagents.sort(chronological);
-
-  const owned = new Set<string>();
-  const kept: Session[] = [];
-  for (const session of [...main, ...subagents]) {
-    if (removeCopies(session, owned, options)) kept.push(session);
-  }
-
-  const spawnedBy = agentSpawns(kept);
-  for (const session of kept) {
-    if (session.title == null && !session.isSubagent) {
-      const title = titleFromSummaries(session.messages, summaries);
-      if (title != null) session.title = title;
-    }
-    const agentId = session.agent?.id;
-    if (!session.isSubagent || agentId == null || session.parent?.toolCallId != null) continue;
-    const spawn = spawnedBy.get(agentId);
-    if (spawn == null) continue;
-    session.parent = { sessionId: spawn.sessionId, toolCallId: spawn.toolCallId };
-  }
-  yield* kept;
-}
-
-/**
- * Drops messages whose source line an earlier session already owns (resume and fork copies keep the
- * line uuids, §7.4/§7.5). False when nothing of the session is left.
- */
-function removeCopies(session: Session, owned: Set<string>, options: ExtractClaudeSessionsOptions): boolean {
-  const before = session.messages.length;
-  const messages = session.messages.filter((message) => {
-    const first = message.sourceIds?.[0];
-    return first == null || !owned.has(first);
-  });
-  for (const message of messages) for (const id of message.sourceIds ?? []) owned.add(id);
-  const removed = before - messages.length;
-  if (removed === 0) return true;
-  const warning: SessionWarning = {
-    file: session.files[0] ?? '',
-    kind: 'duplicate',
-    message: `${removed} message(s) copied from an earlier session (resume or fork) left out`,
-    count: removed,
-  };
-  if (!messages.some((message) => message.role === 'user' || message.role === 'assistant')) {
-    options.onWarning?.({ ...warning, message: `session ${session.id} holds only copies of an earlier session; skipped` });
-    return false;
-  }
-  session.messages = messages;
-  session.warnings.push(warning);
-  let usage = emptyUsage();
-  for (const message of messages) if (message.usage != null) usage = addUsage(usage, message.usage);
-  session.usage = usage;
-  const firstTime = messages.find((message) => message.timestamp != null)?.timestamp;
-  if (firstTime != null) session.startedAt = firstTime;
-  return true;
-}
-
-const agentTrailerPattern = /agentId: ([A-Za-z0-9_-]+)/u;
-
-/** agentId → the session and tool call that spawned it: `toolUseResult.agentId`, else the `agentId: …` trailer (§7.3). */
-function agentSpawns(sessions: readonly Session[]): Map<string, { sessionId: string; toolCallId: string }> {
-  const spawns = new Map<string, { sessionId: string; toolCallId: string }>();
-  for (const session of sessions) {
-    for (const message of session.messages) {
-      const result = message.toolResult;
-      if (message.role !== 'tool' || result == null) continue;
-      const structured = message.metadata?.toolUseResult as { agentId?: unknown } | undefined;
-      const agentId = typeof structured?.agentId === 'string' ? structured.agentId : result.toolName === 'Task' || result.toolName === 'Agent' ? agentTrailerPattern.exec(result.text)?.[1] : undefined;
-      if (agentId != null && !spawns.has(agentId)) spawns.set(agentId, { sessionId: session.id, toolCallId: result.toolCallId });
-    }
-  }
-  return spawns;
-}
-
-function titleFromSummaries(messages: readonly Message[], summaries: ReadonlyMap<string, string>): string | undefined {
-  if (summaries.size === 0) return undefined;
-  for (let index = messages.length - 1; index >= 0; index -= 1) {
-    for (const id of messages[index]?.sourceIds ?? []) {
-      const summary = summaries.get(id);
-      if (summary != null) return summary;
-    }
-  }
-  return undefined;
+  for (const { result } of results) for (const warning of result.fileWarnings) options.onWarning?.(warning);
+  const files = results.map(({ file, result }) => ({ file: claudeSourceFile(file), sessions: result.sessions, linkFacts: claudeLinkFacts(result.summaries) }));
+  yield* linkClaudeProject(files, (warning) => options.onWarning?.(warning));
 }

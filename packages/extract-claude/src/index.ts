@@ -8,3 +8,5 @@ export { extractClaudeSessions } from './extract-claude-sessions.js';
 export type { ExtractClaudeSessionsOptions } from './extract-claude-sessions.js';
 export { ClaudeExtractError } from './claude-extract-error.js';
 export type { ClaudeExtractErrorCode } from './claude-extract-error.js';
+export { claudeCodeSource } from './claude-code-source.js';
+export { linkClaudeProject } from './link-claude-project.js';

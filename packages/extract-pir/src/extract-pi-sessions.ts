@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { ForgeError, type Session, type SessionWarning } from '@forge/schema';
 import { type BranchSelection } from './build-session.js';
 import { discoverPiSessions, type DiscoverPiSessionsOptions, type PiSessionHandle } from './discover-pi-sessions.js';
+import { fileFailure } from './pi-family-source.js';
 import { PiSessionError } from './pi-session-error.js';
 import { readPiSession } from './read-pi-session.js';
 import { decodeSessions, type PoolReply, type PoolTask } from './worker-protocol.js';
@@ -20,14 +21,6 @@ export interface ExtractPiSessionsOptions extends DiscoverPiSessionsOptions {
    * handing over the workers' Sessions. With more than one, Sessions arrive in completion order.
    */
   workers?: number;
-}
-
-function fileFailure(handle: PiSessionHandle, error: { message: string; code: string }): SessionWarning {
-  return {
-    file: handle.path,
-    kind: error.code === 'not-a-pi-session' ? 'not-a-session' : 'unreadable-file',
-    message: error.message,
-  };
 }
 
 /**
@@ -48,7 +41,7 @@ export async function* extractPiSessions(options: ExtractPiSessionsOptions = {})
         yield* await readPiSession(handle.path, { branches, flavor: handle.flavor, onWarning: warn });
       } catch (error) {
         if (!ForgeError.isInstance(error)) throw error;
-        warn(fileFailure(handle, { message: error.message, code: error.code }));
+        warn(fileFailure(handle.path, { message: error.message, code: error.code }));
       }
     }
     return;
@@ -177,7 +170,7 @@ async function* extractWithPool(
         const handle = pending.get(file.taskId);
         pending.delete(file.taskId);
         for (const warning of file.warnings) warn(warning);
-        if (file.error != null && handle != null) warn(fileFailure(handle, file.error));
+        if (file.error != null && handle != null) warn(fileFailure(handle.path, file.error));
       }
       await dispatch();
       for (const file of batch) yield* file.sessions();

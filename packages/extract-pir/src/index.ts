@@ -12,3 +12,4 @@ export type { PiFlavor } from './parse-session-file.js';
 export type { BranchSelection } from './build-session.js';
 export { streamPiSession } from './stream-pi-session.js';
 export type { PiSessionStreamItem, StreamPiSessionOptions } from './stream-pi-session.js';
+export { piFamilySource } from './pi-family-source.js';

@@ -20,3 +20,9 @@ export type {
   SourceEvent,
   SourceFile,
 } from './session-source.js';
+export { foldSessions, SessionFold, sessionEvents, sessionWithMessages } from './fold-sessions.js';
+export type { FoldedSessions } from './fold-sessions.js';
+export { readSourceSessions } from './read-source-sessions.js';
+export type { ReadSourceSessionsOptions } from './read-source-sessions.js';
+export { headRecords } from './head-records.js';
+export type { HeadRecords } from './head-records.js';

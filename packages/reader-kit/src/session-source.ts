@@ -79,13 +79,21 @@ export interface SessionSourceReader {
   readonly aliases: Readonly<Record<string, SessionSource>>;
   /** The folders it reads under a home folder (`forge --root ~/backup-home`): `.claude`, `.pi/agent/sessions`, … */
   homeRoots(home: string): string[];
-  /** Every input file under the roots, in a stable order. Never opens a file for writing. */
+  /**
+   * Every input file under the roots, in a stable order. Never opens a file for writing. The files
+   * of one group come one after another (readers): a caller can link a group when the next begins.
+   */
   discover(options?: DiscoverOptions): AsyncIterable<SourceFile>;
   /**
    * Whether a file is one of this reader's, from its first bytes (at most 64 KiB; `head` may end
-   * mid-line). Used for files the user names (`forge inspect FILE`).
+   * mid-line): the `Session.source` its sessions will carry (the `SourceFile.source` to read it
+   * with), or undefined when it is not this reader's. Used for files the user names
+   * (`forge inspect FILE`).
+   *
+   * Changed from `boolean` (readers): a named file needs its source too (pi and pir share a
+   * folder; only the header tells), and a truthy result still reads as "mine".
    */
-  detect(head: Buffer, path: string): boolean;
+  detect(head: Buffer, path: string): SessionSource | undefined;
   /** THE engine: one file's sessions as a stream. Bad lines become warnings; it never throws for bad content. */
   readFile(file: SourceFile, options?: ReadFileOptions): AsyncIterable<SourceEvent>;
   /**

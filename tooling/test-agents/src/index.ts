@@ -55,4 +55,4 @@ export {
   type ScenarioTurn,
   type ToolsWithErrorOptions,
 } from './scenarios.js';
-export { readRealFixtureExpectations, sharedFixturesRoot, type RealFixtureFile } from './shared-fixtures.js';
+export { demoHome, readRealFixtureExpectations, sharedFixturesRoot, type RealFixtureFile } from './shared-fixtures.js';

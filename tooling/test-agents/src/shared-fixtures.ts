@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 /** `../shared/fixtures` beside the repository: read-only inputs of the tests (copy what a test changes). */
 export const sharedFixturesRoot = fileURLToPath(new URL('../../../../shared/fixtures', import.meta.url));
 
+/** The CLI's demo home (`forge run --demo`): `.claude`, `.pi` and `.omp` folders as a user's home holds them. */
+export const demoHome = fileURLToPath(new URL('../../../apps/cli/demo/home', import.meta.url));
+
 /** Token counts as the stub served them (Anthropic field names). */
 interface ServedUsage {
   input_tokens: number;

@@ -1,0 +1,112 @@
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { demoHome, listSessionFiles, sharedFixturesRoot } from '@forge-internal/test-agents';
+import { foldSessions, readSourceSessions, type FileSessions } from '@forge/reader-kit';
+import { type Session, type SessionWarning } from '@forge/schema';
+import { afterAll, describe, expect, it } from 'vitest';
+import { claudeCodeSource } from './claude-code-source.js';
+import { extractClaudeSessions } from './extract-claude-sessions.js';
+import { handWrittenRoot, realRoot, samplesAsConfigDir } from './test-support/fixtures.js';
+import { removeTempDirs } from './test-support/temp-dirs.js';
+
+afterAll(removeTempDirs);
+
+/** Every Claude Code config dir the tests know: hand-written, the public samples, real files, the demo home. */
+async function rootSets(): Promise<Record<string, string[]>> {
+  return {
+    'hand-written fixtures': [handWrittenRoot],
+    'public samples': [await samplesAsConfigDir()],
+    'real 2.1.330 and 2.0.76 files': [join(realRoot, 'claude', '.claude'), join(realRoot, 'claude-2.0.76', '.claude')],
+    'demo home': claudeCodeSource.homeRoots(demoHome),
+  };
+}
+
+async function head(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+describe('claudeCodeSource', () => {
+  it('should give exactly the Sessions and warnings of extractClaudeSessions: discover, read, fold, link', async () => {
+    let total = 0;
+    for (const [name, roots] of Object.entries(await rootSets())) {
+      const expectedWarnings: SessionWarning[] = [];
+      const expected = await collect(extractClaudeSessions({ roots, onWarning: (warning) => expectedWarnings.push(warning) }));
+      const warnings: SessionWarning[] = [];
+      const sessions = await collect(readSourceSessions(claudeCodeSource, { roots, onWarning: (warning) => warnings.push(warning) }));
+      expect([name, sessions.length]).toEqual([name, expected.length]);
+      expect(sessions).toEqual(expected);
+      expect(JSON.stringify(sessions)).toBe(JSON.stringify(expected));
+      expect(warnings).toEqual(expectedWarnings);
+      total += sessions.length;
+    }
+    expect(total).toBeGreaterThan(30);
+  });
+
+  it('should link a project the same whatever order its files come in', async () => {
+    const readProject = async (roots: string[]): Promise<Map<string, FileSessions[]>> => {
+      const groups = new Map<string, FileSessions[]>();
+      for await (const file of claudeCodeSource.discover({ roots })) {
+        const folded = await foldSessions(claudeCodeSource.readFile(file));
+        const group = groups.get(file.group ?? '') ?? [];
+        group.push({ file, sessions: folded.sessions, linkFacts: folded.linkFacts });
+        groups.set(file.group ?? '', group);
+      }
+      return groups;
+    };
+    const link = (files: FileSessions[]): { sessions: Session[]; warnings: SessionWarning[] } => {
+      const warnings: SessionWarning[] = [];
+      return { sessions: claudeCodeSource.link?.(files, (warning) => warnings.push(warning)) ?? [], warnings };
+    };
+    let projects = 0;
+    for (const roots of Object.values(await rootSets())) {
+      const inOrder = await readProject(roots);
+      const reversed = await readProject(roots);
+      for (const [group, files] of inOrder) {
+        const shuffled = [...(reversed.get(group) ?? [])].reverse();
+        expect(link(shuffled)).toEqual(link(files));
+        projects += 1;
+      }
+    }
+    expect(projects).toBeGreaterThan(8);
+  });
+
+  it('should claim every Claude Code transcript, and no pi-family file or prompt history', async () => {
+    const transcripts: string[] = [];
+    for (const roots of Object.values(await rootSets())) for await (const file of claudeCodeSource.discover({ roots })) transcripts.push(file.path);
+    const others = [
+      ...(await listSessionFiles(join(sharedFixturesRoot, 'pi'))),
+      ...(await listSessionFiles(join(realRoot, 'pi'))),
+      ...(await listSessionFiles(join(realRoot, 'omp'))),
+      ...(await listSessionFiles(join(demoHome, '.pi'))),
+      ...(await listSessionFiles(join(demoHome, '.omp'))),
+      join(handWrittenRoot, 'history.jsonl'),
+    ];
+    expect(transcripts.length).toBeGreaterThan(30);
+    expect(others.length).toBeGreaterThan(15);
+    const claims = async (paths: string[]) => Promise.all(paths.map(async (path) => [path, claudeCodeSource.detect(await head(path), path)]));
+    // Files with no conversation line at all (0 bytes, a resume's leftovers) hold nothing to tell them by.
+    const withContent = [];
+    for (const path of transcripts) if ((await head(path)).length > 0) withContent.push(path);
+    expect(await claims(withContent)).toEqual(withContent.map((path) => [path, 'claude-code']));
+    expect(await claims(others)).toEqual(others.map((path) => [path, undefined]));
+  });
+
+  it('should claim a transcript whose first line is longer than the head', () => {
+    const line = `{"parentUuid":null,"isSidechain":false,"userType":"external","cwd":"/w","sessionId":"d7c3835b-abb1-4df7-824f-1449e21f8053","type":"user","message":{"role":"user","content":"${'x'.repeat(70_000)}"}}\n`;
+    expect(claudeCodeSource.detect(Buffer.from(line).subarray(0, 64 * 1024), '/x.jsonl')).toBe('claude-code');
+    expect(claudeCodeSource.detect(Buffer.from('{"type":"session","version":3,"id":"01a2'), '/x.jsonl')).toBeUndefined();
+  });
+});
