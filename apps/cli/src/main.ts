@@ -1,14 +1,18 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ForgeError } from '@forge/schema';
+import { formatNames } from '@forge/transform';
 import { type CliIo, exitCodes, processIo } from './cli-io.js';
 import { type ExportOptions, type ExtractOptions, type InspectOptions, type RunOptions, type StatsOptions } from './commands/command-options.js';
+import { numberFlag } from './commands/option-parsers.js';
+import { runOptionRules } from './run/run-options.js';
+import { sourceNames } from './sources/source-registry.js';
 import { FORGE_VERSION } from './version.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-const sourceOption = () => new Option('-s, --source <list>', 'sources to read, comma-separated: claude,pir,pi,omp (default: all)');
+const sourceOption = () => new Option('-s, --source <list>', `sources to read, comma-separated: ${sourceNames.join(',')} (default: all)`);
 const rootOption = () =>
-  new Option('-r, --root <dir>', 'read this home folder (its .claude, .pi, .omp) or one reader\'s folder as claude=DIR / pi=DIR; repeatable').default([]).argParser(collect);
+  new Option('-r, --root <dir>', 'read this home folder (its .claude, .pi, .omp) or one reader\'s folder as NAME=DIR (claude=DIR, pi=DIR, …); repeatable').default([]).argParser(collect);
 const quietOption = () => new Option('-q, --quiet', 'no progress or summary on stderr').default(false);
 
 /** Builds the command tree; each action loads its command module lazily so `--help` stays fast. */
@@ -27,12 +31,12 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .addOption(rootOption())
     .option('-o, --out <dir>', 'output folder (default: ./forge-dataset)')
     .option('-c, --config <file>', 'config file (default: ./forge.config.json when present)')
-    .option('--format <list>', 'formats to write, comma-separated: sharegpt,openai,messages (default: all)')
+    .option('--format <list>', `formats to write, comma-separated: ${formatNames.join(',')} (default: all)`)
     .option('--demo', 'run on the built-in demo corpus instead of this machine\'s sessions', false)
     .option('--keep-noise', 'keep harness noise (hook output, reminders, command wrappers) as context', false)
-    .option('--validation-ratio <ratio>', 'share of sessions for val.jsonl (default 0.1)', Number.parseFloat)
-    .option('--max-tokens <count>', 'token budget per row (default 32768)', (value) => Number.parseInt(value, 10))
-    .addOption(new Option('--over-length <policy>', 'what to do with rows over the budget').choices(['split', 'drop']))
+    .option('--validation-ratio <ratio>', 'share of sessions for val.jsonl, 0 to 1 (default 0.1)', numberFlag(runOptionRules.validationRatio))
+    .option('--max-tokens <count>', 'token budget per row (default 32768)', numberFlag(runOptionRules.maxTokens))
+    .addOption(new Option('--over-length <policy>', 'what to do with rows over the budget (default split)').choices(runOptionRules.overLength.options))
     .option('--tokenizer <file>', 'count tokens exactly with this local tokenizer.json (default: a fast estimate)')
     .option('--cache-dir <dir>', 'where the incremental state lives (default: $XDG_CACHE_HOME/forge or ~/.cache/forge)')
     .option('--full', 'ignore the incremental state and read every file again', false)
@@ -75,7 +79,7 @@ Examples:
     .command('export')
     .description('turn one session file into training records of one format')
     .argument('<file>', 'a session .jsonl file (Claude Code, pir, pi or omp)')
-    .addOption(new Option('-f, --format <format>', 'record format').choices(['sharegpt', 'openai', 'messages']).makeOptionMandatory())
+    .addOption(new Option('-f, --format <format>', 'record format').choices(formatNames).makeOptionMandatory())
     .option('-o, --out <file>', 'write to this file instead of stdout')
     .option('--keep-noise', 'keep harness noise as context', false)
     .addOption(quietOption())

@@ -77,7 +77,7 @@ describe('forge stats', () => {
   it('should reject an unknown source with exit 2', async () => {
     const result = await runCli(['stats', '--source', 'cursor'], { env, cwd: emptyHome });
     expect(result.exitCode).toBe(exitCodes.usage);
-    expect(result.stderr).toMatch(/unknown source "cursor".*choose from claude, pir, pi, omp/);
+    expect(result.stderr).toMatch(/unknown source "cursor".*choose from claude-code, claude, pir, pi, omp/);
   });
 });
 

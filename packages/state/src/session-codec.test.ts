@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { sharedFixturesRoot } from '@forge-internal/test-agents';
 import { readPiSession } from '@forge/extract-pir';
 import { type Message, type Session } from '@forge/schema';
-import { decodeCachedSessions, encodeCachedSessions, sessionJsonPieces } from './session-json.js';
+import { decodeFileRead, encodeFileRead, sessionJsonPieces } from './session-codec.js';
 
 const realPiFolder = join(sharedFixturesRoot, 'real', 'pi', '.pi', 'agent', 'sessions', '--home-ubuntu-gt-myrig-polecats-nux--');
 
@@ -37,22 +37,22 @@ describe('sessionJsonPieces', () => {
   });
 });
 
-describe('encodeCachedSessions', () => {
-  it('should round-trip real sessions with their field order, warnings and fingerprints', async () => {
-    const value = { sessions: await realSessions(), fileWarnings: [{ file: '/a.jsonl', kind: 'empty-file' as const, message: '0 bytes' }], fingerprints: { '/a.jsonl': 'f1' } };
-    const decoded = decodeCachedSessions(encodeCachedSessions(value));
+describe('encodeFileRead', () => {
+  it('should round-trip real sessions with their field order, warnings and link facts', async () => {
+    const value = { sessions: await realSessions(), fileWarnings: [{ file: '/a.jsonl', kind: 'empty-file' as const, message: '0 bytes' }], linkFacts: [{ summaries: [['u1', 'A title']] }] };
+    const decoded = decodeFileRead(encodeFileRead(value));
     expect(decoded).toEqual(value);
     expect(JSON.stringify(decoded)).toBe(JSON.stringify(value));
   });
 
   it('should store a session bigger than one gzip piece as several gzip members, one line per message', () => {
     const session = bigSession(3000, 5000);
-    const blob = encodeCachedSessions({ sessions: [session], fileWarnings: [] });
+    const blob = encodeFileRead({ sessions: [session], fileWarnings: [], linkFacts: [] });
     const lines = gunzipSync(blob).toString('utf8').trimEnd().split('\n');
     // Head, session line, one line per message.
     expect(lines).toHaveLength(2 + 3000);
     // Gzip members each start with the magic bytes 1f 8b; a 15 MB text makes at least two of 8 MB.
     expect(blob.indexOf(Buffer.from([0x1f, 0x8b, 0x08]), 1)).toBeGreaterThan(0);
-    expect(decodeCachedSessions(blob).sessions[0]).toEqual(JSON.parse(JSON.stringify(session)));
+    expect(decodeFileRead(blob).sessions[0]).toEqual(JSON.parse(JSON.stringify(session)));
   });
 });

@@ -1,4 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { type JsonValue } from '@forge/reader-kit';
 import { type Message, type Session, type SessionWarning } from '@forge/schema';
 
 // A session of a 700 MB transcript serializes to more than V8's longest string (~512 MiB), so
@@ -21,23 +22,24 @@ export function* sessionJsonPieces(session: Session): Generator<string> {
   yield `]${tail.length > 2 ? `,${tail.slice(1)}` : '}'}`;
 }
 
-/** What the state cache keeps for a file (or one session of a set). */
-export interface CachedSessions {
+/** What reading one file gave, as the state cache keeps it: what `SessionSourceReader.link` needs again. */
+export interface CachedFileRead {
+  /** The file's Sessions, before any cross-file step. */
   sessions: Session[];
-  /** The warnings of a file that gave no session. */
+  /** Problems of the file that no Session carries. */
   fileWarnings: SessionWarning[];
-  /** For a whole-set entry: each file's content fingerprint. */
-  fingerprints?: Record<string, string>;
+  /** The file's facts for its reader's cross-file step. */
+  linkFacts: JsonValue[];
 }
 
 /** Text gzipped per piece of about this many characters: concatenated gzip members are one valid gzip stream. */
 const PIECE_CHARACTERS = 8 * 1024 * 1024;
 
 /**
- * Gzipped JSON Lines: a head line, then per session its line (without messages, with their count)
- * followed by one line per message. No string holds more than one message.
+ * A file's read as gzipped JSON Lines: a head line, then per session its line (without messages,
+ * with their count) followed by one line per message. No string holds more than one message.
  */
-export function encodeCachedSessions(value: CachedSessions): Buffer {
+export function encodeFileRead(value: CachedFileRead): Buffer {
   const members: Buffer[] = [];
   let pending: string[] = [];
   let pendingCharacters = 0;
@@ -53,7 +55,7 @@ export function encodeCachedSessions(value: CachedSessions): Buffer {
     pendingCharacters += text.length;
     if (pendingCharacters >= PIECE_CHARACTERS) flush();
   };
-  add({ sessions: value.sessions.length, fileWarnings: value.fileWarnings, ...(value.fingerprints == null ? {} : { fingerprints: value.fingerprints }) });
+  add({ sessions: value.sessions.length, fileWarnings: value.fileWarnings, linkFacts: value.linkFacts });
   for (const session of value.sessions) {
     const { before, after } = splitAtMessages(session);
     // The field order is kept, so a session from the cache serializes exactly like a fresh one.
@@ -64,8 +66,8 @@ export function encodeCachedSessions(value: CachedSessions): Buffer {
   return Buffer.concat(members);
 }
 
-/** The inverse of {@link encodeCachedSessions}. */
-export function decodeCachedSessions(blob: Buffer): CachedSessions {
+/** The inverse of {@link encodeFileRead}. */
+export function decodeFileRead(blob: Buffer): CachedFileRead {
   const bytes = gunzipSync(blob);
   let start = 0;
   const next = (): unknown => {
@@ -75,7 +77,7 @@ export function decodeCachedSessions(blob: Buffer): CachedSessions {
     start = end + 1;
     return value;
   };
-  const head = next() as { sessions: number; fileWarnings: SessionWarning[]; fingerprints?: Record<string, string> };
+  const head = next() as { sessions: number; fileWarnings: SessionWarning[]; linkFacts: JsonValue[] };
   const sessions: Session[] = [];
   for (let count = 0; count < head.sessions; count += 1) {
     const { before, after, messageCount } = next() as { before: Record<string, unknown>; after: Record<string, unknown>; messageCount: number };
@@ -83,5 +85,5 @@ export function decodeCachedSessions(blob: Buffer): CachedSessions {
     for (let index = 0; index < messageCount; index += 1) messages.push(next() as Message);
     sessions.push({ ...before, messages, ...after } as unknown as Session);
   }
-  return { sessions, fileWarnings: head.fileWarnings, ...(head.fingerprints == null ? {} : { fingerprints: head.fingerprints }) };
+  return { sessions, fileWarnings: head.fileWarnings, linkFacts: head.linkFacts };
 }

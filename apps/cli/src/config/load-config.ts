@@ -2,21 +2,22 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ForgeError } from '@forge/schema';
-import { sourceNames } from './source-selection.js';
+import { runOptionRules } from '../run/run-options.js';
+import { sourceNames } from '../sources/source-registry.js';
 
-/** `forge.config.json`: defaults for `forge run`; command-line flags win. */
+/** `forge.config.json`: defaults for `forge run`, by the same rules as its flags; command-line flags win. */
 export const forgeConfigSchema = z
   .object({
-    sources: z.array(z.enum(sourceNames)).optional(),
-    roots: z.array(z.string()).optional(),
-    out: z.string().optional(),
-    formats: z.array(z.enum(['sharegpt', 'openai', 'messages'])).optional(),
-    keepNoise: z.boolean().optional(),
-    validationRatio: z.number().min(0).max(1).optional(),
-    maxTokens: z.number().int().positive().optional(),
-    overLength: z.enum(['split', 'drop']).optional(),
-    tokenizer: z.string().optional(),
-    cacheDir: z.string().optional(),
+    sources: runOptionRules.sources.optional(),
+    roots: runOptionRules.roots.optional(),
+    out: runOptionRules.out.optional(),
+    formats: runOptionRules.formats.optional(),
+    keepNoise: runOptionRules.keepNoise.optional(),
+    validationRatio: runOptionRules.validationRatio.optional(),
+    maxTokens: runOptionRules.maxTokens.optional(),
+    overLength: runOptionRules.overLength.optional(),
+    tokenizer: runOptionRules.tokenizer.optional(),
+    cacheDir: runOptionRules.cacheDir.optional(),
     systemPrompt: z.string().optional(),
   })
   .strict();
@@ -43,7 +44,8 @@ export function loadConfig(cwd: string, explicitPath: string | undefined): { con
   // Relative folders in the config are relative to the config file.
   const base = resolve(path, '..');
   const config = result.data;
-  if (config.roots != null) config.roots = config.roots.map((root) => (/^(claude|pir|pi|omp)=/u.test(root) ? root : resolve(base, root)));
+  const named = new RegExp(`^(?:${sourceNames.join('|')})=`, 'u');
+  if (config.roots != null) config.roots = config.roots.map((root) => (named.test(root) ? root : resolve(base, root)));
   if (config.out != null) config.out = resolve(base, config.out);
   if (config.tokenizer != null) config.tokenizer = resolve(base, config.tokenizer);
   if (config.cacheDir != null) config.cacheDir = resolve(base, config.cacheDir);
