@@ -20,6 +20,18 @@ const onlySchemaAndReaderKit = {
   message: 'Extractors may depend on @forge/schema and @forge/reader-kit only (ARCHITECTURE.md).',
 };
 
+/** The state database drives readers through the reader kit's contract, never a reader package. */
+const onlySchemaAndReaderKitForState = {
+  group: ['@forge/*', '!@forge/schema', '!@forge/reader-kit'],
+  message: '@forge/state may depend on @forge/schema and @forge/reader-kit only: it drives any SessionSourceReader the CLI passes in (ARCHITECTURE.md).',
+};
+
+/** Its tests and examples drive the real readers as well. */
+const stateTests = {
+  group: ['@forge/*', '!@forge/schema', '!@forge/reader-kit', '!@forge/extract-claude', '!@forge/extract-pir'],
+  message: "@forge/state's tests and examples may use the schema, the reader kit and the real readers only (ARCHITECTURE.md).",
+};
+
 const noInternal = {
   group: ['@forge/*'],
   message: '@forge/schema is the bottom layer: it imports no other @forge package.',
@@ -40,6 +52,8 @@ export const boundaryConfigs = [
   { files: ['packages/reader-kit/**/*.ts'], rules: restrict(onlySchema) },
   { files: ['packages/{extract-pir,extract-claude}/**/*.ts'], rules: restrict(onlySchemaAndReaderKit) },
   { files: ['packages/{transform,scoring,synth}/**/*.ts'], rules: restrict(onlySchema) },
+  { files: ['packages/state/**/*.ts'], rules: restrict(onlySchemaAndReaderKitForState) },
+  { files: ['packages/state/**/*.test.ts', 'packages/state/**/test-support/**/*.ts', 'packages/state/examples/**/*.ts'], rules: restrict(stateTests) },
   {
     // Libraries have no side channels: only the CLI talks to the console or ends the process.
     files: ['packages/*/src/**/*.ts'],
