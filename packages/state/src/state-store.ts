@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { type SessionSource } from '@forge/schema';
+import { isProcessAlive, type SessionSource } from '@forge/schema';
 import { decodeFileRead, encodeFileRead, type CachedFileRead } from './session-codec.js';
 import { StateError } from './state-error.js';
 import { migrate, stateMigrations } from './state-migrations.js';
@@ -42,15 +42,6 @@ export interface StateStoreOptions {
 
 /** Tokens of the holds this process has: a row with our pid but another token is a dead run's (pid reuse). */
 const heldTokens = new Set<string>();
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * forge's state database (SQLite, under ~/.cache/forge, never in an agent's folder): per input
@@ -120,7 +111,7 @@ export class StateStore {
       .transaction((): StateHolder | undefined => {
         const row = this.database.prepare('SELECT pid, token, host, started_at FROM run_lock WHERE id = 1').get() as { pid: number; token: string; host: string; started_at: string } | undefined;
         if (row != null) {
-          const live = row.host !== hostname() || (row.pid === process.pid ? heldTokens.has(row.token) : isAlive(row.pid));
+          const live = row.host !== hostname() || (row.pid === process.pid ? heldTokens.has(row.token) : isProcessAlive(row.pid));
           if (live) return { pid: row.pid, host: row.host, startedAt: row.started_at };
         }
         this.database.prepare('INSERT OR REPLACE INTO run_lock (id, pid, token, host, started_at) VALUES (1, ?, ?, ?, ?)').run(process.pid, this.token, hostname(), new Date().toISOString());

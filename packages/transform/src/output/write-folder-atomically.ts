@@ -1,5 +1,6 @@
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { isProcessAlive } from '@forge/schema';
 import { TransformError } from '../transform-error.js';
 
 /** Plain words for the file-system errors a user can do something about. */
@@ -83,19 +84,10 @@ export async function removeAbandonedFolders(target: string): Promise<string[]> 
   const removed: string[] = [];
   for (const entry of entries) {
     const pid = Number(pattern.exec(entry)?.[1]);
-    if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) {
+    if (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid)) {
       await rm(join(parent, entry), { recursive: true, force: true });
       removed.push(join(parent, entry));
     }
   }
   return removed;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
