@@ -57,8 +57,11 @@ describe('writeFolderAtomically', () => {
         process.stdout.write('writing\\n');
         await new Promise(() => {});
       });`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve) => child.stdout.on('data', () => resolve()));
+    const child = spawn(process.execPath, ['--conditions=@forge/source', '--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', () => resolve());
+      child.on('exit', (code) => reject(new Error(`the writing process ended early (exit ${code})`)));
+    });
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('exit', resolve));
     expect(readdirSync(target)).toEqual(['manifest.json']);
