@@ -22,6 +22,7 @@ describe('forge run options', () => {
     [['--over-length', 'squash'], /option '--over-length <policy>' argument 'squash' is invalid\. Allowed choices are split, drop\./],
     [['--format', 'sharegpt,alpaca'], /invalid option formats: "alpaca" is not a format: one of sharegpt, openai, messages/],
     [['--source', 'claude,cursor'], /invalid option sources: "cursor" is not a source: one of pir, pi, omp, claude-code, claude/],
+    [['--format', ','], /invalid option formats: \[\] is not a list of formats: one or more of sharegpt, openai, messages/],
   ];
   for (const [flags, message] of badFlags) {
     it(`should refuse ${flags.join(' ')} with exit 2 and write nothing`, async () => {

@@ -9,10 +9,12 @@ import { sourceNames } from '../sources/source-registry.js';
  */
 export const runOptionRules = {
   // Source names in any case, as `--source Claude` always worked.
-  sources: z.array(z.preprocess((name) => (typeof name === 'string' ? name.toLowerCase() : name), z.enum(sourceNames, { error: `a source: one of ${sourceNames.join(', ')}` }))),
+  sources: z
+    .array(z.preprocess((name) => (typeof name === 'string' ? name.toLowerCase() : name), z.enum(sourceNames, { error: `a source: one of ${sourceNames.join(', ')}` })))
+    .min(1, { error: `a list of sources: one or more of ${sourceNames.join(', ')}` }),
   roots: z.array(z.string().min(1, { error: 'a folder' })),
   out: z.string().min(1, { error: 'a folder' }),
-  formats: z.array(z.enum(formatNames, { error: `a format: one of ${formatNames.join(', ')}` })),
+  formats: z.array(z.enum(formatNames, { error: `a format: one of ${formatNames.join(', ')}` })).min(1, { error: `a list of formats: one or more of ${formatNames.join(', ')}` }),
   keepNoise: z.boolean(),
   validationRatio: z.number({ error: 'a number' }).min(0, { error: 'a share between 0 and 1' }).max(1, { error: 'a share between 0 and 1' }),
   maxTokens: z.number({ error: 'a number' }).int({ error: 'a whole number of tokens' }).positive({ error: 'a positive number of tokens' }),

@@ -27,6 +27,7 @@ export function parseSources(value: string | readonly string[] | undefined): Ses
   if (value == null) return [...new Set(sourceReaders.flatMap((reader) => reader.sources))].sort();
   const names = (typeof value === 'string' ? value.split(',') : value).map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
   const unknown = names.filter((name) => sourceOf(name) == null);
+  if (names.length === 0) throw new ForgeError({ message: 'no source named', code: 'usage', hint: `choose from ${sourceNames.join(', ')}` });
   if (unknown.length > 0) {
     throw new ForgeError({ message: `unknown source ${unknown.map((name) => `"${name}"`).join(', ')}`, code: 'usage', hint: `choose from ${sourceNames.join(', ')}` });
   }
