@@ -1,129 +1,18 @@
-import { Command, CommanderError, Option } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { ForgeError } from '@forge/schema';
-import { formatNames } from '@forge/transform';
 import { type CliIo, exitCodes, processIo } from './cli-io.js';
-import { type ExportOptions, type ExtractOptions, type InspectOptions, type RunOptions, type StatsOptions } from './commands/command-options.js';
-import { numberFlag } from './commands/option-parsers.js';
-import { runOptionRules } from './run/run-options.js';
-import { sourceNames } from './sources/source-registry.js';
-import { FORGE_VERSION } from './version.js';
+import { commandSummaries, forgeProgram } from './program-base.js';
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-const sourceOption = () => new Option('-s, --source <list>', `sources to read, comma-separated: ${sourceNames.join(',')} (default: all)`);
-const rootOption = () =>
-  new Option('-r, --root <dir>', 'read this home folder (its .claude, .pi, .omp) or one reader\'s folder as NAME=DIR (claude=DIR, pi=DIR, …); repeatable').default([]).argParser(collect);
-const quietOption = () => new Option('-q, --quiet', 'no progress or summary on stderr').default(false);
-
-/** Builds the command tree; each action loads its command module lazily so `--help` stays fast. */
-function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
-  const program = new Command('forge')
-    .description('Turn coding-agent sessions (Claude Code, pir, pi, omp) into clean, scored, secret-free fine-tuning datasets.')
-    .version(FORGE_VERSION, '-v, --version')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
-    .exitOverride();
-
-  program
-    .command('run')
-    .description('the whole pipeline: read every source, clean, redact, dedupe, split and write the dataset')
-    .addOption(sourceOption())
-    .addOption(rootOption())
-    .option('-o, --out <dir>', 'output folder (default: ./forge-dataset)')
-    .option('-c, --config <file>', 'config file (default: ./forge.config.json when present)')
-    .option('--format <list>', `formats to write, comma-separated: ${formatNames.join(',')} (default: all)`)
-    .option('--demo', 'run on the built-in demo corpus instead of this machine\'s sessions', false)
-    .option('--keep-noise', 'keep harness noise (hook output, reminders, command wrappers) as context', false)
-    .option('--validation-ratio <ratio>', 'share of sessions for val.jsonl, 0 to 1 (default 0.1)', numberFlag(runOptionRules.validationRatio))
-    .option('--max-tokens <count>', 'token budget per row (default 32768)', numberFlag(runOptionRules.maxTokens))
-    .addOption(new Option('--over-length <policy>', 'what to do with rows over the budget (default split)').choices(runOptionRules.overLength.options))
-    .option('--tokenizer <file>', 'count tokens exactly with this local tokenizer.json (default: a fast estimate)')
-    .option('--cache-dir <dir>', 'where the incremental state lives (default: $XDG_CACHE_HOME/forge or ~/.cache/forge)')
-    .option('--full', 'ignore the incremental state and read every file again', false)
-    .option('--json', 'print the manifest summary as JSON on stdout', false)
-    .addOption(quietOption())
-    .addHelpText(
-      'after',
-      `
-Examples:
-  forge run --demo --out ./demo-dataset          try it on the built-in corpus
-  forge run --out ./dataset                      every source in its default location
-  forge run --source claude --root ~/.claude-accounts/alice --out ./alice
-  forge run --root pi=/mnt/backup/pi-sessions --format sharegpt --max-tokens 16384
-
-Exit codes: 0 done, 3 done with warnings (the dataset is complete; see manifest.json), 1 failed, 2 bad usage.`,
-    )
-    .action(async (options: RunOptions) => {
-      const { runCommand } = await import('./commands/run.js');
-      setExitCode(await runCommand(options, io));
-    });
-
-  program
-    .command('extract')
-    .description('write canonical sessions as JSON Lines (one Session per line)')
-    .addOption(sourceOption())
-    .addOption(rootOption())
-    .option('-o, --out <file>', 'write to this file instead of stdout')
-    .addOption(quietOption())
-    .addHelpText('after', `
-Examples:
-  forge extract > sessions.jsonl
-  forge extract --source pir,omp --out pi-sessions.jsonl
-  forge extract --root ./backup-home | jq -r '.id'`)
-    .action(async (options: ExtractOptions) => {
-      const { extractCommand } = await import('./commands/extract.js');
-      setExitCode(await extractCommand(options, io));
-    });
-
-  program
-    .command('export')
-    .description('turn one session file into training records of one format')
-    .argument('<file>', 'a session .jsonl file (Claude Code, pir, pi or omp)')
-    .addOption(new Option('-f, --format <format>', 'record format').choices(formatNames).makeOptionMandatory())
-    .option('-o, --out <file>', 'write to this file instead of stdout')
-    .option('--keep-noise', 'keep harness noise as context', false)
-    .addOption(quietOption())
-    .addHelpText('after', `
-Examples:
-  forge export ~/.pi/agent/sessions/--home-me-app--/2026-08-10T09-15-02.481Z_7c1e4b2a.jsonl --format sharegpt
-  forge export session.jsonl --format messages --out rows.jsonl`)
-    .action(async (file: string, options: ExportOptions) => {
-      const { exportCommand } = await import('./commands/export.js');
-      setExitCode(await exportCommand(file, options, io));
-    });
-
-  program
-    .command('stats')
-    .description('a table of sessions by source, Gas Town role and model: turns, tool calls, tool errors, tokens')
-    .addOption(sourceOption())
-    .addOption(rootOption())
-    .option('--json', 'one JSON object per session instead of the table', false)
-    .addOption(quietOption())
-    .addHelpText('after', `
-Examples:
-  forge stats
-  forge stats --source claude --json | jq -s 'map(.usage.output) | add'`)
-    .action(async (options: StatsOptions) => {
-      const { statsCommand } = await import('./commands/stats.js');
-      setExitCode(await statsCommand(options, io));
-    });
-
-  program
-    .command('inspect')
-    .description('show what forge sees in one session file, warnings included')
-    .argument('<file>', 'a session .jsonl file')
-    .option('--json', 'the sessions and warnings as JSON', false)
-    .addHelpText('after', `
-Examples:
-  forge inspect ~/.claude/projects/-home-me-app/2abac3df-d684-47f8-a874-6c853856a757.jsonl
-  forge inspect broken.jsonl --json | jq '.sessions[].warnings'`)
-    .action(async (file: string, options: InspectOptions) => {
-      const { inspectCommand } = await import('./commands/inspect.js');
-      setExitCode(await inspectCommand(file, options, io));
-    });
-
+/**
+ * `forge`, `forge --help`, `forge --version`: the commands' names and summaries only, without
+ * loading the readers and the transform (the full tree loads them for its option lists and checks).
+ */
+function overviewProgram(io: CliIo): Command {
+  const program = forgeProgram(io);
+  for (const [name, summary] of Object.entries(commandSummaries)) program.command(name).description(summary);
   return program;
 }
+
 
 /**
  * Runs the CLI with `argv` (without node and script) and returns the exit code. The only place
@@ -131,9 +20,11 @@ Examples:
  */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let exitCode: number = exitCodes.ok;
-  const program = buildProgram(io, (code) => {
+  const setExitCode = (code: number) => {
     exitCode = code;
-  });
+  };
+  // A word that is not a flag names a command (or `help <command>`): only then is the full tree needed.
+  const program = argv.some((arg) => !arg.startsWith('-')) ? (await import('./program.js')).buildProgram(io, setExitCode) : overviewProgram(io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
