@@ -9,7 +9,7 @@ export type { ProcessedSession, RowLabels, SessionFacts, SessionLabels, SessionP
 export { defaultSessionScore } from './session/session-score.js';
 export type { SessionScorer } from './session/session-score.js';
 export { createDatasetMerger } from './merge/dataset-merger.js';
-export type { AddSessionResult, BuiltDataset, DatasetMerger, DatasetMergerOptions, DatasetRow, FormatLines, KeptSession, TransformManifest } from './merge/dataset-merger.js';
+export type { AddSessionResult, BuiltDataset, DatasetMerger, DatasetMergerOptions, DatasetRow, FormatLines, KeptSession, MergedSession, TransformManifest } from './merge/dataset-merger.js';
 
 // Writing: the dataset's file layout, its manifest, and replacing a folder whole.
 export { writeDataset } from './output/write-dataset.js';

@@ -24,8 +24,11 @@ export interface DatasetRow {
   labels: RowLabels;
 }
 
-/** An accepted session as the merge keeps it: no text, only references into the row store. */
-export type KeptSession = Extract<ProcessedSession, { status: 'accepted' }> & { split: DatasetSplit };
+/** An accepted session as the merge holds it until the end: no text, no signature, only references into the row store. */
+export type MergedSession = Omit<Extract<ProcessedSession, { status: 'accepted' }>, 'status' | 'duplicate' | 'skipped'>;
+
+/** A session that survived dedup, with its side of the split. */
+export type KeptSession = MergedSession & { split: DatasetSplit };
 
 /**
  * The merged dataset: dedup decided, sessions ordered and split. Rows are read from the row store
@@ -95,7 +98,7 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
   const validationRatio = options.validationRatio ?? 0.05;
   const rowStore = options.rowStore ?? createMemoryRowStore();
   const finder = new DuplicateFinder(options.dedup);
-  const accepted = new Map<string, Extract<ProcessedSession, { status: 'accepted' }>>();
+  const accepted = new Map<string, MergedSession>();
   const skipped: SkippedItem[] = [];
   let built: BuiltDataset | undefined;
 
@@ -110,9 +113,11 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
       skipped.push({ kind: 'session', ref: session.ref, reason });
       return { status: 'skipped', reason };
     }
-    skipped.push(...session.skipped);
-    accepted.set(session.key, session);
-    finder.add(session.key, session.dedupScore, session.duplicate);
+    // The signature goes to the finder only: held per session it would be most of the merge's memory.
+    const { status: _status, duplicate, skipped: parts, ...merged } = session;
+    skipped.push(...parts);
+    accepted.set(session.key, merged);
+    finder.add(session.key, session.dedupScore, duplicate);
     return { status: 'accepted', rows: Math.max(...Object.values(session.rows).map((rows) => rows.length)) };
   }
 
