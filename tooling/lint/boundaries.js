@@ -32,6 +32,36 @@ const stateTests = {
   message: "@forge/state's tests and examples may use the schema, the reader kit and the real readers only (ARCHITECTURE.md).",
 };
 
+/** Scoring is pure and sits on the schema and the reader kit's Gas Town text helpers (bead ids, beacons). */
+const onlySchemaAndReaderKitForScoring = {
+  group: ['@forge/*', '!@forge/schema', '!@forge/reader-kit'],
+  message: '@forge/scoring may depend on @forge/schema and @forge/reader-kit only; its tests and benchmark may also use the readers (ARCHITECTURE.md).',
+};
+
+/** Scoring's tests and benchmark read real transcripts and outcomes with the readers (test dependencies only). */
+const scoringTestEdges = {
+  group: ['@forge/*', '!@forge/schema', '!@forge/reader-kit', '!@forge/extract-claude', '!@forge/extract-pir', '!@forge/extract-outcomes'],
+  message: "@forge/scoring's tests may use the schema, the reader kit and the readers only.",
+};
+
+/** @forge/synth drives the agent programs and reads what they wrote with the pi-family reader's public API. */
+const onlySchemaAndExtractPir = {
+  group: ['@forge/*', '!@forge/schema', '!@forge/extract-pir'],
+  message: '@forge/synth may depend on @forge/schema and @forge/extract-pir only (it reads the sessions it generates with readPiSession).',
+};
+
+/** The pi/omp extensions: the schema's entry types and the reader kit's bead id rules, nothing that reads or writes datasets. */
+const onlySchemaAndReaderKitForExtensions = {
+  group: ['@forge/*', '!@forge/schema', '!@forge/reader-kit'],
+  message: '@forge/pi-extensions may depend on @forge/schema (types of its entries) and @forge/reader-kit (bead ids) only.',
+};
+
+/** Transform's tests read real transcripts with the real readers (dev dependencies, never the library's own code). */
+const onlySchemaAndReaders = {
+  group: ['@forge/*', '!@forge/schema', '!@forge/extract-claude', '!@forge/extract-pir'],
+  message: "@forge/transform's tests may use the readers to build sessions from real transcripts; nothing else sideways.",
+};
+
 const noInternal = {
   group: ['@forge/*'],
   message: '@forge/schema is the bottom layer: it imports no other @forge package.',
@@ -50,8 +80,13 @@ export const boundaryConfigs = [
   { files: ['**/*.ts', '**/*.js'], rules: restrict() },
   { files: ['packages/schema/**/*.ts'], rules: restrict(noInternal) },
   { files: ['packages/reader-kit/**/*.ts'], rules: restrict(onlySchema) },
-  { files: ['packages/{extract-pir,extract-claude}/**/*.ts'], rules: restrict(onlySchemaAndReaderKit) },
-  { files: ['packages/{transform,scoring,synth}/**/*.ts'], rules: restrict(onlySchema) },
+  { files: ['packages/{extract-pir,extract-claude,extract-outcomes,extract-codex,extract-gemini,extract-opencode}/**/*.ts'], rules: restrict(onlySchemaAndReaderKit) },
+  { files: ['packages/transform/**/*.ts'], rules: restrict(onlySchema) },
+  { files: ['packages/scoring/**/*.ts'], rules: restrict(onlySchemaAndReaderKitForScoring) },
+  { files: ['packages/scoring/**/*.test.ts', 'packages/scoring/test/**/*.ts', 'packages/scoring/bench/**/*.ts'], rules: restrict(scoringTestEdges) },
+  { files: ['packages/synth/**/*.ts'], rules: restrict(onlySchemaAndExtractPir) },
+  { files: ['packages/pi-extensions/**/*.ts'], rules: restrict(onlySchemaAndReaderKitForExtensions) },
+  { files: ['packages/transform/src/**/*.test.ts', 'packages/transform/src/test-support/**/*.ts'], rules: restrict(onlySchemaAndReaders) },
   { files: ['packages/state/**/*.ts'], rules: restrict(onlySchemaAndReaderKitForState) },
   { files: ['packages/state/**/*.test.ts', 'packages/state/**/test-support/**/*.ts', 'packages/state/examples/**/*.ts'], rules: restrict(stateTests) },
   {
@@ -68,5 +103,10 @@ export const boundaryConfigs = [
         },
       ],
     },
+  },
+  {
+    // The extension entries run inside pi and omp, where stderr is the only place a failure can go.
+    files: ['packages/pi-extensions/src/extensions/*.ts'],
+    rules: { 'no-console': ['error', { allow: ['error'] }] },
   },
 ];

@@ -9,6 +9,9 @@ export const commandSummaries = {
   export: 'turn one session file into training records of one format',
   stats: 'a table of sessions by source, Gas Town role and model: turns, tool calls, tool errors, tokens',
   inspect: 'show what forge sees in one session file, warnings included',
+  synth: 'fill Gas Town role gaps with generated sessions (real pi/omp/pir runs in print mode)',
+  extensions: "forge's pi/omp extensions: training-capture and outcome-tagging",
+  audit: 'scan a dataset folder with the redaction rules and report what is left, by file, row and field (exit 1 when anything is found)',
 } as const;
 
 /** The `forge` program without its commands: name, description, version, output through `io`. */

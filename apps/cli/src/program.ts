@@ -1,7 +1,18 @@
 import { Option, type Command } from 'commander';
+import { z } from 'zod';
 import { formatNames } from '@forge/transform';
 import { type CliIo } from './cli-io.js';
-import { type ExportOptions, type ExtractOptions, type InspectOptions, type RunOptions, type StatsOptions } from './commands/command-options.js';
+import {
+  type AuditOptions,
+  type ExportOptions,
+  type ExtensionsInstallOptions,
+  type ExtractOptions,
+  type InspectOptions,
+  type RunOptions,
+  type StatsOptions,
+  type SynthPlanOptions,
+  type SynthRunOptions,
+} from './commands/command-options.js';
 import { numberFlag } from './commands/option-parsers.js';
 import { commandSummaries, forgeProgram } from './program-base.js';
 import { runOptionRules } from './run/run-options.js';
@@ -117,6 +128,94 @@ Examples:
     .action(async (file: string, options: InspectOptions) => {
       const { inspectCommand } = await import('./commands/inspect.js');
       setExitCode(await inspectCommand(file, options, io));
+    });
+
+  const synth = program.command('synth').description(commandSummaries.synth);
+
+  synth
+    .command('plan')
+    .description("today's sessions by Gas Town role (and thinking, harness, model) against a target, and how many of each role to generate")
+    .addOption(sourceOption())
+    .addOption(rootOption())
+    .option('--target <shares>', 'wanted share per role, e.g. witness=0.2,polecat=0.5 (default: even over the roles present)')
+    .option('--json', 'the plan as JSON', false)
+    .addOption(quietOption())
+    .addHelpText('after', `
+Examples:
+  forge synth plan
+  forge synth plan --target witness=1,refinery=1,polecat=3 --json`)
+    .action(async (options: SynthPlanOptions) => {
+      const { synthPlanCommand } = await import('./commands/synth-plan.js');
+      setExitCode(await synthPlanCommand(options, io));
+    });
+
+  // The text must be a number; what numbers a batch takes is @forge/synth's rule (planSynthBatch).
+  const number = numberFlag(z.number());
+  synth
+    .command('run')
+    .description('run the real program in print mode for each role × thinking level × count, and keep its sessions tagged synthetic')
+    .addOption(new Option('--harness <harness>', 'the program to run').choices(['pi', 'omp', 'pir']).makeOptionMandatory())
+    .requiredOption('--role <roles>', 'Gas Town roles, comma-separated: mayor,deacon,witness,refinery,polecat,crew,dog')
+    .option('--count <n>', 'runs per role and thinking level', number, 1)
+    .option('--thinking <levels>', 'thinking levels to sweep, comma-separated: off,minimal,low,medium,high,xhigh (default: the program\'s own)')
+    .option('--model <model>', 'model passed to the program')
+    .option('--provider <provider>', 'provider passed to the program')
+    .option('--tools <tools>', 'tools to enable, comma-separated, e.g. read,bash,edit,write,grep,find,ls')
+    .option('--concurrency <k>', 'runs at once (default 1)', number)
+    .option('--timeout <seconds>', 'kill a run after this long (default 600)', number)
+    .option('--max-tokens <n>', 'token budget: start no run once finished runs used this many tokens', number)
+    .option('--max-runs <n>', 'run budget: start at most this many runs', number)
+    .option('--cwd <dir>', 'run every program in this folder instead of a fresh Gas Town-shaped temp folder per run')
+    .option('-o, --out <dir>', 'output folder, empty or new (default: ./forge-synth/<batch id>)')
+    .option('--program <path>', 'the program to start (default: the harness name on PATH)')
+    .option('--templates <dir>', 'read role templates only from this folder (default: ~/.config/forge/synth-templates, then the built-in ones)')
+    .option('--var <name=value>', 'set a template variable; repeatable', collect, [])
+    .option('--dry-run', 'print each run (its argv array and cwd) as JSON Lines and run nothing', false)
+    .option('--json', 'print the manifest as JSON', false)
+    .addOption(quietOption())
+    .addHelpText('after', `
+Examples:
+  forge synth run --harness pi --role witness,refinery --count 4 --dry-run
+  forge synth run --harness pi --role polecat --count 10 --thinking off,high --model claude-sonnet-4-5 --max-tokens 2000000
+  forge synth run --harness omp --role witness --count 2 --var rig=gastown --out ./synth/witness
+
+Exit codes: 0 every run gave a session, 3 some runs failed, timed out or were skipped (see manifest.json), 1 failed, 2 bad usage.`)
+    .action(async (options: SynthRunOptions) => {
+      const { synthRunCommand } = await import('./commands/synth-run.js');
+      setExitCode(await synthRunCommand(options, io));
+    });
+
+  program
+    .command('extensions')
+    .description(commandSummaries.extensions)
+    .command('install')
+    .description('put the extensions where pi or omp loads them (pi: ~/.pi/agent/extensions, omp: ~/.omp/agent/extensions)')
+    .addOption(new Option('--harness <harness>', 'the program that loads them').choices(['pi', 'omp']).makeOptionMandatory())
+    .option('--dir <dir>', 'install into this folder instead (e.g. a project\'s .pi/extensions)')
+    .addHelpText('after', `
+Examples:
+  forge extensions install --harness pi
+  forge extensions install --harness omp --dir ./.omp/extensions`)
+    .action(async (options: ExtensionsInstallOptions) => {
+      const { extensionsInstallCommand } = await import('./commands/extensions-install.js');
+      setExitCode(await extensionsInstallCommand(options, io));
+    });
+
+  program
+    .command('audit')
+    .description(commandSummaries.audit)
+    .argument('<dataset-folder>', 'a folder forge run wrote (every .jsonl under it, the manifest included)')
+    .option('-c, --config <file>', 'config file whose "redaction" block applies (default: ./forge.config.json when present)')
+    .option('--json', 'the report as one JSON object', false)
+    .addHelpText('after', `
+Examples:
+  forge audit ./forge-dataset                    last gate before sharing a dataset
+  forge audit ./forge-dataset --json | jq '.findings[] | {file, row, field, rule}'
+
+Exit codes: 0 nothing found, 1 findings (or a failure), 2 bad usage.`)
+    .action(async (folder: string, options: AuditOptions) => {
+      const { auditCommand } = await import('./commands/audit.js');
+      setExitCode(await auditCommand(folder, options, io));
     });
 
   return program;

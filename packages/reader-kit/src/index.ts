@@ -26,3 +26,8 @@ export { readSourceSessions } from './read-source-sessions.js';
 export type { ReadSourceSessionsOptions } from './read-source-sessions.js';
 export { headRecords } from './head-records.js';
 export type { HeadRecords } from './head-records.js';
+export { isJsonObject, stringField, tokenCount } from './json-fields.js';
+export type { JsonObject } from './json-fields.js';
+export { toolResultMessage } from './tool-result-message.js';
+export type { ToolResultFacts } from './tool-result-message.js';
+export { emptyOrUnreadable } from './file-preflight.js';

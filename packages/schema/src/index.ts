@@ -37,6 +37,23 @@ export {
   safeParseGasTownContext,
 } from './gastown.js';
 export type { GasTownRole, GasTownBeacon, GasTownContext } from './gastown.js';
+export { syntheticTagSchema, parseSyntheticTag, safeParseSyntheticTag } from './synthetic.js';
+export type { SyntheticTag } from './synthetic.js';
+export {
+  forgeEntryTypes,
+  capturedToolCallSchema,
+  forgeTurnEntrySchema,
+  forgeAgentEntrySchema,
+  beadOperationSchema,
+  forgeBeadsEntrySchema,
+  parseForgeTurnEntry,
+  safeParseForgeTurnEntry,
+  parseForgeAgentEntry,
+  safeParseForgeAgentEntry,
+  parseForgeBeadsEntry,
+  safeParseForgeBeadsEntry,
+} from './forge-entries.js';
+export type { ForgeEntryType, CapturedToolCall, ForgeTurnEntry, ForgeAgentEntry, BeadOperation, ForgeBeadsEntry } from './forge-entries.js';
 export { SESSION_SCHEMA_VERSION, sessionSources, sessionSourceSchema, sessionSchema, parseSession, safeParseSession } from './session.js';
 export type { Session, SessionSource } from './session.js';
 
@@ -74,6 +91,75 @@ export {
 export type { TrlDpoRecord, OpenAiDpoRecord } from './records/dpo.js';
 export { datasetFormatSchema, datasetManifestSchema, parseDatasetManifest, safeParseDatasetManifest } from './records/manifest.js';
 export type { DatasetFormat, DatasetManifest } from './records/manifest.js';
+
+export {
+  OUTCOMES_VERSION,
+  knownBeadStatuses,
+  beadEventKinds,
+  sourceRefSchema,
+  mergeRequestSchema,
+  beadSchema,
+  beadEventSchema,
+  beadsStoreSchema,
+  townEventSchema,
+  townSchema,
+  commitSchema,
+  repositorySchema,
+  placeSchema,
+  sessionFacetsSchema,
+  outcomesSchema,
+  parseOutcomes,
+  safeParseOutcomes,
+  commitPatchSchema,
+} from './outcomes/outcomes.js';
+export type {
+  SourceRef,
+  MergeRequest,
+  Bead,
+  BeadEvent,
+  BeadsStore,
+  TownEvent,
+  Town,
+  Commit,
+  Repository,
+  Place,
+  SessionFacets,
+  Outcomes,
+  CommitPatch,
+} from './outcomes/outcomes.js';
+export {
+  linkSignals,
+  linkSignalSchema,
+  linkEvidenceSchema,
+  outcomeTiers,
+  outcomeTierSchema,
+  beadOutcomeSchema,
+  commitOutcomeSchema,
+  sessionOutcomeSchema,
+  scoreSignalSchema,
+  beadRoles,
+  sessionLinksSchema,
+  sessionScoreSchema,
+  parseSessionScore,
+  safeParseSessionScore,
+} from './scoring/session-score.js';
+export type {
+  LinkSignal,
+  LinkEvidence,
+  OutcomeTier,
+  BeadOutcome,
+  CommitOutcome,
+  SessionOutcome,
+  ScoreSignal,
+  SessionLinks,
+  SessionScore,
+} from './scoring/session-score.js';
+export { verdictValues, verdictSchema, parseVerdict, safeParseVerdict } from './scoring/verdict.js';
+export type { Verdict } from './scoring/verdict.js';
+export { scoringConfigSchema, parseScoringConfig, safeParseScoringConfig, defaultScoringConfig } from './scoring/scoring-config.js';
+export type { ScoringConfig, ScoringConfigInput } from './scoring/scoring-config.js';
+export { scoreSummarySchema, parseScoreSummary, safeParseScoreSummary } from './scoring/score-summary.js';
+export type { ScoreSummary } from './scoring/score-summary.js';
 
 export { publishedSchemas, renderJsonSchemas } from './json-schemas.js';
 export { SCHEMA_PACKAGE_VERSION } from './version.js';

@@ -8,6 +8,11 @@ import { gasTownContextSchema } from './gastown.js';
 import { messageSchema } from './message.js';
 import { sessionWarningSchema } from './session-warning.js';
 import { sessionSchema } from './session.js';
+import { commitPatchSchema, outcomesSchema } from './outcomes/outcomes.js';
+import { scoreSummarySchema } from './scoring/score-summary.js';
+import { scoringConfigSchema } from './scoring/scoring-config.js';
+import { sessionScoreSchema } from './scoring/session-score.js';
+import { verdictSchema } from './scoring/verdict.js';
 import { usageSchema } from './usage.js';
 
 /** The schemas published as JSON Schema files, by file name. */
@@ -24,6 +29,12 @@ export const publishedSchemas = {
   TrlDpoRecord: trlDpoRecordSchema,
   OpenAiDpoRecord: openAiDpoRecordSchema,
   DatasetManifest: datasetManifestSchema,
+  SessionScore: sessionScoreSchema,
+  Verdict: verdictSchema,
+  ScoringConfig: scoringConfigSchema,
+  ScoreSummary: scoreSummarySchema,
+  Outcomes: outcomesSchema,
+  CommitPatch: commitPatchSchema,
 } as const;
 
 /**

@@ -22,6 +22,10 @@ export const sessionWarningKinds = [
   'index-unavailable',
   'index-stale',
   'unreadable-file',
+  // Outcome readers (beads, git, town events).
+  'unknown-status',
+  'tool-unavailable',
+  'not-a-repository',
   'other',
 ] as const;
 

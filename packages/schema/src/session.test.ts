@@ -29,6 +29,21 @@ describe('parseSession', () => {
     expect(parseSession(minimal)).toEqual(minimal);
   });
 
+  it('should keep the synthetic tag of a generated session', () => {
+    const synthetic = {
+      batchId: '2026-12-05T00-45-06Z',
+      runId: 'witness-off-1',
+      harness: 'pi' as const,
+      harnessVersion: '0.73.1',
+      role: 'witness' as const,
+      template: { file: '/templates/witness.toml', sha256: 'ab'.repeat(32), task: 'stalled-polecat' },
+      parameters: { thinking: 'off', model: 'claude-sonnet-4-5', tools: ['read', 'bash'] },
+      variables: { rig: 'myrig' },
+    };
+    expect(parseSession({ ...session, synthetic }).synthetic).toEqual(synthetic);
+    expect(safeParseSession({ ...session, synthetic: { ...synthetic, harness: 'claude-code' } }).success).toBe(false);
+  });
+
   it('should reject a future schema version and a session without files', () => {
     expect(safeParseSession({ ...session, schemaVersion: 2 }).success).toBe(false);
     expect(safeParseSession({ ...session, files: [] }).success).toBe(false);

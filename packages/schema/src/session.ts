@@ -4,12 +4,13 @@ import { gasTownContextSchema } from './gastown.js';
 import { messageSchema } from './message.js';
 import { toolDefinitionSchema } from './records/tool-definition.js';
 import { sessionWarningSchema } from './session-warning.js';
+import { syntheticTagSchema } from './synthetic.js';
 import { usageSchema } from './usage.js';
 
 /** Bumped on any breaking change to Session or Message. */
 export const SESSION_SCHEMA_VERSION = 1;
 
-export const sessionSources = ['claude-code', 'pir', 'pi', 'omp'] as const;
+export const sessionSources = ['claude-code', 'pir', 'pi', 'omp', 'codex', 'gemini', 'opencode'] as const;
 export const sessionSourceSchema = z.enum(sessionSources);
 export type SessionSource = z.infer<typeof sessionSourceSchema>;
 
@@ -56,6 +57,8 @@ export const sessionSchema = z
     messages: z.array(messageSchema),
     /** The tool definitions the harness offered the model, when the source records them (otherwise transforms infer them from the calls). */
     tools: z.array(toolDefinitionSchema).optional(),
+    /** Set when forge generated this session (`forge synth run`): the template and parameters it was made with. */
+    synthetic: syntheticTagSchema.optional(),
     warnings: z.array(sessionWarningSchema),
   })
   .meta({ id: 'Session' });

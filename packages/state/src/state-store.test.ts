@@ -103,7 +103,7 @@ describe('StateStore', () => {
       const { StateStore } = await import(${JSON.stringify(join(import.meta.dirname, 'state-store.ts'))});
       await StateStore.open(${JSON.stringify(path)}, { cacheVersion: '1' });
       process.stdout.write('holding\\n');
-      await new Promise(() => {});`;
+      setInterval(() => undefined, 1000);`;
     const child = spawn(process.execPath, ['--conditions=@forge/source', '--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => child.stdout.on('data', () => resolve()));
     await expect(StateStore.open(path, { cacheVersion: '1', waitTimeoutMs: 50, pollMs: 10 })).rejects.toMatchObject({ code: 'state-busy' });

@@ -37,9 +37,16 @@ export type { NoisePolicy, PrepareConversationOptions, PrepareConversationResult
 export type { PreparedConversation, PreparedToolCall, PreparedToolResult, PreparedTurn } from './conversation/prepared-conversation.js';
 export { inferToolDefinitions, resolveToolDefinitions } from './conversation/infer-tool-definitions.js';
 
-export { createRedactor, RedactionError } from './redact/redactor.js';
+export { createRedactor } from './redact/redactor.js';
 export type { RedactionCounts, RedactionOptions, Redactor } from './redact/redactor.js';
+export { RedactionError } from './redact/redaction-error.js';
+export type { RedactionErrorCode } from './redact/redaction-error.js';
+export { redactionConfigSchema, resolveRedactionConfig } from './redact/redaction-config.js';
+export type { RedactionConfig, ResolveRedactionConfigContext } from './redact/redaction-config.js';
+export { auditDataset } from './redact/audit-dataset.js';
+export type { AuditFinding, AuditReport, AuditWarning } from './redact/audit-dataset.js';
 export { secretlintRuleNames } from './redact/secretlint-scanner.js';
+export { keyFormatNames } from './redact/key-formats.js';
 
 export type { DedupOptions, DuplicateSignature } from './dedup/duplicate-finder.js';
 export { defaultMinHashParameters } from './dedup/minhash.js';

@@ -40,6 +40,9 @@ export {
   type RunClaudeOptions,
 } from './run-claude.js';
 export { runCcusage, type RunCcusageOptions } from './run-ccusage.js';
+export { runCodex, writeCodexConfig, type RunCodexOptions } from './run-codex.js';
+export { runGemini, writeGeminiConfig, type RunGeminiOptions } from './run-gemini.js';
+export { opencodeConfig, runOpencode, type RunOpencodeOptions } from './run-opencode.js';
 export { makeTempHome, makeTempProject } from './temp-home.js';
 export { listSessionFiles, readJsonlRecords } from './session-files.js';
 export {
@@ -56,3 +59,10 @@ export {
   type ToolsWithErrorOptions,
 } from './scenarios.js';
 export { demoHome, readRealFixtureExpectations, sharedFixturesRoot, type RealFixtureFile } from './shared-fixtures.js';
+export { createGitRepository, git, gitEnv, type FixtureCommit } from './git-repository.js';
+export { bdStandInScript, installBdStandIn } from './install-bd-stand-in.js';
+export { makeGasTownTown, type GasTownTown } from './gastown-town.js';
+export { countTrajectory, type TrajectoryCounts } from './trajectory-counts.js';
+export { snapshotTree } from './snapshot-tree.js';
+export { expectMatchesStub, type StubComparison } from './expect-matches-stub.js';
+export { readReaderHome, sessionsUnder } from './read-reader-home.js';

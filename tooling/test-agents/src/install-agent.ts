@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ForgeError } from '@forge/schema';
 
 /** The agent programs this package can install. */
-export type AgentName = 'pi' | 'omp' | 'claude' | 'claude-2.0' | 'ccusage';
+export type AgentName = 'pi' | 'omp' | 'claude' | 'claude-2.0' | 'ccusage' | 'codex' | 'gemini' | 'opencode';
 
 /** A pinned agent install recipe. */
 export interface AgentSpec {
@@ -30,6 +30,10 @@ export const agentSpecs: Record<AgentName, AgentSpec> = {
   claude: { packageName: '@anthropic-ai/claude-code', version: '2.1.330', packages: ['@anthropic-ai/claude-code@2.1.330'] },
   'claude-2.0': { packageName: '@anthropic-ai/claude-code', version: '2.0.76', packages: ['@anthropic-ai/claude-code@2.0.76'] },
   ccusage: { packageName: 'ccusage', version: '20.0.24', packages: ['ccusage@20.0.24', '@ccusage/ccusage-linux-x64@20.0.24'] },
+  // The native binary comes in the platform package npm picks from optionalDependencies.
+  codex: { packageName: '@openai/codex', version: '0.169.0', packages: ['@openai/codex@0.169.0'] },
+  gemini: { packageName: '@google/gemini-cli', version: '0.61.0', packages: ['@google/gemini-cli@0.61.0'] },
+  opencode: { packageName: 'opencode-ai', version: '1.18.33', packages: ['opencode-ai@1.18.33'] },
 };
 
 /** An installed agent. */
@@ -150,6 +154,23 @@ async function describeInstall(name: AgentName, installDir: string, freshInstall
     case 'ccusage': {
       const bin = join(packageDir, 'src', 'cli.js');
       return { ...base, bin, command: [process.execPath, bin] };
+    }
+    case 'codex': {
+      // bin/codex.js only finds and spawns this native binary; run it directly.
+      const triple = process.arch === 'arm64' ? 'aarch64-unknown-linux-musl' : 'x86_64-unknown-linux-musl';
+      const bin = firstRealBinary([join(modules, '@openai', `codex-${platformTag()}`, 'vendor', triple, 'bin', 'codex')]);
+      if (bin == null) throw new AgentInstallError(`No native Codex binary for ${platformTag()} under ${modules}.`);
+      return { ...base, bin, command: [bin] };
+    }
+    case 'gemini': {
+      const bin = join(packageDir, 'bundle', 'gemini.js');
+      return { ...base, bin, command: [process.execPath, bin] };
+    }
+    case 'opencode': {
+      // The postinstall copies the platform binary over bin/opencode.exe; without scripts, take the platform package's.
+      const bin = firstRealBinary([join(modules, `opencode-${platformTag()}`, 'bin', 'opencode'), join(packageDir, 'bin', 'opencode.exe')]);
+      if (bin == null) throw new AgentInstallError(`No native OpenCode binary for ${platformTag()} under ${modules}.`);
+      return { ...base, bin, command: [bin] };
     }
   }
 }

@@ -2,7 +2,7 @@ import { openAiUnderstoodUsage } from './stub-model/answer.js';
 import { type ScriptedToolCall, type ScriptedTurn, type StubApi, type StubRequest, type TurnUsage } from './stub-model/types.js';
 
 /** Which agent a scenario is written for: tool names and argument shapes differ. */
-export type ScenarioAgent = 'pi' | 'omp' | 'claude' | 'claude-2.0';
+export type ScenarioAgent = 'pi' | 'omp' | 'claude' | 'claude-2.0' | 'codex' | 'gemini' | 'opencode';
 
 /** A scripted tool call plus what the scenario expects the agent to make of it. */
 export interface ScenarioToolCall extends ScriptedToolCall {
@@ -105,6 +105,8 @@ function usageOfTurn(index: number): TurnUsage {
 }
 
 const isClaude = (agent: ScenarioAgent): boolean => agent === 'claude' || agent === 'claude-2.0';
+/** Agents whose file tools want absolute paths. */
+const wantsAbsolutePaths = (agent: ScenarioAgent): boolean => isClaude(agent) || agent === 'opencode';
 
 /** Tool calls in each agent's own vocabulary. */
 function tools(agent: ScenarioAgent): {
@@ -112,6 +114,29 @@ function tools(agent: ScenarioAgent): {
   bash(command: string, expectError?: boolean): ScenarioToolCall;
   write(path: string, content: string): ScenarioToolCall;
 } {
+  if (agent === 'codex') {
+    // Codex has one shell tool (`exec_command`, unified exec); reads and writes are shell commands.
+    const shell = (cmd: string, expectError?: boolean): ScenarioToolCall => ({ name: 'exec_command', input: { cmd }, expectError });
+    return {
+      read: (path, expectError) => shell(`cat ${path}`, expectError),
+      bash: shell,
+      write: (path, content) => shell(`printf '%s' ${JSON.stringify(content)} > ${path}`),
+    };
+  }
+  if (agent === 'gemini') {
+    return {
+      read: (path, expectError) => ({ name: 'read_file', input: { file_path: path }, expectError }),
+      bash: (command, expectError) => ({ name: 'run_shell_command', input: { command }, expectError }),
+      write: (path, content) => ({ name: 'write_file', input: { file_path: path, content } }),
+    };
+  }
+  if (agent === 'opencode') {
+    return {
+      read: (path, expectError) => ({ name: 'read', input: { filePath: path }, expectError }),
+      bash: (command, expectError) => ({ name: 'bash', input: { command, description: 'Run a command' }, expectError }),
+      write: (path, content) => ({ name: 'write', input: { filePath: path, content } }),
+    };
+  }
   if (isClaude(agent)) {
     return {
       read: (path, expectError) => ({ name: 'Read', input: { file_path: path }, expectError }),
@@ -129,7 +154,7 @@ function tools(agent: ScenarioAgent): {
 /** Options of {@link toolsWithError}. */
 export interface ToolsWithErrorOptions {
   /**
-   * The project folder the agent runs in. Claude Code's Read/Write want absolute paths, so
+   * The project folder the agent runs in. Claude Code's and OpenCode's file tools want absolute paths, so
    * they are made from it; pi and omp get relative paths. Default `/work/project` (then the
    * Claude reads point at a folder that need not exist, and the existing-file read fails too).
    */
@@ -145,7 +170,7 @@ export interface ToolsWithErrorOptions {
 function toolsWithError(agent: ScenarioAgent, options: ToolsWithErrorOptions = {}): Scenario {
   const tool = tools(agent);
   const cwd = options.cwd ?? '/work/project';
-  const path = (relative: string): string => (isClaude(agent) ? `${cwd}/${relative}` : relative);
+  const path = (relative: string): string => (wantsAbsolutePaths(agent) ? `${cwd}/${relative}` : relative);
   const failingBash = options.failingBash === true;
   const script: ScenarioTurn[] = [
     { text: 'Let me look at the project first.', toolCalls: [tool.bash('ls')], usage: usageOfTurn(0) },
@@ -168,11 +193,11 @@ function toolsWithError(agent: ScenarioAgent, options: ToolsWithErrorOptions = {
 export const subagentPrompt = 'SUBAGENT TASK: print the word from-subagent with bash.';
 
 /**
- * Claude Code only: the main agent starts a general-purpose subagent through its agent tool
- * (`Agent` in 2.1.x, `Task` in 2.0.x); the subagent runs one bash call and answers; the main
+ * Claude Code and OpenCode: the main agent starts a general-purpose subagent through its agent tool
+ * (`Agent` in Claude Code 2.1.x, `Task` in 2.0.x, `task` in OpenCode); the subagent runs one bash call and answers; the main
  * agent answers last. Turns are pinned with `match`, labelled `main` and `subagent`.
  */
-function subagent(agent: Extract<ScenarioAgent, 'claude' | 'claude-2.0'>): Scenario {
+function subagent(agent: Extract<ScenarioAgent, 'claude' | 'claude-2.0' | 'opencode'>): Scenario {
   const tool = tools(agent);
   const forSubagent = (request: StubRequest): boolean => request.lastUserText.includes(subagentPrompt);
   const forMain = (request: StubRequest): boolean => !forSubagent(request);
@@ -181,11 +206,11 @@ function subagent(agent: Extract<ScenarioAgent, 'claude' | 'claude-2.0'>): Scena
       text: 'I will delegate this.',
       toolCalls: [
         {
-          name: agent === 'claude' ? 'Agent' : 'Task',
+          name: agent === 'claude' ? 'Agent' : agent === 'opencode' ? 'task' : 'Task',
           input: {
             description: 'Print a word',
             prompt: subagentPrompt,
-            subagent_type: 'general-purpose',
+            subagent_type: agent === 'opencode' ? 'general' : 'general-purpose',
             // 2.1.x runs agents in the background by default and wakes the main agent with a
             // task-notification turn later; foreground keeps the order main → subagent → main.
             ...(agent === 'claude' ? { run_in_background: false } : {}),

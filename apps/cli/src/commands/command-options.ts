@@ -39,3 +39,40 @@ export interface RunOptions extends SessionInputOptions {
   full: boolean;
   json: boolean;
 }
+
+export interface SynthPlanOptions extends SessionInputOptions {
+  target?: string;
+  json: boolean;
+}
+
+export interface SynthRunOptions {
+  harness: 'pi' | 'omp' | 'pir';
+  role: string;
+  count: number;
+  thinking?: string;
+  model?: string;
+  provider?: string;
+  tools?: string;
+  concurrency?: number;
+  timeout?: number;
+  maxTokens?: number;
+  maxRuns?: number;
+  cwd?: string;
+  out?: string;
+  program?: string;
+  templates?: string;
+  var: string[];
+  dryRun: boolean;
+  json: boolean;
+  quiet: boolean;
+}
+
+export interface ExtensionsInstallOptions {
+  harness: 'pi' | 'omp';
+  dir?: string;
+}
+
+export interface AuditOptions {
+  config?: string;
+  json: boolean;
+}

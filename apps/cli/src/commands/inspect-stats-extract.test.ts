@@ -49,7 +49,7 @@ describe('forge inspect', () => {
     writeFileSync(notes, '{"todo":"buy milk"}\n{"todo":"call Kim"}\n');
     const refused = await runCli(['inspect', notes], { env, cwd: folder });
     expect(refused.exitCode).toBe(exitCodes.usage);
-    expect(refused.stderr).toBe(`forge: ${notes}: not a session file of any source forge reads (pir, pi, omp, claude-code): ${notes} (pass the path of a session .jsonl file)\n`);
+    expect(refused.stderr).toBe(`forge: ${notes}: not a session file of any source forge reads (pir, pi, omp, claude-code, codex, gemini, opencode) (pass the path of a session .jsonl file)\n`);
     const empty = join(folder, 'empty.jsonl');
     writeFileSync(empty, '');
     const result = await runCli(['inspect', empty], { env, cwd: folder });

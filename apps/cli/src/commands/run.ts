@@ -1,6 +1,7 @@
 import { type DatasetManifest } from '@forge/schema';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
 import { loadConfig } from '../config/load-config.js';
+import { redactionOptions } from '../config/redaction-options.js';
 import { createProgress } from '../render/progress.js';
 import { runForge } from '../run/run-forge.js';
 import { type RunOptions } from './command-options.js';
@@ -8,7 +9,7 @@ import { splitList } from './option-parsers.js';
 
 /** `forge run`: the flags over forge.config.json, then `runForge`, with progress and a summary on stderr. */
 export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode> {
-  const { config } = loadConfig(io.cwd, flags.config);
+  const { config, path: configPath } = loadConfig(io.cwd, flags.config);
   const progress = createProgress(io, { quiet: flags.quiet });
   const log = (line: string) => {
     if (!flags.quiet) io.stderr.write(`${line}\n`);
@@ -28,6 +29,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
       tokenizer: flags.tokenizer ?? config.tokenizer,
       cacheDir: flags.cacheDir ?? config.cacheDir,
       full: flags.full,
+      redaction: redactionOptions(config, configPath, io.env, io.cwd),
       env: io.env,
       cwd: io.cwd,
       onProgress: (event) => {

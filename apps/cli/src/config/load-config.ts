@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ForgeError } from '@forge/schema';
+import { redactionConfigSchema } from '@forge/transform';
 import { runOptionRules } from '../run/run-options.js';
 import { sourceNames } from '../sources/source-registry.js';
 
@@ -19,6 +20,8 @@ export const forgeConfigSchema = z
     tokenizer: runOptionRules.tokenizer.optional(),
     cacheDir: runOptionRules.cacheDir.optional(),
     systemPrompt: z.string().optional(),
+    /** Extra patterns, literal values (from a file or an environment variable), allowlist: see @forge/transform's README. */
+    redaction: redactionConfigSchema.optional(),
   })
   .strict();
 export type ForgeConfig = z.infer<typeof forgeConfigSchema>;

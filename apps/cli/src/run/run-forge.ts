@@ -4,7 +4,16 @@ import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseDatasetManifest, type DatasetManifest, type SessionSource } from '@forge/schema';
 import { collectSessions, discoverInputs, StateStore, type StateHolder } from '@forge/state';
-import { createDatasetBuilder, loadTokenizerJsonCounter, removeAbandonedFolders, resolveFormats, writeDataset, writeFolderAtomically, type FormatName } from '@forge/transform';
+import {
+  createDatasetBuilder,
+  loadTokenizerJsonCounter,
+  removeAbandonedFolders,
+  resolveFormats,
+  writeDataset,
+  writeFolderAtomically,
+  type FormatName,
+  type RedactionOptions,
+} from '@forge/transform';
 import { parseSources, resolveRoots, sourceReaders } from '../sources/source-registry.js';
 import { FORGE_VERSION } from '../version.js';
 import { defaultCacheDirectory, demoHome } from './default-paths.js';
@@ -36,6 +45,11 @@ export interface RunForgeOptions {
   cacheDir?: string;
   /** Read every file again instead of trusting the state cache. */
   full?: boolean;
+  /**
+   * More redaction than the defaults (patterns, literal values, an allowlist; `resolveRedactionConfig`
+   * turns forge.config.json's `redaction` block into these). The home folder is always `env.HOME`.
+   */
+  redaction?: RedactionOptions;
   /** The environment the readers see (default `process.env`); `HOME` is the home folder redacted to `~`. */
   env?: NodeJS.ProcessEnv;
   /** The folder relative paths start from (default `process.cwd()`). */
@@ -87,6 +101,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
     demo: options.demo ?? false,
   };
   const progress = options.onProgress ?? (() => undefined);
+  const redaction: RedactionOptions = { ...options.redaction, homeDirectory: home };
   const selection = { readers: sourceReaders, sources: new Set<SessionSource>(recorded.sources), roots: resolveRoots(roots, cwd), env, homeDirectory: home };
   await removeAbandonedFolders(recorded.out);
   const stateDatabase = join(resolve(cwd, options.cacheDir ?? defaultCacheDirectory(env)), 'state.sqlite');
@@ -95,7 +110,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
     const discovered = await discoverInputs(selection);
     // The run's inputs and options; the same signature and an untouched output folder mean nothing to do.
     const signature = createHash('sha256')
-      .update(JSON.stringify({ forge: FORGE_VERSION, options: recorded, files: discovered.files.map(({ path, size, mtimeMs }) => [path, size, mtimeMs]) }))
+      .update(JSON.stringify({ forge: FORGE_VERSION, options: recorded, redaction: redactionDigest(redaction), files: discovered.files.map(({ path, size, mtimeMs }) => [path, size, mtimeMs]) }))
       .digest('hex');
     const upToDate = options.full === true ? undefined : await readUpToDateManifest(store, recorded.out, signature);
     if (upToDate != null) return { out: recorded.out, manifest: upToDate, upToDate: true };
@@ -113,7 +128,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         tokens: { budget: recorded.maxTokens, overBudget: recorded.overLength },
         ...(tokenCounter == null ? {} : { tokenCounter }),
         // The user name to redact is the redactor's default: this machine's user.
-        redaction: { homeDirectory: home },
+        redaction,
         spillDirectory,
       });
       const collected = await collectSessions({
@@ -148,6 +163,15 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
   } finally {
     store.close();
   }
+}
+
+/**
+ * What the redaction options change, as a digest for the up-to-date signature: a changed literal
+ * value rebuilds the dataset, yet no value is written anywhere (patterns by their source).
+ */
+function redactionDigest(redaction: RedactionOptions): string {
+  const text = JSON.stringify(redaction, (_key, value: unknown) => (value instanceof RegExp ? `/${value.source}/${value.flags}` : value));
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** Every file of a folder with its size and mtime: what `forge run` wrote, so any later change shows. */

@@ -2,12 +2,21 @@ import { existsSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { claudeCodeSource } from '@forge/extract-claude';
+import { codexReader } from '@forge/extract-codex';
+import { geminiReader } from '@forge/extract-gemini';
+import { opencodeReader } from '@forge/extract-opencode';
 import { piFamilySource } from '@forge/extract-pir';
 import { foldSessions, type SessionSourceReader } from '@forge/reader-kit';
 import { ForgeError, type Session, type SessionSource, type SessionWarning } from '@forge/schema';
 
 /** Every source forge reads, one line each: adding a source is its reader package and a line here. */
-export const sourceReaders: readonly SessionSourceReader[] = [piFamilySource, claudeCodeSource];
+export const sourceReaders: readonly SessionSourceReader[] = [
+  piFamilySource,
+  claudeCodeSource,
+  codexReader,
+  geminiReader,
+  opencodeReader,
+];
 
 /** Every name `--source` and `--root NAME=DIR` accept: the readers' sources and their aliases. */
 export const sourceNames: readonly string[] = sourceReaders.flatMap((reader) => [...reader.sources, ...Object.keys(reader.aliases)]);
@@ -99,5 +108,5 @@ export async function readSessionFile(path: string): Promise<{ sessions: Session
     const sessions = reader.link == null ? folded.sessions : reader.link([{ file, sessions: folded.sessions, linkFacts: folded.linkFacts }], (warning) => fileWarnings.push(warning));
     return { sessions, fileWarnings };
   }
-  throw notAFile(`not a session file of any source forge reads (${sourceReaders.flatMap((reader) => reader.sources).join(', ')}): ${path}`);
+  throw notAFile(`not a session file of any source forge reads (${sourceReaders.flatMap((reader) => reader.sources).join(', ')})`);
 }

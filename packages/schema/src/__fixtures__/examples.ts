@@ -1,3 +1,7 @@
+import type { Outcomes } from '../outcomes/outcomes.js';
+import type { ScoreSummary } from '../scoring/score-summary.js';
+import type { ScoringConfig } from '../scoring/scoring-config.js';
+import type { SessionScore } from '../scoring/session-score.js';
 import type { ChatMessage } from '../records/chat-messages.js';
 import type { Message } from '../message.js';
 import type { Session } from '../session.js';
@@ -101,6 +105,84 @@ export const chatMessages: ChatMessage[] = [
   chat({ role: 'assistant', content: 'Fixed the off-by-one in `sum()`; tests pass.', train: true }),
 ];
 
+const s1Evidence = { signal: 'beacon' as const, detail: 'assigned:gt-k3m9p', file: '/home/dev/.claude/projects/-home-dev-gt-gastown-polecats-nux-gastown/15b2db23-256a-4bd0-920e-e73fd02de97d.jsonl', messageIndex: 0, sourceId: 'a1' };
+
+export const sessionScore: SessionScore = {
+  sessionId: '15b2db23-256a-4bd0-920e-e73fd02de97d',
+  source: 'claude-code',
+  file: s1Evidence.file,
+  score: 0.93,
+  outcomeKnown: true,
+  outcome: {
+    beads: [
+      { id: 'gt-k3m9p', status: 'closed', attempts: 1, firstTry: true, reopened: false, redispatched: false, noChanges: false, merged: true, attempt: 1, tier: 'first-try', evidence: [s1Evidence] },
+    ],
+    commits: [
+      { sha: 'a5628b1b3600687ea86307eaf528b4888cd8bafe', subject: 'fix(witness): skip duplicate idle nudges within one patrol cycle (gt-k3m9p)', landed: true, beads: ['gt-k3m9p'], additions: 85, deletions: 10, evidence: [{ signal: 'commit-subject', detail: '(gt-k3m9p)', commit: 'a5628b1b3600687ea86307eaf528b4888cd8bafe' }] },
+    ],
+    codeSurvival: 0.92,
+  },
+  signals: {
+    outcome: { value: 'first-try', score: 1, weight: 0.6, reason: 'gt-k3m9p closed on the first attempt' },
+    toolErrors: { value: 0, score: 1, weight: 1, reason: 'no failed tool call in 14' },
+  },
+  reasons: ['gt-k3m9p closed on the first attempt and merged'],
+  links: { identity: 'gastown/polecats/nux', beads: [{ id: 'gt-k3m9p', role: 'worked', evidence: [s1Evidence] }], segments: [{ beadId: 'gt-k3m9p', from: 0, to: 30 }] },
+};
+
+export const defaultScoringConfigExample: ScoringConfig = {
+  weights: { outcome: 0.6, heuristics: 0.4 },
+  tiers: { firstTry: 1, noChanges: 0.75, rework: 0.6, reopened: 0.15, redispatched: 0.2, abandoned: 0.1 },
+  codeSurvival: 0.3,
+  heuristics: { toolErrors: 1, completion: 1, context: 0.5, validation: 1, corrections: 1, facets: 0.5 },
+  thinkingBoost: 0.05,
+  verdicts: { good: 1, bad: 0 },
+  commitWindowMinutes: 30,
+  review: { threshold: 0.5, margin: 0.15 },
+};
+
+export const scoreSummary: ScoreSummary = {
+  sessions: 2,
+  scoreDistribution: {
+    buckets: [
+      { from: 0, to: 0.1, count: 0 },
+      { from: 0.9, to: 1, count: 2 },
+    ],
+    mean: 0.95,
+    p50: 0.95,
+    min: 0.93,
+    max: 0.97,
+  },
+  outcomeKnown: 2,
+  outcomeUnknown: 0,
+  beadOutcomes: { 'first-try': 2 },
+  linkageEvidence: { beacon: 2, 'commit-subject': 2 },
+  verdicts: {},
+};
+
+export const outcomes: Outcomes = {
+  outcomesVersion: 1,
+  stores: [
+    {
+      dir: '/home/dev/gt/gastown/mayor/rig/.beads',
+      origin: 'files',
+      prefixes: ['gt'],
+      beads: [
+        { id: 'gt-k3m9p', title: 'Witness sends duplicate idle nudges', status: 'closed', labels: ['witness'], dependencies: [], closeReason: 'Merged in gt-wisp-m7x3p', source: { file: '/home/dev/gt/gastown/mayor/rig/.beads/issues.jsonl', line: 3 } },
+      ],
+      events: [
+        { issueId: 'gt-k3m9p', kind: 'status', actor: 'gastown/polecats/nux', at: '2026-04-15T09:01:20.000Z', from: 'hooked', to: 'in_progress', origin: 'events', source: { file: '/home/dev/gt/gastown/mayor/rig/.beads/backup/events.jsonl', line: 20 } },
+      ],
+    },
+  ],
+  towns: [{ root: '/home/dev/gt', events: [], routes: [{ prefix: 'gt-', path: '/home/dev/gt/gastown/mayor/rig' }] }],
+  repositories: [],
+  places: [{ cwd: '/home/dev/gt/gastown/polecats/nux/gastown', beadsStore: '/home/dev/gt/gastown/mayor/rig/.beads', town: '/home/dev/gt' }],
+  facets: [],
+  warnings: [],
+};
+
+
 /** A valid example of every published schema, by name. */
 export const validExamples: Record<string, unknown> = {
   Session: session,
@@ -161,6 +243,12 @@ export const validExamples: Record<string, unknown> = {
     formats: [{ format: 'openai', files: ['openai/train.jsonl'], notes: ['reasoning cannot be carried'] }],
     warnings: 0,
   },
+  SessionScore: sessionScore,
+  Verdict: { sessionId: '15b2db23-256a-4bd0-920e-e73fd02de97d', verdict: 'good', by: 'gastown/witness', note: 'clean fix', at: '2026-04-15T10:00:00.000Z' },
+  ScoringConfig: defaultScoringConfigExample,
+  ScoreSummary: scoreSummary,
+  Outcomes: outcomes,
+  CommitPatch: { sha: 'a5628b1b3600687ea86307eaf528b4888cd8bafe', files: [{ path: 'internal/witness/handlers.go', additions: 2, deletions: 1, addedLines: ['\tif nudged[s] {', '\t\tcontinue'] }] },
 };
 
 /** An invalid example of every published schema, with the path the error must name. */
@@ -190,4 +278,11 @@ export const invalidExamples: Record<string, { value: unknown; path: string }> =
     path: 'preferred_output.0.role',
   },
   DatasetManifest: { value: { manifestVersion: 2 }, path: 'manifestVersion' },
+  SessionScore: { value: { ...sessionScore, score: 1.5 }, path: 'score' },
+  Verdict: { value: { sessionId: 'x', verdict: 'great' }, path: 'verdict' },
+  ScoringConfig: { value: { weights: { outcome: -1 } }, path: 'weights.outcome' },
+  ScoreSummary: { value: { ...scoreSummary, outcomeKnown: -1 }, path: 'outcomeKnown' },
+  Outcomes: { value: { ...outcomes, outcomesVersion: 2 }, path: 'outcomesVersion' },
+  CommitPatch: { value: { sha: 'a', files: [{ path: 'x', additions: -1, deletions: 0, addedLines: [] }] }, path: 'files.0.additions' },
 };
+

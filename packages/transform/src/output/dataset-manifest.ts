@@ -25,12 +25,16 @@ function mapStrings(value: unknown, replace: (text: string) => string): unknown 
 
 /**
  * The dataset's manifest: the build's counts, tokens, redactions, skipped items and formats, with
- * the run's facts. Every string the caller adds (paths of options and inputs, reasons) goes
- * through the dataset's redaction rules, so the home folder reads `~` and no secret in a path
- * leaves; validated against the manifest schema.
+ * the run's facts. Its free text (option values, input paths, what was skipped and why) goes
+ * through the dataset's redaction rules like the rows, so the home folder reads `~` and nothing a
+ * rule knows leaves in a path or a reason; validated against the manifest schema.
  */
 export async function createDatasetManifest(dataset: BuiltDataset, run: DatasetRunFacts): Promise<DatasetManifest> {
-  const added = { options: run.options, inputs: run.inputs.map((input) => input.path), skippedFiles: run.skippedFiles };
+  const added = {
+    options: run.options,
+    inputs: run.inputs.map((input) => input.path),
+    skipped: [...run.skippedFiles.map(({ path, reason }) => ({ kind: 'file' as const, ref: path, reason })), ...dataset.manifest.skipped],
+  };
   const texts: string[] = [];
   mapStrings(added, (text) => {
     texts.push(text);
@@ -45,7 +49,7 @@ export async function createDatasetManifest(dataset: BuiltDataset, run: DatasetR
     options: scrubbed.options,
     inputs: run.inputs.map(({ source, size, fingerprint }, index) => ({ path: scrubbed.inputs[index]!, source, size, fingerprint })),
     ...dataset.manifest,
-    skipped: [...scrubbed.skippedFiles.map(({ path, reason }) => ({ kind: 'file' as const, ref: path, reason })), ...dataset.manifest.skipped],
+    skipped: scrubbed.skipped,
     warnings: run.warnings,
   });
 }

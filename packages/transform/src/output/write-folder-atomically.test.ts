@@ -55,7 +55,8 @@ describe('writeFolderAtomically', () => {
       await writeFolderAtomically(${JSON.stringify(target)}, async (folder) => {
         await writeFile(folder + '/manifest.json.part', 'half a dataset');
         process.stdout.write('writing\\n');
-        await new Promise(() => {});
+        // Pending until killed (a timer keeps the process alive).
+        await new Promise(() => setInterval(() => undefined, 1000));
       });`;
     const child = spawn(process.execPath, ['--conditions=@forge/source', '--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {

@@ -101,12 +101,35 @@ describe('createRedactor', () => {
     expect(texts[0]).toBe('key:\n[REDACTED:private-key-block]');
   });
 
+  it('should end a cut private key block at the end of its own text, not in the texts after it', async () => {
+    const { texts } = await createRedactor(redaction).redactTexts(['-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAE', 'ls -la', 'cat README.md']);
+    expect(texts).toEqual(['[REDACTED:private-key-block]', 'ls -la', 'cat README.md']);
+  });
+
+  it('should redact a value found in one text wherever else it appears, encoded or not', async () => {
+    const password = 'Zq7#Lm2$Wx9!';
+    const { texts, counts } = await createRedactor(redaction).redactTexts([
+      `DATABASE_URL=postgres://app:${password}@db.internal:5432/app`,
+      `It is ${password} again.`,
+      `login?pw=${encodeURIComponent(password)}&next=1`,
+      `echo ${Buffer.from(`app:${password}`).toString('base64')} | base64 -d`,
+    ]);
+    for (const text of texts) {
+      expect(text).not.toContain(password);
+      expect(text).not.toContain(encodeURIComponent(password));
+    }
+    expect(texts[3]).not.toContain(Buffer.from(`app:${password}`).toString('base64').slice(4, 16));
+    expect(Object.values(counts).reduce((total, count) => total + count, 0)).toBeGreaterThanOrEqual(4);
+  });
+
   it('should throw a RedactionError instead of returning unredacted content', async () => {
     const session = loadSessionFixture('omp-summary.session.json');
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     session.messages[0]!.metadata = cyclic;
-    await expect(createRedactor(redaction).redactSession(session)).rejects.toBeInstanceOf(RedactionError);
+    const failure: unknown = await createRedactor(redaction).redactSession(session).catch((error: unknown) => error);
+    expect(RedactionError.isInstance(failure)).toBe(true);
+    expect((failure as RedactionError).code).toBe('redaction-failed');
   });
 });
 
@@ -181,5 +204,24 @@ describe('createDatasetBuilder redaction', () => {
     const { formats, manifest } = builder.finish();
     expect(Object.values(formats).every((split) => split.train.length + split.validation.length === 0)).toBe(true);
     expect(manifest.skipped).toEqual([{ kind: 'session', ref: 'claude-code:secrets-planted-1', reason: 'redaction failed: unreadable text' }]);
+  });
+});
+
+describe('createRedactor on a session with very many findings', () => {
+  it('should redact 300,000 findings in one text without overflowing the call stack', async () => {
+    const text = '/home/alice/x '.repeat(300_000);
+    const { texts, counts } = await createRedactor(redaction).redactTexts([text]);
+    expect(counts['home-directory']).toBe(300_000);
+    expect(texts[0]).toBe('~/x '.repeat(300_000));
+  });
+});
+
+describe('createRedactor on a session of more than two batches', () => {
+  it('should redact a value found in the first batch where it repeats in the last', async () => {
+    const filler = 'lorem ipsum dolor sit amet '.repeat(350_000);
+    const password = 'Vq8-Lm3-Xz7-Rt2';
+    const { texts } = await createRedactor(redaction).redactTexts([`${filler}\npostgres://app:${password}@db:5432/app`, filler, `${filler}\nremember ${password}`]);
+    expect(texts[0]!.endsWith(`postgres://app:${password}@db:5432/app`)).toBe(false);
+    expect(texts[2]!.endsWith('remember [REDACTED:url-credentials]') || texts[2]!.endsWith('remember [REDACTED:database-connection-string]')).toBe(true);
   });
 });

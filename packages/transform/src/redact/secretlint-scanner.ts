@@ -2,7 +2,7 @@ import { lintSource } from '@secretlint/core';
 import { secretLintProfiler } from '@secretlint/profiler';
 import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
 import { type SecretLintCoreConfig } from '@secretlint/types';
-import { secretPlaceholder, type RedactionMatch } from './redaction-rules.js';
+import { secretPlaceholder, type RedactionMatch } from './redaction-rule.js';
 
 const filterCommentsRuleId = '@secretlint/secretlint-rule-filter-comments';
 const rulePrefix = '@secretlint/secretlint-rule-';

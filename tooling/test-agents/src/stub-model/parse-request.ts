@@ -20,14 +20,27 @@ function contentText(content: unknown): string {
 
 function apiOfPath(method: string, path: string): StubApi | undefined {
   if (method !== 'POST') return undefined;
+  // Gemini: `/v1beta/models/<model>:generateContent` and `:streamGenerateContent` (countTokens is not a model call).
+  if (/:(?:stream)?generateContent$/iu.test(path)) return 'gemini-generate-content';
   if (path.endsWith('/messages')) return 'anthropic-messages';
   if (path.endsWith('/chat/completions')) return 'openai-completions';
   if (path.endsWith('/responses')) return 'openai-responses';
   return undefined;
 }
 
+/** Text parts of a Gemini `Content` (`{ role, parts: [{ text }, { functionCall }, { functionResponse }] }`). */
+function geminiText(content: unknown): string {
+  if (!isObject(content) || !Array.isArray(content.parts)) return '';
+  return content.parts
+    .filter(isObject)
+    .filter((part) => typeof part.text === 'string' && part.thought !== true)
+    .map((part) => part.text as string)
+    .join('\n');
+}
+
 function systemTextOf(api: StubApi | undefined, body: JsonObject): string {
   if (api === 'anthropic-messages') return contentText(body.system);
+  if (api === 'gemini-generate-content') return geminiText(body.systemInstruction ?? body.system_instruction);
   if (api === 'openai-responses' && typeof body.instructions === 'string') return body.instructions;
   const messages = Array.isArray(body.messages) ? body.messages : Array.isArray(body.input) ? body.input : [];
   return messages
@@ -38,6 +51,15 @@ function systemTextOf(api: StubApi | undefined, body: JsonObject): string {
 }
 
 function lastUserTextOf(body: JsonObject): string {
+  if (Array.isArray(body.contents)) {
+    for (let index = body.contents.length - 1; index >= 0; index -= 1) {
+      const content: unknown = body.contents[index];
+      if (!isObject(content) || content.role !== 'user') continue;
+      const text = geminiText(content);
+      if (text !== '') return text;
+    }
+    return '';
+  }
   const messages = Array.isArray(body.messages) ? body.messages : Array.isArray(body.input) ? body.input : [];
   for (let index = messages.length - 1; index >= 0; index -= 1) {
     const message: unknown = messages[index];
@@ -51,6 +73,13 @@ function lastUserTextOf(body: JsonObject): string {
 
 function toolNamesOf(body: JsonObject): string[] {
   if (!Array.isArray(body.tools)) return [];
+  // Gemini: `tools: [{ functionDeclarations: [{ name }] }]`.
+  if (body.tools.some((tool) => isObject(tool) && Array.isArray(tool.functionDeclarations))) {
+    return body.tools
+      .filter(isObject)
+      .flatMap((tool) => (Array.isArray(tool.functionDeclarations) ? tool.functionDeclarations.filter(isObject) : []))
+      .map((declaration) => (typeof declaration.name === 'string' ? declaration.name : ''));
+  }
   return body.tools.filter(isObject).map((tool) => {
     if (typeof tool.name === 'string') return tool.name;
     const fn = tool.function;
@@ -63,7 +92,13 @@ function maxTokensOf(body: JsonObject): number | undefined {
     const value = body[key];
     if (typeof value === 'number') return value;
   }
-  return undefined;
+  const config = body.generationConfig;
+  return isObject(config) && typeof config.maxOutputTokens === 'number' ? config.maxOutputTokens : undefined;
+}
+
+/** Gemini names the model in the path: `/v1beta/models/gemini-2.5-pro:streamGenerateContent`. */
+function modelOfPath(path: string): string | undefined {
+  return /\/models\/([^/:]+):/u.exec(path)?.[1];
 }
 
 /** Reduces a raw HTTP request to the fields scripts match on. */
@@ -84,8 +119,8 @@ export function parseStubRequest(method: string, url: string, headers: IncomingH
     path,
     query,
     api,
-    model: typeof object.model === 'string' ? object.model : undefined,
-    stream: object.stream === true,
+    model: typeof object.model === 'string' ? object.model : modelOfPath(path),
+    stream: object.stream === true || /:streamGenerateContent$/iu.test(path),
     systemText: systemTextOf(api, object),
     lastUserText: lastUserTextOf(object),
     toolNames: toolNamesOf(object),

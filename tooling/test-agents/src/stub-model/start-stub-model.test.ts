@@ -180,6 +180,26 @@ describe('startStubModel', () => {
     expect(payloads.filter((payload) => payload.type === 'response.output_text.delta').map((payload) => payload.delta).join('')).toBe(toolTurn.text);
   });
 
+  it('should stream the Gemini API: a thought part, text parts, function calls, then finish and usage', async () => {
+    stub = await startStubModel({ script: [toolTurn] });
+    const geminiTools = [{ functionDeclarations: [{ name: 'bash' }, { name: 'read' }] }];
+    const body = { contents: [{ role: 'user', parts: [{ text: 'go' }] }], systemInstruction: { parts: [{ text: 'be brief' }] }, tools: geminiTools };
+    const response = await post(`${stub.url}/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse`, body);
+    type GeminiPart = { text?: string; thought?: boolean; functionCall?: { id: string; name: string; args: unknown } };
+    type GeminiChunk = { candidates: { content: { parts: GeminiPart[] }; finishReason?: string }[]; usageMetadata?: Record<string, number> };
+    const chunks = parseSse(await response.text()).map((event) => JSON.parse(event.data) as GeminiChunk);
+    const parts = chunks.flatMap((chunk) => chunk.candidates[0]!.content.parts);
+    expect(parts.filter((part) => part.thought === true).map((part) => part.text)).toEqual([toolTurn.thinking]);
+    expect(parts.filter((part) => part.text != null && part.thought !== true).map((part) => part.text).join('')).toBe(toolTurn.text);
+    const calls = parts.flatMap((part) => (part.functionCall == null ? [] : [part.functionCall]));
+    expect(calls.map((call) => [call.name, call.args])).toEqual(toolTurn.toolCalls!.map((call) => [call.name, call.input]));
+    expect(chunks.at(-1)).toMatchObject({ candidates: [{ finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 88, candidatesTokenCount: 22, cachedContentTokenCount: 33 } });
+    expect(stub.served[0]).toMatchObject({ api: 'gemini-generate-content', model: 'gemini-2.5-pro', stream: true, toolCallIds: calls.map((call) => call.id), usage: { input: 55, output: 22, cacheRead: 33, cacheWrite: 0 } });
+    expect(stub.requests[0]).toMatchObject({ systemText: 'be brief', lastUserText: 'go', toolNames: ['bash', 'read'] });
+    const counted = await post(`${stub.url}/v1beta/models/gemini-2.5-pro:countTokens`, body);
+    expect(await counted.json()).toMatchObject({ totalTokens: expect.any(Number) as number });
+  });
+
   it('should answer side requests without consuming the script and fall back to done when it runs out', async () => {
     stub = await startStubModel({ script: [{ text: 'main answer', usage }] });
     const ask = async (body: Record<string, unknown>): Promise<AnthropicMessage> =>

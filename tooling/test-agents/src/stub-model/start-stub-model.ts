@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { type AddressInfo } from 'node:net';
 import { type AnswerRecord } from './answer.js';
 import { answerAnthropicMessages } from './anthropic-messages.js';
+import { answerGemini } from './gemini-generate-content.js';
 import { answerOpenAiCompletions } from './openai-completions.js';
 import { answerOpenAiResponses } from './openai-responses.js';
 import { parseStubRequest } from './parse-request.js';
@@ -69,10 +70,16 @@ function answer(api: StubApi, request: StubRequest, turn: ScriptedTurn, response
       return answerOpenAiCompletions(request, turn, response);
     case 'openai-responses':
       return answerOpenAiResponses(request, turn, response);
+    case 'gemini-generate-content':
+      return answerGemini(request, turn, response);
   }
 }
 
 function answerNonModelRequest(request: StubRequest, response: ServerResponse, modelIds: string[]): void {
+  if (request.path.endsWith(':countTokens')) {
+    sendJson(response, 200, { totalTokens: Math.max(1, Math.ceil(JSON.stringify(request.body ?? '').length / 4)) });
+    return;
+  }
   if (request.path.endsWith('/count_tokens')) {
     sendJson(response, 200, { input_tokens: Math.max(1, Math.ceil(JSON.stringify(request.body ?? '').length / 4)) });
     return;
@@ -98,7 +105,8 @@ function answerNonModelRequest(request: StubRequest, response: ServerResponse, m
 /**
  * Starts a scripted model on 127.0.0.1 (random port) speaking the Anthropic Messages API
  * (`POST /v1/messages`, streamed and not), OpenAI Chat Completions (`POST /v1/chat/completions`)
- * and the OpenAI Responses API (`POST /v1/responses`), plus `count_tokens` and `GET /v1/models`.
+ * the OpenAI Responses API (`POST /v1/responses`) and the Gemini API (`POST /v1beta/models/<m>:generateContent`,
+ * `:streamGenerateContent`), plus `count_tokens`, `:countTokens` and `GET /v1/models`.
  * Each main request gets the next scripted turn; side requests (titles, quota checks, Warmup)
  * are answered by the side responder without consuming the script.
  */

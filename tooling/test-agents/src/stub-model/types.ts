@@ -19,7 +19,7 @@ export interface ScriptedToolCall {
 }
 
 /** The wire protocol a request arrived on. */
-export type StubApi = 'anthropic-messages' | 'openai-completions' | 'openai-responses';
+export type StubApi = 'anthropic-messages' | 'openai-completions' | 'openai-responses' | 'gemini-generate-content';
 
 /** A model request as the stub saw it, reduced to what scripts usually decide on. */
 export interface StubRequest {

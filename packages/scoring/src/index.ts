@@ -1,0 +1,18 @@
+export { indexOutcomes, commitsAuthoredBetween } from './index-outcomes.js';
+export type { OutcomeIndex, RepositoryIndex } from './index-outcomes.js';
+export { linkSession } from './link-session.js';
+export type { CommitLink, SessionLinkage } from './link-session.js';
+export { scoreSession } from './score-session.js';
+export type { ScoreSessionOptions } from './score-session.js';
+export { buildBeadLifecycle } from './bead-lifecycle.js';
+export type { Attempt, BeadLifecycle } from './bead-lifecycle.js';
+export { summarizeScores, selectForReview, collectBeadSessions } from './summarize-scores.js';
+export type { BeadSession } from './summarize-scores.js';
+export { readCommitReferences } from './commit-references.js';
+export type { CommitReferences } from './commit-references.js';
+export { readAgentEdit } from './agent-edits.js';
+export type { AgentEdit } from './agent-edits.js';
+export { measureCodeSurvival } from './code-survival.js';
+export type { CodeSurvival } from './code-survival.js';
+export { sessionIdentity } from './session-identity.js';
+export type { SessionIdentity } from './session-identity.js';

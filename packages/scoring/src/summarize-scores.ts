@@ -1,0 +1,66 @@
+import { linkSignals, type OutcomeTier, type ScoreSummary, type SessionScore } from '@forge/schema';
+
+/** The manifest's scoring part: score distribution, bead outcomes per tier, link evidence per signal, verdicts. */
+export function summarizeScores(scores: readonly SessionScore[]): ScoreSummary {
+  const buckets = Array.from({ length: 10 }, (_, position) => ({ from: position / 10, to: (position + 1) / 10, count: 0 }));
+  const values = scores.map((score) => score.score).sort((left, right) => left - right);
+  for (const value of values) buckets[Math.min(9, Math.floor(value * 10))]!.count += 1;
+  const beadOutcomes: Record<string, number> = {};
+  const linkageEvidence: Record<string, number> = Object.fromEntries(linkSignals.map((signal) => [signal, 0]));
+  const verdicts: Record<string, number> = {};
+  for (const score of scores) {
+    for (const bead of score.outcome?.beads ?? []) beadOutcomes[bead.tier ?? 'unknown'] = (beadOutcomes[bead.tier ?? 'unknown'] ?? 0) + 1;
+    for (const link of score.links.beads) for (const evidence of link.evidence) linkageEvidence[evidence.signal] = (linkageEvidence[evidence.signal] ?? 0) + 1;
+    for (const commit of score.outcome?.commits ?? []) for (const evidence of commit.evidence) linkageEvidence[evidence.signal] = (linkageEvidence[evidence.signal] ?? 0) + 1;
+    if (score.verdict != null) verdicts[score.verdict.verdict] = (verdicts[score.verdict.verdict] ?? 0) + 1;
+  }
+  const round = (value: number): number => Math.round(value * 10_000) / 10_000;
+  const known = scores.filter((score) => score.outcomeKnown).length;
+  return {
+    sessions: scores.length,
+    scoreDistribution: {
+      buckets: buckets.map((bucket) => ({ ...bucket, from: round(bucket.from), to: round(bucket.to) })),
+      mean: values.length === 0 ? null : round(values.reduce((sum, value) => sum + value, 0) / values.length),
+      p50: values.length === 0 ? null : values[Math.floor((values.length - 1) / 2)]!,
+      min: values[0] ?? null,
+      max: values[values.length - 1] ?? null,
+    },
+    outcomeKnown: known,
+    outcomeUnknown: scores.length - known,
+    beadOutcomes: Object.fromEntries(Object.entries(beadOutcomes).sort(([left], [right]) => left.localeCompare(right))),
+    linkageEvidence,
+    verdicts,
+  };
+}
+
+/**
+ * Sessions a deacon or witness patrol should judge (`forge review`): no known outcome, no verdict
+ * yet, and a score within `margin` of `threshold`; closest to the threshold first.
+ */
+export function selectForReview(scores: readonly SessionScore[], review: { threshold: number; margin: number }): SessionScore[] {
+  return scores
+    .filter((score) => !score.outcomeKnown && score.verdict == null && Math.abs(score.score - review.threshold) <= review.margin)
+    .sort((left, right) => Math.abs(left.score - review.threshold) - Math.abs(right.score - review.threshold) || left.sessionId.localeCompare(right.sessionId));
+}
+
+/** One session's part in a bead's life. */
+export interface BeadSession {
+  sessionId: string;
+  /** Which attempt the session was (1-based), null when it could not be placed. */
+  attempt: number | null;
+  tier: OutcomeTier | null;
+}
+
+/** Per bead, the sessions that worked it in attempt order (then by session id): the bead's attempts across a run. */
+export function collectBeadSessions(scores: readonly SessionScore[]): Map<string, BeadSession[]> {
+  const byBead = new Map<string, BeadSession[]>();
+  for (const score of scores) {
+    for (const bead of score.outcome?.beads ?? []) {
+      const list = byBead.get(bead.id) ?? [];
+      list.push({ sessionId: score.sessionId, attempt: bead.attempt, tier: bead.tier });
+      byBead.set(bead.id, list);
+    }
+  }
+  for (const list of byBead.values()) list.sort((left, right) => (left.attempt ?? Infinity) - (right.attempt ?? Infinity) || left.sessionId.localeCompare(right.sessionId));
+  return new Map([...byBead].sort(([left], [right]) => left.localeCompare(right)));
+}

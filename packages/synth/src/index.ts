@@ -1,0 +1,17 @@
+export { planRoleGaps, parseTargetShares } from './plan-role-gaps.js';
+export type { DistributionRow, PlanRoleGapsOptions, RoleGapPlan, RoleGapRow } from './plan-role-gaps.js';
+export { defaultBatchId, planSynthBatch } from './plan-synth-batch.js';
+export type { PlannedSynthRun, SynthBatchOptions, SynthBatchPlan } from './plan-synth-batch.js';
+export { runSynthBatch } from './run-synth-batch.js';
+export type { RunSynthBatchHooks, SynthBatchResult } from './run-synth-batch.js';
+export type { SynthManifest, SynthRunReport, SynthRunStatus } from './synth-manifest.js';
+export { harnessArgv } from './harness-argv.js';
+export type { HarnessRunRequest } from './harness-argv.js';
+export { runProgram, stderrTailLimit } from './run-program.js';
+export type { ProgramResult, RunProgramOptions } from './run-program.js';
+export { builtInTemplateDir, defaultUserTemplateDir, parseRoleTemplate, readRoleTemplate, renderTemplateText } from './role-template.js';
+export type { RoleTemplate, TemplateLookup } from './role-template.js';
+export { oneOf, splitList, synthHarnesses, synthRoles, thinkingLevels } from './synth-options.js';
+export type { SynthHarness, SynthRole, ThinkingLevel } from './synth-options.js';
+export { SynthError } from './synth-error.js';
+export type { SynthErrorCode } from './synth-error.js';
