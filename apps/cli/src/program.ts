@@ -22,7 +22,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 const sourceOption = () => new Option('-s, --source <list>', `sources to read, comma-separated: ${sourceNames.join(',')} (default: all)`);
 const rootOption = () =>
-  new Option('-r, --root <dir>', 'read this home folder (its .claude, .pi, .omp) or one reader\'s folder as NAME=DIR (claude=DIR, pi=DIR, …); repeatable').default([]).argParser(collect);
+  new Option('-r, --root <dir>', 'read this home folder (its .claude, .pi, .omp, .codex, … folders) or one reader\'s folder as NAME=DIR (claude=DIR, pi=DIR, …); repeatable').default([]).argParser(collect);
 const quietOption = () => new Option('-q, --quiet', 'no progress or summary on stderr').default(false);
 
 /**
