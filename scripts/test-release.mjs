@@ -4,8 +4,9 @@
 //     real checkout is never touched, and installs it from the lockfile;
 //  2. starts a real verdaccio on 127.0.0.1 (temp storage, no uplinks, a test user's token);
 //  3. runs the changesets version step (`pnpm version-packages`) and the publish step (the root
-//     `release` script: build + `changeset publish`, which publishes with pnpm) against it, redirected
-//     by environment variables only (npm_config_@forge:registry and the registry's _authToken);
+//     `release` script: build + `changeset publish`, which publishes with pnpm) against it, as the
+//     release job does (scripts/release.npmrc as the user config, the token in FORGE_NPM_TOKEN),
+//     redirected by npm_config_@forge:registry;
 //  4. checks every published tarball (version, no `workspace:`/`catalog:`, internal ranges);
 //  5. in a fresh project outside the workspace, whose .npmrc maps @forge to the registry,
 //     `npm install @forge/extract-pir @forge/cli`, imports the parser from ESM, require()s it from
@@ -72,7 +73,7 @@ function childEnv(extra = {}) {
   const env = { ...process.env, ...quietEnv };
   delete env.FORGE_NPM_TOKEN;
   for (const key of Object.keys(env)) {
-    if (/^npm_config_@forge:registry$/i.test(key) || /^npm_config_\/\//i.test(key)) delete env[key];
+    if (/^npm_config_@forge:registry$/i.test(key) || /^npm_config_\/\//i.test(key) || /^npm_config_userconfig$/i.test(key)) delete env[key];
   }
   return { ...env, ...extra };
 }
@@ -160,9 +161,14 @@ try {
     return `${registry.url}, log ${registry.logPath}`;
   });
 
-  // What the user sets to publish elsewhere than publishConfig.registry: changesets reads
-  // npm_config_@forge:registry before publishConfig.registry, and passes it on to pnpm publish → npm publish.
-  const registryEnv = () => childEnv({ 'npm_config_@forge:registry': registry.url, [`npm_config_//${registry.host}/:_authToken`]: registry.token });
+  // What the release job sets: its user config (scripts/release.npmrc, here for the local registry's
+  // host) with the token from FORGE_NPM_TOKEN; and, to publish elsewhere than publishConfig.registry,
+  // npm_config_@forge:registry, which changesets reads first and passes on to pnpm publish → npm publish.
+  const releaseConfig = join(workDir, 'release.npmrc');
+  const registryEnv = () => {
+    writeFileSync(releaseConfig, readFileSync(join(workspaceCopy, 'scripts', 'release.npmrc'), 'utf8').replaceAll('//npm.forge.example/', `//${registry.host}/`));
+    return childEnv({ 'npm_config_@forge:registry': registry.url, NPM_CONFIG_USERCONFIG: releaseConfig, FORGE_NPM_TOKEN: registry.token });
+  };
 
   await step('version step: pnpm version-packages', async () => {
     for (const pkg of listPublishablePackages(workspaceCopy)) versions.set(pkg.name, { before: pkg.version, after: pkg.version, dir: pkg.dir });

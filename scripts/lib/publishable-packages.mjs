@@ -13,6 +13,7 @@ export const requiredPackageNames = [
   '@forge/extract-pir',
   '@forge/extract-claude',
   '@forge/transform',
+  '@forge/state',
   '@forge/cli',
 ];
 

@@ -20,6 +20,18 @@ const onlySchemaAndReaderKit = {
   message: 'Extractors may depend on @forge/schema and @forge/reader-kit only (ARCHITECTURE.md).',
 };
 
+/** The state database drives readers through the reader kit's contract, never a reader package. */
+const onlySchemaAndReaderKitForState = {
+  group: ['@forge/*', '!@forge/schema', '!@forge/reader-kit'],
+  message: '@forge/state may depend on @forge/schema and @forge/reader-kit only: it drives any SessionSourceReader the CLI passes in (ARCHITECTURE.md).',
+};
+
+/** Its tests and examples drive the real readers as well. */
+const stateTests = {
+  group: ['@forge/*', '!@forge/schema', '!@forge/reader-kit', '!@forge/extract-claude', '!@forge/extract-pir'],
+  message: "@forge/state's tests and examples may use the schema, the reader kit and the real readers only (ARCHITECTURE.md).",
+};
+
 /** Scoring is pure and sits on the schema and the reader kit's Gas Town text helpers (bead ids, beacons). */
 const onlySchemaAndReaderKitForScoring = {
   group: ['@forge/*', '!@forge/schema', '!@forge/reader-kit'],
@@ -75,6 +87,8 @@ export const boundaryConfigs = [
   { files: ['packages/synth/**/*.ts'], rules: restrict(onlySchemaAndExtractPir) },
   { files: ['packages/pi-extensions/**/*.ts'], rules: restrict(onlySchemaAndReaderKitForExtensions) },
   { files: ['packages/transform/src/**/*.test.ts', 'packages/transform/src/test-support/**/*.ts'], rules: restrict(onlySchemaAndReaders) },
+  { files: ['packages/state/**/*.ts'], rules: restrict(onlySchemaAndReaderKitForState) },
+  { files: ['packages/state/**/*.test.ts', 'packages/state/**/test-support/**/*.ts', 'packages/state/examples/**/*.ts'], rules: restrict(stateTests) },
   {
     // Libraries have no side channels: only the CLI talks to the console or ends the process.
     files: ['packages/*/src/**/*.ts'],

@@ -49,6 +49,20 @@ describe('boundary rules', () => {
     expect(errors.join('\n')).toMatch(/may depend on @forge\/schema only/);
   });
 
+  it('should keep the state database on the reader contract: no reader package, no transform', async () => {
+    const reader = await importErrors('packages/state/src/collect-sessions.ts', "import { claudeCodeSource } from '@forge/extract-claude';\nexport const x = claudeCodeSource;\n");
+    expect(reader.join('\n')).toMatch(/@forge\/state may depend on @forge\/schema and @forge\/reader-kit only/);
+    const transform = await importErrors('packages/state/src/state-store.ts', "import { writeDataset } from '@forge/transform';\nexport const x = writeDataset;\n");
+    expect(transform.join('\n')).toMatch(/@forge\/state may depend on @forge\/schema and @forge\/reader-kit only/);
+    expect(await importErrors('packages/state/src/collect-sessions.ts', "import { SessionFold } from '@forge/reader-kit';\nimport { ForgeError } from '@forge/schema';\nexport const x = [SessionFold, ForgeError];\n")).toEqual([]);
+  });
+
+  it("should let the state database's tests drive the real readers, and nothing more", async () => {
+    expect(await importErrors('packages/state/src/collect-sessions.test.ts', "import { claudeCodeSource } from '@forge/extract-claude';\nimport { piFamilySource } from '@forge/extract-pir';\nexport const x = [claudeCodeSource, piFamilySource];\n")).toEqual([]);
+    const transform = await importErrors('packages/state/src/collect-sessions.test.ts', "import { writeDataset } from '@forge/transform';\nexport const x = writeDataset;\n");
+    expect(transform.join('\n')).toMatch(/tests and examples may use the schema, the reader kit and the real readers only/);
+  });
+
   it('should let @forge/synth read sessions with the pi reader but not use the transform', async () => {
     expect(await importErrors('packages/synth/src/run.ts', "import { readPiSession } from '@forge/extract-pir';\nexport const x = readPiSession;\n")).toEqual([]);
     const errors = await importErrors('packages/synth/src/run.ts', "import { emitShareGpt } from '@forge/transform';\nexport const x = emitShareGpt;\n");
@@ -83,7 +97,7 @@ describe('boundary rules', () => {
   it('should let the CLI compose every package', async () => {
     const errors = await importErrors(
       'apps/cli/src/main.ts',
-      "import { readPiSession } from '@forge/extract-pir';\nimport { emitShareGpt } from '@forge/transform';\nexport const x = [readPiSession, emitShareGpt];\n",
+      "import { readPiSession } from '@forge/extract-pir';\nimport { emitShareGpt } from '@forge/transform';\nimport { collectSessions } from '@forge/state';\nexport const x = [readPiSession, emitShareGpt, collectSessions];\n",
     );
     expect(errors).toEqual([]);
   });

@@ -1,8 +1,9 @@
 // pnpm bench (in apps/cli): `forge run` over a generated ≥1 GB mixed corpus. Reports MB/s, peak RSS
-// and the re-run time. Not a test: nothing here asserts a timing.
+// and the re-run time, each in a fresh process next to the raw floor (read + split + JSON.parse of
+// the same files, one thread) measured in the same run. Not a test: nothing here asserts a timing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateCorpus } from './generate-corpus.ts';
 
@@ -19,19 +20,28 @@ function findFile(folder: string, suffix: string): string {
   throw new Error(`no ${suffix} file under ${folder}`);
 }
 
-function forgeRun(label: string, args: string[], corpusBytes: number): void {
+/** Runs a node script in a fresh process; wall seconds, peak RSS and stderr. */
+function timed(label: string, args: string[]): { seconds: number; peakMb: number; stderr: string } {
   const rssFile = join(workFolder, `${label}.rss`);
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['--import', join(import.meta.dirname, 'report-peak-rss.mjs'), join(packageRoot, 'bin', 'forge.js'), 'run', ...args], {
+  const result = spawnSync(process.execPath, ['--import', join(import.meta.dirname, 'report-peak-rss.mjs'), ...args], {
     env: { PATH: process.env.PATH, HOME: home, FORGE_BENCH_RSS_FILE: rssFile },
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0 && result.status !== 3) throw new Error(`forge run failed (${result.status}): ${result.stderr}`);
-  const peakMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
-  console.log(`${label.padEnd(22)} ${seconds.toFixed(1).padStart(7)} s  ${(megabytes(corpusBytes) / seconds).toFixed(1).padStart(7)} MB/s  peak RSS ${peakMb.toFixed(0)} MB`);
-  console.log(result.stderr.split('\n').filter((line) => /^read |^up to date|^ {2}(sessions|rows|tokens|redacted|skipped)/u.test(line)).map((line) => `    ${line.trim()}`).join('\n'));
+  if (result.status !== 0 && result.status !== 3) throw new Error(`${label} failed (${result.status}): ${result.stderr}`);
+  return { seconds, peakMb: Number(readFileSync(rssFile, 'utf8')) / 1024, stderr: result.stderr };
+}
+
+function report(label: string, { seconds, peakMb }: { seconds: number; peakMb: number }, corpusBytes: number, floorSeconds: number): void {
+  console.log(`${label.padEnd(24)} ${seconds.toFixed(1).padStart(7)} s  ${(megabytes(corpusBytes) / seconds).toFixed(1).padStart(7)} MB/s  ${(seconds / floorSeconds).toFixed(2).padStart(5)}× floor  peak RSS ${peakMb.toFixed(0)} MB`);
+}
+
+function forgeRun(label: string, args: string[], corpusBytes: number, floorSeconds: number): void {
+  const measured = timed(label, [join(packageRoot, 'bin', 'forge.js'), 'run', ...args]);
+  report(label, measured, corpusBytes, floorSeconds);
+  console.log(measured.stderr.split('\n').filter((line) => /^read |^up to date|^ {2}(sessions|rows|tokens|redacted|skipped)/u.test(line)).map((line) => `    ${line.trim()}`).join('\n'));
 }
 
 try {
@@ -41,14 +51,18 @@ try {
   console.log(`corpus: ${corpus.files} files, ${megabytes(corpus.bytes).toFixed(0)} MB (claude, pi, pir, omp) generated in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   const out = join(workFolder, 'dataset');
   const cache = join(workFolder, 'cache');
-  forgeRun('first run', ['--out', out, '--cache-dir', cache], corpus.bytes);
-  forgeRun('re-run, nothing changed', ['--out', out, '--cache-dir', cache], corpus.bytes);
+  console.log(`load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
+  const floor = timed('raw floor', [join(import.meta.dirname, 'raw-floor.mjs'), home]);
+  report('raw floor (1 thread)', floor, corpus.bytes, floor.seconds);
+  forgeRun('first run', ['--out', out, '--cache-dir', cache], corpus.bytes, floor.seconds);
+  forgeRun('re-run, nothing changed', ['--out', out, '--cache-dir', cache], corpus.bytes, floor.seconds);
   // One pi session grows by a line: that file is read again, the dataset rebuilt from the cache.
   const grown = findFile(join(home, '.pi'), '.jsonl');
   const lastEntry = JSON.parse(readFileSync(grown, 'utf8').trimEnd().split('\n').at(-1) ?? '{}') as { id?: string };
   appendFileSync(grown, `${JSON.stringify({ type: 'label', id: 'benchlbl', parentId: lastEntry.id ?? null, timestamp: new Date(0).toISOString(), targetId: lastEntry.id, label: 'bench' })}\n`);
-  forgeRun('re-run, one file grew', ['--out', out, '--cache-dir', cache], corpus.bytes);
-  if (process.env.FORGE_BENCH_FULL === '1') forgeRun('re-run with --full', ['--out', out, '--cache-dir', cache, '--full'], corpus.bytes);
+  forgeRun('re-run, one file grew', ['--out', out, '--cache-dir', cache], corpus.bytes, floor.seconds);
+  if (process.env.FORGE_BENCH_FULL === '1') forgeRun('re-run with --full', ['--out', out, '--cache-dir', cache, '--full'], corpus.bytes, floor.seconds);
+  console.log(`load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
 } finally {
   rmSync(workFolder, { recursive: true, force: true });
 }

@@ -2,6 +2,7 @@ export { ForgeError, toForgeError } from './errors/forge-error.js';
 export type { ErrorLocation, ForgeErrorOptions } from './errors/forge-error.js';
 export { SchemaValidationError } from './errors/schema-validation-error.js';
 export { createParsers } from './create-parsers.js';
+export { isProcessAlive } from './process-alive.js';
 export type { SafeParseResult } from './create-parsers.js';
 
 export { usageSchema, parseUsage, safeParseUsage, emptyUsage, addUsage } from './usage.js';
@@ -88,7 +89,7 @@ export {
   safeParseOpenAiDpoRecord,
 } from './records/dpo.js';
 export type { TrlDpoRecord, OpenAiDpoRecord } from './records/dpo.js';
-export { datasetFormats, datasetFormatSchema, datasetManifestSchema, parseDatasetManifest, safeParseDatasetManifest } from './records/manifest.js';
+export { datasetFormatSchema, datasetManifestSchema, parseDatasetManifest, safeParseDatasetManifest } from './records/manifest.js';
 export type { DatasetFormat, DatasetManifest } from './records/manifest.js';
 
 export {

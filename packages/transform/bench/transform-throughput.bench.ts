@@ -47,7 +47,7 @@ function textsOf(session: ReturnType<typeof generateSession>): string[] {
 
 console.log(`@forge/transform bench: ${sessionCount} sessions of ~${sessionBytes / 1000} KB (${totalMegabytes} MB of Session JSON), Node ${process.version}`);
 
-// Rows spill to a temporary file and stream out through a writer, as the CLI does.
+// Rows spill to a temporary file and are read back in their final order, as the CLI does.
 const spillDirectory = mkdtempSync(join(tmpdir(), 'forge-transform-bench-'));
 const builder = await createDatasetBuilder({ redaction, validationRatio: 0.05, spillDirectory });
 await measure('whole transform (3 formats, dedup, split)', async (session) => {
@@ -57,12 +57,16 @@ await measure('whole transform (3 formats, dedup, split)', async (session) => {
   const start = performance.now();
   let lines = 0;
   let bytes = 0;
-  const result = builder.finish({
-    write(_format, _split, line) {
-      lines += 1;
-      bytes += line.length + 1;
-    },
-  });
+  const result = builder.finish();
+  for (const format of Object.keys(result.formats)) {
+    for (const split of ['train', 'validation'] as const) {
+      for (const line of result.lines(format, split)) {
+        lines += 1;
+        bytes += line.length + 1;
+      }
+    }
+  }
+  result.close();
   const skippedRows = result.manifest.skipped.filter((item) => item.kind === 'row').length;
   console.log(
     `  finish(): ${(performance.now() - start).toFixed(0)} ms; ${result.manifest.counts.sessions} sessions -> ${lines} lines (${(bytes / 1_000_000).toFixed(1)} MB); ${skippedRows} windows/units skipped; tokens p50 ${result.manifest.tokens.p50}, max ${result.manifest.tokens.max}`,

@@ -1,7 +1,10 @@
 // Run from packages/transform: npx tsx examples/build-dataset.ts
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseSession } from '@forge/schema';
 // Inside the repo this file imports the sources; in your project: from '@forge/transform'.
-import { createDatasetBuilder } from '../src/index.js';
+import { createDatasetBuilder, writeDataset } from '../src/index.js';
 
 // A GitHub-token-shaped fake, assembled so no secret-shaped literal sits in the repository.
 const fakeToken = ['ghp', 'wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx'].join('_');
@@ -42,7 +45,14 @@ const session = parseSession({
 
 const builder = await createDatasetBuilder({ redaction: { homeDirectory: '/home/alice', userName: 'alice' }, formats: ['sharegpt', 'openai'] });
 console.log(await builder.addSession(session));
-const result = builder.finish();
-console.log(result.formats.sharegpt?.train[0]);
-console.log(result.formats.openai?.train[0]);
-console.log(result.manifest.redactions, result.manifest.counts.rowsByFormat);
+const dataset = builder.finish();
+console.log(dataset.formats.sharegpt?.train[0]);
+console.log(dataset.formats.openai?.train[0]);
+console.log(dataset.manifest.redactions, dataset.manifest.counts.rowsByFormat);
+
+// Write it as `forge run` does: each format's rows, the trainers' sidecars and manifest.json.
+const folder = await mkdtemp(join(tmpdir(), 'forge-example-'));
+const manifest = await writeDataset(folder, dataset, { forgeVersion: '0.1.0', options: { out: '/home/alice/dataset' }, inputs: [], skippedFiles: [], warnings: 0 });
+dataset.close();
+console.log((await readdir(folder, { recursive: true })).sort(), manifest.options);
+await rm(folder, { recursive: true });

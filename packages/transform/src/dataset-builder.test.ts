@@ -1,16 +1,18 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDatasetManifest, type Session } from '@forge/schema';
 import { describe, expect, it } from 'vitest';
-import { createDatasetBuilder, exportSession, type DatasetBuilderOptions, type DatasetBuildResult } from './dataset-builder.js';
+import { createDatasetBuilder, exportSession, type DatasetBuilderOptions } from './dataset-builder.js';
 import { baseTokens, turnTokens } from './length/token-windows.js';
+import { type BuiltDataset } from './merge/dataset-merger.js';
+import { writeDataset } from './output/write-dataset.js';
 import { allSessionFixtures, loadSessionFixture } from './test-support/fixtures.js';
 import { preparedOrThrow } from './test-support/prepared.js';
 
 const redaction = { homeDirectory: '/home/alice', userName: 'alice' };
 
-async function build(sessions: readonly Session[], options: DatasetBuilderOptions = {}): Promise<DatasetBuildResult> {
+async function build(sessions: readonly Session[], options: DatasetBuilderOptions = {}): Promise<BuiltDataset> {
   const builder = await createDatasetBuilder({ redaction, ...options });
   for (const session of sessions) await builder.addSession(session);
   return builder.finish();
@@ -34,7 +36,11 @@ describe('createDatasetBuilder', () => {
     const forward = await build(sessions, { validationRatio: 0.5 });
     const builder = await createDatasetBuilder({ redaction, validationRatio: 0.5 });
     await Promise.all([...sessions].reverse().map((session) => builder.addSession(session)));
-    expect(JSON.stringify(builder.finish())).toBe(JSON.stringify(forward));
+    const backward = builder.finish();
+    expect(JSON.stringify(backward)).toBe(JSON.stringify(forward));
+    for (const format of ['sharegpt', 'openai', 'messages'] as const) {
+      for (const split of ['train', 'validation'] as const) expect([...backward.lines(format, split)]).toEqual([...forward.lines(format, split)]);
+    }
   });
 
   it('should emit one row per session in every format and count them in the manifest', async () => {
@@ -48,8 +54,31 @@ describe('createDatasetBuilder', () => {
     expect(result.manifest.tokens.counter).toBe('tokenx-estimate');
     expect(result.manifest.tokens.max).toBeGreaterThanOrEqual(result.manifest.tokens.p50);
     expect(result.manifest.formats.find((entry) => entry.format === 'openai')?.notes[0]).toMatch(/^openai cannot carry reasoning/);
-    expect(Object.keys(result.datasetInfo)).toEqual(['forge_train', 'forge_validation']);
-    expect(result.axolotlYaml).toContain('messages/train.jsonl');
+    expect(result.sidecars.map((sidecar) => sidecar.path)).toEqual(['dataset_info.json', 'axolotl.yaml']);
+    expect(Object.keys(JSON.parse(result.sidecars[0]!.text))).toEqual(['forge_train', 'forge_validation']);
+    expect(result.sidecars[1]!.text).toContain('messages/train.jsonl');
+  });
+
+  it('should carry the labels given with a session into its rows, and use the given score as the tie-break', async () => {
+    const original = loadSessionFixture('claude-fix-test.session.json');
+    const copy = resumedCopy(original, 'resumed-copy');
+    const builder = await createDatasetBuilder({ redaction, validationRatio: 0 });
+    // Without labels the longer copy scores higher; the given scores turn that round.
+    await builder.addSession(original, { score: 0.9, beads: ['gt-abc12'] });
+    await builder.addSession(copy, { score: 0.2 });
+    const result = builder.finish();
+    expect(result.manifest.skipped).toEqual([{ kind: 'session', ref: 'pi:resumed-copy', reason: 'near duplicate of claude-code:0b7c1c6e-claude-fix-test' }]);
+    const rows = [...result.rows('openai', 'train')];
+    expect(rows.map((row) => row.labels)).toEqual([{ sessionId: original.id, source: 'claude-code', role: 'polecat', beads: ['gt-abc12'], score: 0.9 }]);
+    expect(rows[0]!.line).toBe(result.formats.openai!.train[0]);
+  });
+
+  it('should label rows with the Gas Town role and bead ids of the session when no labels are given', async () => {
+    const result = await build([loadSessionFixture('claude-fix-test.session.json'), loadSessionFixture('omp-summary.session.json')], { validationRatio: 0 });
+    expect([...result.rows('sharegpt', 'train')].map((row) => row.labels)).toEqual([
+      { sessionId: '0b7c1c6e-claude-fix-test', source: 'claude-code', role: 'polecat', beads: ['ap-12'], score: null },
+      { sessionId: 'omp-5d2e-docs', source: 'omp', role: 'none', beads: [], score: null },
+    ]);
   });
 
   it('should fit the manifest schema once the CLI adds its own parts', async () => {
@@ -111,26 +140,59 @@ describe('createDatasetBuilder', () => {
   });
 });
 
-describe('createDatasetBuilder with a spill folder and a writer', () => {
-  it('should stream the same lines as the in-memory build and delete its spill file', async () => {
+describe('createDatasetBuilder with a spill folder, and writeDataset', () => {
+  it('should write the same files as the in-memory build, and delete its spill file on close', async () => {
     const sessions = allSessionFixtures();
     const inMemory = await build(sessions, { validationRatio: 0.5 });
-    const folder = mkdtempSync(join(tmpdir(), 'forge-transform-spill-'));
+    const spill = mkdtempSync(join(tmpdir(), 'forge-transform-spill-'));
+    const out = mkdtempSync(join(tmpdir(), 'forge-transform-out-'));
     try {
-      const builder = await createDatasetBuilder({ redaction, validationRatio: 0.5, spillDirectory: folder });
+      const builder = await createDatasetBuilder({ redaction, validationRatio: 0.5, spillDirectory: spill });
       for (const session of sessions) await builder.addSession(session);
-      expect(readdirSync(folder)).toHaveLength(1);
-      const written: Record<string, string[]> = {};
-      const streamed = builder.finish({ write: (format, split, line) => (written[`${format}/${split}`] ??= []).push(line) });
-      expect(readdirSync(folder)).toEqual([]);
+      expect(readdirSync(spill)).toHaveLength(1);
+      const spilled = builder.finish();
+      const run = {
+        forgeVersion: '1.2.3',
+        options: { out: '/home/alice/dataset', roots: ['claude=/home/alice/backup'], formats: ['sharegpt'], demo: false },
+        inputs: [{ path: '/home/alice/.pi/agent/sessions/a.jsonl', source: 'pi' as const, size: 10, fingerprint: 'f' }],
+        skippedFiles: [{ path: '/home/alice/.claude/projects/p/empty.jsonl', reason: '/home/alice/.claude/projects/p/empty.jsonl: empty file' }],
+        warnings: 2,
+      };
+      const manifest = await writeDataset(out, spilled, run);
+      spilled.close();
+      expect(readdirSync(spill)).toEqual([]);
+      expect(readdirSync(out).sort()).toEqual(['axolotl.yaml', 'dataset_info.json', 'manifest.json', 'messages', 'openai', 'sharegpt']);
       for (const [format, lines] of Object.entries(inMemory.formats)) {
-        expect(written[`${format}/train`] ?? []).toEqual(lines.train);
-        expect(written[`${format}/validation`] ?? []).toEqual(lines.validation);
-        expect(streamed.formats[format as 'openai']).toEqual({ train: [], validation: [] });
+        expect(readFileSync(join(out, format, 'train.jsonl'), 'utf8')).toBe(lines.train.map((line) => `${line}\n`).join(''));
+        expect(readFileSync(join(out, format, 'val.jsonl'), 'utf8')).toBe(lines.validation.map((line) => `${line}\n`).join(''));
       }
-      expect(streamed.manifest).toEqual(inMemory.manifest);
+      for (const { path, text } of inMemory.sidecars) expect(readFileSync(join(out, path), 'utf8')).toBe(text);
+      expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe(`${JSON.stringify(manifest, null, 2)}\n`);
+      // The caller's paths went through the dataset's redaction rules: the home folder reads ~.
+      expect(manifest).toMatchObject({
+        forgeVersion: '1.2.3',
+        options: { out: '~/dataset', roots: ['claude=~/backup'], formats: ['sharegpt'], demo: false },
+        inputs: [{ path: '~/.pi/agent/sessions/a.jsonl', source: 'pi', size: 10, fingerprint: 'f' }],
+        warnings: 2,
+        ...inMemory.manifest,
+        skipped: [{ kind: 'file', ref: '~/.claude/projects/p/empty.jsonl', reason: '~/.claude/projects/p/empty.jsonl: empty file' }, ...inMemory.manifest.skipped],
+      });
     } finally {
-      rmSync(folder, { recursive: true, force: true });
+      rmSync(spill, { recursive: true, force: true });
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('should create every file of a format even when it has no row', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'forge-transform-out-'));
+    try {
+      const empty = await build([], { formats: ['openai'] });
+      await writeDataset(out, empty, { forgeVersion: '0.0.0', options: {}, inputs: [], skippedFiles: [], warnings: 0 });
+      expect(readdirSync(out).sort()).toEqual(['manifest.json', 'openai']);
+      expect(readFileSync(join(out, 'openai', 'train.jsonl'), 'utf8')).toBe('');
+      expect(readFileSync(join(out, 'openai', 'val.jsonl'), 'utf8')).toBe('');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
   });
 });

@@ -1,30 +1,41 @@
 // @forge/transform: forge Sessions to trainer-ready datasets. The CLI composes it; it has no argv and no console.
 
-export { createDatasetBuilder, exportSession, defaultSessionScore, emittedFormats } from './dataset-builder.js';
-export type {
-  AddSessionResult,
-  DatasetBuilder,
-  DatasetBuilderOptions,
-  DatasetBuildResult,
-  DatasetWriter,
-  EmittedFormat,
-  ExportSessionOptions,
-  FormatLines,
-  SessionScorer,
-  TransformManifest,
-} from './dataset-builder.js';
+export { createDatasetBuilder, exportSession } from './dataset-builder.js';
+export type { DatasetBuilder, DatasetBuilderOptions, ExportSessionOptions } from './dataset-builder.js';
+
+// The per-session path and the merge step the builder composes (the per-session path may run in a worker).
+export { createSessionProcessor } from './session/process-session.js';
+export type { ProcessedSession, RowLabels, SessionFacts, SessionLabels, SessionProcessor, SessionProcessorOptions, SkippedItem } from './session/process-session.js';
+export { defaultSessionScore } from './session/session-score.js';
+export type { SessionScorer } from './session/session-score.js';
+export { createDatasetMerger } from './merge/dataset-merger.js';
+export type { AddSessionResult, BuiltDataset, DatasetMerger, DatasetMergerOptions, DatasetRow, FormatLines, KeptSession, MergedSession, TransformManifest } from './merge/dataset-merger.js';
+
+// Writing: the dataset's file layout, its manifest, and replacing a folder whole.
+export { writeDataset } from './output/write-dataset.js';
+export { createDatasetManifest } from './output/dataset-manifest.js';
+export type { DatasetRunFacts } from './output/dataset-manifest.js';
+export { defaultDatasetFilePath } from './output/dataset-layout.js';
+export { removeAbandonedFolders, writeFolderAtomically } from './output/write-folder-atomically.js';
+
+// Formats: one module each, registered in format-registry.ts.
+export { datasetFormats, formatNames, resolveFormats } from './formats/format-registry.js';
+export type { FormatName } from './formats/format-registry.js';
+export { rowPerWindow } from './formats/dataset-format.js';
+export type { DatasetFormat, FormatFiles, FormatNoteFacts, FormatOptions, FormatRow, FormatSessionInput, SidecarFile } from './formats/dataset-format.js';
+export { sharegptFormat, toShareGptRecord, shareGptDatasetInfo } from './formats/sharegpt-format.js';
+export type { ShareGptOptions, ShareGptTextWithToolCall } from './formats/sharegpt-format.js';
+export { openaiFormat, toOpenAiChatRecord } from './formats/openai-format.js';
+export { messagesFormat, toChatMessagesRecord, axolotlDatasetYaml } from './formats/messages-format.js';
+export type { AxolotlYamlOptions } from './formats/messages-format.js';
+
+export { TransformError } from './transform-error.js';
+export type { TransformErrorCode } from './transform-error.js';
 
 export { prepareConversation, normalizeTurns } from './conversation/prepare-conversation.js';
 export type { NoisePolicy, PrepareConversationOptions, PrepareConversationResult, PrepareConversationStats } from './conversation/prepare-conversation.js';
 export type { PreparedConversation, PreparedToolCall, PreparedToolResult, PreparedTurn } from './conversation/prepared-conversation.js';
 export { inferToolDefinitions, resolveToolDefinitions } from './conversation/infer-tool-definitions.js';
-
-export { toShareGptRecord, shareGptDatasetInfo } from './emit/sharegpt.js';
-export type { ShareGptOptions, ShareGptTextWithToolCall } from './emit/sharegpt.js';
-export { toOpenAiChatRecord } from './emit/openai-chat.js';
-export { toChatMessagesRecord } from './emit/chat-messages.js';
-export { axolotlDatasetYaml } from './emit/axolotl-yaml.js';
-export type { AxolotlYamlOptions } from './emit/axolotl-yaml.js';
 
 export { createRedactor } from './redact/redactor.js';
 export type { RedactionCounts, RedactionOptions, Redactor } from './redact/redactor.js';
@@ -37,7 +48,7 @@ export type { AuditFinding, AuditReport, AuditWarning } from './redact/audit-dat
 export { secretlintRuleNames } from './redact/secretlint-scanner.js';
 export { keyFormatNames } from './redact/key-formats.js';
 
-export type { DedupOptions } from './dedup/duplicate-finder.js';
+export type { DedupOptions, DuplicateSignature } from './dedup/duplicate-finder.js';
 export { defaultMinHashParameters } from './dedup/minhash.js';
 export type { MinHashParameters } from './dedup/minhash.js';
 

@@ -4,8 +4,8 @@ import { stat } from 'node:fs/promises';
 import { ForgeError } from '@forge/schema';
 import { auditDataset } from '@forge/transform';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
-import { loadConfig } from '../pipeline/load-config.js';
-import { redactionOptions } from '../pipeline/redaction-options.js';
+import { loadConfig } from '../config/load-config.js';
+import { redactionOptions } from '../config/redaction-options.js';
 import { type AuditOptions } from './command-options.js';
 
 /** `forge audit FOLDER`: what redaction would still replace in a dataset, by file, row and field; exit 1 when anything is found. */
@@ -14,8 +14,7 @@ export async function auditCommand(folder: string, flags: AuditOptions, io: CliI
   const info = await stat(path).catch(() => undefined);
   if (info?.isDirectory() !== true) throw new ForgeError({ message: `not a dataset folder: ${path}`, code: 'usage', hint: 'pass the folder forge run wrote (the one holding manifest.json)' });
   const { config, path: configPath } = loadConfig(io.cwd, flags.config);
-  const { options } = redactionOptions(config, configPath, io.env, io.cwd);
-  const report = await auditDataset(path, { ...options, homeDirectory: io.env.HOME ?? homedir() });
+  const report = await auditDataset(path, { ...redactionOptions(config, configPath, io.env, io.cwd), homeDirectory: io.env.HOME ?? homedir() });
   if (flags.json) {
     io.stdout.write(`${JSON.stringify({ folder: path, ...report })}\n`);
   } else {

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { exportSession } from '@forge/transform';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
-import { readSessionFile } from '../pipeline/read-session-file.js';
+import { readSessionFile } from '../sources/source-registry.js';
 import { type ExportOptions } from './command-options.js';
 
 /** `forge export FILE --format F`: one session file to redacted training records. */

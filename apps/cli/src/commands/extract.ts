@@ -5,7 +5,7 @@ import { type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
 import { type ExtractOptions } from './command-options.js';
-import { sessionJsonPieces } from '../pipeline/session-json.js';
+import { sessionJsonPieces } from '@forge/state';
 import { loadSessions } from './load-sessions.js';
 
 /** `forge extract`: canonical sessions as JSON Lines, one Session per line, streamed as they are read. */

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +43,20 @@ describe('forge inspect', () => {
     expect(result.stdout).toMatch(new RegExp(`torn\\.jsonl:7 \\[truncated-line\\]`));
   });
 
+  it('should refuse a file of no source it reads, naming the sources, and report an empty file', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'forge-inspect-'));
+    const notes = join(folder, 'notes.jsonl');
+    writeFileSync(notes, '{"todo":"buy milk"}\n{"todo":"call Kim"}\n');
+    const refused = await runCli(['inspect', notes], { env, cwd: folder });
+    expect(refused.exitCode).toBe(exitCodes.usage);
+    expect(refused.stderr).toBe(`forge: ${notes}: not a session file of any source forge reads (pir, pi, omp, claude-code, codex, gemini, opencode) (pass the path of a session .jsonl file)\n`);
+    const empty = join(folder, 'empty.jsonl');
+    writeFileSync(empty, '');
+    const result = await runCli(['inspect', empty], { env, cwd: folder });
+    expect(result.exitCode).toBe(exitCodes.doneWithWarnings);
+    expect(result.stdout).toBe(`${empty}\n  no session in this file\n  ${empty} [empty-file] empty session file (0 bytes)\n`);
+  });
+
   it('should fail with exit 2 and say what to do for a missing file', async () => {
     const result = await runCli(['inspect', '/nonexistent/session.jsonl'], { env, cwd: emptyHome });
     expect(result.exitCode).toBe(exitCodes.usage);
@@ -77,7 +91,7 @@ describe('forge stats', () => {
   it('should reject an unknown source with exit 2', async () => {
     const result = await runCli(['stats', '--source', 'cursor'], { env, cwd: emptyHome });
     expect(result.exitCode).toBe(exitCodes.usage);
-    expect(result.stderr).toMatch(/unknown source "cursor".*choose from claude, pir, pi, omp/);
+    expect(result.stderr).toMatch(/unknown source "cursor".*choose from pir, pi, omp, claude-code, claude/);
   });
 });
 

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { summarizeSession, type Session, type SessionWarning } from '@forge/schema';
 import { type InspectOptions } from './command-options.js';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
-import { readSessionFile } from '../pipeline/read-session-file.js';
+import { readSessionFile } from '../sources/source-registry.js';
 import { writeJsonLines } from '../render/write-json-lines.js';
 
 /** `forge inspect FILE`: what forge sees in one file, warnings included. */

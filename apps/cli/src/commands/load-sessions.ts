@@ -1,10 +1,10 @@
+import { homedir } from 'node:os';
 import { type Session } from '@forge/schema';
+import { collectSessions, type CollectedSessions } from '@forge/state';
 import { type CliIo } from '../cli-io.js';
-import { type SessionInputOptions } from './command-options.js';
-import { collectSessions, type CollectedSessions } from '../pipeline/collect-sessions.js';
-import { parseSources, resolveRoots } from '../pipeline/source-selection.js';
 import { createProgress } from '../render/progress.js';
-
+import { parseSources, resolveRoots, sourceReaders } from '../sources/source-registry.js';
+import { type SessionInputOptions } from './command-options.js';
 
 /**
  * Reads the selected sources with a progress display on stderr. No state cache: these commands
@@ -12,17 +12,19 @@ import { createProgress } from '../render/progress.js';
  */
 export async function loadSessions(options: SessionInputOptions, io: CliIo, consume?: (session: Session) => Promise<void>): Promise<CollectedSessions> {
   const progress = createProgress(io, { quiet: options.quiet });
-  const selection = { sources: parseSources(options.source), ...resolveRoots(options.root, io.cwd) };
-  let total = { files: 0, bytes: 0 };
+  const roots = resolveRoots(options.root, io.cwd);
+  const selection = {
+    readers: sourceReaders,
+    sources: new Set(parseSources(options.source)),
+    ...(roots == null ? {} : { roots }),
+    env: io.env,
+    homeDirectory: io.env.HOME ?? homedir(),
+  };
   try {
     return await collectSessions({
       selection,
-      env: io.env,
       ...(consume == null ? {} : { consume }),
-      onDiscovered: (files, bytes) => {
-        total = { files, bytes };
-        progress.start('reading', total.files, total.bytes);
-      },
+      onDiscovered: (files, bytes) => progress.start('reading', files, bytes),
       onFileDone: (bytes) => progress.advance(bytes),
     });
   } finally {

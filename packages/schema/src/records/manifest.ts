@@ -5,8 +5,11 @@ import { sessionSourceSchema } from '../session.js';
 const count = z.number().int().nonnegative();
 const countsBy = z.record(z.string(), count);
 
-export const datasetFormats = ['sharegpt', 'openai', 'messages', 'dpo-trl', 'dpo-openai'] as const;
-export const datasetFormatSchema = z.enum(datasetFormats);
+/**
+ * A dataset format's name, as @forge/transform's format registry spells it (`sharegpt`, `openai`,
+ * `messages`, …): the registry is the one list of names, so a new format needs no change here.
+ */
+export const datasetFormatSchema = z.string().regex(/^[a-z][a-z0-9-]*$/u, 'a format name: lower-case letters, digits and dashes');
 export type DatasetFormat = z.infer<typeof datasetFormatSchema>;
 
 /** What `forge run` wrote and why: enough to reproduce the dataset and audit what was left out. */

@@ -1,6 +1,6 @@
 import xxhash from 'xxhash-wasm';
 import { describe, expect, it } from 'vitest';
-import { DuplicateFinder, normalizeForExactHash } from './duplicate-finder.js';
+import { DuplicateFinder, DuplicateSigner, normalizeForExactHash, type DedupOptions } from './duplicate-finder.js';
 import { MinHasher, estimatedSimilarity } from './minhash.js';
 
 const hash = await xxhash();
@@ -14,6 +14,13 @@ function prose(seed: number, words: number): string {
     out.push(vocabulary[state % vocabulary.length]!);
   }
   return out.join(' ');
+}
+
+/** A finder and a signer with the same options, as the builder pairs them. */
+function finderFor(options: DedupOptions = {}): { add: (key: string, text: string, score: number) => void; resolve: DuplicateFinder['resolve'] } {
+  const signer = new DuplicateSigner(hash, options);
+  const finder = new DuplicateFinder(options);
+  return { add: (key, text, score) => finder.add(key, score, signer.sign(text)), resolve: () => finder.resolve() };
 }
 
 describe('normalizeForExactHash', () => {
@@ -35,7 +42,7 @@ describe('MinHasher', () => {
 
 describe('DuplicateFinder', () => {
   it('should keep the best-scored copy of exact and near duplicates and nothing else', () => {
-    const finder = new DuplicateFinder(hash);
+    const finder = finderFor();
     const base = prose(3, 800);
     finder.add('a', base, 5);
     finder.add('b', base.toUpperCase(), 9);
@@ -50,19 +57,25 @@ describe('DuplicateFinder', () => {
   it('should give the same answer whatever the order items were added in', () => {
     const texts = [prose(5, 300), prose(5, 300), `${prose(5, 300)} tail`, prose(6, 300), prose(7, 300)];
     const keys = ['k1', 'k2', 'k3', 'k4', 'k5'];
-    const forward = new DuplicateFinder(hash);
+    const forward = finderFor();
     texts.forEach((text, index) => forward.add(keys[index]!, text, 1));
-    const backward = new DuplicateFinder(hash);
+    const backward = finderFor();
     [...texts.keys()].reverse().forEach((index) => backward.add(keys[index]!, texts[index]!, 1));
     expect(backward.resolve()).toEqual(forward.resolve());
     expect(forward.resolve().map((drop) => drop.key)).toEqual(['k2', 'k3']);
   });
 
   it('should only find exact copies when near-duplicate detection is off', () => {
-    const finder = new DuplicateFinder(hash, { nearDuplicates: false });
+    const finder = finderFor({ nearDuplicates: false });
     const base = prose(8, 400);
     finder.add('x', base, 1);
     finder.add('y', `${base} tail`, 1);
     expect(finder.resolve()).toEqual([]);
+  });
+
+  it('should sign without band keys when near-duplicate detection is off', () => {
+    const text = prose(9, 100);
+    expect(new DuplicateSigner(hash, { nearDuplicates: false }).sign(text)).toEqual({ exactHash: hash.h64ToString(normalizeForExactHash(text)), bandKeys: [] });
+    expect(new DuplicateSigner(hash).sign(text).bandKeys).toHaveLength(14);
   });
 });

@@ -24,6 +24,37 @@ export function normalizeForExactHash(text: string): string {
   return text.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * What dedup needs of one item, computed where the item is built (the per-session path, later in
+ * a worker): plain data, so the finder never sees the text.
+ */
+export interface DuplicateSignature {
+  /** Hash of the normalized full text: equal for exact duplicates. */
+  exactHash: string;
+  /** LSH band keys of the MinHash signature of the near-duplicate text (none when that detection is off). */
+  bandKeys: string[];
+}
+
+/** Computes {@link DuplicateSignature}s with the dedup options' MinHash parameters. */
+export class DuplicateSigner {
+  private readonly minHasher: MinHasher;
+
+  constructor(
+    private readonly hash: XXHashAPI,
+    private readonly options: DedupOptions = {},
+  ) {
+    this.minHasher = new MinHasher(hash, options.minHash);
+  }
+
+  /** The signature of an item by its full text (exact hash) and the text compared for near-duplicates (default the full text). */
+  sign(text: string, nearDuplicateText: string = text): DuplicateSignature {
+    return {
+      exactHash: this.hash.h64ToString(normalizeForExactHash(text)),
+      bandKeys: (this.options.nearDuplicates ?? true) ? this.minHasher.bandKeys(this.minHasher.signature(nearDuplicateText)) : [],
+    };
+  }
+}
+
 interface Entry {
   key: string;
   score: number;
@@ -33,21 +64,15 @@ interface Entry {
 /**
  * Finds duplicate items (exact normalized-content hash, and MinHash/LSH near-duplicates) across
  * everything added, and keeps the best-scored copy of each cluster (ties: the smaller key).
- * Only hashes are kept per item, so memory stays small.
+ * Only hashes are kept per item, so memory stays small; the order items are added in does not matter.
  */
 export class DuplicateFinder {
   private readonly entries: Entry[] = [];
   private readonly parents: number[] = [];
   private readonly byExactHash = new Map<string, number>();
   private readonly byBand = new Map<string, number>();
-  private readonly minHasher: MinHasher;
 
-  constructor(
-    private readonly hash: XXHashAPI,
-    private readonly options: DedupOptions = {},
-  ) {
-    this.minHasher = new MinHasher(hash, options.minHash);
-  }
+  constructor(private readonly options: DedupOptions = {}) {}
 
   private find(index: number): number {
     let root = index;
@@ -66,13 +91,9 @@ export class DuplicateFinder {
     if (leftRoot !== rightRoot) this.parents[Math.max(leftRoot, rightRoot)] = Math.min(leftRoot, rightRoot);
   }
 
-  /**
-   * Registers one item by its unique key, its full text (exact hash), the text to compare for
-   * near-duplicates (default the full text) and its quality score.
-   */
-  add(key: string, text: string, score: number, nearDuplicateText: string = text): void {
+  /** Registers one item by its unique key, its quality score and its signature. */
+  add(key: string, score: number, { exactHash, bandKeys }: DuplicateSignature): void {
     const index = this.entries.length;
-    const exactHash = this.hash.h64ToString(normalizeForExactHash(text));
     this.entries.push({ key, score, exactHash });
     this.parents.push(index);
     if (this.options.exact ?? true) {
@@ -81,7 +102,7 @@ export class DuplicateFinder {
       else this.union(same, index);
     }
     if (this.options.nearDuplicates ?? true) {
-      for (const bandKey of this.minHasher.bandKeys(this.minHasher.signature(nearDuplicateText))) {
+      for (const bandKey of bandKeys) {
         const same = this.byBand.get(bandKey);
         if (same == null) this.byBand.set(bandKey, index);
         else this.union(same, index);

@@ -1,6 +1,6 @@
 import { shareGptAlternationProblem } from '@forge/schema';
 import { describe, expect, it } from 'vitest';
-import { toShareGptRecord } from '../emit/sharegpt.js';
+import { toShareGptRecord } from '../formats/sharegpt-format.js';
 import { loadSessionFixture } from '../test-support/fixtures.js';
 import { preparedOrThrow } from '../test-support/prepared.js';
 import { type TokenCounter } from '../tokens/token-counter.js';

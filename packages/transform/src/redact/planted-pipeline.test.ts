@@ -1,11 +1,12 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { extractClaudeSessions } from '@forge/extract-claude';
 import { extractPiSessions } from '@forge/extract-pir';
 import { type Session } from '@forge/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatasetBuilder } from '../dataset-builder.js';
+import { writeDataset } from '../output/write-dataset.js';
 import { corpusText, plantedCorpus, secretCores } from '../test-support/planted-corpus.js';
 import { writePlantedHome, type PlantedTranscript } from '../test-support/planted-transcripts.js';
 import { auditDataset } from './audit-dataset.js';
@@ -67,24 +68,16 @@ describe('planted secrets through the real readers, builder and file writer', ()
     const out = join(root, 'dataset');
     const builder = await createDatasetBuilder({ redaction, validationRatio: 0.3, spillDirectory: mkdtempSync(join(root, 'spill-')) });
     for (const session of sessions) expect((await builder.addSession(session)).status, session.id).toBe('accepted');
-    const handles = new Map<string, string[]>();
-    const result = builder.finish({
-      write(format, split, line) {
-        const path = join(out, format, `${split === 'train' ? 'train' : 'val'}.jsonl`);
-        handles.set(path, [...(handles.get(path) ?? []), line]);
-      },
-    });
-    for (const [path, lines] of handles) {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, `${lines.join('\n')}\n`);
-    }
-    writeFileSync(join(out, 'dataset_info.json'), JSON.stringify(result.datasetInfo, null, 2));
-    writeFileSync(join(out, 'axolotl.yaml'), result.axolotlYaml);
-    writeFileSync(join(out, 'manifest.json'), JSON.stringify(result.manifest, null, 2));
+    // Written as forge run writes it: every format's rows, the sidecars and the manifest.
+    const result = builder.finish();
+    await writeDataset(out, result, { forgeVersion: '0.0.0', options: {}, inputs: [], skippedFiles: [], warnings: 0 });
+    const rows = Object.keys(result.formats)
+      .flatMap((format) => [...result.lines(format, 'train'), ...result.lines(format, 'validation')])
+      .join('\n');
+    result.close();
 
     // Every planted copy was emitted, none dropped as a duplicate: its marker is in the rows.
     expect(result.manifest.counts.sessions).toBe(sessions.length);
-    const rows = [...handles.values()].flat().join('\n');
     for (const transcript of planted) {
       expect(rows.includes(transcript.marker.slice(0, 40)), `${transcript.source} ${transcript.place} emitted`).toBe(true);
     }

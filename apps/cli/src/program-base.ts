@@ -1,0 +1,25 @@
+import { Command } from 'commander';
+import { type CliIo } from './cli-io.js';
+import { FORGE_VERSION } from './version.js';
+
+/** What each command does, in one line: the overview and the full command tree both show these. */
+export const commandSummaries = {
+  run: 'the whole pipeline: read every source, clean, redact, dedupe, split and write the dataset',
+  extract: 'write canonical sessions as JSON Lines (one Session per line)',
+  export: 'turn one session file into training records of one format',
+  stats: 'a table of sessions by source, Gas Town role and model: turns, tool calls, tool errors, tokens',
+  inspect: 'show what forge sees in one session file, warnings included',
+  synth: 'fill Gas Town role gaps with generated sessions (real pi/omp/pir runs in print mode)',
+  extensions: "forge's pi/omp extensions: training-capture and outcome-tagging",
+  audit: 'scan a dataset folder with the redaction rules and report what is left, by file, row and field (exit 1 when anything is found)',
+} as const;
+
+/** The `forge` program without its commands: name, description, version, output through `io`. */
+export function forgeProgram(io: CliIo): Command {
+  return new Command('forge')
+    .description('Turn coding-agent sessions (Claude Code, pir, pi, omp) into clean, scored, secret-free fine-tuning datasets.')
+    .version(FORGE_VERSION, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .exitOverride();
+}

@@ -1,0 +1,223 @@
+import { Option, type Command } from 'commander';
+import { z } from 'zod';
+import { formatNames } from '@forge/transform';
+import { type CliIo } from './cli-io.js';
+import {
+  type AuditOptions,
+  type ExportOptions,
+  type ExtensionsInstallOptions,
+  type ExtractOptions,
+  type InspectOptions,
+  type RunOptions,
+  type StatsOptions,
+  type SynthPlanOptions,
+  type SynthRunOptions,
+} from './commands/command-options.js';
+import { numberFlag } from './commands/option-parsers.js';
+import { commandSummaries, forgeProgram } from './program-base.js';
+import { runOptionRules } from './run/run-options.js';
+import { sourceNames } from './sources/source-registry.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+const sourceOption = () => new Option('-s, --source <list>', `sources to read, comma-separated: ${sourceNames.join(',')} (default: all)`);
+const rootOption = () =>
+  new Option('-r, --root <dir>', 'read this home folder (its .claude, .pi, .omp, .codex, … folders) or one reader\'s folder as NAME=DIR (claude=DIR, pi=DIR, …); repeatable').default([]).argParser(collect);
+const quietOption = () => new Option('-q, --quiet', 'no progress or summary on stderr').default(false);
+
+/**
+ * The whole command tree, with every option and its check (the source and format names come from
+ * the registries); each action loads its command module only when it runs.
+ */
+export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = forgeProgram(io);
+
+  program
+    .command('run')
+    .description(commandSummaries.run)
+    .addOption(sourceOption())
+    .addOption(rootOption())
+    .option('-o, --out <dir>', 'output folder (default: ./forge-dataset)')
+    .option('-c, --config <file>', 'config file (default: ./forge.config.json when present)')
+    .option('--format <list>', `formats to write, comma-separated: ${formatNames.join(',')} (default: all)`)
+    .option('--demo', 'run on the built-in demo corpus instead of this machine\'s sessions', false)
+    .option('--keep-noise', 'keep harness noise (hook output, reminders, command wrappers) as context', false)
+    .option('--validation-ratio <ratio>', 'share of sessions for val.jsonl, 0 to 1 (default 0.1)', numberFlag(runOptionRules.validationRatio))
+    .option('--max-tokens <count>', 'token budget per row (default 32768)', numberFlag(runOptionRules.maxTokens))
+    .addOption(new Option('--over-length <policy>', 'what to do with rows over the budget (default split)').choices(runOptionRules.overLength.options))
+    .option('--tokenizer <file>', 'count tokens exactly with this local tokenizer.json (default: a fast estimate)')
+    .option('--cache-dir <dir>', 'where the incremental state lives (default: $XDG_CACHE_HOME/forge or ~/.cache/forge)')
+    .option('--full', 'ignore the incremental state and read every file again', false)
+    .option('--json', 'print the manifest summary as JSON on stdout', false)
+    .addOption(quietOption())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  forge run --demo --out ./demo-dataset          try it on the built-in corpus
+  forge run --out ./dataset                      every source in its default location
+  forge run --source claude --root ~/.claude-accounts/alice --out ./alice
+  forge run --root pi=/mnt/backup/pi-sessions --format sharegpt --max-tokens 16384
+
+Exit codes: 0 done, 3 done with warnings (the dataset is complete; see manifest.json), 1 failed, 2 bad usage.`,
+    )
+    .action(async (options: RunOptions) => {
+      const { runCommand } = await import('./commands/run.js');
+      setExitCode(await runCommand(options, io));
+    });
+
+  program
+    .command('extract')
+    .description(commandSummaries.extract)
+    .addOption(sourceOption())
+    .addOption(rootOption())
+    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .addOption(quietOption())
+    .addHelpText('after', `
+Examples:
+  forge extract > sessions.jsonl
+  forge extract --source pir,omp --out pi-sessions.jsonl
+  forge extract --root ./backup-home | jq -r '.id'`)
+    .action(async (options: ExtractOptions) => {
+      const { extractCommand } = await import('./commands/extract.js');
+      setExitCode(await extractCommand(options, io));
+    });
+
+  program
+    .command('export')
+    .description(commandSummaries.export)
+    .argument('<file>', 'a session .jsonl file (Claude Code, pir, pi or omp)')
+    .addOption(new Option('-f, --format <format>', 'record format').choices(formatNames).makeOptionMandatory())
+    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .option('--keep-noise', 'keep harness noise as context', false)
+    .addOption(quietOption())
+    .addHelpText('after', `
+Examples:
+  forge export ~/.pi/agent/sessions/--home-me-app--/2026-08-10T09-15-02.481Z_7c1e4b2a.jsonl --format sharegpt
+  forge export session.jsonl --format messages --out rows.jsonl`)
+    .action(async (file: string, options: ExportOptions) => {
+      const { exportCommand } = await import('./commands/export.js');
+      setExitCode(await exportCommand(file, options, io));
+    });
+
+  program
+    .command('stats')
+    .description(commandSummaries.stats)
+    .addOption(sourceOption())
+    .addOption(rootOption())
+    .option('--json', 'one JSON object per session instead of the table', false)
+    .addOption(quietOption())
+    .addHelpText('after', `
+Examples:
+  forge stats
+  forge stats --source claude --json | jq -s 'map(.usage.output) | add'`)
+    .action(async (options: StatsOptions) => {
+      const { statsCommand } = await import('./commands/stats.js');
+      setExitCode(await statsCommand(options, io));
+    });
+
+  program
+    .command('inspect')
+    .description(commandSummaries.inspect)
+    .argument('<file>', 'a session .jsonl file')
+    .option('--json', 'the sessions and warnings as JSON', false)
+    .addHelpText('after', `
+Examples:
+  forge inspect ~/.claude/projects/-home-me-app/2abac3df-d684-47f8-a874-6c853856a757.jsonl
+  forge inspect broken.jsonl --json | jq '.sessions[].warnings'`)
+    .action(async (file: string, options: InspectOptions) => {
+      const { inspectCommand } = await import('./commands/inspect.js');
+      setExitCode(await inspectCommand(file, options, io));
+    });
+
+  const synth = program.command('synth').description(commandSummaries.synth);
+
+  synth
+    .command('plan')
+    .description("today's sessions by Gas Town role (and thinking, harness, model) against a target, and how many of each role to generate")
+    .addOption(sourceOption())
+    .addOption(rootOption())
+    .option('--target <shares>', 'wanted share per role, e.g. witness=0.2,polecat=0.5 (default: even over the roles present)')
+    .option('--json', 'the plan as JSON', false)
+    .addOption(quietOption())
+    .addHelpText('after', `
+Examples:
+  forge synth plan
+  forge synth plan --target witness=1,refinery=1,polecat=3 --json`)
+    .action(async (options: SynthPlanOptions) => {
+      const { synthPlanCommand } = await import('./commands/synth-plan.js');
+      setExitCode(await synthPlanCommand(options, io));
+    });
+
+  // The text must be a number; what numbers a batch takes is @forge/synth's rule (planSynthBatch).
+  const number = numberFlag(z.number());
+  synth
+    .command('run')
+    .description('run the real program in print mode for each role × thinking level × count, and keep its sessions tagged synthetic')
+    .addOption(new Option('--harness <harness>', 'the program to run').choices(['pi', 'omp', 'pir']).makeOptionMandatory())
+    .requiredOption('--role <roles>', 'Gas Town roles, comma-separated: mayor,deacon,witness,refinery,polecat,crew,dog')
+    .option('--count <n>', 'runs per role and thinking level', number, 1)
+    .option('--thinking <levels>', 'thinking levels to sweep, comma-separated: off,minimal,low,medium,high,xhigh (default: the program\'s own)')
+    .option('--model <model>', 'model passed to the program')
+    .option('--provider <provider>', 'provider passed to the program')
+    .option('--tools <tools>', 'tools to enable, comma-separated, e.g. read,bash,edit,write,grep,find,ls')
+    .option('--concurrency <k>', 'runs at once (default 1)', number)
+    .option('--timeout <seconds>', 'kill a run after this long (default 600)', number)
+    .option('--max-tokens <n>', 'token budget: start no run once finished runs used this many tokens', number)
+    .option('--max-runs <n>', 'run budget: start at most this many runs', number)
+    .option('--cwd <dir>', 'run every program in this folder instead of a fresh Gas Town-shaped temp folder per run')
+    .option('-o, --out <dir>', 'output folder, empty or new (default: ./forge-synth/<batch id>)')
+    .option('--program <path>', 'the program to start (default: the harness name on PATH)')
+    .option('--templates <dir>', 'read role templates only from this folder (default: ~/.config/forge/synth-templates, then the built-in ones)')
+    .option('--var <name=value>', 'set a template variable; repeatable', collect, [])
+    .option('--dry-run', 'print each run (its argv array and cwd) as JSON Lines and run nothing', false)
+    .option('--json', 'print the manifest as JSON', false)
+    .addOption(quietOption())
+    .addHelpText('after', `
+Examples:
+  forge synth run --harness pi --role witness,refinery --count 4 --dry-run
+  forge synth run --harness pi --role polecat --count 10 --thinking off,high --model claude-sonnet-4-5 --max-tokens 2000000
+  forge synth run --harness omp --role witness --count 2 --var rig=gastown --out ./synth/witness
+
+Exit codes: 0 every run gave a session, 3 some runs failed, timed out or were skipped (see manifest.json), 1 failed, 2 bad usage.`)
+    .action(async (options: SynthRunOptions) => {
+      const { synthRunCommand } = await import('./commands/synth-run.js');
+      setExitCode(await synthRunCommand(options, io));
+    });
+
+  program
+    .command('extensions')
+    .description(commandSummaries.extensions)
+    .command('install')
+    .description('put the extensions where pi or omp loads them (pi: ~/.pi/agent/extensions, omp: ~/.omp/agent/extensions)')
+    .addOption(new Option('--harness <harness>', 'the program that loads them').choices(['pi', 'omp']).makeOptionMandatory())
+    .option('--dir <dir>', 'install into this folder instead (e.g. a project\'s .pi/extensions)')
+    .addHelpText('after', `
+Examples:
+  forge extensions install --harness pi
+  forge extensions install --harness omp --dir ./.omp/extensions`)
+    .action(async (options: ExtensionsInstallOptions) => {
+      const { extensionsInstallCommand } = await import('./commands/extensions-install.js');
+      setExitCode(await extensionsInstallCommand(options, io));
+    });
+
+  program
+    .command('audit')
+    .description(commandSummaries.audit)
+    .argument('<dataset-folder>', 'a folder forge run wrote (every .jsonl under it, the manifest included)')
+    .option('-c, --config <file>', 'config file whose "redaction" block applies (default: ./forge.config.json when present)')
+    .option('--json', 'the report as one JSON object', false)
+    .addHelpText('after', `
+Examples:
+  forge audit ./forge-dataset                    last gate before sharing a dataset
+  forge audit ./forge-dataset --json | jq '.findings[] | {file, row, field, rule}'
+
+Exit codes: 0 nothing found, 1 findings (or a failure), 2 bad usage.`)
+    .action(async (folder: string, options: AuditOptions) => {
+      const { auditCommand } = await import('./commands/audit.js');
+      setExitCode(await auditCommand(folder, options, io));
+    });
+
+  return program;
+}
+

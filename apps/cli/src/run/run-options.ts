@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { formatNames } from '@forge/transform';
+import { ForgeError } from '@forge/schema';
+import { sourceNames } from '../sources/source-registry.js';
+
+/**
+ * The rule of every option of `forge run`, in one place: the command-line flags, forge.config.json
+ * and `runForge()` all check their values against these.
+ */
+export const runOptionRules = {
+  // Source names in any case, as `--source Claude` always worked.
+  sources: z
+    .array(z.preprocess((name) => (typeof name === 'string' ? name.toLowerCase() : name), z.enum(sourceNames, { error: `a source: one of ${sourceNames.join(', ')}` })))
+    .min(1, { error: `a list of sources: one or more of ${sourceNames.join(', ')}` }),
+  roots: z.array(z.string().min(1, { error: 'a folder' })),
+  out: z.string().min(1, { error: 'a folder' }),
+  formats: z.array(z.enum(formatNames, { error: `a format: one of ${formatNames.join(', ')}` })).min(1, { error: `a list of formats: one or more of ${formatNames.join(', ')}` }),
+  keepNoise: z.boolean(),
+  validationRatio: z.number({ error: 'a number' }).min(0, { error: 'a share between 0 and 1' }).max(1, { error: 'a share between 0 and 1' }),
+  maxTokens: z.number({ error: 'a number' }).int({ error: 'a whole number of tokens' }).positive({ error: 'a positive number of tokens' }),
+  overLength: z.enum(['split', 'drop'], { error: 'split or drop' }),
+  tokenizer: z.string().min(1, { error: 'a tokenizer.json file' }),
+  cacheDir: z.string().min(1, { error: 'a folder' }),
+  full: z.boolean(),
+  demo: z.boolean(),
+} as const;
+
+/** What over-budget rows become: `split` into windows at turn boundaries, or `drop`ped. */
+export type OverLength = z.infer<typeof runOptionRules.overLength>;
+
+/** What is wrong with `value` under `rule` (`"abc" is not a number`), or undefined when it is fine. */
+export function ruleProblem(rule: z.ZodType, value: unknown): string | undefined {
+  const result = rule.safeParse(value);
+  if (result.success) return undefined;
+  return result.error.issues
+    .map((issue) => {
+      const item = issue.path.reduce<unknown>((parent, key) => (parent as Record<PropertyKey, unknown>)[key], value);
+      return `${JSON.stringify(item)} is not ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/** Checks `runForge()` options against the rules; a wrong one is a `usage` error naming it. */
+export function checkRunOptions(options: Partial<Record<keyof typeof runOptionRules, unknown>>): void {
+  for (const [key, rule] of Object.entries(runOptionRules) as Array<[keyof typeof runOptionRules, z.ZodType]>) {
+    const value = options[key];
+    if (value === undefined) continue;
+    const problem = ruleProblem(rule, value);
+    if (problem != null) throw new ForgeError({ message: `invalid option ${key}: ${problem}`, code: 'usage' });
+  }
+}

@@ -1,0 +1,210 @@
+import { stat } from 'node:fs/promises';
+import { SessionFold, type FileSessions, type ReadFileOptions, type SessionSourceReader, type SourceFile } from '@forge/reader-kit';
+import { type Session, type SessionSource, type SessionWarning } from '@forge/schema';
+import { fingerprintFile } from './fingerprint-file.js';
+import { type CachedFileRead } from './session-codec.js';
+import { type StateStore } from './state-store.js';
+
+/** Which readers to drive, over which folders, keeping which sources. */
+export interface SourceSelection {
+  readers: readonly SessionSourceReader[];
+  /** The `Session.source` values to keep (default: every source of the readers). Files and sessions of others are passed over. */
+  sources?: ReadonlySet<SessionSource>;
+  /** Folders per reader name; a reader not named looks in its defaults (its environment variables, then `~`). */
+  roots?: Readonly<Record<string, readonly string[]>>;
+  env?: Readonly<Record<string, string | undefined>>;
+  homeDirectory?: string;
+}
+
+/** One input file as the manifest records it. */
+export interface ReadInput {
+  path: string;
+  source: SessionSource;
+  size: number;
+  fingerprint: string;
+  /** Served from the state cache without opening the file. */
+  cached: boolean;
+}
+
+/** Every input file of a selection, per reader, before anything is read. */
+export interface DiscoveredInputs {
+  perReader: ReadonlyArray<{ reader: SessionSourceReader; files: SourceFile[] }>;
+  files: SourceFile[];
+  /** What discovery passed over (a stale index entry, an unreadable folder). */
+  warnings: SessionWarning[];
+}
+
+/** What {@link collectSessions} read. */
+export interface CollectedSessions {
+  /** Every session, sorted by source and id (empty when a `consume` callback took them). */
+  sessions: Session[];
+  /** How many sessions were produced. */
+  sessionCount: number;
+  /** Warnings carried by the sessions. */
+  sessionWarnings: number;
+  /** Every input file, sorted by path. */
+  inputs: ReadInput[];
+  /** Files that gave no session, with why (empty, not a session, a resume copy, unreadable). */
+  skippedFiles: { path: string; reason: string }[];
+  /** Warnings no session carries: of discovery, of files, of the cross-file step. */
+  fileWarnings: SessionWarning[];
+  /** Files opened and read (the others came from the state cache). */
+  filesRead: number;
+}
+
+/** Options of {@link collectSessions}. */
+export interface CollectOptions {
+  selection: SourceSelection;
+  /** Inputs listed already (by {@link discoverInputs}); listed here otherwise. */
+  discovered?: DiscoveredInputs;
+  /** The incremental state: unchanged files are served from it, read files are stored in it. */
+  store?: StateStore;
+  /** False: read every file again (`--full`), still refreshing the cache. */
+  reuseCache?: boolean;
+  /** How files are read (branches); the cache must be keyed by the same (`StateStoreOptions.cacheVersion`). */
+  readOptions?: ReadFileOptions;
+  /**
+   * Receives each session as soon as it is final (a standalone file's when it is read, a group's
+   * when its last file is read and the group linked), so a run never holds every session at once.
+   * Without it, sessions are returned sorted.
+   */
+  consume?: (session: Session) => Promise<void>;
+  onDiscovered?: (files: number, bytes: number) => void;
+  onFileDone?: (bytes: number) => void;
+}
+
+/** Discovery warnings that mean a file was left out. */
+const passedOver = new Set<SessionWarning['kind']>(['empty-file', 'not-a-session', 'unreadable-file']);
+
+/** How many file reads run ahead of the consumer. */
+const readAhead = 4;
+
+function selectedSources(selection: SourceSelection): ReadonlySet<SessionSource> {
+  return selection.sources ?? new Set(selection.readers.flatMap((reader) => reader.sources));
+}
+
+/** Lists the input files of the selected sources (file stats only: nothing is opened). */
+export async function discoverInputs(selection: SourceSelection): Promise<DiscoveredInputs> {
+  const sources = selectedSources(selection);
+  const warnings: SessionWarning[] = [];
+  const perReader: Array<{ reader: SessionSourceReader; files: SourceFile[] }> = [];
+  for (const reader of selection.readers) {
+    if (!reader.sources.some((source) => sources.has(source))) continue;
+    const roots = selection.roots?.[reader.name];
+    const files: SourceFile[] = [];
+    const discovery = reader.discover({
+      ...(roots == null ? {} : { roots }),
+      ...(selection.env == null ? {} : { env: selection.env }),
+      ...(selection.homeDirectory == null ? {} : { homeDirectory: selection.homeDirectory }),
+      onWarning: (warning) => warnings.push(warning),
+    });
+    for await (const file of discovery) if (sources.has(file.source)) files.push(file);
+    perReader.push({ reader, files });
+  }
+  return { perReader, files: perReader.flatMap(({ files }) => files), warnings };
+}
+
+/**
+ * Discovers every input file of the selected readers, reads each (or takes what it gave from the
+ * state cache when path, size and mtime — or, failing mtime, the content fingerprint — are
+ * unchanged), and links each group of files through its reader's `link`. Caching is per file, so
+ * one changed file of a group is the only one read again; the group is linked again from the
+ * others' cached reads.
+ */
+export async function collectSessions({ selection, discovered: listed, store, reuseCache = true, readOptions = {}, consume, onDiscovered, onFileDone }: CollectOptions): Promise<CollectedSessions> {
+  const discovered = listed ?? (await discoverInputs(selection));
+  const sources = selectedSources(selection);
+  onDiscovered?.(discovered.files.length, discovered.files.reduce((total, file) => total + file.size, 0));
+  const result: CollectedSessions = { sessions: [], sessionCount: 0, sessionWarnings: 0, inputs: [], skippedFiles: [], fileWarnings: [], filesRead: 0 };
+  const skipped = new Set<string>();
+  const warn = (warning: SessionWarning, reason = warning.message): void => {
+    result.fileWarnings.push(warning);
+    skip(warning.file, reason);
+  };
+  const skip = (path: string, reason: string): void => {
+    if (skipped.has(path)) return;
+    skipped.add(path);
+    result.skippedFiles.push({ path, reason });
+  };
+  const take = async (session: Session): Promise<void> => {
+    if (!sources.has(session.source)) return;
+    result.sessionCount += 1;
+    result.sessionWarnings += session.warnings.length;
+    if (consume == null) result.sessions.push(session);
+    else await consume(session);
+  };
+  // A file discovery passed over (empty, not a session) is a skipped file and a warning; notes
+  // about an index (stale, unavailable) lose nothing, since the folders are scanned anyway.
+  for (const warning of discovered.warnings) if (passedOver.has(warning.kind)) warn(warning);
+
+  for (const { reader, files } of discovered.perReader) {
+    let group: { key: string; files: FileSessions[] } | undefined;
+    const linkGroup = async (): Promise<void> => {
+      if (group == null) return;
+      const grouped = group.files;
+      group = undefined;
+      const linked = reader.link == null ? grouped.flatMap((file) => file.sessions) : reader.link(grouped, (warning) => warn(warning));
+      for (const session of linked) await take(session);
+    };
+    // A few files are read ahead while the sessions of the current one are consumed, so file I/O
+    // overlaps the transform; sessions are still handed over in file order.
+    const reading: Promise<CachedFileRead>[] = [];
+    let next = 0;
+    for (const file of files) {
+      while (next < files.length && reading.length < readAhead) {
+        reading.push(readThroughStore(reader, files[next]!, { store, reuseCache, readOptions, result }));
+        next += 1;
+      }
+      const read = await reading.shift()!;
+      for (const warning of read.fileWarnings) warn(warning);
+      if (read.sessions.length === 0 && read.fileWarnings.length === 0) skip(file.path, 'no conversation in the file');
+      if (group != null && group.key !== file.group) await linkGroup();
+      if (file.group == null) {
+        for (const session of read.sessions) await take(session);
+      } else {
+        group ??= { key: file.group, files: [] };
+        group.files.push({ file, sessions: read.sessions, linkFacts: read.linkFacts });
+      }
+      onFileDone?.(file.size);
+    }
+    await linkGroup();
+  }
+  store?.pruneFiles(sources, new Set(discovered.files.map((file) => file.path)));
+  result.sessions.sort((left, right) => left.source.localeCompare(right.source) || left.id.localeCompare(right.id));
+  result.inputs.sort((left, right) => left.path.localeCompare(right.path));
+  result.skippedFiles.sort((left, right) => left.path.localeCompare(right.path) || left.reason.localeCompare(right.reason));
+  return result;
+}
+
+/** One file's read: from the store when the file is unchanged, else read (and stored) now. */
+async function readThroughStore(
+  reader: SessionSourceReader,
+  file: SourceFile,
+  { store, reuseCache, readOptions, result }: { store: StateStore | undefined; reuseCache: boolean; readOptions: ReadFileOptions; result: CollectedSessions },
+): Promise<CachedFileRead> {
+  const cached = reuseCache ? store?.lookupFile(file.path) : undefined;
+  let fingerprint: string | undefined;
+  if (cached != null && cached.size === file.size && cached.source === file.source) {
+    const unchanged = cached.mtimeMs === file.mtimeMs || (fingerprint = await fingerprintFile(file.path, file.size)) === cached.fingerprint;
+    if (unchanged) {
+      if (cached.mtimeMs !== file.mtimeMs) store?.touchFile(file.path, file.mtimeMs);
+      result.inputs.push({ path: file.path, source: file.source, size: file.size, fingerprint: cached.fingerprint, cached: true });
+      return cached.load();
+    }
+  }
+  fingerprint ??= await fingerprintFile(file.path, file.size);
+  const fold = new SessionFold();
+  try {
+    for await (const event of reader.readFile(file, readOptions)) fold.add(event);
+  } catch (error) {
+    // A reader throws only for what is not bad content (an I/O error): the file is left out, and said so.
+    return { sessions: [], fileWarnings: [{ file: file.path, kind: 'unreadable-file', message: `cannot read file: ${error instanceof Error ? error.message : String(error)}` }], linkFacts: [] };
+  }
+  const read = fold.finish();
+  result.filesRead += 1;
+  result.inputs.push({ path: file.path, source: file.source, size: file.size, fingerprint, cached: false });
+  // A file that grew while it was read is not cached: the next run reads it again.
+  const now = await stat(file.path).catch(() => undefined);
+  if (now?.size === file.size) store?.storeFile({ path: file.path, source: file.source, size: file.size, mtimeMs: file.mtimeMs, fingerprint }, read);
+  return read;
+}

@@ -1,0 +1,12 @@
+// @forge/state: forge's state database and the incremental read that drives any list of session readers.
+
+export { StateStore } from './state-store.js';
+export type { CachedFile, StateHolder, StateStoreOptions } from './state-store.js';
+export { stateMigrations } from './state-migrations.js';
+export { StateError } from './state-error.js';
+export type { StateErrorCode } from './state-error.js';
+export { collectSessions, discoverInputs } from './collect-sessions.js';
+export type { CollectedSessions, CollectOptions, DiscoveredInputs, ReadInput, SourceSelection } from './collect-sessions.js';
+export { decodeFileRead, encodeFileRead, sessionJsonPieces } from './session-codec.js';
+export type { CachedFileRead } from './session-codec.js';
+export { fingerprintFile } from './fingerprint-file.js';

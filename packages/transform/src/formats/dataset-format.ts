@@ -1,0 +1,82 @@
+import { type PreparedConversation } from '../conversation/prepared-conversation.js';
+import { type TokenWindow } from '../length/token-windows.js';
+import { type ShareGptOptions } from './sharegpt-format.js';
+
+/** Where a format's two files go, relative to the dataset folder. */
+export interface FormatFiles {
+  train: string;
+  validation: string;
+}
+
+/** The options that shape records and sidecars (from the builder's options). */
+export interface FormatOptions {
+  /** Dataset name used in sidecars (`dataset_info.json` names `<name>_train`, `<name>_validation`). */
+  datasetName: string;
+  shareGpt?: ShareGptOptions;
+}
+
+/** What one session offers a format: its whole prepared conversation and its token windows. */
+export interface FormatSessionInput {
+  /** The redacted, prepared conversation of the whole session. */
+  conversation: PreparedConversation;
+  /** The conversation cut to the token budget: one window when it fits. */
+  windows: readonly TokenWindow[];
+}
+
+/** One row of a format as JSON text, or a part of the session left out (it goes to the manifest as `kind: 'row'`). */
+export type FormatRow = { line: string } | { skippedPart: string; reason: string };
+
+/** Totals over the kept sessions that a format's manifest notes mention. */
+export interface FormatNoteFacts {
+  /** Assistant turns whose reasoning is hollow (signed but empty). */
+  hollowReasoningTurns: number;
+  /** Assistant turns that carry reasoning text. */
+  reasoningTurns: number;
+}
+
+/**
+ * A file written beside the rows. JSON sidecars with the same path from several formats are
+ * merged key by key, in registry order (each LLaMA-Factory format adds its entries to one
+ * `dataset_info.json`); a text sidecar has one owner.
+ */
+export type SidecarFile = { path: string; json: Record<string, unknown> } | { path: string; text: string };
+
+/**
+ * A dataset format: how its rows are built and validated, what the manifest says about it, and
+ * the files it adds. Registered in `format-registry.ts`.
+ *
+ * Rows are built per session (`sessionRows`, in the per-session path, which may run in a worker):
+ * SFT formats give one row per token window ({@link rowPerWindow}), a trajectory format would give
+ * one per session. A format whose rows span sessions (preference pairs) adds a merge-time hook
+ * beside it.
+ */
+export interface DatasetFormat<Name extends string = string> {
+  /** The name `--format` takes; also the folder of its files. */
+  readonly name: Name;
+  /** One session's rows in row order, each a validated record as one JSON line. Never throws: a bad row is skipped. */
+  sessionRows(input: FormatSessionInput, options: FormatOptions): Iterable<FormatRow>;
+  /** What this format cannot carry or does differently, for the manifest. */
+  notes(facts: FormatNoteFacts, options: FormatOptions): string[];
+  /** Files beside the rows (trainer configs), given where the rows go. */
+  sidecars(files: FormatFiles, options: FormatOptions): SidecarFile[];
+}
+
+/**
+ * `sessionRows` for formats with one row per token window: `toLine` builds and validates the
+ * record of one window (throwing when it does not validate); a window that fails is left out and
+ * reported. Rows are made one at a time, so a caller can store each before the next is built.
+ */
+export function rowPerWindow(toLine: (window: PreparedConversation, options: FormatOptions) => string): DatasetFormat['sessionRows'] {
+  return function* ({ windows }, options) {
+    for (const window of windows) {
+      let line: string;
+      try {
+        line = toLine(window.conversation, options);
+      } catch (error) {
+        yield { skippedPart: String(window.index), reason: error instanceof Error ? error.message : String(error) };
+        continue;
+      }
+      yield { line };
+    }
+  };
+}

@@ -1,0 +1,34 @@
+import { TransformError } from '../transform-error.js';
+import { type DatasetFormat } from './dataset-format.js';
+import { messagesFormat } from './messages-format.js';
+import { openaiFormat } from './openai-format.js';
+import { sharegptFormat } from './sharegpt-format.js';
+
+/**
+ * Every format forge writes, in the order its files and manifest entries come. Adding a format is
+ * its module and one line here; its name is written nowhere else.
+ */
+export const datasetFormats = [sharegptFormat, openaiFormat, messagesFormat] as const;
+
+/** The name of a registered format. */
+export type FormatName = (typeof datasetFormats)[number]['name'];
+
+/** The registered format names, in registry order. */
+export const formatNames: readonly FormatName[] = datasetFormats.map((format) => format.name);
+
+/**
+ * The formats asked for (default: all registered), each once: registered ones by name in registry
+ * order, then format objects of the caller's own in the order given. Throws a `TransformError`
+ * (`unknown-format`) naming the unknown names and the known ones.
+ */
+export function resolveFormats(formats?: readonly (string | DatasetFormat)[]): DatasetFormat[] {
+  if (formats == null) return [...datasetFormats];
+  const names = formats.filter((format) => typeof format === 'string');
+  const unknown = names.filter((name) => !(formatNames as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new TransformError({ message: `unknown format ${unknown.map((name) => `"${name}"`).join(', ')}`, code: 'unknown-format', hint: `choose from ${formatNames.join(', ')}` });
+  }
+  const resolved: DatasetFormat[] = datasetFormats.filter((format) => names.includes(format.name));
+  for (const format of formats) if (typeof format !== 'string' && !resolved.some((known) => known.name === format.name)) resolved.push(format);
+  return resolved;
+}

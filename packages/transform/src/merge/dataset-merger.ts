@@ -1,0 +1,188 @@
+import { type DatasetManifest } from '@forge/schema';
+import xxhash from 'xxhash-wasm';
+import { compareStrings } from '../conversation/infer-tool-definitions.js';
+import { DuplicateFinder, type DedupOptions } from '../dedup/duplicate-finder.js';
+import { type DatasetFormat, type FormatFiles, type FormatOptions } from '../formats/dataset-format.js';
+import { resolveFormats } from '../formats/format-registry.js';
+import { defaultDatasetFilePath, mergeSidecars } from '../output/dataset-layout.js';
+import { createRedactor, type RedactionOptions } from '../redact/redactor.js';
+import { createMemoryRowStore, type RowStore } from '../row-store.js';
+import { type ProcessedSession, type RowLabels, type SkippedItem } from '../session/process-session.js';
+import { assignSplit, type DatasetSplit } from '../split/assign-split.js';
+import { TransformError } from '../transform-error.js';
+import { summarizeKeptSessions } from './dataset-totals.js';
+
+/** What happened to one added session. */
+export type AddSessionResult = { status: 'accepted'; rows: number } | { status: 'skipped'; reason: string };
+
+/** The parts of the dataset manifest this package computes from the sessions; the caller adds version, options, inputs and warnings. */
+export type TransformManifest = Pick<DatasetManifest, 'counts' | 'tokens' | 'redactions' | 'skipped' | 'formats'>;
+
+/** One row of the dataset: its JSON line and the bookkeeping of the session it came from. */
+export interface DatasetRow {
+  line: string;
+  labels: RowLabels;
+}
+
+/** An accepted session as the merge holds it until the end: no text, no signature, only references into the row store. */
+export type MergedSession = Omit<Extract<ProcessedSession, { status: 'accepted' }>, 'status' | 'duplicate' | 'skipped'>;
+
+/** A session that survived dedup, with its side of the split. */
+export type KeptSession = MergedSession & { split: DatasetSplit };
+
+/**
+ * The merged dataset: dedup decided, sessions ordered and split. Rows are read from the row store
+ * as they are iterated (any number of times until `close()`), so a dataset larger than memory can
+ * be written. Byte-identical for the same sessions added in any order.
+ */
+export interface BuiltDataset {
+  /** The formats built, in registry order: where their files go, and their lines. */
+  formats: Record<string, FormatLines>;
+  /** A format's rows of one split, in their final order. */
+  rows(format: string, split: DatasetSplit): Generator<DatasetRow>;
+  /** The same rows' JSON lines (no trailing newline). */
+  lines(format: string, split: DatasetSplit): Generator<string>;
+  /** Files beside the rows (`dataset_info.json`, `axolotl.yaml`), with their final text. */
+  sidecars: ReadonlyArray<{ path: string; text: string }>;
+  manifest: TransformManifest;
+  /** Redacts texts the caller adds to the manifest (input paths, reasons) with the dataset's own redaction rules. */
+  redactTexts(texts: readonly string[]): Promise<string[]>;
+  /** Releases the row store (deletes a spill file). */
+  close(): void;
+}
+
+/** One format of a built dataset. */
+export interface FormatLines {
+  /** Where its files go, relative to the dataset folder. */
+  readonly files: FormatFiles;
+  /** Every train line, read into memory on each access: a convenience for small datasets (stream big ones with `lines()`). */
+  readonly train: string[];
+  /** Every validation line, read into memory on each access. */
+  readonly validation: string[];
+}
+
+/** Options of {@link createDatasetMerger}. */
+export interface DatasetMergerOptions {
+  /** The formats the added sessions were built for (default all registered). */
+  formats?: readonly (string | DatasetFormat)[];
+  /** Exact and near-duplicate removal (both on by default). */
+  dedup?: DedupOptions;
+  /** Share of sessions in the validation split (default 0.05), assigned by a hash of the session id. */
+  validationRatio?: number;
+  /** Where each file goes, relative to the dataset folder (default `<format>/train.jsonl`, `<format>/val.jsonl`). */
+  filePath?: (format: string, split: DatasetSplit) => string;
+  /** Options the formats' notes and sidecars depend on. */
+  formatOptions?: FormatOptions;
+  /** The row store the sessions' rows were put in (default: memory). */
+  rowStore?: RowStore;
+  /** The token counter's name, for the manifest. */
+  tokenCounter?: string;
+  /** The redaction rules the sessions were redacted with; used for what the caller adds to the manifest. */
+  redaction?: RedactionOptions;
+}
+
+/** The merge step: takes processed sessions in any order, then decides duplicates, order and split. */
+export interface DatasetMerger {
+  /** Registers one processed session. Throws once `finish()` was called. */
+  add(session: ProcessedSession): AddSessionResult;
+  /** Decides duplicates (keeping the best-scored copy), orders and splits; later calls return the same dataset. */
+  finish(): BuiltDataset;
+}
+
+/** Creates the merge step of the dataset build. */
+export async function createDatasetMerger(options: DatasetMergerOptions = {}): Promise<DatasetMerger> {
+  const hash = await xxhash();
+  const formats = resolveFormats(options.formats);
+  const formatOptions = options.formatOptions ?? { datasetName: 'forge' };
+  const filePath = options.filePath ?? defaultDatasetFilePath;
+  const validationRatio = options.validationRatio ?? 0.05;
+  const rowStore = options.rowStore ?? createMemoryRowStore();
+  const finder = new DuplicateFinder(options.dedup);
+  const accepted = new Map<string, MergedSession>();
+  const skipped: SkippedItem[] = [];
+  let built: BuiltDataset | undefined;
+
+  function add(session: ProcessedSession): AddSessionResult {
+    if (built != null) throw new TransformError({ message: 'a session was added after finish()', code: 'builder-finished', hint: 'create a new builder for another dataset' });
+    if (session.status === 'skipped') {
+      skipped.push(...session.skipped, { kind: 'session', ref: session.ref, reason: session.reason });
+      return { status: 'skipped', reason: session.reason };
+    }
+    if (accepted.has(session.key)) {
+      const reason = 'exact duplicate of a session already added';
+      skipped.push({ kind: 'session', ref: session.ref, reason });
+      return { status: 'skipped', reason };
+    }
+    // The signature goes to the finder only: held per session it would be most of the merge's memory.
+    const { status: _status, duplicate, skipped: parts, ...merged } = session;
+    skipped.push(...parts);
+    accepted.set(session.key, merged);
+    finder.add(session.key, session.dedupScore, duplicate);
+    return { status: 'accepted', rows: Math.max(...Object.values(session.rows).map((rows) => rows.length)) };
+  }
+
+  function finish(): BuiltDataset {
+    built ??= merge();
+    return built;
+  }
+
+  function merge(): BuiltDataset {
+    const dropped = new Map(finder.resolve().map((drop) => [drop.key, drop]));
+    for (const drop of dropped.values()) {
+      skipped.push({ kind: 'session', ref: accepted.get(drop.key)!.ref, reason: `${drop.kind} duplicate of ${accepted.get(drop.keptKey)!.ref}` });
+    }
+    const kept: KeptSession[] = [...accepted.values()]
+      .filter((session) => !dropped.has(session.key))
+      .sort((left, right) => compareStrings(left.key, right.key))
+      .map((session) => ({ ...session, split: assignSplit(hash, session.labels.sessionId, validationRatio) }));
+    const formatFiles = formats.map((format) => ({ name: format.name, files: { train: filePath(format.name, 'train'), validation: filePath(format.name, 'validation') } }));
+    const totals = summarizeKeptSessions(kept, formatFiles.map(({ name }) => name));
+    function* rows(format: string, split: DatasetSplit): Generator<DatasetRow> {
+      for (const session of kept) {
+        if (session.split !== split) continue;
+        for (const reference of session.rows[format] ?? []) yield { line: rowStore.get(reference), labels: session.labels };
+      }
+    }
+    let redactor: ReturnType<typeof createRedactor> | undefined;
+    const lines = function* (format: string, split: DatasetSplit): Generator<string> {
+      for (const row of rows(format, split)) yield row.line;
+    };
+    return {
+      formats: Object.fromEntries(
+        formatFiles.map(({ name, files }) => [
+          name,
+          {
+            files,
+            get train() {
+              return [...lines(name, 'train')];
+            },
+            get validation() {
+              return [...lines(name, 'validation')];
+            },
+          },
+        ]),
+      ),
+      rows,
+      lines,
+      sidecars: mergeSidecars(formats.flatMap((format, index) => format.sidecars(formatFiles[index]!.files, formatOptions))),
+      manifest: {
+        counts: totals.counts,
+        tokens: { counter: options.tokenCounter ?? 'tokenx-estimate', ...totals.tokens },
+        redactions: totals.redactions,
+        skipped: [...skipped].sort((left, right) => compareStrings(left.ref, right.ref) || compareStrings(left.reason, right.reason)),
+        formats: formats.map((format, index) => ({
+          format: format.name,
+          files: [formatFiles[index]!.files.train, formatFiles[index]!.files.validation],
+          notes: format.notes(totals.noteFacts, formatOptions),
+        })),
+      },
+      async redactTexts(texts) {
+        redactor ??= createRedactor(options.redaction);
+        return (await redactor.redactTexts(texts)).texts;
+      },
+      close: () => rowStore.close(),
+    };
+  }
+
+  return { add, finish };
+}

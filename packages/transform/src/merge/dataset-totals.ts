@@ -1,0 +1,69 @@
+import { type DatasetManifest } from '@forge/schema';
+import { compareStrings } from '../conversation/infer-tool-definitions.js';
+import { type FormatNoteFacts } from '../formats/dataset-format.js';
+import { type KeptSession } from './dataset-merger.js';
+
+/** The manifest's statistics over the kept sessions. */
+export interface DatasetTotals {
+  counts: DatasetManifest['counts'];
+  tokens: Omit<DatasetManifest['tokens'], 'counter'>;
+  redactions: Record<string, number>;
+  noteFacts: FormatNoteFacts;
+}
+
+function increment(counts: Record<string, number>, key: string, by = 1): void {
+  counts[key] = (counts[key] ?? 0) + by;
+}
+
+function sortedRecord(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort(([left], [right]) => compareStrings(left, right)));
+}
+
+function percentile(sorted: readonly number[], share: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
+}
+
+/** Counts by source, role, model and message role, rows per format and split, token statistics per window, redactions. */
+export function summarizeKeptSessions(kept: readonly KeptSession[], formats: readonly string[]): DatasetTotals {
+  const rowsByFormat = Object.fromEntries(formats.map((format) => [format, { train: 0, validation: 0 }]));
+  const sessionsBySource: Record<string, number> = {};
+  const sessionsByRole: Record<string, number> = {};
+  const sessionsByModel: Record<string, number> = {};
+  const messagesByRole: Record<string, number> = {};
+  const redactions: Record<string, number> = {};
+  const windowTokens: number[] = [];
+  const noteFacts: FormatNoteFacts = { hollowReasoningTurns: 0, reasoningTurns: 0 };
+  for (const session of kept) {
+    for (const tokens of session.windowTokens) windowTokens.push(tokens);
+    for (const format of formats) rowsByFormat[format]![session.split] += session.rows[format]?.length ?? 0;
+    increment(sessionsBySource, session.labels.source);
+    increment(sessionsByRole, session.labels.role);
+    for (const model of session.facts.models) increment(sessionsByModel, model);
+    for (const [role, count] of Object.entries(session.facts.messagesByRole)) increment(messagesByRole, role, count);
+    for (const [rule, count] of Object.entries(session.facts.redactions)) increment(redactions, rule, count);
+    noteFacts.hollowReasoningTurns += session.facts.hollowReasoningTurns;
+    noteFacts.reasoningTurns += session.facts.reasoningTurns;
+  }
+  windowTokens.sort((left, right) => left - right);
+  const total = windowTokens.reduce((sum, tokens) => sum + tokens, 0);
+  return {
+    counts: {
+      sessions: kept.length,
+      sessionsBySource: sortedRecord(sessionsBySource),
+      sessionsByRole: sortedRecord(sessionsByRole),
+      sessionsByModel: sortedRecord(sessionsByModel),
+      messagesByRole: sortedRecord(messagesByRole),
+      rowsByFormat,
+    },
+    tokens: {
+      total,
+      mean: windowTokens.length === 0 ? 0 : total / windowTokens.length,
+      p50: percentile(windowTokens, 0.5),
+      p95: percentile(windowTokens, 0.95),
+      max: windowTokens.at(-1) ?? 0,
+    },
+    redactions: sortedRecord(redactions),
+    noteFacts,
+  };
+}

@@ -1,0 +1,24 @@
+import { type SidecarFile } from '../formats/dataset-format.js';
+import { type DatasetSplit } from '../split/assign-split.js';
+import { TransformError } from '../transform-error.js';
+
+/** Where a format's rows go in the dataset folder: `<format>/train.jsonl` and `<format>/val.jsonl`. */
+export function defaultDatasetFilePath(format: string, split: DatasetSplit): string {
+  return `${format}/${split === 'train' ? 'train' : 'val'}.jsonl`;
+}
+
+/**
+ * The formats' sidecars as files: JSON sidecars with the same path merged key by key in the
+ * formats' order (written with two-space indentation and a final newline); a text sidecar must
+ * have its path to itself.
+ */
+export function mergeSidecars(sidecars: readonly SidecarFile[]): Array<{ path: string; text: string }> {
+  const byPath = new Map<string, SidecarFile>();
+  for (const sidecar of sidecars) {
+    const earlier = byPath.get(sidecar.path);
+    if (earlier == null) byPath.set(sidecar.path, sidecar);
+    else if ('json' in earlier && 'json' in sidecar) byPath.set(sidecar.path, { path: sidecar.path, json: { ...earlier.json, ...sidecar.json } });
+    else throw new TransformError({ message: `two formats write the sidecar ${sidecar.path}`, code: 'sidecar-conflict', hint: 'only JSON sidecars can be shared between formats' });
+  }
+  return [...byPath.values()].map((sidecar) => ({ path: sidecar.path, text: 'json' in sidecar ? `${JSON.stringify(sidecar.json, null, 2)}\n` : sidecar.text }));
+}
