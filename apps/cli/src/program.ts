@@ -23,6 +23,8 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 const sourceOption = () => new Option('-s, --source <list>', `sources to read, comma-separated: ${sourceNames.join(',')} (default: all)`);
 const rootOption = () =>
   new Option('-r, --root <dir>', 'read this home folder (its .claude, .pi, .omp, .codex, … folders) or one reader\'s folder as NAME=DIR (claude=DIR, pi=DIR, …); repeatable').default([]).argParser(collect);
+const beadsOption = () => new Option('--beads <dir>', 'a beads store to score against (a .beads folder or one holding it), besides each session\'s nearest .beads/; repeatable').default([]).argParser(collect);
+const gitOption = () => new Option('--git <dir>', 'a git repository to link commits from, besides the one holding each session\'s folder; repeatable').default([]).argParser(collect);
 const quietOption = () => new Option('-q, --quiet', 'no progress or summary on stderr').default(false);
 
 /**
@@ -48,6 +50,9 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--tokenizer <file>', 'count tokens exactly with this local tokenizer.json (default: a fast estimate)')
     .option('--cache-dir <dir>', 'where the incremental state lives (default: $XDG_CACHE_HOME/forge or ~/.cache/forge)')
     .option('--full', 'ignore the incremental state and read every file again', false)
+    .option('--min-score <score>', 'leave out sessions scoring below this, 0 to 1 (listed in manifest.json\'s skipped)', numberFlag(runOptionRules.minScore))
+    .addOption(beadsOption())
+    .addOption(gitOption())
     .option('--json', 'print the manifest summary as JSON on stdout', false)
     .addOption(quietOption())
     .addHelpText(
@@ -58,6 +63,7 @@ Examples:
   forge run --out ./dataset                      every source in its default location
   forge run --source claude --root ~/.claude-accounts/alice --out ./alice
   forge run --root pi=/mnt/backup/pi-sessions --format sharegpt --max-tokens 16384
+  forge run --min-score 0.5 --beads ~/gt/gastown/mayor/rig   keep sessions scoring 0.5 or more
 
 Exit codes: 0 done, 3 done with warnings (the dataset is complete; see manifest.json), 1 failed, 2 bad usage.`,
     )

@@ -12,9 +12,9 @@ import { preparedOrThrow } from './test-support/prepared.js';
 
 const redaction = { homeDirectory: '/home/alice', userName: 'alice' };
 
-async function build(sessions: readonly Session[], options: DatasetBuilderOptions = {}): Promise<BuiltDataset> {
+async function build(sessions: readonly Session[], options: DatasetBuilderOptions = {}, scores: Readonly<Record<string, number>> = {}): Promise<BuiltDataset> {
   const builder = await createDatasetBuilder({ redaction, ...options });
-  for (const session of sessions) await builder.addSession(session);
+  for (const session of sessions) await builder.addSession(session, scores[session.id] == null ? {} : { score: scores[session.id] });
   return builder.finish();
 }
 
@@ -91,17 +91,21 @@ describe('createDatasetBuilder', () => {
   it('should keep the best-scored copy of a near-duplicate across sources and report the other', async () => {
     const original = loadSessionFixture('claude-fix-test.session.json');
     const copy = resumedCopy(original, 'resumed-copy');
-    const result = await build([original, copy, loadSessionFixture('omp-summary.session.json')], { validationRatio: 0 });
+    const result = await build([original, copy, loadSessionFixture('omp-summary.session.json')], { validationRatio: 0 }, { [original.id]: 0.4, 'resumed-copy': 0.7 });
     expect(result.manifest.counts.sessions).toBe(2);
     expect(result.manifest.skipped).toEqual([{ kind: 'session', ref: 'claude-code:0b7c1c6e-claude-fix-test', reason: 'near duplicate of pi:resumed-copy' }]);
     expect(result.formats.openai?.train.some((line) => line.includes('You are welcome.'))).toBe(true);
   });
 
-  it('should prefer the copy the custom scorer ranks higher', async () => {
+  it('should prefer the copy given the higher score, and the smaller key without scores', async () => {
     const original = loadSessionFixture('claude-fix-test.session.json');
     const copy = resumedCopy(original, 'resumed-copy');
-    const result = await build([original, copy], { scoreSession: (session) => (session.source === 'claude-code' ? 10 : 0) });
-    expect(result.manifest.skipped.map((item) => item.ref)).toEqual(['pi:resumed-copy']);
+    const scored = await build([original, copy], {}, { [original.id]: 0.9, 'resumed-copy': 0.2 });
+    expect(scored.manifest.skipped.map((item) => item.ref)).toEqual(['pi:resumed-copy']);
+    const reversed = await build([original, copy], {}, { [original.id]: 0.2, 'resumed-copy': 0.9 });
+    expect(reversed.manifest.skipped.map((item) => item.ref)).toEqual([`claude-code:${original.id}`]);
+    const unscored = await build([copy, original]);
+    expect(unscored.manifest.skipped.map((item) => item.ref)).toEqual(['pi:resumed-copy']);
   });
 
   it('should drop an exact copy under another id', async () => {

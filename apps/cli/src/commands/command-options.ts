@@ -38,6 +38,9 @@ export interface RunOptions extends SessionInputOptions {
   cacheDir?: string;
   full: boolean;
   json: boolean;
+  minScore?: number;
+  beads: string[];
+  git: string[];
 }
 
 export interface SynthPlanOptions extends SessionInputOptions {
