@@ -17,7 +17,7 @@ import {
 } from '@forge/transform';
 import { parseSources, resolveRoots, sourceReaders } from '../sources/source-registry.js';
 import { FORGE_VERSION } from '../version.js';
-import { defaultCacheDirectory, demoHome } from './default-paths.js';
+import { demoHome, stateDatabasePath } from './default-paths.js';
 import { checkRunOptions, type OverLength } from './run-options.js';
 import { prepareScoring, type ScoringTargets } from './score-sessions.js';
 
@@ -118,7 +118,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
   const redaction: RedactionOptions = { ...options.redaction, homeDirectory: home };
   const selection = { readers: sourceReaders, sources: new Set<SessionSource>(recorded.sources), roots: resolveRoots(roots, cwd), env, homeDirectory: home };
   await removeAbandonedFolders(recorded.out);
-  const stateDatabase = join(resolve(cwd, options.cacheDir ?? defaultCacheDirectory(env)), 'state.sqlite');
+  const stateDatabase = stateDatabasePath(options.cacheDir, env, cwd);
   const store = await StateStore.open(stateDatabase, { cacheVersion: FORGE_VERSION, onWait: (holder) => progress({ kind: 'waiting', holder, stateDatabase }) });
   try {
     const discovered = await discoverInputs(selection);
