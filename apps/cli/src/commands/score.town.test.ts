@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runBeadsTownScenario, snapshotTree, type BeadsTownScenario } from '@forge-internal/test-agents';
-import { parseDatasetManifest, type SessionScore } from '@forge/schema';
+import { installAgent, makeTempHome, runBeadsTownScenario, runPi, snapshotTree, withStubModel, type BeadsTownScenario } from '@forge-internal/test-agents';
+import { parseDatasetManifest, type Session, type SessionScore } from '@forge/schema';
 
 const run = promisify(execFile);
 const packageRoot = join(import.meta.dirname, '..', '..');
@@ -23,11 +23,11 @@ const idOf = new Map<string, string>();
 const scoreOf = new Map<string, number>();
 
 /** The built `forge`, with no bd on PATH (the files are read) and its own cache and home. */
-async function forge(args: string[], cache = 'cache'): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+async function forge(args: string[], cache = 'cache', home = work): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
       cwd: work,
-      env: { PATH: '/usr/bin:/bin', HOME: work, XDG_CACHE_HOME: join(work, cache) },
+      env: { PATH: '/usr/bin:/bin', HOME: home, XDG_CACHE_HOME: join(work, cache) },
       maxBuffer: 64 * 1024 * 1024,
     });
     return { exitCode: 0, stdout, stderr };
@@ -198,5 +198,61 @@ describe('verdicts and the scored forge run', () => {
     expect(result.stdout).toBe('');
     const table = await forge(['review', '--quiet', ...roots]);
     expect(table.stdout).toContain('0 sessions');
+  });
+});
+
+describe("pi with forge's extensions installed by forge", () => {
+  it("should read the extensions' entries into the Session and link the bead on the outcome tag as first-hand evidence", { timeout: 300_000 }, async () => {
+    const { town } = scenario;
+    const home = await makeTempHome();
+    const installed = await forge(['extensions', 'install', '--harness', 'pi'], 'cache', home);
+    expect(installed.exitCode, installed.stderr).toBe(0);
+    town.bd('mayor', ['create', '--id', 'dm-e5f6', '--title', 'Add wave()', '--type', 'feature']);
+    const slit = town.addPolecat('slit', 'dm-e5f6');
+    town.bd('mayor', ['update', 'dm-e5f6', '--status=hooked', `--assignee=${slit.identity}`]);
+    const usage = { input: 20, output: 40, cacheRead: 0, cacheWrite: 0 };
+    let file = '';
+    await withStubModel(
+      {
+        script: [
+          { toolCalls: [{ name: 'bash', input: { command: 'bd update dm-e5f6 --claim' } }], usage },
+          { toolCalls: [{ name: 'read', input: { path: 'missing.js' }, expectError: true }], usage },
+          { toolCalls: [{ name: 'write', input: { path: 'wave.js', content: "module.exports = function wave(name) {\n  return 'Hi ' + name;\n};\n" } }], usage },
+          { toolCalls: [{ name: 'bash', input: { command: 'git add wave.js && git commit -m "feat(wave): add wave() (dm-e5f6)" && bd close dm-e5f6' } }], usage },
+          { text: 'Added wave(); dm-e5f6 closed.', usage },
+        ],
+      },
+      async (stub) => {
+        // No beacon: the prompt names the bead in plain words only.
+        const result = await runPi({ stub, cwd: slit.cwd, home, env: town.agentEnv(slit.identity, home), args: ['Please add wave() as the bead dm-e5f6 asks.'], agent: await installAgent('pi') });
+        expect(result.exitCode, result.stderr).toBe(0);
+        expect(stub.unservedTurns()).toEqual([]);
+        file = result.sessionFiles[0]!;
+      },
+    );
+    // The reader: forge extract carries Session.forgeEntries with each entry's line.
+    const extracted = await forge(['extract', '--quiet', '--root', home]);
+    const [session] = jsonLines<Session>(extracted.stdout);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(session?.forgeEntries?.turns).toHaveLength(5);
+    expect(session?.forgeEntries?.turns[1]?.tools).toMatchObject([{ toolName: 'read', argumentKeys: ['path'], isError: true }]);
+    expect(session?.forgeEntries?.runs).toMatchObject([{ turns: 5, toolCalls: 4, toolErrors: 1 }]);
+    const [tag] = session!.forgeEntries!.beads;
+    expect(tag).toMatchObject({ closed: ['dm-e5f6'], updated: [] });
+    expect(JSON.parse(lines[tag!.line - 1]!)).toMatchObject({ type: 'custom', customType: 'forge.outcome.beads', data: { closed: ['dm-e5f6'] } });
+
+    // Scoring: the outcome tag is link evidence at the entry's line; the bead is worked and closed first try.
+    const scored = await forge(['score', '--json', '--quiet', '--root', home]);
+    const [score] = jsonLines<SessionScore>(scored.stdout);
+    const bead = score?.links.beads.find((link) => link.id === 'dm-e5f6');
+    expect(bead?.role).toBe('worked');
+    expect(bead?.evidence.filter((evidence) => evidence.signal === 'outcome-tag')).toEqual([
+      { signal: 'outcome-tag', detail: 'forge.outcome.beads: bd update dm-e5f6 → in_progress', file, line: tag!.line },
+      { signal: 'outcome-tag', detail: 'forge.outcome.beads: bd close dm-e5f6 → closed', file, line: tag!.line },
+    ]);
+    expect(score?.outcome?.beads[0]).toMatchObject({ id: 'dm-e5f6', status: 'closed', firstTry: true, tier: 'first-try' });
+    expect(score?.signals.toolErrors?.reason).toContain('1 of 4 tool calls failed');
+    const explained = await forge(['score', '--explain', '--quiet', file]);
+    expect(explained.stdout).toContain(`outcome-tag: forge.outcome.beads: bd close dm-e5f6 → closed  [${file}:${tag!.line}]`);
   });
 });
