@@ -56,6 +56,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--min-score <score>', 'leave out sessions scoring below this, 0 to 1 (listed in manifest.json\'s skipped)', numberFlag(runOptionRules.minScore))
     .addOption(beadsOption())
     .addOption(gitOption())
+    .option('--no-score', 'do not score the sessions (no beads or git read; rows.jsonl carries score null)')
     .option('--json', 'print the manifest summary as JSON on stdout', false)
     .addOption(quietOption())
     .addHelpText(

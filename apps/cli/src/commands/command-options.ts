@@ -38,6 +38,7 @@ export interface RunOptions extends SessionInputOptions {
   cacheDir?: string;
   full: boolean;
   json: boolean;
+  score: boolean;
   minScore?: number;
   beads: string[];
   git: string[];

@@ -66,7 +66,7 @@ describe('forge score on sessions that worked beads in a temp town', () => {
     const scores = new Map(jsonLines<SessionScore>(result.stdout).map((score) => [score.sessionId, score]));
     expect(scores.size).toBe(3);
     const [firstTry, reopened, reworked] = (['firstTry', 'reopened', 'reworked'] as const).map((key) => scores.get(idOf.get(key)!)!);
-    for (const score of [firstTry, reopened, reworked]) {
+    for (const score of [firstTry!, reopened!, reworked!]) {
       expect(Object.keys(score)).toEqual(expect.arrayContaining(['sessionId', 'source', 'file', 'score', 'outcome', 'signals', 'reasons']));
       expect(score.score).toBeGreaterThanOrEqual(0);
       expect(score.score).toBeLessThanOrEqual(1);
@@ -216,7 +216,7 @@ describe("pi with forge's extensions installed by forge", () => {
       {
         script: [
           { toolCalls: [{ name: 'bash', input: { command: 'bd update dm-e5f6 --claim' } }], usage },
-          { toolCalls: [{ name: 'read', input: { path: 'missing.js' }, expectError: true }], usage },
+          { toolCalls: [{ name: 'read', input: { path: 'missing.js' } }], usage },
           { toolCalls: [{ name: 'write', input: { path: 'wave.js', content: "module.exports = function wave(name) {\n  return 'Hi ' + name;\n};\n" } }], usage },
           { toolCalls: [{ name: 'bash', input: { command: 'git add wave.js && git commit -m "feat(wave): add wave() (dm-e5f6)" && bd close dm-e5f6' } }], usage },
           { text: 'Added wave(); dm-e5f6 closed.', usage },

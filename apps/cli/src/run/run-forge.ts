@@ -3,8 +3,8 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { summarizeScores } from '@forge/scoring';
-import { parseDatasetManifest, scoringConfigSchema, type DatasetManifest, type ScoringConfigInput, type SessionScore, type SessionSource } from '@forge/schema';
-import { collectSessions, discoverInputs, StateStore, type StateHolder } from '@forge/state';
+import { ForgeError, parseDatasetManifest, scoringConfigSchema, type DatasetManifest, type ScoringConfigInput, type SessionScore, type SessionSource } from '@forge/schema';
+import { collectSessions, discoverInputs, StateStore, type CollectedSessions, type StateHolder } from '@forge/state';
 import {
   createDatasetBuilder,
   loadTokenizerJsonCounter,
@@ -47,6 +47,11 @@ export interface RunForgeOptions {
   cacheDir?: string;
   /** Read every file again instead of trusting the state cache. */
   full?: boolean;
+  /**
+   * Score every session (default true): the dedup tie-break, `minScore`, the scores in each
+   * `rows.jsonl` and the manifest's `scoring`. False skips reading beads and git (rows carry `score: null`).
+   */
+  score?: boolean;
   /** Leave out sessions scoring below this (0–1); they are listed in the manifest's `skipped`. */
   minScore?: number;
   /** More beads stores for scoring (`--beads DIR`); by default each session's nearest `.beads/`. */
@@ -93,6 +98,7 @@ export interface RunForgeResult {
  */
 export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeResult> {
   checkRunOptions(options);
+  if (options.score === false && options.minScore != null) throw new ForgeError({ message: 'invalid options: minScore needs the scores that score: false leaves out', code: 'usage' });
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const home = env.HOME ?? homedir();
@@ -109,6 +115,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
     overLength: options.overLength ?? 'split',
     tokenizer: options.tokenizer == null ? undefined : resolve(cwd, options.tokenizer),
     demo: options.demo ?? false,
+    score: options.score ?? true,
     minScore: options.minScore ?? null,
     beadsDirs: (options.beadsDirs ?? []).map((dir) => resolve(cwd, dir)),
     gitDirs: (options.gitDirs ?? []).map((dir) => resolve(cwd, dir)),
@@ -149,40 +156,50 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         spillDirectory,
         ...(recorded.minScore == null ? {} : { minScore: recorded.minScore }),
       });
-      // Scoring needs every session's folder before it scores one (their beads stores and
-      // repositories are read once): a first pass reads (and caches) the sessions for their
-      // folders, the second takes them from the state cache, scores and builds.
-      const targets = { cwds: new Set<string>(), sessionIds: new Set<string>(), beadIds: new Set<string>() } satisfies ScoringTargets;
-      const read = await collectSessions({
-        selection,
-        discovered,
-        store,
-        reuseCache: options.full !== true,
-        consume: async (session) => {
-          if (session.cwd !== '') targets.cwds.add(session.cwd);
-          targets.sessionIds.add(session.id);
-          for (const bead of session.gastown?.beadIds ?? []) targets.beadIds.add(bead);
-        },
-        onDiscovered: (files, bytes) => progress({ kind: 'discovered', files, bytes }),
-        onFileDone: (bytes) => progress({ kind: 'file-done', bytes }),
-      });
-      progress({ kind: 'read', files: read.inputs.length, filesRead: read.filesRead, sessions: read.sessionCount });
-      const scorer = await prepareScoring(
-        { cwds: [...targets.cwds].sort(), sessionIds: [...targets.sessionIds].sort(), beadIds: [...targets.beadIds].sort() },
-        { beadsDirs: recorded.beadsDirs, gitDirs: recorded.gitDirs, config: recorded.scoring, verdicts, env, cwd, claudeRoots: claudeRoots(selection.roots, env, home) },
-      );
-      const scores: SessionScore[] = [];
-      const collected = await collectSessions({
-        selection,
-        discovered,
-        store,
-        consume: async (session) => {
-          const score = await scorer.score(session);
-          scores.push(score);
-          const beads = score.links.beads.filter((bead) => bead.role === 'worked').map((bead) => bead.id);
-          await builder.addSession(session, { score: score.score, ...(beads.length === 0 ? {} : { beads }) });
-        },
-      });
+      const onDiscovered = (files: number, bytes: number): void => progress({ kind: 'discovered', files, bytes });
+      const onFileDone = (bytes: number): void => progress({ kind: 'file-done', bytes });
+      let collected: CollectedSessions;
+      let scoring: DatasetManifest['scoring'];
+      if (!recorded.score) {
+        collected = await collectSessions({ selection, discovered, store, reuseCache: options.full !== true, consume: async (session) => void (await builder.addSession(session)), onDiscovered, onFileDone });
+        progress({ kind: 'read', files: collected.inputs.length, filesRead: collected.filesRead, sessions: collected.sessionCount });
+      } else {
+        // Scoring needs every session's folder before it scores one (their beads stores and
+        // repositories are read once): a first pass reads (and caches) the sessions for their
+        // folders, the second takes them from the state cache, scores and builds.
+        const targets = { cwds: new Set<string>(), sessionIds: new Set<string>(), beadIds: new Set<string>() } satisfies ScoringTargets;
+        const read = await collectSessions({
+          selection,
+          discovered,
+          store,
+          reuseCache: options.full !== true,
+          consume: async (session) => {
+            if (session.cwd !== '') targets.cwds.add(session.cwd);
+            targets.sessionIds.add(session.id);
+            for (const bead of session.gastown?.beadIds ?? []) targets.beadIds.add(bead);
+          },
+          onDiscovered,
+          onFileDone,
+        });
+        progress({ kind: 'read', files: read.inputs.length, filesRead: read.filesRead, sessions: read.sessionCount });
+        const scorer = await prepareScoring(
+          { cwds: [...targets.cwds].sort(), sessionIds: [...targets.sessionIds].sort(), beadIds: [...targets.beadIds].sort() },
+          { beadsDirs: recorded.beadsDirs, gitDirs: recorded.gitDirs, config: recorded.scoring, verdicts, env, cwd, claudeRoots: claudeRoots(selection.roots, env, home) },
+        );
+        const scores: SessionScore[] = [];
+        collected = await collectSessions({
+          selection,
+          discovered,
+          store,
+          consume: async (session) => {
+            const score = await scorer.score(session);
+            scores.push(score);
+            const beads = score.links.beads.filter((bead) => bead.role === 'worked').map((bead) => bead.id);
+            await builder.addSession(session, { score: score.score, ...(beads.length === 0 ? {} : { beads }) });
+          },
+        });
+        scoring = { ...summarizeScores(scores), minScore: recorded.minScore, warnings: [...scorer.warnings] };
+      }
       const dataset = builder.finish();
       try {
         manifest = await writeDataset(folder, dataset, {
@@ -191,7 +208,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
           inputs: collected.inputs,
           skippedFiles: collected.skippedFiles,
           warnings: collected.sessionWarnings + collected.fileWarnings.length,
-          scoring: { ...summarizeScores(scores), minScore: recorded.minScore, warnings: [...scorer.warnings] },
+          ...(scoring == null ? {} : { scoring }),
         });
       } finally {
         dataset.close();

@@ -23,6 +23,7 @@ export const runOptionRules = {
   cacheDir: z.string().min(1, { error: 'a folder' }),
   full: z.boolean(),
   demo: z.boolean(),
+  score: z.boolean(),
   minScore: z.number({ error: 'a number' }).min(0, { error: 'a score between 0 and 1' }).max(1, { error: 'a score between 0 and 1' }),
   beadsDirs: z.array(z.string().min(1, { error: 'a folder' })),
   gitDirs: z.array(z.string().min(1, { error: 'a folder' })),
