@@ -60,8 +60,9 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
     if (result.upToDate) log(`up to date: no input and no option changed since the last run into ${result.out} (--full rebuilds it)`);
     else log(summaryLines(result.manifest, result.out));
     if (flags.json) {
-      const { counts, tokens, redactions, skipped, warnings } = result.manifest;
-      io.stdout.write(`${JSON.stringify({ out: result.out, counts, tokens, redactions, skipped: skipped.length, warnings })}\n`);
+      const { counts, tokens, redactions, skipped, warnings, scoring } = result.manifest;
+      const scores = scoring == null ? {} : { scoring: { ...scoring, warnings: scoring.warnings.length } };
+      io.stdout.write(`${JSON.stringify({ out: result.out, counts, tokens, redactions, skipped: skipped.length, warnings, ...scores })}\n`);
     }
     return result.manifest.warnings > 0 ? exitCodes.doneWithWarnings : exitCodes.ok;
   } finally {
@@ -80,6 +81,7 @@ function summaryLines(manifest: DatasetManifest, out: string): string {
     `  rows       ${rows} (train+validation)`,
     `  tokens     ${manifest.tokens.total} (${manifest.tokens.counter}; p95 ${manifest.tokens.p95} per row)`,
     `  redacted   ${redactions} secrets and personal details`,
+    ...(manifest.scoring == null ? [] : [`  scored     ${manifest.scoring.sessions} sessions, mean ${manifest.scoring.scoreDistribution.mean ?? '-'}, ${manifest.scoring.outcomeKnown} with a known outcome`]),
     `  skipped    ${manifest.skipped.length} (reasons in manifest.json)`,
     `  warnings   ${manifest.warnings}`,
   ].join('\n');
