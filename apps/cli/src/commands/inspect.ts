@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { summarizeSession, type Session, type SessionWarning } from '@forge/schema';
+import { summarizeSession, type Session } from '@forge/schema';
 import { type InspectOptions } from './command-options.js';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
 import { readSessionFile } from '../sources/source-registry.js';

@@ -19,7 +19,7 @@ import { parseSources, resolveRoots, sourceReaders } from '../sources/source-reg
 import { FORGE_VERSION } from '../version.js';
 import { demoHome, stateDatabasePath } from './default-paths.js';
 import { checkRunOptions, type OverLength } from './run-options.js';
-import { prepareScoring, type ScoringTargets } from './score-sessions.js';
+import { prepareScoring, ScoringTargetCollector } from './score-sessions.js';
 
 /** Options of {@link runForge}; every one has a default. Paths are relative to `cwd`. */
 export interface RunForgeOptions {
@@ -167,23 +167,19 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         // Scoring needs every session's folder before it scores one (their beads stores and
         // repositories are read once): a first pass reads (and caches) the sessions for their
         // folders, the second takes them from the state cache, scores and builds.
-        const targets = { cwds: new Set<string>(), sessionIds: new Set<string>(), beadIds: new Set<string>() } satisfies ScoringTargets;
+        const targets = new ScoringTargetCollector();
         const read = await collectSessions({
           selection,
           discovered,
           store,
           reuseCache: options.full !== true,
-          consume: async (session) => {
-            if (session.cwd !== '') targets.cwds.add(session.cwd);
-            targets.sessionIds.add(session.id);
-            for (const bead of session.gastown?.beadIds ?? []) targets.beadIds.add(bead);
-          },
+          consume: (session) => Promise.resolve(targets.add(session)),
           onDiscovered,
           onFileDone,
         });
         progress({ kind: 'read', files: read.inputs.length, filesRead: read.filesRead, sessions: read.sessionCount });
         const scorer = await prepareScoring(
-          { cwds: [...targets.cwds].sort(), sessionIds: [...targets.sessionIds].sort(), beadIds: [...targets.beadIds].sort() },
+          targets.targets(),
           { beadsDirs: recorded.beadsDirs, gitDirs: recorded.gitDirs, config: recorded.scoring, verdicts, env, cwd, claudeRoots: claudeRoots(selection.roots, env, home) },
         );
         const scores: SessionScore[] = [];

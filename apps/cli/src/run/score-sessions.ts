@@ -40,17 +40,29 @@ export interface SessionScorer {
   readonly warnings: readonly SessionWarning[];
 }
 
+/** Gathers the scoring targets of sessions as they stream by (only their folders, ids and named beads are kept). */
+export class ScoringTargetCollector {
+  readonly #cwds = new Set<string>();
+  readonly #sessionIds = new Set<string>();
+  readonly #beadIds = new Set<string>();
+
+  add(session: Pick<Session, 'cwd' | 'id' | 'gastown'>): void {
+    if (session.cwd !== '') this.#cwds.add(session.cwd);
+    this.#sessionIds.add(session.id);
+    for (const bead of session.gastown?.beadIds ?? []) this.#beadIds.add(bead);
+  }
+
+  /** The targets gathered, sorted (the outcomes read do not depend on the order sessions came in). */
+  targets(): { cwds: string[]; sessionIds: string[]; beadIds: string[] } {
+    return { cwds: [...this.#cwds].sort(), sessionIds: [...this.#sessionIds].sort(), beadIds: [...this.#beadIds].sort() };
+  }
+}
+
 /** The targets of a set of sessions: their folders, ids and the beads their Gas Town context names. */
 export function scoringTargets(sessions: Iterable<Pick<Session, 'cwd' | 'id' | 'gastown'>>): { cwds: string[]; sessionIds: string[]; beadIds: string[] } {
-  const cwds = new Set<string>();
-  const sessionIds = new Set<string>();
-  const beadIds = new Set<string>();
-  for (const session of sessions) {
-    if (session.cwd !== '') cwds.add(session.cwd);
-    sessionIds.add(session.id);
-    for (const bead of session.gastown?.beadIds ?? []) beadIds.add(bead);
-  }
-  return { cwds: [...cwds].sort(), sessionIds: [...sessionIds].sort(), beadIds: [...beadIds].sort() };
+  const collector = new ScoringTargetCollector();
+  for (const session of sessions) collector.add(session);
+  return collector.targets();
 }
 
 /**
