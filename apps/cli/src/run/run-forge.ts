@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { summarizeScores } from '@forge/scoring';
-import { ForgeError, parseDatasetManifest, scoringConfigSchema, type DatasetManifest, type ScoringConfigInput, type SessionScore, type SessionSource } from '@forge/schema';
+import { ScoreSummarizer } from '@forge/scoring';
+import { ForgeError, parseDatasetManifest, scoringConfigSchema, type DatasetManifest, type ScoringConfigInput, type SessionSource } from '@forge/schema';
 import { collectSessions, discoverInputs, StateStore, type CollectedSessions, type StateHolder } from '@forge/state';
 import {
   createDatasetBuilder,
@@ -182,19 +182,19 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
           targets.targets(),
           { beadsDirs: recorded.beadsDirs, gitDirs: recorded.gitDirs, config: recorded.scoring, verdicts, env, cwd, claudeRoots: claudeRoots(selection.roots, env, home) },
         );
-        const scores: SessionScore[] = [];
+        const summarizer = new ScoreSummarizer();
         collected = await collectSessions({
           selection,
           discovered,
           store,
           consume: async (session) => {
             const score = await scorer.score(session);
-            scores.push(score);
+            summarizer.add(score);
             const beads = score.links.beads.filter((bead) => bead.role === 'worked').map((bead) => bead.id);
             await builder.addSession(session, { score: score.score, ...(beads.length === 0 ? {} : { beads }) });
           },
         });
-        scoring = { ...summarizeScores(scores), minScore: recorded.minScore, warnings: [...scorer.warnings] };
+        scoring = { ...summarizer.summary(), minScore: recorded.minScore, warnings: [...scorer.warnings] };
       }
       const dataset = builder.finish();
       try {
