@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { exportSession } from '@forge/transform';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
+import { resolveSystemPrompt, systemPromptPolicy } from '../run/system-prompt-option.js';
 import { readSessionFile } from '../sources/source-registry.js';
 import { type ExportOptions } from './command-options.js';
 
@@ -11,11 +12,13 @@ import { type ExportOptions } from './command-options.js';
 export async function exportCommand(file: string, options: ExportOptions, io: CliIo): Promise<ExitCode> {
   const path = resolve(io.cwd, file);
   const { sessions, fileWarnings } = await readSessionFile(path);
+  const systemPrompt = systemPromptPolicy(await resolveSystemPrompt(options.systemPrompt, io.cwd));
   const lines: string[] = [];
   const skipped: string[] = [];
   for (const session of sessions) {
     const exported = await exportSession(session, options.format, {
       noise: options.keepNoise ? 'keep' : 'drop',
+      systemPrompt,
       redaction: { homeDirectory: io.env.HOME ?? homedir() },
     });
     lines.push(...exported.lines);
