@@ -91,7 +91,8 @@ Examples:
     .addOption(new Option('-f, --format <format>', 'record format').choices(formatNames).makeOptionMandatory())
     .option('-o, --out <file>', 'write to this file instead of stdout')
     .option('--keep-noise', 'keep harness noise as context', false)
-    .option('--system-prompt <keep|drop|file>', "the rows' system prompt: keep the recorded one, drop it, or this text file's content", 'keep')
+    .option('--system-prompt <keep|drop|file>', "the rows' system prompt: keep the recorded one, drop it, or this text file's content (default keep)")
+    .option('-c, --config <file>', 'config file whose redaction block and systemPrompt apply (default: ./forge.config.json when present)')
     .addOption(quietOption())
     .addHelpText('after', `
 Examples:

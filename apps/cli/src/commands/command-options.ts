@@ -22,7 +22,8 @@ export interface ExportOptions {
   format: 'sharegpt' | 'openai' | 'messages';
   out?: string;
   keepNoise: boolean;
-  systemPrompt: string;
+  systemPrompt?: string;
+  config?: string;
   quiet: boolean;
 }
 
