@@ -22,6 +22,8 @@ export interface ExportOptions {
   format: 'sharegpt' | 'openai' | 'messages';
   out?: string;
   keepNoise: boolean;
+  systemPrompt?: string;
+  config?: string;
   quiet: boolean;
 }
 
@@ -31,6 +33,7 @@ export interface RunOptions extends SessionInputOptions {
   format?: string;
   demo: boolean;
   keepNoise: boolean;
+  systemPrompt?: string;
   validationRatio?: number;
   maxTokens?: number;
   overLength?: 'split' | 'drop';

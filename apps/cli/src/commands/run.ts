@@ -23,6 +23,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
       out: flags.out ?? config.out,
       formats: flags.format == null ? config.formats : splitList(flags.format),
       keepNoise: flags.keepNoise || config.keepNoise,
+      systemPrompt: flags.systemPrompt ?? config.systemPrompt,
       validationRatio: flags.validationRatio ?? config.validationRatio,
       maxTokens: flags.maxTokens ?? config.maxTokens,
       overLength: flags.overLength ?? config.overLength,

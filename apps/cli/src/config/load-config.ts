@@ -24,7 +24,7 @@ export const forgeConfigSchema = z
     gitDirs: runOptionRules.gitDirs.optional(),
     /** Weights, tiers, the review threshold of the session score: @forge/scoring's README. */
     scoring: runOptionRules.scoring.optional(),
-    systemPrompt: z.string().optional(),
+    systemPrompt: runOptionRules.systemPrompt.optional(),
     /** Extra patterns, literal values (from a file or an environment variable), allowlist: see @forge/transform's README. */
     redaction: redactionConfigSchema.optional(),
   })

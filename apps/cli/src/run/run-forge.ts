@@ -20,6 +20,7 @@ import { FORGE_VERSION } from '../version.js';
 import { demoHome, stateDatabasePath } from './default-paths.js';
 import { checkRunOptions, type OverLength } from './run-options.js';
 import { prepareScoring, ScoringTargetCollector } from './score-sessions.js';
+import { resolveSystemPrompt, systemPromptPolicy } from './system-prompt-option.js';
 
 /** Options of {@link runForge}; every one has a default. Paths are relative to `cwd`. */
 export interface RunForgeOptions {
@@ -35,6 +36,11 @@ export interface RunForgeOptions {
   formats?: readonly string[];
   /** Keep harness noise as never-trained context (default: drop it). */
   keepNoise?: boolean;
+  /**
+   * The rows' system prompt: `keep` (default) what each session recorded, `drop` none, or the path
+   * of a text file whose content replaces it in every row.
+   */
+  systemPrompt?: string;
   /** Share of sessions in `val.jsonl` (default 0.1). */
   validationRatio?: number;
   /** Token budget per row (default 32768). */
@@ -110,6 +116,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
     out: resolve(cwd, options.out ?? 'forge-dataset'),
     formats: resolveFormats(options.formats).map((format) => format.name as FormatName),
     keepNoise: options.keepNoise ?? false,
+    systemPrompt: await resolveSystemPrompt(options.systemPrompt ?? 'keep', cwd),
     validationRatio: options.validationRatio ?? 0.1,
     maxTokens: options.maxTokens ?? 32_768,
     overLength: options.overLength ?? 'split',
@@ -148,6 +155,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
       const builder = await createDatasetBuilder({
         formats: recorded.formats,
         noise: recorded.keepNoise ? 'keep' : 'drop',
+        systemPrompt: systemPromptPolicy(recorded.systemPrompt),
         validationRatio: recorded.validationRatio,
         tokens: { budget: recorded.maxTokens, overBudget: recorded.overLength },
         ...(tokenCounter == null ? {} : { tokenCounter }),

@@ -16,6 +16,7 @@ export const runOptionRules = {
   out: z.string().min(1, { error: 'a folder' }),
   formats: z.array(z.enum(formatNames, { error: `a format: one of ${formatNames.join(', ')}` })).min(1, { error: `a list of formats: one or more of ${formatNames.join(', ')}` }),
   keepNoise: z.boolean(),
+  systemPrompt: z.string().min(1, { error: 'keep, drop or a text file' }),
   validationRatio: z.number({ error: 'a number' }).min(0, { error: 'a share between 0 and 1' }).max(1, { error: 'a share between 0 and 1' }),
   maxTokens: z.number({ error: 'a number' }).int({ error: 'a whole number of tokens' }).positive({ error: 'a positive number of tokens' }),
   overLength: z.enum(['split', 'drop'], { error: 'split or drop' }),

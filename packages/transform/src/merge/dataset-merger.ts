@@ -186,3 +186,4 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
 
   return { add, finish };
 }
+
