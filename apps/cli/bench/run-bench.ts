@@ -38,10 +38,11 @@ function report(label: string, { seconds, peakMb }: { seconds: number; peakMb: n
   console.log(`${label.padEnd(24)} ${seconds.toFixed(1).padStart(7)} s  ${(megabytes(corpusBytes) / seconds).toFixed(1).padStart(7)} MB/s  ${(seconds / floorSeconds).toFixed(2).padStart(5)}× floor  peak RSS ${peakMb.toFixed(0)} MB`);
 }
 
-function forgeRun(label: string, args: string[], corpusBytes: number, floorSeconds: number): void {
+function forgeRun(label: string, args: string[], corpusBytes: number, floorSeconds: number): number {
   const measured = timed(label, [join(packageRoot, 'bin', 'forge.js'), 'run', ...args]);
   report(label, measured, corpusBytes, floorSeconds);
   console.log(measured.stderr.split('\n').filter((line) => /^read |^up to date|^ {2}(sessions|rows|tokens|redacted|skipped)/u.test(line)).map((line) => `    ${line.trim()}`).join('\n'));
+  return measured.seconds;
 }
 
 try {
@@ -62,6 +63,15 @@ try {
   appendFileSync(grown, `${JSON.stringify({ type: 'label', id: 'benchlbl', parentId: lastEntry.id ?? null, timestamp: new Date(0).toISOString(), targetId: lastEntry.id, label: 'bench' })}\n`);
   forgeRun('re-run, one file grew', ['--out', out, '--cache-dir', cache], corpus.bytes, floor.seconds);
   if (process.env.FORGE_BENCH_FULL === '1') forgeRun('re-run with --full', ['--out', out, '--cache-dir', cache, '--full'], corpus.bytes, floor.seconds);
+  // What scoring adds (reading beads and git for the sessions' folders, a second pass over the
+  // state cache, linking and scoring): the same first run and cached rebuild without it.
+  const unscoredOut = join(workFolder, 'dataset-unscored');
+  const unscoredCache = join(workFolder, 'cache-unscored');
+  const scoredFirst = forgeRun('first run (scored)', ['--out', join(workFolder, 'dataset-scored'), '--cache-dir', join(workFolder, 'cache-scored')], corpus.bytes, floor.seconds);
+  const unscoredFirst = forgeRun('first run --no-score', ['--out', unscoredOut, '--cache-dir', unscoredCache, '--no-score'], corpus.bytes, floor.seconds);
+  const scoredRebuild = forgeRun('cached rebuild (scored)', ['--out', join(workFolder, 'dataset-scored'), '--cache-dir', join(workFolder, 'cache-scored'), '--max-tokens', '32767'], corpus.bytes, floor.seconds);
+  const unscoredRebuild = forgeRun('cached rebuild --no-score', ['--out', unscoredOut, '--cache-dir', unscoredCache, '--no-score', '--max-tokens', '32767'], corpus.bytes, floor.seconds);
+  console.log(`scoring adds ${(((scoredFirst - unscoredFirst) / unscoredFirst) * 100).toFixed(1)}% to a first run, ${(((scoredRebuild - unscoredRebuild) / unscoredRebuild) * 100).toFixed(1)}% to a rebuild from the cache`);
   console.log(`load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
 } finally {
   rmSync(workFolder, { recursive: true, force: true });

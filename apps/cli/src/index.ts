@@ -5,3 +5,5 @@ export { main } from './main.js';
 export type { CliIo, ExitCode } from './cli-io.js';
 export { exitCodes } from './cli-io.js';
 export { FORGE_VERSION } from './version.js';
+export { prepareScoring, scoreSessions, ScoringTargetCollector, scoringTargets } from './run/score-sessions.js';
+export type { ScoreSessionsOptions, ScoringTargets, SessionScorer } from './run/score-sessions.js';

@@ -11,6 +11,8 @@ export const commandSummaries = {
   inspect: 'show what forge sees in one session file, warnings included',
   synth: 'fill Gas Town role gaps with generated sessions (real pi/omp/pir runs in print mode)',
   extensions: "forge's pi/omp extensions: training-capture and outcome-tagging",
+  score: "score sessions by their outcome (beads, commits, code survival) and heuristics, with the reasons; record curation verdicts",
+  review: 'list the sessions a patrol should judge: no outcome, no verdict, a score near the threshold',
   audit: 'scan a dataset folder with the redaction rules and report what is left, by file, row and field (exit 1 when anything is found)',
 } as const;
 

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
+import { verdictValues } from '@forge/schema';
 import { formatNames } from '@forge/transform';
 import { type CliIo } from './cli-io.js';
 import {
@@ -8,7 +9,9 @@ import {
   type ExtensionsInstallOptions,
   type ExtractOptions,
   type InspectOptions,
+  type ReviewOptions,
   type RunOptions,
+  type ScoreOptions,
   type StatsOptions,
   type SynthPlanOptions,
   type SynthRunOptions,
@@ -23,6 +26,8 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 const sourceOption = () => new Option('-s, --source <list>', `sources to read, comma-separated: ${sourceNames.join(',')} (default: all)`);
 const rootOption = () =>
   new Option('-r, --root <dir>', 'read this home folder (its .claude, .pi, .omp, .codex, … folders) or one reader\'s folder as NAME=DIR (claude=DIR, pi=DIR, …); repeatable').default([]).argParser(collect);
+const beadsOption = () => new Option('--beads <dir>', 'a beads store to score against (a .beads folder or one holding it), besides each session\'s nearest .beads/; repeatable').default([]).argParser(collect);
+const gitOption = () => new Option('--git <dir>', 'a git repository to link commits from, besides the one holding each session\'s folder; repeatable').default([]).argParser(collect);
 const quietOption = () => new Option('-q, --quiet', 'no progress or summary on stderr').default(false);
 
 /**
@@ -49,6 +54,10 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--tokenizer <file>', 'count tokens exactly with this local tokenizer.json (default: a fast estimate)')
     .option('--cache-dir <dir>', 'where the incremental state lives (default: $XDG_CACHE_HOME/forge or ~/.cache/forge)')
     .option('--full', 'ignore the incremental state and read every file again', false)
+    .option('--min-score <score>', 'leave out sessions scoring below this, 0 to 1 (listed in manifest.json\'s skipped)', numberFlag(runOptionRules.minScore))
+    .addOption(beadsOption())
+    .addOption(gitOption())
+    .option('--no-score', 'do not score the sessions (no beads or git read; rows.jsonl carries score null)')
     .option('--json', 'print the manifest summary as JSON on stdout', false)
     .addOption(quietOption())
     .addHelpText(
@@ -59,12 +68,77 @@ Examples:
   forge run --out ./dataset                      every source in its default location
   forge run --source claude --root ~/.claude-accounts/alice --out ./alice
   forge run --root pi=/mnt/backup/pi-sessions --format sharegpt --max-tokens 16384
+  forge run --min-score 0.5 --beads ~/gt/gastown/mayor/rig   keep sessions scoring 0.5 or more
 
 Exit codes: 0 done, 3 done with warnings (the dataset is complete; see manifest.json), 1 failed, 2 bad usage.`,
     )
     .action(async (options: RunOptions) => {
       const { runCommand } = await import('./commands/run.js');
       setExitCode(await runCommand(options, io));
+    });
+
+  const scoreInputOptions = (command: Command): Command =>
+    command
+      .addOption(sourceOption())
+      .addOption(rootOption())
+      .addOption(beadsOption())
+      .addOption(gitOption())
+      .option('-c, --config <file>', 'config file whose "scoring" block applies (default: ./forge.config.json when present)')
+      .option('--cache-dir <dir>', 'where the state database with the verdicts lives (default: $XDG_CACHE_HOME/forge or ~/.cache/forge)')
+      .addOption(quietOption());
+
+  scoreInputOptions(
+    program
+      .command('score')
+      .description(commandSummaries.score)
+      .argument('[session-id|file...]', 'session ids (from the sources read) or session files; default every session'),
+  )
+    .option('--json', 'one JSON object per line per session: sessionId, source, file, score, outcome, signals, reasons, links, verdict', false)
+    .option('--explain', 'each session\'s outcome with its evidence (file:line, commit), every signal and the reasons', false)
+    .option('--record <session-id>', 'store a verdict for this session in the state database (overrides the score, survives re-runs)')
+    .addOption(new Option('--verdict <verdict>', 'the verdict --record stores').choices(verdictValues))
+    .option('--by <identity>', 'who judged (a Gas Town identity or a person), with --record')
+    .option('--note <text>', 'why, with --record')
+    .option('--export-verdicts <file>', 'write every recorded verdict as JSON Lines to FILE (- for stdout)')
+    .option('--import-verdicts <file>', 'record the verdicts of a JSON Lines file (- for stdin); bad lines are warnings')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  forge score                                     every session, a table
+  forge score --json | jq 'select(.score < 0.3) | .file'
+  forge score --explain 2abac3df-d684-47f8-a874-6c853856a757
+  forge score ~/.pi/agent/sessions/--home-me-app--/2026-08-10T09-15-02.481Z_7c1e4b2a.jsonl --git ~/app
+  forge score --record 2abac3df-d684-47f8-a874-6c853856a757 --verdict bad --by gastown/witness --note "looped on npm test"
+  forge score --export-verdicts verdicts.jsonl
+  forge score --import-verdicts verdicts.jsonl
+
+Exit codes: 0 done, 3 done with warnings (bad input lines, sessions not found), 1 failed, 2 bad usage.`,
+    )
+    .action(async (targets: string[], options: ScoreOptions) => {
+      const { scoreCommand } = await import('./commands/score.js');
+      setExitCode(await scoreCommand(targets, options, io));
+    });
+
+  scoreInputOptions(
+    program
+      .command('review')
+      .description(commandSummaries.review)
+      .argument('[session-id|file...]', 'session ids (from the sources read) or session files; default every session'),
+  )
+    .option('--json', 'one JSON object per line per session, as forge score --json', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  forge review --json | jq -r '.sessionId'
+  forge review --source pi --root ~/gt-backup
+
+Exit codes: 0 done, 3 done with warnings, 1 failed, 2 bad usage.`,
+    )
+    .action(async (targets: string[], options: ReviewOptions) => {
+      const { reviewCommand } = await import('./commands/review.js');
+      setExitCode(await reviewCommand(targets, options, io));
     });
 
   program

@@ -1,4 +1,5 @@
 import { GrowableTypedArray, isJsonObject, reportBadLine, stringField, WarningLog, type BadLineWording, type JsonObject, type RawLineBatch } from '@forge/reader-kit';
+import { forgeEntryTypes, safeParseForgeAgentEntry, safeParseForgeBeadsEntry, safeParseForgeTurnEntry, type SessionForgeEntries } from '@forge/schema';
 import { EntryIdIndex } from './entry-id-index.js';
 import { isoTimestamp } from './iso-timestamp.js';
 import { mapEntry } from './map-entry.js';
@@ -65,6 +66,8 @@ export interface PiFileIndex {
   name: string | undefined;
   /** The system prompt an omp subagent's `session_init` entry recorded (the last one). */
   systemPrompt: string | undefined;
+  /** forge's extension entries (`forge.capture.*`, `forge.outcome.beads`) with valid data, in file order; each session keeps those on its path. */
+  forgeEntries: ForgeEntryAt[];
   idIndex: EntryIdIndex;
   /** Per entry: parent entry, `ROOT` or `UNRESOLVED`. */
   parents: Int32Array;
@@ -84,6 +87,30 @@ export interface PiFileIndex {
   /** Id and time of the last entry and of the header's leaf (any other entry's are read from its line). */
   ends: Map<number, EntryEnd>;
   warnings: WarningLog;
+}
+
+/** One valid forge extension entry: which entry it is, which list of `Session.forgeEntries` it goes to, and its data with its line. */
+export type ForgeEntryAt =
+  | { entry: number; list: 'turns'; value: SessionForgeEntries['turns'][number] }
+  | { entry: number; list: 'runs'; value: SessionForgeEntries['runs'][number] }
+  | { entry: number; list: 'beads'; value: SessionForgeEntries['beads'][number] };
+
+/** Reads a `custom` entry forge's extensions wrote; other custom entries give undefined, invalid data a warning. */
+function readForgeEntry(value: Record<string, unknown>, entry: number, line: number, warnings: WarningLog): ForgeEntryAt | undefined {
+  const customType = value.customType;
+  const parsers = {
+    [forgeEntryTypes.turn]: ['turns', safeParseForgeTurnEntry],
+    [forgeEntryTypes.agent]: ['runs', safeParseForgeAgentEntry],
+    [forgeEntryTypes.beads]: ['beads', safeParseForgeBeadsEntry],
+  } as const;
+  if (typeof customType !== 'string' || !Object.hasOwn(parsers, customType)) return undefined;
+  const [list, safeParse] = parsers[customType as keyof typeof parsers];
+  const parsed = safeParse(value.data);
+  if (!parsed.success) {
+    warnings.add('invalid-record', `${customType} entry whose data does not validate (${parsed.error.message}); left out`, line);
+    return undefined;
+  }
+  return { entry, list, value: { ...parsed.data, line } } as ForgeEntryAt;
 }
 
 /** The tree links at the start of a message entry's line. */
@@ -192,6 +219,7 @@ export async function indexPiFile(path: string, batches: AsyncIterable<RawLineBa
   const sharedIds = new Map<string, number[]>();
   let name: string | undefined;
   let systemPrompt: string | undefined;
+  const forgeEntries: ForgeEntryAt[] = [];
 
   const levelIndexOf = (level: string | undefined): number => {
     const found = levelNames.indexOf(level);
@@ -315,6 +343,10 @@ export async function indexPiFile(path: string, batches: AsyncIterable<RawLineBa
         if (title != null && title !== '') header.title = title;
       }
       if (type === 'session_init') systemPrompt = stringField(value, 'systemPrompt') ?? systemPrompt;
+      if (type === 'custom') {
+        const forgeEntry = readForgeEntry(value, entry, lineNumber, warnings);
+        if (forgeEntry != null) forgeEntries.push(forgeEntry);
+      }
     }
   }
   if (!sawAnyLine) return undefined;
@@ -353,6 +385,7 @@ export async function indexPiFile(path: string, batches: AsyncIterable<RawLineBa
     messageCount,
     name: name ?? header.title,
     systemPrompt,
+    forgeEntries,
     idIndex,
     parents: parents.view(),
     offsets: offsets.view(),

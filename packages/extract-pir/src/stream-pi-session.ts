@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isJsonObject, rawLineBatchesOf, readRawLineBatches, SessionTally, stringField, WarningLog, WHOLE_FILE_BYTES, type RawLineBatch, type SessionHead, type SourceEvent } from '@forge/reader-kit';
-import { SESSION_SCHEMA_VERSION, type Message, type SessionWarning } from '@forge/schema';
+import { SESSION_SCHEMA_VERSION, type Message, type SessionForgeEntries, type SessionWarning } from '@forge/schema';
 import {
   indexPiFile,
   KIND_COMPACTION,
@@ -254,6 +254,20 @@ class Trajectory {
   }
 }
 
+/** The forge extension entries on a trajectory's path (an abandoned branch's stay with it), or undefined when there are none. */
+function forgeEntriesOnPath(index: PiFileIndex, path: Int32Array): SessionForgeEntries | undefined {
+  if (index.forgeEntries.length === 0) return undefined;
+  const onPath = new Set(path);
+  const entries: SessionForgeEntries = { turns: [], runs: [], beads: [] };
+  let found = false;
+  for (const forgeEntry of index.forgeEntries) {
+    if (!onPath.has(forgeEntry.entry)) continue;
+    found = true;
+    (entries[forgeEntry.list] as Array<typeof forgeEntry.value>).push(forgeEntry.value);
+  }
+  return found ? entries : undefined;
+}
+
 /** Pass 2: reads trajectories of an indexed file, one at a time, as events. */
 class TrajectoryReader {
   constructor(
@@ -308,6 +322,8 @@ class TrajectoryReader {
     const gastown = tally.gastown(header.cwd);
     if (gastown != null) session.gastown = gastown;
     if (index.systemPrompt != null) session.systemPrompt = index.systemPrompt;
+    const forgeEntries = forgeEntriesOnPath(index, path);
+    if (forgeEntries != null) session.forgeEntries = forgeEntries;
     return session;
   }
 

@@ -93,6 +93,25 @@ export const forgeBeadsEntrySchema = z
   .meta({ id: 'ForgeBeadsEntry' });
 export type ForgeBeadsEntry = z.infer<typeof forgeBeadsEntrySchema>;
 
+const entryLine = z.number().int().positive();
+
+/**
+ * What forge's own extensions wrote into a session (`Session.forgeEntries`): the valid entries on
+ * the session's branch, in file order, each with its line in the session file (link evidence
+ * points there). Entries whose `data` does not validate are warnings, not here.
+ */
+export const sessionForgeEntriesSchema = z
+  .object({
+    /** training-capture `forge.capture.turn` entries. */
+    turns: z.array(forgeTurnEntrySchema.extend({ line: entryLine })),
+    /** training-capture `forge.capture.agent` entries (one per prompt's run). */
+    runs: z.array(forgeAgentEntrySchema.extend({ line: entryLine })),
+    /** outcome-tagging `forge.outcome.beads` entries: first-hand evidence for linking beads. */
+    beads: z.array(forgeBeadsEntrySchema.extend({ line: entryLine })),
+  })
+  .meta({ id: 'SessionForgeEntries' });
+export type SessionForgeEntries = z.infer<typeof sessionForgeEntriesSchema>;
+
 export const { parse: parseForgeTurnEntry, safeParse: safeParseForgeTurnEntry } = createParsers('ForgeTurnEntry', forgeTurnEntrySchema);
 export const { parse: parseForgeAgentEntry, safeParse: safeParseForgeAgentEntry } = createParsers('ForgeAgentEntry', forgeAgentEntrySchema);
 export const { parse: parseForgeBeadsEntry, safeParse: safeParseForgeBeadsEntry } = createParsers('ForgeBeadsEntry', forgeBeadsEntrySchema);

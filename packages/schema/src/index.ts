@@ -46,6 +46,7 @@ export {
   forgeAgentEntrySchema,
   beadOperationSchema,
   forgeBeadsEntrySchema,
+  sessionForgeEntriesSchema,
   parseForgeTurnEntry,
   safeParseForgeTurnEntry,
   parseForgeAgentEntry,
@@ -53,7 +54,7 @@ export {
   parseForgeBeadsEntry,
   safeParseForgeBeadsEntry,
 } from './forge-entries.js';
-export type { ForgeEntryType, CapturedToolCall, ForgeTurnEntry, ForgeAgentEntry, BeadOperation, ForgeBeadsEntry } from './forge-entries.js';
+export type { ForgeEntryType, CapturedToolCall, ForgeTurnEntry, ForgeAgentEntry, BeadOperation, ForgeBeadsEntry, SessionForgeEntries } from './forge-entries.js';
 export { SESSION_SCHEMA_VERSION, sessionSources, sessionSourceSchema, sessionSchema, parseSession, safeParseSession } from './session.js';
 export type { Session, SessionSource } from './session.js';
 

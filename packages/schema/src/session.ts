@@ -4,6 +4,7 @@ import { gasTownContextSchema } from './gastown.js';
 import { messageSchema } from './message.js';
 import { toolDefinitionSchema } from './records/tool-definition.js';
 import { sessionWarningSchema } from './session-warning.js';
+import { sessionForgeEntriesSchema } from './forge-entries.js';
 import { syntheticTagSchema } from './synthetic.js';
 import { usageSchema } from './usage.js';
 
@@ -69,6 +70,8 @@ export const sessionSchema = z
     systemPrompt: z.string().optional(),
     /** Set when forge generated this session (`forge synth run`): the template and parameters it was made with. */
     synthetic: syntheticTagSchema.optional(),
+    /** What forge's pi/omp extensions recorded in the session (training-capture, outcome-tagging); absent when there is none. */
+    forgeEntries: sessionForgeEntriesSchema.optional(),
     warnings: z.array(sessionWarningSchema),
   })
   .meta({ id: 'Session' });

@@ -99,6 +99,8 @@ export function linkSession(session: Session, index: OutcomeIndex, config: Scori
   if (branchBead != null) started(branchBead, 0, at(0, 'branch', `gitBranch ${session.gitBranch ?? ''}`));
   // 4. State-changing bd/gt calls, confirmed by their stdout markers.
   for (const use of toolUses) readBeadCalls(use, identity, at, note, started);
+  // 4b. forge's outcome-tagging extension recorded the run's confirmed bd/gt calls first-hand.
+  for (const tag of session.forgeEntries?.beads ?? []) readOutcomeTag(tag, toolUses, file, note, started);
   // 5. Town events: dispatches to this agent, its `done`. 6. Bead events by this agent inside the session.
   const messageAt = (time: number): number => Math.max(0, times.findIndex((messageTime) => messageTime >= time));
   if (identity != null) readTownEvents(identity.identity, window, index, note, started);
@@ -243,6 +245,36 @@ function readBeadToolCall(
   } else {
     note(id).touched = true;
     note(id).evidence.push(at(use.index, 'tool-call', detail));
+  }
+}
+
+/**
+ * A `forge.outcome.beads` entry (pi/omp outcome-tagging): each confirmed, successful operation is
+ * evidence at the entry's line, placed at the tool call it came from — claims and reopens start
+ * work, closes finish it, creates create.
+ */
+function readOutcomeTag(
+  tag: NonNullable<Session['forgeEntries']>['beads'][number],
+  toolUses: readonly ToolUse[],
+  file: string,
+  note: (id: string) => BeadNote,
+  started: (id: string, messageIndex: number, evidence: LinkEvidence) => void,
+): void {
+  for (const operation of tag.operations) {
+    if (!operation.confirmed || operation.isError === true) continue;
+    const messageIndex = toolUses.find((use) => use.callId === operation.toolCallId)?.index ?? 0;
+    const detail = `forge.outcome.beads: ${operation.program} ${operation.command} ${operation.beadIds.join(' ')}${operation.status == null ? '' : ` → ${operation.status}`}`;
+    for (const id of operation.beadIds) {
+      const evidence: LinkEvidence = { signal: 'outcome-tag', detail, file, line: tag.line };
+      if (operation.command === 'reopen' || (operation.command === 'update' && (operation.status === 'in_progress' || operation.status === 'hooked'))) started(id, messageIndex, evidence);
+      else {
+        const entry = note(id);
+        entry.evidence.push(evidence);
+        if (operation.command === 'close') entry.finished = true;
+        else if (operation.command === 'create') entry.created = true;
+        else entry.touched = true;
+      }
+    }
   }
 }
 

@@ -85,7 +85,7 @@ export function scoreSession(session: Session, index: OutcomeIndex, options: Sco
   if (outcomeScore == null) reasons.push('outcome unknown: the score rests on heuristics alone');
 
   const heuristics: Record<HeuristicKey, HeuristicReading> = {
-    toolErrors: readToolErrors(linkage.toolUses),
+    toolErrors: readToolErrors(linkage.toolUses, session.forgeEntries),
     completion: readCompletion(session),
     context: readContextBeforeEdit(linkage.toolUses, edits),
     validation: readValidationAfterEdit(linkage.toolUses, edits),

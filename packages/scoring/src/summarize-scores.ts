@@ -1,36 +1,57 @@
 import { linkSignals, type OutcomeTier, type ScoreSummary, type SessionScore } from '@forge/schema';
 
+/**
+ * The manifest's scoring part, built one score at a time (a run keeps only the numbers and
+ * counts, never the scores themselves): `add` each, then `summary()`.
+ */
+export class ScoreSummarizer {
+  readonly #values: number[] = [];
+  readonly #beadOutcomes: Record<string, number> = {};
+  readonly #linkageEvidence: Record<string, number> = Object.fromEntries(linkSignals.map((signal) => [signal, 0]));
+  readonly #verdicts: Record<string, number> = {};
+  #known = 0;
+
+  add(score: SessionScore): void {
+    const count = (counts: Record<string, number>, key: string): void => {
+      counts[key] = (counts[key] ?? 0) + 1;
+    };
+    this.#values.push(score.score);
+    if (score.outcomeKnown) this.#known += 1;
+    for (const bead of score.outcome?.beads ?? []) count(this.#beadOutcomes, bead.tier ?? 'unknown');
+    for (const link of score.links.beads) for (const evidence of link.evidence) count(this.#linkageEvidence, evidence.signal);
+    for (const commit of score.outcome?.commits ?? []) for (const evidence of commit.evidence) count(this.#linkageEvidence, evidence.signal);
+    if (score.verdict != null) count(this.#verdicts, score.verdict.verdict);
+  }
+
+  /** Score distribution, bead outcomes per tier, link evidence per signal, verdicts. */
+  summary(): ScoreSummary {
+    const buckets = Array.from({ length: 10 }, (_, position) => ({ from: position / 10, to: (position + 1) / 10, count: 0 }));
+    const values = [...this.#values].sort((left, right) => left - right);
+    for (const value of values) buckets[Math.min(9, Math.floor(value * 10))]!.count += 1;
+    const round = (value: number): number => Math.round(value * 10_000) / 10_000;
+    return {
+      sessions: values.length,
+      scoreDistribution: {
+        buckets: buckets.map((bucket) => ({ ...bucket, from: round(bucket.from), to: round(bucket.to) })),
+        mean: values.length === 0 ? null : round(values.reduce((sum, value) => sum + value, 0) / values.length),
+        p50: values.length === 0 ? null : values[Math.floor((values.length - 1) / 2)]!,
+        min: values[0] ?? null,
+        max: values[values.length - 1] ?? null,
+      },
+      outcomeKnown: this.#known,
+      outcomeUnknown: values.length - this.#known,
+      beadOutcomes: Object.fromEntries(Object.entries(this.#beadOutcomes).sort(([left], [right]) => left.localeCompare(right))),
+      linkageEvidence: { ...this.#linkageEvidence },
+      verdicts: { ...this.#verdicts },
+    };
+  }
+}
+
 /** The manifest's scoring part: score distribution, bead outcomes per tier, link evidence per signal, verdicts. */
 export function summarizeScores(scores: readonly SessionScore[]): ScoreSummary {
-  const buckets = Array.from({ length: 10 }, (_, position) => ({ from: position / 10, to: (position + 1) / 10, count: 0 }));
-  const values = scores.map((score) => score.score).sort((left, right) => left - right);
-  for (const value of values) buckets[Math.min(9, Math.floor(value * 10))]!.count += 1;
-  const beadOutcomes: Record<string, number> = {};
-  const linkageEvidence: Record<string, number> = Object.fromEntries(linkSignals.map((signal) => [signal, 0]));
-  const verdicts: Record<string, number> = {};
-  for (const score of scores) {
-    for (const bead of score.outcome?.beads ?? []) beadOutcomes[bead.tier ?? 'unknown'] = (beadOutcomes[bead.tier ?? 'unknown'] ?? 0) + 1;
-    for (const link of score.links.beads) for (const evidence of link.evidence) linkageEvidence[evidence.signal] = (linkageEvidence[evidence.signal] ?? 0) + 1;
-    for (const commit of score.outcome?.commits ?? []) for (const evidence of commit.evidence) linkageEvidence[evidence.signal] = (linkageEvidence[evidence.signal] ?? 0) + 1;
-    if (score.verdict != null) verdicts[score.verdict.verdict] = (verdicts[score.verdict.verdict] ?? 0) + 1;
-  }
-  const round = (value: number): number => Math.round(value * 10_000) / 10_000;
-  const known = scores.filter((score) => score.outcomeKnown).length;
-  return {
-    sessions: scores.length,
-    scoreDistribution: {
-      buckets: buckets.map((bucket) => ({ ...bucket, from: round(bucket.from), to: round(bucket.to) })),
-      mean: values.length === 0 ? null : round(values.reduce((sum, value) => sum + value, 0) / values.length),
-      p50: values.length === 0 ? null : values[Math.floor((values.length - 1) / 2)]!,
-      min: values[0] ?? null,
-      max: values[values.length - 1] ?? null,
-    },
-    outcomeKnown: known,
-    outcomeUnknown: scores.length - known,
-    beadOutcomes: Object.fromEntries(Object.entries(beadOutcomes).sort(([left], [right]) => left.localeCompare(right))),
-    linkageEvidence,
-    verdicts,
-  };
+  const summarizer = new ScoreSummarizer();
+  for (const score of scores) summarizer.add(score);
+  return summarizer.summary();
 }
 
 /**

@@ -26,6 +26,18 @@ export const stateMigrations: ReadonlyArray<(database: Database.Database) => voi
       CREATE TABLE runs (output TEXT PRIMARY KEY, signature TEXT NOT NULL, output_state TEXT NOT NULL, finished_at TEXT NOT NULL);
       CREATE TABLE run_lock (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, token TEXT NOT NULL, host TEXT NOT NULL, started_at TEXT NOT NULL);
     `),
+  // 2. Curation verdicts (`forge score --record`): durable, one per session (the latest recorded
+  //    wins), never emptied with the read cache.
+  (database) =>
+    database.exec(`
+      CREATE TABLE verdicts (
+        session_id TEXT PRIMARY KEY,
+        verdict TEXT NOT NULL CHECK (verdict IN ('good', 'bad', 'skip')),
+        by TEXT,
+        note TEXT,
+        at TEXT
+      );
+    `),
 ];
 
 /**

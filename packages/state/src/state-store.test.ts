@@ -54,6 +54,26 @@ describe('StateStore', () => {
     upgraded.close();
   });
 
+  it('should keep curation verdicts across reopenings and cache version changes, the latest per session', async () => {
+    const path = databasePath();
+    const store = await StateStore.open(path, { cacheVersion: '1.0.0' });
+    store.recordVerdicts([
+      { sessionId: 'b', verdict: 'bad', by: 'gastown/witness', note: 'looped on the same failing test', at: '2026-12-05T04:00:00Z' },
+      { sessionId: 'a', verdict: 'skip' },
+    ]);
+    store.recordVerdicts([{ sessionId: 'a', verdict: 'good', by: 'me' }]);
+    store.close();
+    const upgraded = await StateStore.open(path, { cacheVersion: '1.1.0' });
+    expect([...upgraded.verdicts().values()]).toEqual([
+      { sessionId: 'a', verdict: 'good', by: 'me' },
+      { sessionId: 'b', verdict: 'bad', by: 'gastown/witness', note: 'looped on the same failing test', at: '2026-12-05T04:00:00Z' },
+    ]);
+    // All or none: a verdict the table refuses leaves the earlier ones as they were.
+    expect(() => upgraded.recordVerdicts([{ sessionId: 'c', verdict: 'good' }, { sessionId: 'd', verdict: 'great' as 'good' }])).toThrow();
+    expect([...upgraded.verdicts().keys()]).toEqual(['a', 'b']);
+    upgraded.close();
+  });
+
   it('should replace the cache tables of forge 0.1 and refuse a schema newer than it knows', async () => {
     const path = databasePath();
     const old = new Database(path);
@@ -63,7 +83,7 @@ describe('StateStore', () => {
     store.close();
     const migrated = new Database(path, { readonly: true });
     expect(migrated.pragma('user_version', { simple: true })).toBe(stateMigrations.length);
-    expect((migrated.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((table) => table.name)).toEqual(['file_reads', 'meta', 'run_lock', 'runs']);
+    expect((migrated.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((table) => table.name)).toEqual(['file_reads', 'meta', 'run_lock', 'runs', 'verdicts']);
     migrated.close();
     const newer = new Database(path);
     newer.pragma(`user_version = ${stateMigrations.length + 1}`);

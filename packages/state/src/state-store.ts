@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { isProcessAlive, type SessionSource } from '@forge/schema';
+import { isProcessAlive, type SessionSource, type Verdict } from '@forge/schema';
 import { decodeFileRead, encodeFileRead, type CachedFileRead } from './session-codec.js';
 import { StateError } from './state-error.js';
 import { migrate, stateMigrations } from './state-migrations.js';
@@ -174,6 +174,31 @@ export class StateStore {
   /** Records a complete run into an output folder. */
   recordRun(outputFolder: string, run: { signature: string; outputState: string }): void {
     this.database.prepare('INSERT OR REPLACE INTO runs (output, signature, output_state, finished_at) VALUES (?, ?, ?, ?)').run(outputFolder, run.signature, run.outputState, new Date().toISOString());
+  }
+
+  /** Records curation verdicts (a session's earlier verdict is replaced), all or none. */
+  recordVerdicts(verdicts: readonly Verdict[]): void {
+    const insert = this.database.prepare('INSERT OR REPLACE INTO verdicts (session_id, verdict, by, note, at) VALUES (?, ?, ?, ?, ?)');
+    this.database.transaction(() => {
+      for (const { sessionId, verdict, by, note, at } of verdicts) insert.run(sessionId, verdict, by ?? null, note ?? null, at ?? null);
+    })();
+  }
+
+  /** Every recorded verdict by session id, in session id order. */
+  verdicts(): Map<string, Verdict> {
+    const rows = this.database.prepare('SELECT session_id, verdict, by, note, at FROM verdicts ORDER BY session_id').all() as {
+      session_id: string;
+      verdict: Verdict['verdict'];
+      by: string | null;
+      note: string | null;
+      at: string | null;
+    }[];
+    return new Map(
+      rows.map((row) => [
+        row.session_id,
+        { sessionId: row.session_id, verdict: row.verdict, ...(row.by == null ? {} : { by: row.by }), ...(row.note == null ? {} : { note: row.note }), ...(row.at == null ? {} : { at: row.at }) },
+      ]),
+    );
   }
 
   /** Lets go of the hold and closes the database. */

@@ -12,9 +12,9 @@ import { preparedOrThrow } from './test-support/prepared.js';
 
 const redaction = { homeDirectory: '/home/alice', userName: 'alice' };
 
-async function build(sessions: readonly Session[], options: DatasetBuilderOptions = {}): Promise<BuiltDataset> {
+async function build(sessions: readonly Session[], options: DatasetBuilderOptions = {}, scores: Readonly<Record<string, number>> = {}): Promise<BuiltDataset> {
   const builder = await createDatasetBuilder({ redaction, ...options });
-  for (const session of sessions) await builder.addSession(session);
+  for (const session of sessions) await builder.addSession(session, scores[session.id] == null ? {} : { score: scores[session.id] });
   return builder.finish();
 }
 
@@ -93,17 +93,21 @@ describe('createDatasetBuilder', () => {
   it('should keep the best-scored copy of a near-duplicate across sources and report the other', async () => {
     const original = loadSessionFixture('claude-fix-test.session.json');
     const copy = resumedCopy(original, 'resumed-copy');
-    const result = await build([original, copy, loadSessionFixture('omp-summary.session.json')], { validationRatio: 0 });
+    const result = await build([original, copy, loadSessionFixture('omp-summary.session.json')], { validationRatio: 0 }, { [original.id]: 0.4, 'resumed-copy': 0.7 });
     expect(result.manifest.counts.sessions).toBe(2);
     expect(result.manifest.skipped).toEqual([{ kind: 'session', ref: 'claude-code:0b7c1c6e-claude-fix-test', reason: 'near duplicate of pi:resumed-copy' }]);
     expect(result.formats.openai?.train.some((line) => line.includes('You are welcome.'))).toBe(true);
   });
 
-  it('should prefer the copy the custom scorer ranks higher', async () => {
+  it('should prefer the copy given the higher score, and the smaller key without scores', async () => {
     const original = loadSessionFixture('claude-fix-test.session.json');
     const copy = resumedCopy(original, 'resumed-copy');
-    const result = await build([original, copy], { scoreSession: (session) => (session.source === 'claude-code' ? 10 : 0) });
-    expect(result.manifest.skipped.map((item) => item.ref)).toEqual(['pi:resumed-copy']);
+    const scored = await build([original, copy], {}, { [original.id]: 0.9, 'resumed-copy': 0.2 });
+    expect(scored.manifest.skipped.map((item) => item.ref)).toEqual(['pi:resumed-copy']);
+    const reversed = await build([original, copy], {}, { [original.id]: 0.2, 'resumed-copy': 0.9 });
+    expect(reversed.manifest.skipped.map((item) => item.ref)).toEqual([`claude-code:${original.id}`]);
+    const unscored = await build([copy, original]);
+    expect(unscored.manifest.skipped.map((item) => item.ref)).toEqual(['pi:resumed-copy']);
   });
 
   it('should drop an exact copy under another id', async () => {
@@ -191,8 +195,37 @@ describe('createDatasetBuilder with a spill folder, and writeDataset', () => {
       const empty = await build([], { formats: ['openai'] });
       await writeDataset(out, empty, { forgeVersion: '0.0.0', options: {}, inputs: [], skippedFiles: [], warnings: 0 });
       expect(readdirSync(out).sort()).toEqual(['manifest.json', 'openai']);
+      expect(readdirSync(join(out, 'openai')).sort()).toEqual(['rows.jsonl', 'train.jsonl', 'val.jsonl']);
       expect(readFileSync(join(out, 'openai', 'train.jsonl'), 'utf8')).toBe('');
       expect(readFileSync(join(out, 'openai', 'val.jsonl'), 'utf8')).toBe('');
+      expect(readFileSync(join(out, 'openai', 'rows.jsonl'), 'utf8')).toBe('');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it("should write every format's rows.jsonl: one line per row, train then validation, in row order; and skip sessions below minScore", async () => {
+    const out = mkdtempSync(join(tmpdir(), 'forge-transform-out-'));
+    try {
+      const sessions = allSessionFixtures();
+      const scores = Object.fromEntries(sessions.map((session, index) => [session.id, Math.round(((index + 1) / (sessions.length + 1)) * 1000) / 1000]));
+      const lowest = sessions[0]!;
+      const builder = await createDatasetBuilder({ redaction, validationRatio: 0.5, minScore: scores[sessions[1]!.id]! });
+      for (const session of sessions) await builder.addSession(session, { score: scores[session.id]!, beads: [`gt-${session.id.slice(0, 4)}`] });
+      const dataset = builder.finish();
+      const manifest = await writeDataset(out, dataset, { forgeVersion: '0.0.0', options: {}, inputs: [], skippedFiles: [], warnings: 0 });
+      expect(manifest.skipped).toContainEqual({ kind: 'session', ref: `${lowest.source}:${lowest.id}`, reason: `score ${scores[lowest.id]} is below the minimum score ${scores[sessions[1]!.id]}` });
+      for (const { format, files } of manifest.formats) {
+        expect(files).toEqual([`${format}/train.jsonl`, `${format}/val.jsonl`, `${format}/rows.jsonl`]);
+        const labels = readFileSync(join(out, format, 'rows.jsonl'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+        const expected = (['train', 'validation'] as const).flatMap((split) => [...dataset.rows(format, split)].map(({ labels: row }) => ({ ...row, split })));
+        expect(labels).toEqual(expected);
+        expect(labels).toHaveLength(manifest.counts.rowsByFormat[format]!.train + manifest.counts.rowsByFormat[format]!.validation);
+        expect(labels.some((label) => label.split === 'validation')).toBe(true);
+        for (const label of labels) expect(label.score).toBe(scores[label.sessionId as string]);
+        expect(labels.map((label) => label.sessionId)).not.toContain(lowest.id);
+      }
+      dataset.close();
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

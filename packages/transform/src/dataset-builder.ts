@@ -58,7 +58,7 @@ export async function createDatasetBuilder(options: DatasetBuilderOptions = {}):
 }
 
 /** Options of {@link exportSession}: the builder's, minus what needs more than one session. */
-export type ExportSessionOptions = Omit<DatasetBuilderOptions, 'formats' | 'dedup' | 'validationRatio' | 'scoreSession' | 'spillDirectory'>;
+export type ExportSessionOptions = Omit<DatasetBuilderOptions, 'formats' | 'dedup' | 'validationRatio' | 'spillDirectory'>;
 
 /**
  * One session to the JSONL lines of one format (redacted, noise policy and token budget applied;

@@ -6,8 +6,6 @@ export type { DatasetBuilder, DatasetBuilderOptions, ExportSessionOptions } from
 // The per-session path and the merge step the builder composes (the per-session path may run in a worker).
 export { createSessionProcessor } from './session/process-session.js';
 export type { ProcessedSession, RowLabels, SessionFacts, SessionLabels, SessionProcessor, SessionProcessorOptions, SkippedItem } from './session/process-session.js';
-export { defaultSessionScore } from './session/session-score.js';
-export type { SessionScorer } from './session/session-score.js';
 export { createDatasetMerger } from './merge/dataset-merger.js';
 export type { AddSessionResult, BuiltDataset, DatasetMerger, DatasetMergerOptions, DatasetRow, FormatLines, KeptSession, MergedSession, TransformManifest } from './merge/dataset-merger.js';
 

@@ -66,3 +66,4 @@ export { countTrajectory, type TrajectoryCounts } from './trajectory-counts.js';
 export { snapshotTree } from './snapshot-tree.js';
 export { expectMatchesStub, type StubComparison } from './expect-matches-stub.js';
 export { readReaderHome, sessionsUnder } from './read-reader-home.js';
+export { runBeadsTownScenario, type BeadsTownRun, type BeadsTownScenario } from './beads-town-scenario.js';

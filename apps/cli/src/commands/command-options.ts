@@ -41,6 +41,10 @@ export interface RunOptions extends SessionInputOptions {
   cacheDir?: string;
   full: boolean;
   json: boolean;
+  score: boolean;
+  minScore?: number;
+  beads: string[];
+  git: string[];
 }
 
 export interface SynthPlanOptions extends SessionInputOptions {
@@ -79,3 +83,24 @@ export interface AuditOptions {
   config?: string;
   json: boolean;
 }
+
+/** What `forge score` and `forge review` read and score. */
+export interface ScoreInputOptions extends SessionInputOptions {
+  beads: string[];
+  git: string[];
+  config?: string;
+  cacheDir?: string;
+  json: boolean;
+}
+
+export interface ScoreOptions extends ScoreInputOptions {
+  explain: boolean;
+  record?: string;
+  verdict?: 'good' | 'bad' | 'skip';
+  by?: string;
+  note?: string;
+  exportVerdicts?: string;
+  importVerdicts?: string;
+}
+
+export type ReviewOptions = ScoreInputOptions;

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
-import { summarizeSession, type Session, type SessionWarning } from '@forge/schema';
+import { summarizeSession, type Session } from '@forge/schema';
 import { type InspectOptions } from './command-options.js';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
 import { readSessionFile } from '../sources/source-registry.js';
+import { formatWarning } from '../render/format-warning.js';
 import { writeJsonLines } from '../render/write-json-lines.js';
 
 /** `forge inspect FILE`: what forge sees in one file, warnings included. */
@@ -40,8 +41,4 @@ function describeSession(session: Session): string {
     ...session.warnings.map((warning) => `warning    ${formatWarning(warning)}`),
   ];
   return `${lines.filter((line) => line != null).map((line) => `  ${line}`).join('\n')}\n`;
-}
-
-function formatWarning(warning: SessionWarning): string {
-  return `${warning.file}${warning.line == null ? '' : `:${warning.line}`} [${warning.kind}] ${warning.message}${warning.count == null || warning.count === 1 ? '' : ` (×${warning.count})`}`;
 }

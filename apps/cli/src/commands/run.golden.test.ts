@@ -13,6 +13,9 @@ const outputFiles = [
   'openai/val.jsonl',
   'messages/train.jsonl',
   'messages/val.jsonl',
+  'sharegpt/rows.jsonl',
+  'openai/rows.jsonl',
+  'messages/rows.jsonl',
   'dataset_info.json',
   'axolotl.yaml',
 ];

@@ -30,6 +30,11 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
       tokenizer: flags.tokenizer ?? config.tokenizer,
       cacheDir: flags.cacheDir ?? config.cacheDir,
       full: flags.full,
+      score: flags.score,
+      minScore: flags.minScore ?? config.minScore,
+      beadsDirs: flags.beads.length > 0 ? flags.beads : config.beadsDirs,
+      gitDirs: flags.git.length > 0 ? flags.git : config.gitDirs,
+      scoring: config.scoring,
       redaction: redactionOptions(config, configPath, io.env, io.cwd),
       env: io.env,
       cwd: io.cwd,
@@ -56,8 +61,9 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
     if (result.upToDate) log(`up to date: no input and no option changed since the last run into ${result.out} (--full rebuilds it)`);
     else log(summaryLines(result.manifest, result.out));
     if (flags.json) {
-      const { counts, tokens, redactions, skipped, warnings } = result.manifest;
-      io.stdout.write(`${JSON.stringify({ out: result.out, counts, tokens, redactions, skipped: skipped.length, warnings })}\n`);
+      const { counts, tokens, redactions, skipped, warnings, scoring } = result.manifest;
+      const scores = scoring == null ? {} : { scoring: { ...scoring, warnings: scoring.warnings.length } };
+      io.stdout.write(`${JSON.stringify({ out: result.out, counts, tokens, redactions, skipped: skipped.length, warnings, ...scores })}\n`);
     }
     return result.manifest.warnings > 0 ? exitCodes.doneWithWarnings : exitCodes.ok;
   } finally {
@@ -76,6 +82,7 @@ function summaryLines(manifest: DatasetManifest, out: string): string {
     `  rows       ${rows} (train+validation)`,
     `  tokens     ${manifest.tokens.total} (${manifest.tokens.counter}; p95 ${manifest.tokens.p95} per row)`,
     `  redacted   ${redactions} secrets and personal details`,
+    ...(manifest.scoring == null ? [] : [`  scored     ${manifest.scoring.sessions} sessions, mean ${manifest.scoring.scoreDistribution.mean ?? '-'}, ${manifest.scoring.outcomeKnown} with a known outcome`]),
     `  skipped    ${manifest.skipped.length} (reasons in manifest.json)`,
     `  warnings   ${manifest.warnings}`,
   ].join('\n');

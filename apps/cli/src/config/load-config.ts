@@ -19,6 +19,11 @@ export const forgeConfigSchema = z
     overLength: runOptionRules.overLength.optional(),
     tokenizer: runOptionRules.tokenizer.optional(),
     cacheDir: runOptionRules.cacheDir.optional(),
+    minScore: runOptionRules.minScore.optional(),
+    beadsDirs: runOptionRules.beadsDirs.optional(),
+    gitDirs: runOptionRules.gitDirs.optional(),
+    /** Weights, tiers, the review threshold of the session score: @forge/scoring's README. */
+    scoring: runOptionRules.scoring.optional(),
     systemPrompt: runOptionRules.systemPrompt.optional(),
     /** Extra patterns, literal values (from a file or an environment variable), allowlist: see @forge/transform's README. */
     redaction: redactionConfigSchema.optional(),
@@ -52,5 +57,7 @@ export function loadConfig(cwd: string, explicitPath: string | undefined): { con
   if (config.out != null) config.out = resolve(base, config.out);
   if (config.tokenizer != null) config.tokenizer = resolve(base, config.tokenizer);
   if (config.cacheDir != null) config.cacheDir = resolve(base, config.cacheDir);
+  if (config.beadsDirs != null) config.beadsDirs = config.beadsDirs.map((dir) => resolve(base, dir));
+  if (config.gitDirs != null) config.gitDirs = config.gitDirs.map((dir) => resolve(base, dir));
   return { config, path };
 }

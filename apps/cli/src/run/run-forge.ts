@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
-import { parseDatasetManifest, type DatasetManifest, type SessionSource } from '@forge/schema';
-import { collectSessions, discoverInputs, StateStore, type StateHolder } from '@forge/state';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { ScoreSummarizer } from '@forge/scoring';
+import { ForgeError, parseDatasetManifest, scoringConfigSchema, type DatasetManifest, type ScoringConfigInput, type SessionSource } from '@forge/schema';
+import { collectSessions, discoverInputs, StateStore, type CollectedSessions, type StateHolder } from '@forge/state';
 import {
   createDatasetBuilder,
   loadTokenizerJsonCounter,
@@ -16,8 +17,9 @@ import {
 } from '@forge/transform';
 import { parseSources, resolveRoots, sourceReaders } from '../sources/source-registry.js';
 import { FORGE_VERSION } from '../version.js';
-import { defaultCacheDirectory, demoHome } from './default-paths.js';
+import { demoHome, stateDatabasePath } from './default-paths.js';
 import { checkRunOptions, type OverLength } from './run-options.js';
+import { prepareScoring, ScoringTargetCollector } from './score-sessions.js';
 import { resolveSystemPrompt, systemPromptPolicy } from './system-prompt-option.js';
 
 /** Options of {@link runForge}; every one has a default. Paths are relative to `cwd`. */
@@ -51,6 +53,19 @@ export interface RunForgeOptions {
   cacheDir?: string;
   /** Read every file again instead of trusting the state cache. */
   full?: boolean;
+  /**
+   * Score every session (default true): the dedup tie-break, `minScore`, the scores in each
+   * `rows.jsonl` and the manifest's `scoring`. False skips reading beads and git (rows carry `score: null`).
+   */
+  score?: boolean;
+  /** Leave out sessions scoring below this (0–1); they are listed in the manifest's `skipped`. */
+  minScore?: number;
+  /** More beads stores for scoring (`--beads DIR`); by default each session's nearest `.beads/`. */
+  beadsDirs?: readonly string[];
+  /** More git repositories for scoring (`--git DIR`); by default the one holding each session's cwd. */
+  gitDirs?: readonly string[];
+  /** forge.config.json's `scoring` block: weights, tiers, the review threshold (@forge/scoring's README). */
+  scoring?: ScoringConfigInput;
   /**
    * More redaction than the defaults (patterns, literal values, an allowlist; `resolveRedactionConfig`
    * turns forge.config.json's `redaction` block into these). The home folder is always `env.HOME`.
@@ -89,6 +104,7 @@ export interface RunForgeResult {
  */
 export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeResult> {
   checkRunOptions(options);
+  if (options.score === false && options.minScore != null) throw new ForgeError({ message: 'invalid options: minScore needs the scores that score: false leaves out', code: 'usage' });
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const home = env.HOME ?? homedir();
@@ -106,18 +122,26 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
     overLength: options.overLength ?? 'split',
     tokenizer: options.tokenizer == null ? undefined : resolve(cwd, options.tokenizer),
     demo: options.demo ?? false,
+    score: options.score ?? true,
+    minScore: options.minScore ?? null,
+    beadsDirs: (options.beadsDirs ?? []).map((dir) => resolve(cwd, dir)),
+    gitDirs: (options.gitDirs ?? []).map((dir) => resolve(cwd, dir)),
+    scoring: scoringConfigSchema.parse(options.scoring ?? {}),
   };
   const progress = options.onProgress ?? (() => undefined);
   const redaction: RedactionOptions = { ...options.redaction, homeDirectory: home };
   const selection = { readers: sourceReaders, sources: new Set<SessionSource>(recorded.sources), roots: resolveRoots(roots, cwd), env, homeDirectory: home };
   await removeAbandonedFolders(recorded.out);
-  const stateDatabase = join(resolve(cwd, options.cacheDir ?? defaultCacheDirectory(env)), 'state.sqlite');
+  const stateDatabase = stateDatabasePath(options.cacheDir, env, cwd);
   const store = await StateStore.open(stateDatabase, { cacheVersion: FORGE_VERSION, onWait: (holder) => progress({ kind: 'waiting', holder, stateDatabase }) });
   try {
     const discovered = await discoverInputs(selection);
     // The run's inputs and options; the same signature and an untouched output folder mean nothing to do.
+    const verdicts = store.verdicts();
+    // Recorded verdicts change scores: a new one rebuilds the dataset. (Beads and git are read
+    // only once the sessions are: a bead's later reopening shows when an input changes, or with --full.)
     const signature = createHash('sha256')
-      .update(JSON.stringify({ forge: FORGE_VERSION, options: recorded, redaction: redactionDigest(redaction), files: discovered.files.map(({ path, size, mtimeMs }) => [path, size, mtimeMs]) }))
+      .update(JSON.stringify({ forge: FORGE_VERSION, options: recorded, redaction: redactionDigest(redaction), verdicts: [...verdicts.values()], files: discovered.files.map(({ path, size, mtimeMs }) => [path, size, mtimeMs]) }))
       .digest('hex');
     const upToDate = options.full === true ? undefined : await readUpToDateManifest(store, recorded.out, signature);
     if (upToDate != null) return { out: recorded.out, manifest: upToDate, upToDate: true };
@@ -138,19 +162,48 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         // The user name to redact is the redactor's default: this machine's user.
         redaction,
         spillDirectory,
+        ...(recorded.minScore == null ? {} : { minScore: recorded.minScore }),
       });
-      const collected = await collectSessions({
-        selection,
-        discovered,
-        store,
-        reuseCache: options.full !== true,
-        consume: async (session) => {
-          await builder.addSession(session);
-        },
-        onDiscovered: (files, bytes) => progress({ kind: 'discovered', files, bytes }),
-        onFileDone: (bytes) => progress({ kind: 'file-done', bytes }),
-      });
-      progress({ kind: 'read', files: collected.inputs.length, filesRead: collected.filesRead, sessions: collected.sessionCount });
+      const onDiscovered = (files: number, bytes: number): void => progress({ kind: 'discovered', files, bytes });
+      const onFileDone = (bytes: number): void => progress({ kind: 'file-done', bytes });
+      let collected: CollectedSessions;
+      let scoring: DatasetManifest['scoring'];
+      if (!recorded.score) {
+        collected = await collectSessions({ selection, discovered, store, reuseCache: options.full !== true, consume: async (session) => void (await builder.addSession(session)), onDiscovered, onFileDone });
+        progress({ kind: 'read', files: collected.inputs.length, filesRead: collected.filesRead, sessions: collected.sessionCount });
+      } else {
+        // Scoring needs every session's folder before it scores one (their beads stores and
+        // repositories are read once): a first pass reads (and caches) the sessions for their
+        // folders, the second takes them from the state cache, scores and builds.
+        const targets = new ScoringTargetCollector();
+        const read = await collectSessions({
+          selection,
+          discovered,
+          store,
+          reuseCache: options.full !== true,
+          consume: (session) => Promise.resolve(targets.add(session)),
+          onDiscovered,
+          onFileDone,
+        });
+        progress({ kind: 'read', files: read.inputs.length, filesRead: read.filesRead, sessions: read.sessionCount });
+        const scorer = await prepareScoring(
+          targets.targets(),
+          { beadsDirs: recorded.beadsDirs, gitDirs: recorded.gitDirs, config: recorded.scoring, verdicts, env, cwd, claudeRoots: claudeRoots(selection.roots, env, home) },
+        );
+        const summarizer = new ScoreSummarizer();
+        collected = await collectSessions({
+          selection,
+          discovered,
+          store,
+          consume: async (session) => {
+            const score = await scorer.score(session);
+            summarizer.add(score);
+            const beads = score.links.beads.filter((bead) => bead.role === 'worked').map((bead) => bead.id);
+            await builder.addSession(session, { score: score.score, ...(beads.length === 0 ? {} : { beads }) });
+          },
+        });
+        scoring = { ...summarizer.summary(), minScore: recorded.minScore, warnings: [...scorer.warnings] };
+      }
       const dataset = builder.finish();
       try {
         manifest = await writeDataset(folder, dataset, {
@@ -159,6 +212,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
           inputs: collected.inputs,
           skippedFiles: collected.skippedFiles,
           warnings: collected.sessionWarnings + collected.fileWarnings.length,
+          ...(scoring == null ? {} : { scoring }),
         });
       } finally {
         dataset.close();
@@ -171,6 +225,17 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
   } finally {
     store.close();
   }
+}
+
+/**
+ * Where Claude Code's session facets are: under each home folder read (`--root`, the demo), else
+ * `$CLAUDE_CONFIG_DIR` or `~/.claude` when this machine's sessions are read.
+ */
+function claudeRoots(roots: Readonly<Record<string, readonly string[]>> | undefined, env: NodeJS.ProcessEnv, home: string): string[] {
+  if (roots == null) return [env.CLAUDE_CONFIG_DIR ?? join(home, '.claude')];
+  const claudeReader = sourceReaders.find((reader) => reader.sources.includes('claude-code'));
+  // A Claude Code root is its config folder (or that folder's `projects`): facets are in `<config>/usage-data/facets`.
+  return (claudeReader == null ? [] : (roots[claudeReader.name] ?? [])).map((folder) => (basename(folder) === 'projects' ? dirname(folder) : folder));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatNames } from '@forge/transform';
-import { ForgeError } from '@forge/schema';
+import { ForgeError, scoringConfigSchema } from '@forge/schema';
 import { sourceNames } from '../sources/source-registry.js';
 
 /**
@@ -24,6 +24,11 @@ export const runOptionRules = {
   cacheDir: z.string().min(1, { error: 'a folder' }),
   full: z.boolean(),
   demo: z.boolean(),
+  score: z.boolean(),
+  minScore: z.number({ error: 'a number' }).min(0, { error: 'a score between 0 and 1' }).max(1, { error: 'a score between 0 and 1' }),
+  beadsDirs: z.array(z.string().min(1, { error: 'a folder' })),
+  gitDirs: z.array(z.string().min(1, { error: 'a folder' })),
+  scoring: scoringConfigSchema,
 } as const;
 
 /** What over-budget rows become: `split` into windows at turn boundaries, or `drop`ped. */

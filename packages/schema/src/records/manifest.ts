@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { createParsers } from '../create-parsers.js';
+import { scoreSummarySchema } from '../scoring/score-summary.js';
+import { sessionWarningSchema } from '../session-warning.js';
 import { sessionSourceSchema } from '../session.js';
 
 const count = z.number().int().nonnegative();
@@ -63,6 +65,18 @@ export const datasetManifestSchema = z
       }),
     ),
     warnings: count,
+    /**
+     * How the sessions scored (`forge run` scores every session it reads): the score distribution,
+     * bead outcomes per tier, link evidence per signal, verdicts; the `--min-score` in force; and
+     * what could not be read about outcomes (beads stores, git), which leaves those sessions'
+     * outcome unknown but stops nothing.
+     */
+    scoring: scoreSummarySchema
+      .extend({
+        minScore: z.number().min(0).max(1).nullable(),
+        warnings: z.array(sessionWarningSchema),
+      })
+      .optional(),
   })
   .meta({ id: 'DatasetManifest' });
 export type DatasetManifest = z.infer<typeof datasetManifestSchema>;

@@ -5,12 +5,13 @@ import { verdictSchema } from './verdict.js';
 
 /**
  * The signals a link between a session and a bead or commit can rest on (gastown-beads.md T9):
- * the startup beacon, `gt prime` hook output, a polecat branch, a town event, a state-changing
+ * the startup beacon, forge's outcome-tagging extension entry (`forge.outcome.beads`), `gt prime` hook output, a polecat branch, a town event, a state-changing
  * `bd`/`gt`/`git commit` tool call confirmed by its stdout marker, a bead event, a commit naming
  * the bead, a commit trailer, a merge-request bead, or a commit by the same agent in the window.
  */
 export const linkSignals = [
   'beacon',
+  'outcome-tag',
   'prime-hook',
   'branch',
   'town-event',

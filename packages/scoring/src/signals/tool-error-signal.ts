@@ -1,3 +1,4 @@
+import { type Session } from '@forge/schema';
 import { type ToolUse } from '../tool-uses.js';
 import { percent, unitScore, type HeuristicReading } from './heuristic-reading.js';
 
@@ -8,9 +9,14 @@ const loopLength = 3;
  * Tool errors and what followed them. An error followed by a success of the same tool on the same
  * target (file or program) is recovered and costs little; an unrecovered error costs more; a loop
  * (the same failing call repeated) costs most. Sessions without tool calls: not applicable.
+ * A call whose result the transcript lacks counts with the error flag forge's training-capture
+ * extension recorded for it (`forge.capture.turn`), when there is one.
  */
-export function readToolErrors(uses: readonly ToolUse[]): HeuristicReading {
-  const finished = uses.filter((use) => use.result != null);
+export function readToolErrors(uses: readonly ToolUse[], captured?: Session['forgeEntries']): HeuristicReading {
+  const capturedErrors = new Map<string, boolean>();
+  for (const turn of captured?.turns ?? []) for (const tool of turn.tools) if (tool.isError != null) capturedErrors.set(tool.toolCallId, tool.isError);
+  const withCaptured = capturedErrors.size === 0 ? uses : uses.map((use) => (use.result != null || !capturedErrors.has(use.callId) ? use : { ...use, result: { index: use.index, isError: capturedErrors.get(use.callId)!, text: '' } }));
+  const finished = withCaptured.filter((use) => use.result != null);
   if (finished.length === 0) return { value: null, score: null, reason: 'no tool calls' };
   const failures = finished.filter((use) => use.result!.isError);
   let recovered = 0;

@@ -49,7 +49,7 @@ describe('the format registry', () => {
     expect(dataset.formats.sharegpt?.train).toHaveLength(2);
     expect(dataset.formats['turn-count']?.train.map((line) => JSON.parse(line))).toEqual([{ id: session.id, turns: conversation.turns.length, windows: 2 }]);
     expect(dataset.manifest.counts.rowsByFormat).toEqual({ sharegpt: { train: 2, validation: 0 }, 'turn-count': { train: 1, validation: 0 } });
-    expect(dataset.manifest.formats.at(-1)).toEqual({ format: 'turn-count', files: ['turn-count/train.jsonl', 'turn-count/val.jsonl'], notes: ['1 turns with reasoning'] });
+    expect(dataset.manifest.formats.at(-1)).toEqual({ format: 'turn-count', files: ['turn-count/train.jsonl', 'turn-count/val.jsonl', 'turn-count/rows.jsonl'], notes: ['1 turns with reasoning'] });
     // Both formats add their entries to one dataset_info.json.
     expect(dataset.sidecars.map((sidecar) => sidecar.path)).toEqual(['dataset_info.json']);
     expect(Object.keys(JSON.parse(dataset.sidecars[0]!.text))).toEqual(['forge_train', 'forge_validation', 'forge_turns']);

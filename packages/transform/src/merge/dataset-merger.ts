@@ -4,7 +4,7 @@ import { compareStrings } from '../conversation/infer-tool-definitions.js';
 import { DuplicateFinder, type DedupOptions } from '../dedup/duplicate-finder.js';
 import { type DatasetFormat, type FormatFiles, type FormatOptions } from '../formats/dataset-format.js';
 import { resolveFormats } from '../formats/format-registry.js';
-import { defaultDatasetFilePath, mergeSidecars } from '../output/dataset-layout.js';
+import { defaultDatasetFilePath, mergeSidecars, rowsFilePath } from '../output/dataset-layout.js';
 import { createRedactor, type RedactionOptions } from '../redact/redactor.js';
 import { createMemoryRowStore, type RowStore } from '../row-store.js';
 import { type ProcessedSession, type RowLabels, type SkippedItem } from '../session/process-session.js';
@@ -172,7 +172,7 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
         skipped: [...skipped].sort((left, right) => compareStrings(left.ref, right.ref) || compareStrings(left.reason, right.reason)),
         formats: formats.map((format, index) => ({
           format: format.name,
-          files: [formatFiles[index]!.files.train, formatFiles[index]!.files.validation],
+          files: [formatFiles[index]!.files.train, formatFiles[index]!.files.validation, rowsFilePath(formatFiles[index]!.files)],
           notes: format.notes(totals.noteFacts, formatOptions),
         })),
       },

@@ -8,6 +8,16 @@ export function defaultDatasetFilePath(format: string, split: DatasetSplit): str
 }
 
 /**
+ * Where a format's row bookkeeping goes: `rows.jsonl` beside its train file, one line per row of
+ * train then validation, in row order (`{ sessionId, source, role, beads, score, split }`). Kept out
+ * of the rows themselves: some trainers (OpenAI's fine-tuning API) reject extra keys.
+ */
+export function rowsFilePath(files: { train: string }): string {
+  const folder = files.train.includes('/') ? files.train.slice(0, files.train.lastIndexOf('/') + 1) : '';
+  return `${folder}rows.jsonl`;
+}
+
+/**
  * The formats' sidecars as files: JSON sidecars with the same path merged key by key in the
  * formats' order (written with two-space indentation and a final newline); a text sidecar must
  * have its path to itself.

@@ -13,6 +13,8 @@ export interface DatasetRunFacts {
   skippedFiles: ReadonlyArray<{ path: string; reason: string }>;
   /** Warnings of the read (bad lines, files that gave nothing). */
   warnings: number;
+  /** The sessions' scores summarized, when the caller scored them (its paths are redacted like the rest). */
+  scoring?: DatasetManifest['scoring'];
 }
 
 /** Calls `replace` for every string in a JSON value (not keys), in a fixed order, and builds the value again. */
@@ -34,6 +36,7 @@ export async function createDatasetManifest(dataset: BuiltDataset, run: DatasetR
     options: run.options,
     inputs: run.inputs.map((input) => input.path),
     skipped: [...run.skippedFiles.map(({ path, reason }) => ({ kind: 'file' as const, ref: path, reason })), ...dataset.manifest.skipped],
+    scoring: run.scoring,
   };
   const texts: string[] = [];
   mapStrings(added, (text) => {
@@ -51,5 +54,6 @@ export async function createDatasetManifest(dataset: BuiltDataset, run: DatasetR
     ...dataset.manifest,
     skipped: scrubbed.skipped,
     warnings: run.warnings,
+    ...(scrubbed.scoring == null ? {} : { scoring: scrubbed.scoring }),
   });
 }

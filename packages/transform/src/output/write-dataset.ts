@@ -4,6 +4,7 @@ import { type DatasetManifest } from '@forge/schema';
 import { type BuiltDataset } from '../merge/dataset-merger.js';
 import { type DatasetSplit } from '../split/assign-split.js';
 import { createDatasetManifest, type DatasetRunFacts } from './dataset-manifest.js';
+import { rowsFilePath } from './dataset-layout.js';
 import { describeWriteFailure } from './write-folder-atomically.js';
 
 /** Lines are written in pieces of about this many characters. */
@@ -30,9 +31,19 @@ async function writeLines(path: string, lines: Iterable<string>): Promise<void> 
   }
 }
 
+/** Each row's bookkeeping as one `rows.jsonl` line, train rows then validation rows, in row order. */
+function* rowLabelLines(dataset: BuiltDataset, format: string): Generator<string> {
+  for (const split of ['train', 'validation'] as const satisfies readonly DatasetSplit[]) {
+    for (const { labels } of dataset.rows(format, split)) {
+      yield JSON.stringify({ sessionId: labels.sessionId, source: labels.source, role: labels.role, beads: labels.beads, score: labels.score, split });
+    }
+  }
+}
+
 /**
  * Writes a built dataset into `folder`: each format's rows as `<format>/train.jsonl` and
- * `<format>/val.jsonl` (created even when empty; the paths the build chose), the formats' sidecars
+ * `<format>/val.jsonl` (created even when empty; the paths the build chose) with the rows'
+ * bookkeeping in `<format>/rows.jsonl` (every format, present and future), the formats' sidecars
  * (`dataset_info.json`, `axolotl.yaml`) and `manifest.json` with the run's facts. The one place
  * that knows the dataset's file layout. Returns the manifest written. Write into a temp folder
  * through `writeFolderAtomically` to replace a dataset whole.
@@ -42,6 +53,7 @@ export async function writeDataset(folder: string, dataset: BuiltDataset, run: D
   await describeWriteFailure(folder, async () => {
     for (const [name, { files }] of Object.entries(dataset.formats)) {
       for (const split of ['train', 'validation'] as const satisfies readonly DatasetSplit[]) await writeLines(join(folder, files[split]), dataset.lines(name, split));
+      await writeLines(join(folder, rowsFilePath(files)), rowLabelLines(dataset, name));
     }
     const texts = [...dataset.sidecars, { path: 'manifest.json', text: `${JSON.stringify(manifest, null, 2)}\n` }];
     for (const { path, text } of texts) {

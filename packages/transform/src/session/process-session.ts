@@ -10,11 +10,10 @@ import { fitTokenBudget, type TokenBudgetOptions } from '../length/token-windows
 import { createRedactor, RedactionError, type RedactionCounts, type RedactionOptions } from '../redact/redactor.js';
 import { createMemoryRowStore, type RowReference, type RowStore } from '../row-store.js';
 import { createEstimateTokenCounter, type TokenCounter } from '../tokens/token-counter.js';
-import { defaultSessionScore, type SessionScorer } from './session-score.js';
 
 /** What a caller knows of a session beyond its content (its score, the beads it worked): travels into its rows' bookkeeping. */
 export interface SessionLabels {
-  /** The session's quality score: the dedup tie-break, instead of the builder's scorer. */
+  /** The session's quality score in [0, 1] (@forge/scoring's, through the CLI): the dedup tie-break, the best copy of a duplicate cluster is kept; unscored sessions count 0. */
   score?: number;
   /** The bead ids the session worked (default: those its Gas Town context names). */
   beads?: readonly string[];
@@ -57,7 +56,7 @@ export type ProcessedSession =
       /** `<source>:<id>`, as the manifest names the session. */
       ref: string;
       labels: RowLabels;
-      /** The dedup tie-break: the given score, else the builder's scorer. */
+      /** The dedup tie-break: the given score, else 0. */
       dedupScore: number;
       facts: SessionFacts;
       /** Tokens of each token window. */
@@ -84,8 +83,8 @@ export interface SessionProcessorOptions {
   redaction?: RedactionOptions;
   /** Which duplicate signatures to compute (MinHash parameters; none when near-duplicates are off). */
   dedup?: DedupOptions;
-  /** Quality score for sessions given without one; default {@link defaultSessionScore}. */
-  scoreSession?: SessionScorer;
+  /** Sessions given a score below this are skipped (listed with their score); unscored sessions are kept. */
+  minScore?: number;
   /** Token counter; default the tokenx estimate. */
   tokenCounter?: TokenCounter;
   /** Token budget per row and what to do over it (default 32768, split). */
@@ -166,7 +165,6 @@ export async function createSessionProcessor(options: SessionProcessorOptions = 
   const formats = resolveFormats(options.formats);
   const redactor = createRedactor(options.redaction);
   const counter = options.tokenCounter ?? createEstimateTokenCounter();
-  const scoreSession = options.scoreSession ?? defaultSessionScore;
   const signer = new DuplicateSigner(hash, options.dedup);
   const rowStore = options.rowStore ?? createMemoryRowStore();
   const formatOptions = options.formatOptions ?? { datasetName: 'forge' };
@@ -175,6 +173,7 @@ export async function createSessionProcessor(options: SessionProcessorOptions = 
     const ref = `${session.source}:${session.id}`;
     const skipped: SkippedItem[] = [];
     const skip = (reason: string): ProcessedSession => ({ status: 'skipped', ref, reason, skipped });
+    if (options.minScore != null && labels.score != null && labels.score < options.minScore) return skip(`score ${labels.score} is below the minimum score ${options.minScore}`);
     let redacted: Session;
     let redactions: RedactionCounts;
     try {
@@ -216,7 +215,8 @@ export async function createSessionProcessor(options: SessionProcessorOptions = 
         beads: [...(labels.beads ?? session.gastown?.beadIds ?? [])],
         score: labels.score ?? null,
       },
-      dedupScore: labels.score ?? scoreSession(session),
+      // Scores come from the caller (the CLI's one scorer, @forge/scoring); unscored copies tie, and the smaller key wins.
+      dedupScore: labels.score ?? 0,
       facts: {
         models: [...new Set(session.models)],
         messagesByRole: countsByRole(conversation),
