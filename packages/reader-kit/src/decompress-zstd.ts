@@ -9,7 +9,7 @@ export function isZstd(bytes: Uint8Array): boolean {
 }
 
 /** Thrown out of fzstd's synchronous callback to stop once enough of a head came out. */
-const enough = Symbol('enough');
+class EnoughOfTheHead extends Error {}
 
 /**
  * A file's head as `SessionSourceReader.detect` should see it: the first bytes of a zstd file
@@ -24,7 +24,7 @@ export function decompressedHead(head: Buffer, maxBytes = 64 * 1024): Buffer {
     out.push(block);
     bytes += block.length;
     // A 64 KiB head can inflate to gigabytes (runs of one byte): stop at what detect reads.
-    if (bytes >= maxBytes) throw enough;
+    if (bytes >= maxBytes) throw new EnoughOfTheHead();
   });
   try {
     stream.push(head);
