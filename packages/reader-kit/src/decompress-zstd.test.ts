@@ -76,7 +76,7 @@ describe('zstd files through the line engine', () => {
       return undefined;
     })();
     expect(CompressedFileError.isInstance(error)).toBe(true);
-    expect((error as CompressedFileError).location).toEqual({ file: packed });
+    expect((error as CompressedFileError).location).toEqual({ file: packed, line: read.length + 1 });
     expect((error as CompressedFileError).reason).toMatch(new RegExp(`after line ${read.length}\\b`, 'u'));
     expect(read.length).toBeGreaterThan(1000);
     expect(read).toEqual(big.split('\n').slice(0, read.length).map((text) => JSON.parse(text) as unknown));

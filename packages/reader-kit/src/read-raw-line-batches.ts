@@ -343,7 +343,8 @@ export async function* readRawLineBatches(path: string, options: ReadLinesOption
       if (typeof (error as { code?: unknown }).code !== 'number') throw error;
       throw new CompressedFileError({
         message: `the zstd data is corrupt or cut off after line ${splitter.lineNumber} (${(error as Error).message}): the lines after it are lost`,
-        location: { file: path },
+        // The first line lost (it may have begun before the damage).
+        location: { file: path, line: splitter.lineNumber + 1 },
         cause: error,
       });
     }
