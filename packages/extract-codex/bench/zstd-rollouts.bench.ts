@@ -1,6 +1,6 @@
 // Benchmark: `pnpm bench` (builds first). Writes one big rollout in the 0.3x–0.5x shape (the
 // hand-written fixture's turns repeated) and its `.jsonl.zst` as Codex writes it (the real zstd
-// program, level 3, streamed, no checksum), then measures, each in a fresh node process: the floor
+// program, level 3, no checksum), then measures, each in a fresh node process: the floor
 // (read + split + JSON.parse of the plain file), the reader on the plain file, the reader on the
 // compressed file; time, CPU and peak RSS, and the ratios to the floor. Deletes the files.
 import { execFileSync } from 'node:child_process';

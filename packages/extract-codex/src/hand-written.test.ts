@@ -124,7 +124,7 @@ describe('codexReader on older rollout shapes (hand-written from the source)', (
 });
 
 describe('codexReader on zstd-compressed rollouts (.jsonl.zst)', () => {
-  // The real zstd program with Codex's settings (level 3, streamed, no checksum; codex.md §1.1).
+  // The real zstd program at Codex's settings (level 3, no checksum; codex.md §1.3).
   const zstd = (content: Buffer): Buffer => execFileSync('zstd', ['-q', '-3', '--no-check', '-c'], { input: content });
   const folder = mkdtempSync(join(tmpdir(), 'forge-codex-zst-'));
   const id = '2025-09-20T10-00-00-0199a1b2-0000-7000-8000-000000000001';

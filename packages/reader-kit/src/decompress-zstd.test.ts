@@ -12,8 +12,8 @@ import { readRawLineBatches, type ReadLinesOptions } from './read-raw-line-batch
 const folder = mkdtempSync(join(tmpdir(), 'forge-zstd-'));
 
 /**
- * The real zstd program, set as Codex sets its encoder (codex.md §1.1): level 3, one streamed
- * frame (stdin: no content size), no checksum.
+ * The real zstd program at Codex's settings (codex.md §1.3: level 3, no checksum); from stdin it
+ * writes no content size, the harder case for a streaming reader.
  */
 const zstd = (content: Buffer | string): Buffer => execFileSync('zstd', ['-q', '-3', '--no-check', '-c'], { input: content });
 

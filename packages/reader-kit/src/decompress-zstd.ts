@@ -38,7 +38,8 @@ export function decompressedHead(head: Buffer, maxBytes = 64 * 1024): Buffer {
  * Decompresses a zstd stream (one or more frames) given as consecutive chunks, as decompressed
  * chunks (one per zstd block, at most 128 KiB each). Memory: the frame's window (set by the
  * writer: 2 MiB at Codex's level 3) plus what one input chunk inflates to. Each input chunk is
- * copied before fzstd sees it, so the caller may reuse its buffers. Throws fzstd's error for corrupt input, and for input that ends inside a frame.
+ * copied before fzstd sees it, so the caller may reuse its buffers. Throws fzstd's error for
+ * corrupt input, and for input that ends inside a frame.
  */
 export async function* decompressZstd(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
   let out: Buffer[] = [];

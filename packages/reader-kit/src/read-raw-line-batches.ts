@@ -251,7 +251,7 @@ export function* rawLineBatchesOf(buffer: Buffer, options: ReadLinesOptions = {}
 
 /**
  * Consecutive chunks of a file from `position`, each read while the one before is split: two read
- * buffers take turns, so a chunk is valid until the next but one is asked for.
+ * buffers take turns, so a chunk is valid until the next one is asked for.
  */
 async function* fileChunks(handle: FileHandle, size: number, position: number, chunkBytes: number): AsyncGenerator<Buffer> {
   const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
