@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type SessionSourceReader } from '@forge/reader-kit';
+import { decompressedHead, type SessionSourceReader } from '@forge/reader-kit';
 import { rolloutFolders } from './codex-roots.js';
 import { discoverCodexRollouts } from './discover-codex-rollouts.js';
 import { readCodexRollout } from './read-codex-rollout.js';
@@ -12,9 +12,9 @@ import { readCodexRollout } from './read-codex-rollout.js';
 const sessionMetaStart = /^\{"timestamp":"[^"]*",(?:"ordinal":\d+,)?"type":"session_meta","payload":\{/u;
 const legacyHeaderStart = /^\{"id":"[0-9a-fA-F-]{32,36}","timestamp":"[^"]*"/u;
 
-/** Whether a file's first bytes are a Codex rollout's header. */
+/** Whether a file's first bytes are a Codex rollout's header (decompressed first when the file is zstd: `.jsonl.zst`). */
 export function isCodexRolloutHead(head: Buffer): boolean {
-  const start = head.toString('utf8', 0, Math.min(head.length, 512)).replace(/^\uFEFF/u, '');
+  const start = decompressedHead(head, 512).toString('utf8', 0, 512).replace(/^\uFEFF/u, '');
   return sessionMetaStart.test(start) || legacyHeaderStart.test(start);
 }
 

@@ -3,8 +3,12 @@ import { join } from 'node:path';
 import { type DiscoverOptions, type SourceFile } from '@forge/reader-kit';
 import { codexHome, rolloutFolders } from './codex-roots.js';
 
-/** `rollout-<time>-<id>.jsonl`, the only files Codex reads back as sessions (codex.md §1.2). */
-const rolloutName = /^rollout-.+\.jsonl$/u;
+/**
+ * `rollout-<time>-<id>.jsonl`, the only files Codex reads back as sessions, and its zstd-compressed
+ * `.jsonl.zst` form (codex.md §1.1, §1.2).
+ */
+const rolloutName = /^rollout-.+\.jsonl(?:\.zst)?$/u;
+const COMPRESSED_SUFFIX = '.zst';
 
 async function listRollouts(root: string, onWarning: DiscoverOptions['onWarning']): Promise<string[]> {
   let entries;
@@ -15,12 +19,15 @@ async function listRollouts(root: string, onWarning: DiscoverOptions['onWarning'
     if (code !== 'ENOENT' && code !== 'ENOTDIR') onWarning?.({ file: root, kind: 'unreadable-file', message: `cannot list the folder: ${(error as Error).message}` });
     return [];
   }
-  return entries.filter((entry) => entry.isFile() && rolloutName.test(entry.name)).map((entry) => join(entry.parentPath, entry.name));
+  const paths = entries.filter((entry) => entry.isFile() && rolloutName.test(entry.name)).map((entry) => join(entry.parentPath, entry.name));
+  const listed = new Set(paths);
+  // One rollout, one file: a plain sibling wins over its compressed copy, as in Codex (`should_skip_compressed_sibling`).
+  return paths.filter((path) => !path.endsWith(COMPRESSED_SUFFIX) || !listed.has(path.slice(0, -COMPRESSED_SUFFIX.length)));
 }
 
 /**
  * Every rollout under the roots (default `$CODEX_HOME/sessions` and `$CODEX_HOME/archived_sessions`),
- * sorted by path: date folders and time-stamped names make that the order Codex wrote them.
+ * plain or zstd-compressed (a compressed one only when its plain sibling is gone), sorted by path: date folders and time-stamped names make that the order Codex wrote them.
  */
 export async function* discoverCodexRollouts(options: DiscoverOptions = {}): AsyncGenerator<SourceFile> {
   const roots = options.roots ?? rolloutFolders(codexHome(options.env ?? process.env, options.homeDirectory));

@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { snapshotTree } from '@forge-internal/test-agents';
 import { foldSessions } from '@forge/reader-kit';
@@ -117,5 +120,44 @@ describe('codexReader on older rollout shapes (hand-written from the source)', (
     expect(heads).toEqual([true, true, true, false, false, true]);
     for (const path of found) await read(path);
     expect(await snapshotTree(root)).toEqual(before);
+  });
+});
+
+describe('codexReader on zstd-compressed rollouts (.jsonl.zst)', () => {
+  // The real zstd program at Codex's settings (level 3, no checksum; codex.md §1.3).
+  const zstd = (content: Buffer): Buffer => execFileSync('zstd', ['-q', '-3', '--no-check', '-c'], { input: content });
+  const folder = mkdtempSync(join(tmpdir(), 'forge-codex-zst-'));
+  const id = '2025-09-20T10-00-00-0199a1b2-0000-7000-8000-000000000001';
+  const plain = readFileSync(fixture(id));
+  const lines = plain.toString().split(/(?<=\n)/u);
+  // Two frames (a reader must go on past the first), the second cut off: the first nine lines are whole.
+  const head = zstd(Buffer.from(lines.slice(0, 9).join('')));
+  const tail = zstd(Buffer.from(lines.slice(9).join('')));
+  const write = (name: string, bytes: Buffer) => {
+    const path = join(folder, name, `rollout-${id}.jsonl.zst`);
+    mkdirSync(join(folder, name), { recursive: true });
+    writeFileSync(path, bytes);
+    return path;
+  };
+
+  it('should read a rollout of several frames as the plain file', async () => {
+    const path = write('frames', Buffer.concat([head, tail]));
+    const [fromPlain, fromZst] = await Promise.all([read(fixture(id)), read(path)]);
+    expect(fromZst.fileWarnings).toEqual([]);
+    expect({ ...fromZst.sessions[0], files: [] }).toEqual({ ...fromPlain.sessions[0], files: [] });
+  });
+
+  it('should keep the lines before a cut-off frame, with a warning naming the file and the first line lost', async () => {
+    const path = write('cut', Buffer.concat([head, tail.subarray(0, tail.length - 40)]));
+    const { sessions, fileWarnings } = await read(path);
+    expect(fileWarnings).toEqual([]);
+    const session = parseSession(sessions[0]);
+    expect(session.id).toBe('0199a1b2-0000-7000-8000-000000000001');
+    expect(session.messages.map((message) => message.text)).toEqual(['<environment_context>\n  <cwd>/home/ana/proj</cwd>\n</environment_context>', 'Fix the notes file.\n[image]', '']);
+    expect(session.warnings.map(({ file, kind, line }) => ({ file, kind, line }))).toContainEqual({ file: path, kind: 'unreadable-file', line: 10 });
+  });
+
+  it('should report an empty compressed rollout as empty', async () => {
+    expect(await read(write('empty', zstd(Buffer.alloc(0))))).toMatchObject({ sessions: [], fileWarnings: [{ kind: 'empty-file' }] });
   });
 });

@@ -1,10 +1,14 @@
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import {
+  baseAgentEnv,
   expectMatchesStub as expectSessionsMatchStub,
   installAgent,
   sessionsUnder,
   makeTempProject,
   runCcusage,
+  runAgentProcess,
   runCodex,
   scenarios,
   snapshotTree,
@@ -13,9 +17,11 @@ import {
   type Scenario,
   type StubModel,
 } from '@forge-internal/test-agents';
+import { foldSessions } from '@forge/reader-kit';
 import { type Session } from '@forge/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { codexReader } from './codex-reader.js';
+import { codexReader, isCodexRolloutHead } from './codex-reader.js';
+import { discoverCodexRollouts } from './discover-codex-rollouts.js';
 
 /** The stub comparison, plus: each assistant message names the response it came from. */
 function expectMatchesStub(sessions: Session[], scenario: Scenario, stub: StubModel): void {
@@ -23,8 +29,8 @@ function expectMatchesStub(sessions: Session[], scenario: Scenario, stub: StubMo
   const assistants = sessions.flatMap((session) => session.messages).filter((message) => message.role === 'assistant');
   expect(assistants.map((message) => message.sourceIds?.at(-1))).toEqual(stub.mainServed().map((answer) => answer.messageId));
 }
-
-
+/** A Session without where it was read from: the same thread read from `.jsonl` and `.jsonl.zst`. */
+const withoutPaths = (session: Session) => ({ ...session, files: [], warnings: session.warnings.map((warning) => ({ ...warning, file: '' })) });
 
 describe('codexReader on rollouts the real Codex CLI wrote', () => {
   let codex: InstalledAgent;
@@ -131,5 +137,59 @@ describe('codexReader on rollouts the real Codex CLI wrote', () => {
       expect(child).toMatchObject({ parent: { sessionId: parent!.id }, isSubagent: false, usage: stub.mainServed()[0]!.usage, warnings: [] });
       expect(child!.messages.filter((message) => message.provenance === 'conversation').map((message) => message.text)).toEqual([forkPrompt, forkTurn.text]);
     });
+  });
+
+  it('should read a rollout Codex archived and compressed (.jsonl.zst) as it read the plain file', async () => {
+    const shape = scenarios.toolsWithError('codex', { failingBash: true });
+    const cwd = await makeTempProject(shape.files);
+    const home = await withStubModel(shape, async (stub) => {
+      const run = await runCodex({ stub, cwd, args: [shape.prompts[0]!], agent: codex });
+      expect(run.exitCode, run.stderr).toBe(0);
+      return run.home;
+    });
+    const codexHome = join(home, '.codex');
+    const [live] = await sessionsUnder(codexReader, home);
+    // `codex archive` moves the thread to archived_sessions/; a week later it is cold (compression.rs MIN_ROLLOUT_AGE).
+    const archive = await runAgentProcess({ argv: [...codex.command, 'archive', live!.id], cwd, env: { ...baseAgentEnv(home), CODEX_HOME: codexHome } });
+    expect(archive.exitCode, archive.stderr).toBe(0);
+    const archivedFolder = join(codexHome, 'archived_sessions');
+    const [archivedPlain] = (await readdir(archivedFolder, { recursive: true })).map((name) => join(archivedFolder, name));
+    const [archived] = await sessionsUnder(codexReader, home);
+    expect(archived!.files).toEqual([archivedPlain]);
+    const weekAgo = new Date(Date.now() - 8 * 24 * 60 * 60 * 1000);
+    await utimes(archivedPlain!, weekAgo, weekAgo);
+    const plainBytes = await readFile(archivedPlain!);
+
+    // The next Codex start with the (0.169.0: under development) feature on compresses it in the background.
+    await withStubModel(scenarios.plainAnswer, async (stub) => {
+      const next = await runCodex({ stub, cwd, home, args: ['--enable', 'local_thread_store_compression', scenarios.plainAnswer.prompts[0]!], agent: codex });
+      expect(next.exitCode, next.stderr).toBe(0);
+    });
+    const compressed = `${archivedPlain!}.zst`;
+    expect(await readdir(archivedFolder, { recursive: true })).toEqual([basename(compressed)]);
+    const compressedHead = (await readFile(compressed)).subarray(0, 65_536);
+    expect([isCodexRolloutHead(compressedHead), codexReader.detect(compressedHead, compressed)]).toEqual([true, 'codex']);
+
+    const sessions = await sessionsUnder(codexReader, home);
+    expect(sessions).toHaveLength(2);
+    const fromZst = sessions.find((session) => session.id === archived!.id);
+    expect(fromZst!.files).toEqual([compressed]);
+    expect(withoutPaths(fromZst!)).toEqual(withoutPaths(archived!));
+
+    // A plain sibling (Codex materialises one to append) wins over the compressed copy.
+    await writeFile(archivedPlain!, plainBytes);
+    const found = [];
+    for await (const file of discoverCodexRollouts({ roots: [archivedFolder] })) found.push(file.path);
+    expect(found).toEqual([archivedPlain]);
+
+    // A cut-off copy (the real zstd keeps what it can and fails): a warning naming the file, no crash.
+    const cutFolder = join(home, 'cut');
+    const cut = join(cutFolder, basename(compressed));
+    await mkdir(cutFolder);
+    await writeFile(cut, (await readFile(compressed)).subarray(0, 400));
+    expect(() => execFileSync('zstd', ['-t', '-q', cut], { stdio: 'pipe' })).toThrow();
+    const { sessions: none, fileWarnings } = await foldSessions(codexReader.readFile({ path: cut, source: 'codex', size: 400, mtimeMs: 0 }));
+    expect(none).toEqual([]);
+    expect(fileWarnings).toEqual([{ file: cut, kind: 'unreadable-file', message: expect.stringMatching(/^compressed rollout: the zstd data is corrupt or cut off after line 0 /u) as string }]);
   });
 });

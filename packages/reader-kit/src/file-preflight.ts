@@ -1,13 +1,31 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { decompress } from 'fzstd';
+import { isZstd } from './decompress-zstd.js';
 import { type SourceEvent, type SourceFile } from './session-source.js';
+
+/** A zstd frame with no content is a dozen bytes; anything larger holds data (or is read on and reported). */
+const EMPTY_ZSTD_MAX_BYTES = 64;
+
+/** Whether a small zstd file is whole and holds nothing. A corrupt one is left to the line reader, which names the problem. */
+function isEmptyZstd(bytes: Buffer): boolean {
+  if (!isZstd(bytes)) return false;
+  try {
+    return decompress(bytes).length === 0;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The file warning a reader yields instead of sessions when its input is empty (a program that had
- * not written anything yet) or cannot be read; undefined when there is something to read.
+ * not written anything yet) or cannot be read; undefined when there is something to read. A zstd
+ * file counts as empty when it decompresses to nothing.
  */
 export async function emptyOrUnreadable(file: SourceFile): Promise<SourceEvent | undefined> {
   try {
-    if ((await stat(file.path)).size > 0) return undefined;
+    const { size } = await stat(file.path);
+    // Only a tiny file can be an empty zstd frame: the rest cost a stat, as before.
+    if (size > 0 && (size > EMPTY_ZSTD_MAX_BYTES || !isEmptyZstd(await readFile(file.path)))) return undefined;
     return { kind: 'file-warning', warning: { file: file.path, kind: 'empty-file', message: 'empty file (nothing was written to it yet)' } };
   } catch (error) {
     return { kind: 'file-warning', warning: { file: file.path, kind: 'unreadable-file', message: `cannot read the file: ${error instanceof Error ? error.message : String(error)}` } };

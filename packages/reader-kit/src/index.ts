@@ -39,3 +39,5 @@ export type { JsonObject } from './json-fields.js';
 export { toolResultMessage } from './tool-result-message.js';
 export type { ToolResultFacts } from './tool-result-message.js';
 export { emptyOrUnreadable } from './file-preflight.js';
+export { decompressedHead, decompressZstd, isZstd } from './decompress-zstd.js';
+export { CompressedFileError } from './compressed-file-error.js';

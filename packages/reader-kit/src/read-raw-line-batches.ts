@@ -1,4 +1,6 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import { CompressedFileError } from './compressed-file-error.js';
+import { decompressZstd, isZstd } from './decompress-zstd.js';
 import { GrowableTypedArray } from './growable-typed-array.js';
 
 /** Options of the line readers. */
@@ -180,6 +182,11 @@ class LineSplitter {
     this.lineStart = start;
   }
 
+  /** Whether the range's end was reached. */
+  get done(): boolean {
+    return this.lineStart >= this.end;
+  }
+
   /** Adds the lines that end in `chunk` to `batch`; true when the range's end was reached. */
   split(chunk: Buffer, batch: ChunkLines): boolean {
     let cursor = 0;
@@ -243,49 +250,104 @@ export function* rawLineBatchesOf(buffer: Buffer, options: ReadLinesOptions = {}
 }
 
 /**
- * Streams a file as batches of undecoded lines, one batch per chunk read. Memory is bounded by the
- * longest line plus two chunks: the file is never read into one string, so multi-GB session files
- * are fine. The next chunk is read while the current one is split, and the two read buffers are
- * reused, as is the batch: use (or copy) a batch before asking for the next.
+ * Consecutive chunks of a file from `position`, each read while the one before is split: two read
+ * buffers take turns, so a chunk is valid until the next one is asked for.
  */
-export async function* readRawLineBatches(path: string, options: ReadLinesOptions = {}): AsyncGenerator<RawLineBatch> {
-  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const end = options.end ?? Number.POSITIVE_INFINITY;
-  const handle = await open(path, 'r');
+async function* fileChunks(handle: FileHandle, size: number, position: number, chunkBytes: number): AsyncGenerator<Buffer> {
+  const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
+  const readAt = (buffer: Buffer, at: number) => (at >= size ? Promise.resolve(0) : handle.read(buffer, 0, buffer.length, at).then(({ bytesRead }) => bytesRead));
+  let turn = 0;
+  let nextRead = readAt(buffers[0]!, position);
   try {
-    const size = (await handle.stat()).size;
-    let position = options.start ?? 0;
-    const chunkBytes = options.chunkBytes ?? Math.max(64 * 1024, Math.min(DEFAULT_CHUNK_BYTES, Math.min(size, end) - position + 1));
-    const buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
-    const batch = new ChunkLines();
-    const splitter = new LineSplitter(position, maxLineBytes, end);
-    const readAt = (buffer: Buffer, at: number) => (at >= size ? Promise.resolve(0) : handle.read(buffer, 0, buffer.length, at).then(({ bytesRead }) => bytesRead));
-    let turn = 0;
-    let nextRead = readAt(buffers[0]!, position);
-    while (splitter.lineStart < end) {
+    for (;;) {
       const bytesRead = await nextRead;
-      if (bytesRead === 0) break;
-      let chunk = buffers[turn]!.subarray(0, bytesRead);
-      if (position === 0) {
-        // A UTF-8 byte-order mark is not part of the first line.
-        const mark = byteOrderMarkAt(chunk, 0);
-        chunk = chunk.subarray(mark);
-        splitter.lineStart += mark;
-      }
+      if (bytesRead === 0) return;
+      const chunk = buffers[turn]!.subarray(0, bytesRead);
       position += bytesRead;
       turn = 1 - turn;
       // Read ahead into the other buffer while this chunk is split.
       nextRead = readAt(buffers[turn]!, position);
-      batch.reset(chunk);
-      const stopped = splitter.split(chunk, batch);
-      if (batch.count > 0) yield batch;
-      if (stopped) {
-        await nextRead;
-        return;
-      }
+      yield chunk;
     }
+  } finally {
+    // The file is closed after this: no read may still be under way.
     await nextRead.catch(() => 0);
-    if (splitter.finish(batch)) yield batch;
+  }
+}
+
+/** The chunks without their first `count` bytes (a range that starts inside decompressed content). */
+async function* skipBytes(chunks: AsyncIterable<Buffer>, count: number): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    if (count >= chunk.length) {
+      count -= chunk.length;
+      continue;
+    }
+    yield count === 0 ? chunk : chunk.subarray(count);
+    count = 0;
+  }
+}
+
+/** THE line engine over a stream: splits consecutive chunks (from the splitter's `lineStart`) into batches. */
+async function* splitChunks(chunks: AsyncIterable<Buffer>, splitter: LineSplitter): AsyncGenerator<RawLineBatch> {
+  if (splitter.done) return;
+  const batch = new ChunkLines();
+  let first = splitter.lineStart === 0;
+  for await (let chunk of chunks) {
+    if (first) {
+      // A UTF-8 byte-order mark is not part of the first line.
+      const mark = byteOrderMarkAt(chunk, 0);
+      chunk = chunk.subarray(mark);
+      splitter.lineStart += mark;
+      first = false;
+    }
+    batch.reset(chunk);
+    const stopped = splitter.split(chunk, batch);
+    if (batch.count > 0) yield batch;
+    if (stopped) return;
+  }
+  if (splitter.finish(batch)) yield batch;
+}
+
+/** Compressed reads are smaller: a zstd chunk inflates about tenfold before it is split. */
+const COMPRESSED_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Streams a file as batches of undecoded lines, one batch per chunk read. Memory is bounded by the
+ * longest line plus two chunks: the file is never read into one string, so multi-GB session files
+ * are fine. The next chunk is read while the current one is split, and the two read buffers are
+ * reused, as is the batch: use (or copy) a batch before asking for the next.
+ *
+ * A zstd-compressed file (Codex's `.jsonl.zst`, told by its first bytes, not its name) is
+ * decompressed as it streams through the same splitter; its offsets (`start`, `end`, `byteOffset`)
+ * count decompressed bytes, and memory adds the zstd window (see `decompressZstd`). A corrupt or
+ * cut-off one throws a `CompressedFileError` after the last whole line it held.
+ */
+export async function* readRawLineBatches(path: string, options: ReadLinesOptions = {}): AsyncGenerator<RawLineBatch> {
+  const start = options.start ?? 0;
+  const end = options.end ?? Number.POSITIVE_INFINITY;
+  const splitter = new LineSplitter(start, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, end);
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const magic = Buffer.alloc(4);
+    const compressed = isZstd(magic.subarray(0, (await handle.read(magic, 0, magic.length, 0)).bytesRead));
+    if (!compressed) {
+      const chunkBytes = options.chunkBytes ?? Math.max(64 * 1024, Math.min(DEFAULT_CHUNK_BYTES, Math.min(size, end) - start + 1));
+      yield* splitChunks(fileChunks(handle, size, start, chunkBytes), splitter);
+      return;
+    }
+    try {
+      yield* splitChunks(skipBytes(decompressZstd(fileChunks(handle, size, 0, options.chunkBytes ?? COMPRESSED_CHUNK_BYTES)), start), splitter);
+    } catch (error) {
+      // fzstd's errors carry a numeric code; anything else (a read error) is not about the content.
+      if (typeof (error as { code?: unknown }).code !== 'number') throw error;
+      throw new CompressedFileError({
+        message: `the zstd data is corrupt or cut off after line ${splitter.lineNumber} (${(error as Error).message}): the lines after it are lost`,
+        // The first line lost (it may have begun before the damage).
+        location: { file: path, line: splitter.lineNumber + 1 },
+        cause: error,
+      });
+    }
   } finally {
     await handle.close();
   }
