@@ -166,6 +166,8 @@ describe('codexReader on rollouts the real Codex CLI wrote', () => {
       expect(next.exitCode, next.stderr).toBe(0);
     });
     const compressed = `${archivedPlain!}.zst`;
+    // The worker writes the .zst, then deletes the plain file: give a slow machine a moment to finish.
+    for (let waited = 0; waited < 10_000 && (await readdir(archivedFolder, { recursive: true })).join() !== basename(compressed); waited += 250) await new Promise((done) => setTimeout(done, 250));
     expect(await readdir(archivedFolder, { recursive: true })).toEqual([basename(compressed)]);
     const compressedHead = (await readFile(compressed)).subarray(0, 65_536);
     expect([isCodexRolloutHead(compressedHead), codexReader.detect(compressedHead, compressed)]).toEqual([true, 'codex']);
