@@ -30,6 +30,10 @@ async function writeLines(path: string, lines: Iterable<string>): Promise<void> 
   }
 }
 
+function* rowLabelLines(dataset: BuiltDataset, format: string): Generator<string> {
+  for (const split of ['train', 'validation'] as const) for (const row of dataset.rows(format, split)) yield JSON.stringify(row.labels);
+}
+
 /**
  * Writes a built dataset into `folder`: each format's rows as `<format>/train.jsonl` and
  * `<format>/val.jsonl` (created even when empty; the paths the build chose), the formats' sidecars
@@ -42,6 +46,8 @@ export async function writeDataset(folder: string, dataset: BuiltDataset, run: D
   await describeWriteFailure(folder, async () => {
     for (const [name, { files }] of Object.entries(dataset.formats)) {
       for (const split of ['train', 'validation'] as const satisfies readonly DatasetSplit[]) await writeLines(join(folder, files[split]), dataset.lines(name, split));
+      // Each row's bookkeeping, train rows then validation rows (a preference row names both sessions).
+      await writeLines(join(folder, dirname(files.train), 'rows.jsonl'), rowLabelLines(dataset, name));
     }
     const texts = [...dataset.sidecars, { path: 'manifest.json', text: `${JSON.stringify(manifest, null, 2)}\n` }];
     for (const { path, text } of texts) {
