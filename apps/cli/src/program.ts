@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
-import { formatNames } from '@forge/transform';
+import { defaultMinMargin, formatNames } from '@forge/transform';
 import { type CliIo } from './cli-io.js';
 import {
   type AuditOptions,
@@ -8,6 +8,7 @@ import {
   type ExtensionsInstallOptions,
   type ExtractOptions,
   type InspectOptions,
+  type PairsOptions,
   type RunOptions,
   type StatsOptions,
   type SynthPlanOptions,
@@ -39,7 +40,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .addOption(rootOption())
     .option('-o, --out <dir>', 'output folder (default: ./forge-dataset)')
     .option('-c, --config <file>', 'config file (default: ./forge.config.json when present)')
-    .option('--format <list>', `formats to write, comma-separated: ${formatNames.join(',')} (default: all)`)
+    .option('--format <list>', `formats to write, comma-separated: ${formatNames.join(',')} (default: the SFT formats sharegpt,openai,messages)`)
+    .option('--min-margin <score>', `preference formats: drop same-bead pairs whose score margin is below this (default ${defaultMinMargin})`, numberFlag(runOptionRules.minMargin))
     .option('--demo', 'run on the built-in demo corpus instead of this machine\'s sessions', false)
     .option('--keep-noise', 'keep harness noise (hook output, reminders, command wrappers) as context', false)
     .option('--validation-ratio <ratio>', 'share of sessions for val.jsonl, 0 to 1 (default 0.1)', numberFlag(runOptionRules.validationRatio))
@@ -64,6 +66,26 @@ Exit codes: 0 done, 3 done with warnings (the dataset is complete; see manifest.
     .action(async (options: RunOptions) => {
       const { runCommand } = await import('./commands/run.js');
       setExitCode(await runCommand(options, io));
+    });
+
+  program
+    .command('pairs')
+    .description(commandSummaries.pairs)
+    .addOption(sourceOption())
+    .addOption(rootOption())
+    .option('--min-margin <score>', `drop same-bead pairs whose score margin is below this (default ${defaultMinMargin})`, numberFlag(runOptionRules.minMargin))
+    .option('--json', 'one JSON object per pair on stdout', false)
+    .addOption(quietOption())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  forge pairs                                    the pairs forge run --format dpo-trl would emit
+  forge pairs --json --min-margin 0.2 | jq .     kind, bead, both sessions with scores, margin`,
+    )
+    .action(async (options: PairsOptions) => {
+      const { pairsCommand } = await import('./commands/pairs.js');
+      setExitCode(await pairsCommand(options, io));
     });
 
   program

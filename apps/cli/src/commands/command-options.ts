@@ -38,6 +38,12 @@ export interface RunOptions extends SessionInputOptions {
   cacheDir?: string;
   full: boolean;
   json: boolean;
+  minMargin?: number;
+}
+
+export interface PairsOptions extends SessionInputOptions {
+  minMargin?: number;
+  json: boolean;
 }
 
 export interface SynthPlanOptions extends SessionInputOptions {

@@ -29,6 +29,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
       tokenizer: flags.tokenizer ?? config.tokenizer,
       cacheDir: flags.cacheDir ?? config.cacheDir,
       full: flags.full,
+      ...(flags.minMargin == null ? {} : { minMargin: flags.minMargin }),
       redaction: redactionOptions(config, configPath, io.env, io.cwd),
       env: io.env,
       cwd: io.cwd,

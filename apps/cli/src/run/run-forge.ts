@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { parseDatasetManifest, type DatasetManifest, type SessionSource } from '@forge/schema';
+import { parseDatasetManifest, type DatasetManifest, type Session, type SessionSource } from '@forge/schema';
 import { collectSessions, discoverInputs, StateStore, type StateHolder } from '@forge/state';
 import {
   createDatasetBuilder,
@@ -17,6 +17,7 @@ import {
 import { parseSources, resolveRoots, sourceReaders } from '../sources/source-registry.js';
 import { FORGE_VERSION } from '../version.js';
 import { defaultCacheDirectory, demoHome } from './default-paths.js';
+import { planPreferences, wantsPreferences } from './plan-preferences.js';
 import { checkRunOptions, type OverLength } from './run-options.js';
 
 /** Options of {@link runForge}; every one has a default. Paths are relative to `cwd`. */
@@ -54,6 +55,11 @@ export interface RunForgeOptions {
   env?: NodeJS.ProcessEnv;
   /** The folder relative paths start from (default `process.cwd()`). */
   cwd?: string;
+  /**
+   * Preference formats (`dpo-*`, `kto`): same-bead pairs below this score margin are dropped
+   * (default `defaultMinMargin`, 0.1). Outcomes are read with the scoring defaults from the sessions' folders.
+   */
+  minMargin?: number;
   /** Progress as it happens (nothing is printed by `runForge` itself). */
   onProgress?: (event: RunProgress) => void;
 }
@@ -99,13 +105,16 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
     overLength: options.overLength ?? 'split',
     tokenizer: options.tokenizer == null ? undefined : resolve(cwd, options.tokenizer),
     demo: options.demo ?? false,
+    ...(options.minMargin == null ? {} : { minMargin: options.minMargin }),
   };
+  // Preference formats need every branch (abandoned ones pair with the continued one) and every session's score.
+  const preferences = wantsPreferences(recorded.formats);
   const progress = options.onProgress ?? (() => undefined);
   const redaction: RedactionOptions = { ...options.redaction, homeDirectory: home };
   const selection = { readers: sourceReaders, sources: new Set<SessionSource>(recorded.sources), roots: resolveRoots(roots, cwd), env, homeDirectory: home };
   await removeAbandonedFolders(recorded.out);
   const stateDatabase = join(resolve(cwd, options.cacheDir ?? defaultCacheDirectory(env)), 'state.sqlite');
-  const store = await StateStore.open(stateDatabase, { cacheVersion: FORGE_VERSION, onWait: (holder) => progress({ kind: 'waiting', holder, stateDatabase }) });
+  const store = await StateStore.open(stateDatabase, { cacheVersion: preferences ? `${FORGE_VERSION}+branches-all` : FORGE_VERSION, onWait: (holder) => progress({ kind: 'waiting', holder, stateDatabase }) });
   try {
     const discovered = await discoverInputs(selection);
     // The run's inputs and options; the same signature and an untouched output folder mean nothing to do.
@@ -131,19 +140,25 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         redaction,
         spillDirectory,
       });
+      const paired: Session[] = [];
       const collected = await collectSessions({
         selection,
         discovered,
         store,
         reuseCache: options.full !== true,
+        ...(preferences ? { readOptions: { branches: 'all' as const } } : {}),
         consume: async (session) => {
-          await builder.addSession(session);
+          // An abandoned branch is preference material only, never an SFT row.
+          await builder.addSession(session, session.branch.isActive ? {} : { preferenceOnly: true });
+          if (preferences) paired.push(session);
         },
         onDiscovered: (files, bytes) => progress({ kind: 'discovered', files, bytes }),
         onFileDone: (bytes) => progress({ kind: 'file-done', bytes }),
       });
       progress({ kind: 'read', files: collected.inputs.length, filesRead: collected.filesRead, sessions: collected.sessionCount });
-      const dataset = builder.finish();
+      const plan = preferences ? (await planPreferences(paired, { ...(options.minMargin == null ? {} : { minMargin: options.minMargin }), scoring: { env, cwd } })).plan : undefined;
+      paired.length = 0;
+      const dataset = builder.finish(plan);
       try {
         manifest = await writeDataset(folder, dataset, {
           forgeVersion: FORGE_VERSION,

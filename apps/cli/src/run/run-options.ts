@@ -23,6 +23,7 @@ export const runOptionRules = {
   cacheDir: z.string().min(1, { error: 'a folder' }),
   full: z.boolean(),
   demo: z.boolean(),
+  minMargin: z.number({ error: 'a number' }).min(0, { error: 'a score difference between 0 and 1' }).max(1, { error: 'a score difference between 0 and 1' }),
 } as const;
 
 /** What over-budget rows become: `split` into windows at turn boundaries, or `drop`ped. */
