@@ -53,8 +53,8 @@ export function splitPair(kind: PairKind, chosen: PreparedConversation, rejected
     chosenTurns = chosen.turns.slice(chosenStart + 1);
     rejectedTurns = rejected.turns.slice(rejectedStart + 1);
   }
-  if (chosenTurns.length === 0 || rejectedTurns.length === 0) return { ok: false, reason: `the ${chosenTurns.length === 0 ? 'chosen' : 'rejected'} side has no turn after the shared prompt` };
   if (JSON.stringify(chosenTurns.map(turnKey)) === JSON.stringify(rejectedTurns.map(turnKey))) return { ok: false, reason: 'chosen and rejected are identical after redaction' };
+  if (chosenTurns.length === 0 || rejectedTurns.length === 0) return { ok: false, reason: `the ${chosenTurns.length === 0 ? 'chosen' : 'rejected'} side has no turn after the shared prompt` };
   return {
     ok: true,
     pair: {
