@@ -8,6 +8,8 @@ import {
   type ExtensionsInstallOptions,
   type ExtractOptions,
   type InspectOptions,
+  type CompareOptions,
+  type EvalExtractOptions,
   type PairsOptions,
   type RunOptions,
   type StatsOptions,
@@ -25,6 +27,8 @@ const sourceOption = () => new Option('-s, --source <list>', `sources to read, c
 const rootOption = () =>
   new Option('-r, --root <dir>', 'read this home folder (its .claude, .pi, .omp, .codex, … folders) or one reader\'s folder as NAME=DIR (claude=DIR, pi=DIR, …); repeatable').default([]).argParser(collect);
 const quietOption = () => new Option('-q, --quiet', 'no progress or summary on stderr').default(false);
+/** A score in [0, 1] (`--min-score`). */
+const scoreRule = z.number({ error: 'a number' }).min(0, { error: 'a score between 0 and 1' }).max(1, { error: 'a score between 0 and 1' });
 
 /**
  * The whole command tree, with every option and its check (the source and format names come from
@@ -86,6 +90,49 @@ Examples:
     .action(async (options: PairsOptions) => {
       const { pairsCommand } = await import('./commands/pairs.js');
       setExitCode(await pairsCommand(options, io));
+    });
+
+  const evaluation = program.command('eval').description(commandSummaries.eval);
+  evaluation
+    .command('extract')
+    .description('one Harbor task per closed bead with a linked commit and per top-scoring patrol cycle (deacon, witness, refinery)')
+    .addOption(sourceOption())
+    .addOption(rootOption())
+    .requiredOption('-o, --out <dir>', 'output folder (replaced whole): tasks/<id>/ in Harbor\'s layout and eval/prompts/<id>.md')
+    .option('--min-score <score>', 'only sessions scoring at least this (patrol cycles: at least 0.7 as well)', numberFlag(scoreRule))
+    .option('--role <list>', 'only sessions of these Gas Town roles, comma-separated (polecat, crew, deacon, witness, refinery, …)')
+    .addOption(quietOption())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  forge eval extract --out ./scenarios                       every closed bead with a commit
+  forge eval extract --out ./patrols --role deacon,witness   top-scoring patrol cycles only
+  harbor run --path ./scenarios/tasks/gt-k3m9p --agent oracle  the reference solution passes its checks`,
+    )
+    .action(async (options: EvalExtractOptions) => {
+      const { evalExtractCommand } = await import('./commands/eval-extract.js');
+      setExitCode(await evalExtractCommand(options, io));
+    });
+
+  program
+    .command('compare')
+    .description(commandSummaries.compare)
+    .addOption(sourceOption())
+    .addOption(rootOption())
+    .addOption(new Option('--by <dimension>', 'what to group sessions by').choices(['model', 'source', 'role', 'thinking']).makeOptionMandatory())
+    .option('--json', 'the groups and notes as one JSON object on stdout', false)
+    .addOption(quietOption())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  forge compare --by model                 pi with kimi vs qwen, Claude vs pi
+  forge compare --by thinking --json       with and without reasoning`,
+    )
+    .action(async (options: CompareOptions) => {
+      const { compareCommand } = await import('./commands/compare.js');
+      setExitCode(await compareCommand(options, io));
     });
 
   program

@@ -5,3 +5,5 @@ export type { CompareDimension, CompareGroup, CompareResult } from './compare-gr
 export { wilsonInterval } from './wilson-interval.js';
 export { scenarioFiles } from './scenario-files.js';
 export type { Scenario } from './scenario-files.js';
+export { chooseScenarios, defaultPatrolMinScore, patrolRoles } from './choose-scenarios.js';
+export type { ChooseScenariosOptions, ScenarioChoice } from './choose-scenarios.js';

@@ -41,6 +41,17 @@ export interface RunOptions extends SessionInputOptions {
   minMargin?: number;
 }
 
+export interface EvalExtractOptions extends SessionInputOptions {
+  out: string;
+  minScore?: number;
+  role?: string;
+}
+
+export interface CompareOptions extends SessionInputOptions {
+  by: 'model' | 'source' | 'role' | 'thinking';
+  json: boolean;
+}
+
 export interface PairsOptions extends SessionInputOptions {
   minMargin?: number;
   json: boolean;
