@@ -3,10 +3,13 @@
 // installed here): a bead closed on the first try, a bead reopened after a first attempt and
 // closed by a second, a bead with only failed attempts, and a pi session with an abandoned
 // branch (pi's own navigateTree, called by a one-line extension command in print mode). Then
-// `forge pairs`, `forge run --format dpo-…,kto` run on the sessions they wrote.
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+// `forge pairs`, `forge run --format dpo-…,kto`, `forge eval extract` and `forge compare` run on
+// the sessions they wrote.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   installAgent,
   makeGasTownTown,
@@ -77,6 +80,7 @@ beforeAll(async () => {
   sling('dm-a1b2', nux.identity);
   await runScript('firstTry', 'claude', nux.cwd, nux.identity, [beacon('nux', 'dm-a1b2')], [
     { toolCalls: [{ name: 'Bash', input: { command: 'bd update dm-a1b2 --claim', description: 'Claim' } }], usage },
+    { toolCalls: [{ name: 'Read', input: { file_path: join(nux.cwd, 'greet.js') } }], usage },
     { toolCalls: [{ name: 'Edit', input: { file_path: join(nux.cwd, 'greet.js'), old_string: "  return 'Hello, ' + name;", new_string: "  return 'Hello, ' + name + '.';" } }], usage },
     { toolCalls: [{ name: 'Bash', input: { command: 'node test.js', description: 'Test' } }], usage },
     { toolCalls: [{ name: 'Bash', input: { command: 'git add greet.js && git commit -m "fix(greet): end the greeting with a period (dm-a1b2)"', description: 'Commit' } }], usage },
@@ -100,6 +104,7 @@ beforeAll(async () => {
   sling('dm-c3d4', furiosa.identity);
   await runScript('reworked', 'claude', furiosa.cwd, furiosa.identity, [beacon('furiosa', 'dm-c3d4')], [
     { toolCalls: [{ name: 'Bash', input: { command: 'bd update dm-c3d4 --claim', description: 'Claim' } }], usage },
+    { toolCalls: [{ name: 'Read', input: { file_path: join(furiosa.cwd, 'farewell.js') } }], usage },
     { toolCalls: [{ name: 'Edit', input: { file_path: join(furiosa.cwd, 'farewell.js'), old_string: "  return 'Bye ' + name;", new_string: "  return 'Goodbye, ' + name + '.';" } }], usage },
     { toolCalls: [{ name: 'Bash', input: { command: 'node test.js', description: 'Test' } }], usage },
     { toolCalls: [{ name: 'Bash', input: { command: 'git commit -am "fix(farewell): say Goodbye (dm-c3d4)"', description: 'Commit' } }], usage },
@@ -141,7 +146,6 @@ beforeAll(async () => {
   ]);
 }, 600_000);
 
-afterAll(() => undefined);
 
 describe('preference pairs from the real agents in a temp Gas Town', () => {
   it('should list the same-bead pair, the sibling-branch pair and the KTO single, and say why dm-e5f6 gave none', async () => {
@@ -197,5 +201,60 @@ describe('preference pairs from the real agents in a temp Gas Town', () => {
     expect(info.forge_dpo_train).toMatchObject({ ranking: true, formatting: 'sharegpt', columns: { chosen: 'chosen', rejected: 'rejected' } });
     expect(readFileSync(join(out, 'axolotl-dpo.yaml'), 'utf8')).toContain('rl: dpo');
     expect(readdirSync(out).sort()).toEqual(['axolotl-dpo.yaml', 'dataset_info.json', 'dpo-openai', 'dpo-sharegpt', 'dpo-trl', 'kto', 'manifest.json']);
+  });
+});
+
+describe('evaluation scenarios and model A/B from the same town', () => {
+  it('should write a Harbor task per closed bead whose reference diff applies to its base commit with the real git apply', async () => {
+    const out = join(town.root, '..', 'scenarios');
+    const result = await forge(['eval', 'extract', '--out', out, '--quiet']);
+    expect(result.exitCode, result.stderr).toBeLessThanOrEqual(3);
+    expect(readdirSync(join(out, 'tasks')).sort()).toEqual(['dm-a1b2', 'dm-c3d4']);
+    expect(readdirSync(join(out, 'eval', 'prompts')).sort()).toEqual(['dm-a1b2.md', 'dm-c3d4.md']);
+    const task = join(out, 'tasks', 'dm-a1b2');
+    expect(readdirSync(task).sort()).toEqual(['environment', 'instruction.md', 'solution', 'task.toml', 'tests']);
+    const toml = readFileSync(join(task, 'task.toml'), 'utf8');
+    const base = /base_commit = "([0-9a-f]{40})"/u.exec(toml)![1]!;
+    expect(toml).toContain('version = "1.0"');
+    expect(toml).toContain('[verifier]');
+    expect(toml).toContain('session = "' + ids.firstTry + '"');
+    expect(readFileSync(join(task, 'instruction.md'), 'utf8')).toContain('# dm-a1b2: Greeting ends without a period');
+    expect(readFileSync(join(task, 'tests', 'test.sh'), 'utf8')).toContain('( node test.js ) || status=1');
+    expect(statSync(join(task, 'solution', 'solve.sh')).mode & 0o111).not.toBe(0);
+    // The environment's repo.tar is the repository at the base commit; the reference diff applies there, and the checks pass.
+    const work = mkdtempSync(join(tmpdir(), 'forge-scenario-'));
+    execFileSync('tar', ['-xf', join(task, 'environment', 'repo.tar'), '-C', work]);
+    expect(readFileSync(join(work, 'greet.js'), 'utf8')).toBe(files['greet.js']);
+    execFileSync('git', ['init', '-q'], { cwd: work });
+    execFileSync('git', ['apply', join(task, 'solution', 'reference.diff')], { cwd: work });
+    expect(readFileSync(join(work, 'greet.js'), 'utf8')).toContain("'Hello, ' + name + '.'");
+    expect(execFileSync('node', ['test.js'], { cwd: work, encoding: 'utf8' })).toBe('ok\n');
+    // Both reference diffs apply to their base commits in a clone of the real repository (dm-c3d4's base is the reopened attempt's commit).
+    const clone = mkdtempSync(join(tmpdir(), 'forge-scenario-clone-'));
+    execFileSync('git', ['clone', '-q', town.rigRepo, clone]);
+    for (const bead of ['dm-a1b2', 'dm-c3d4']) {
+      const beadBase = /base_commit = "([0-9a-f]{40})"/u.exec(readFileSync(join(out, 'tasks', bead, 'task.toml'), 'utf8'))![1]!;
+      execFileSync('git', ['checkout', '-q', '--force', beadBase], { cwd: clone });
+      execFileSync('git', ['apply', join(out, 'tasks', bead, 'solution', 'reference.diff')], { cwd: clone, stdio: 'pipe' });
+    }
+    expect(base).toMatch(/^[0-9a-f]{40}$/u);
+    expect(readFileSync(join(clone, 'farewell.js'), 'utf8')).toContain("'Goodbye, ' + name + '.'");
+  });
+
+  it('should compare sources with the hand-counted figures', async () => {
+    const result = await forge(['compare', '--by', 'source', '--json', '--quiet']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const { groups, notes } = JSON.parse(result.stdout);
+    const bySource = Object.fromEntries(groups.map((group: { group: string }) => [group.group, group]));
+    // Claude Code: nux (dm-a1b2, first try, 7 turns, 6 calls) and furiosa's rework (dm-c3d4 attempt 2, 7 turns, 6 calls).
+    expect(bySource['claude-code']).toMatchObject({ sessions: 2, beadsAttempted: 2, firstAttempts: 1, firstTryClosures: 1, firstTryClosureRate: 1, closedBeads: 2, toolCalls: 12, toolErrors: 0, toolErrorRate: 0, medianTurns: 7 });
+    // Every scripted turn reports 20 + 40 + 1000 + 100 tokens: 14 turns over 2 closed beads.
+    expect(bySource['claude-code'].tokensPerClosedBead).toBe((14 * 1160) / 2);
+    // pi: furiosa's first attempt (5 turns, 4 calls), slit (3, 2), rictus (2, 1), the crew session's active branch (3, 1).
+    expect(bySource.pi).toMatchObject({ sessions: 4, beadsAttempted: 2, firstAttempts: 2, firstTryClosures: 0, firstTryClosureRate: 0, closedBeads: 0, tokensPerClosedBead: null, toolCalls: 8, toolErrors: 0, medianTurns: 3 });
+    // Wilson 95% for 0 of 2 and 1 of 1.
+    expect(bySource.pi.firstTryClosureInterval).toEqual({ low: 0, high: 0.6576 });
+    expect(bySource['claude-code'].firstTryClosureInterval).toEqual({ low: 0.2065, high: 1 });
+    expect(notes).toEqual(expect.arrayContaining([expect.stringContaining('too small to tell apart: pi, claude-code')]));
   });
 });
