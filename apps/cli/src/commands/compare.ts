@@ -1,5 +1,4 @@
-import { compareGroups, type CompareDimension } from '@forge/eval';
-import { type Session } from '@forge/schema';
+import { compareGroups } from '@forge/eval';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
 import { renderTable } from '../render/table.js';
 import { scoreSessions } from '../run/score-sessions.js';
@@ -10,12 +9,9 @@ const percent = (value: number | null): string => (value == null ? '-' : `${(val
 
 /** `forge compare --by model|source|role|thinking`: outcome figures per group, from the sessions' scores. */
 export async function compareCommand(flags: CompareOptions, io: CliIo): Promise<ExitCode> {
-  const sessions: Session[] = [];
-  await loadSessions(flags, io, async (session) => {
-    sessions.push(session);
-  });
+  const { sessions } = await loadSessions(flags, io);
   const { scores } = await scoreSessions(sessions, { env: io.env, cwd: io.cwd });
-  const result = compareGroups(sessions, scores, flags.by as CompareDimension);
+  const result = compareGroups(sessions, scores, flags.by);
   if (flags.json) {
     io.stdout.write(`${JSON.stringify(result)}\n`);
     return exitCodes.ok;

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { chooseScenarios, scenarioFiles, type Scenario } from '@forge/eval';
 import { archiveCommit, readReferenceChange } from '@forge/extract-outcomes';
-import { type Session, type SessionWarning } from '@forge/schema';
+import { type SessionWarning } from '@forge/schema';
 import { validationCommands } from '@forge/scoring';
 import { createRedactor, writeFolderAtomically } from '@forge/transform';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
@@ -21,10 +21,7 @@ function describeOutcome(tier: string | null, merged: boolean): string {
  * patrol cycle, written whole into `--out` (tasks/<id>/…, eval/prompts/<id>.md); texts redacted.
  */
 export async function evalExtractCommand(flags: EvalExtractOptions, io: CliIo): Promise<ExitCode> {
-  const sessions: Session[] = [];
-  await loadSessions(flags, io, async (session) => {
-    sessions.push(session);
-  });
+  const { sessions } = await loadSessions(flags, io);
   const { scores, warnings } = await scoreSessions(sessions, { env: io.env, cwd: io.cwd });
   const problems: SessionWarning[] = [...warnings];
   const choices = chooseScenarios(

@@ -138,7 +138,8 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
    * conversations of every accepted session (a duplicate-dropped abandoned branch still pairs).
    */
   function preferenceRows(plan: PairPlan | undefined): Map<string, Record<DatasetSplit, { reference: RowReference; labels: RowLabels }[]>> {
-    const byFormat = new Map(formats.filter((format) => format.preferenceRow != null).map((format) => [format.name, { train: [], validation: [] } as Record<DatasetSplit, { reference: RowReference; labels: RowLabels }[]>]));
+    type PreferenceRows = Record<DatasetSplit, { reference: RowReference; labels: RowLabels }[]>;
+    const byFormat = new Map<string, PreferenceRows>(formats.filter((format) => format.preferenceRow != null).map((format) => [format.name, { train: [], validation: [] }]));
     if (byFormat.size === 0 || plan == null) return byFormat;
     const sessions = new Map([...accepted.values()].map((session) => [`${session.labels.source}:${session.labels.sessionId}`, session]));
     const parsed = new Map<string, PreparedConversation | undefined>();

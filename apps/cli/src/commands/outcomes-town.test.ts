@@ -22,7 +22,7 @@ import {
   type ScriptedTurn,
 } from '@forge-internal/test-agents';
 import { parseOpenAiDpoRecord, parseShareGptRankingRecord, parseTrlDpoRecord, parseTrlKtoRecord } from '@forge/schema';
-import { runCli } from '../src/test-support/run-cli.js';
+import { runCli } from '../test-support/run-cli.js';
 
 const usage = { input: 20, output: 40, cacheRead: 1000, cacheWrite: 100 };
 const files = {
