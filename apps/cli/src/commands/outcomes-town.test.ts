@@ -163,6 +163,7 @@ describe('preference pairs from the real agents in a temp Gas Town', () => {
     expect(pairs.filter((pair) => pair.kind === 'single')).toEqual(expect.arrayContaining([expect.objectContaining({ bead: 'dm-a1b2', label: true, session: expect.objectContaining({ sessionId: ids.firstTry }) })]));
     expect(pairs.some((pair) => pair.bead === 'dm-e5f6')).toBe(false);
     const noisy = await forge(['pairs']);
+    if (process.env.PRINT_TOWN) console.log(noisy.stdout, noisy.stderr);
     expect(noisy.stderr).toMatch(/no pair: pairs:bead:dm-e5f6: no attempt closed the bead \(2 attempts: [^)]*\): no same-bead pair/u);
   });
 
@@ -242,6 +243,7 @@ describe('evaluation scenarios and model A/B from the same town', () => {
   });
 
   it('should compare sources with the hand-counted figures', async () => {
+    if (process.env.PRINT_TOWN) console.log((await forge(['compare', '--by', 'source', '--quiet'])).stdout);
     const result = await forge(['compare', '--by', 'source', '--json', '--quiet']);
     expect(result.exitCode, result.stderr).toBe(0);
     const { groups, notes } = JSON.parse(result.stdout);
