@@ -36,15 +36,6 @@ const transcripts: { key: 'firstTry' | 'reopened' | 'reworked'; session: Session
 const scores = new Map<string, SessionScore>();
 const worktrees = new Map<string, string>();
 
-function beacon(name: string, bead: string): string {
-  const minute = new Date().toISOString().slice(0, 16);
-  return `[GAS TOWN] polecat ${name} (rig: demo) <- witness • ${minute} • assigned:${bead}\n\nRun \`gt prime --hook\` and begin work on your hook.`;
-}
-
-function sling(bead: string, identity: string): void {
-  town.bd('mayor', ['update', bead, '--status=hooked', `--assignee=${identity}`]);
-  town.townEvent('sling', 'mayor', { bead, target: identity });
-}
 
 async function runScript(agent: 'claude' | 'pi', cwd: string, identity: string, prompt: string, script: ScriptedTurn[]): Promise<Session> {
   const stub = await startStubModel({ script });
@@ -71,9 +62,9 @@ beforeAll(async () => {
   // 1. nux (Claude Code) closes dm-a1b2 on the first try.
   const nux = town.addPolecat('nux', 'dm-a1b2');
   worktrees.set('nux', nux.cwd);
-  sling('dm-a1b2', nux.identity);
+  town.sling('dm-a1b2', nux.identity);
   town.townEvent('spawn', 'gt', { rig: 'demo', polecat: 'nux' });
-  const first = await runScript('claude', nux.cwd, nux.identity, beacon('nux', 'dm-a1b2'), [
+  const first = await runScript('claude', nux.cwd, nux.identity, town.beacon('nux', 'dm-a1b2'), [
     { thinking: 'Claim the bead first.', toolCalls: [{ name: 'Bash', input: { command: 'bd update dm-a1b2 --claim', description: 'Claim' } }], usage },
     { toolCalls: [{ name: 'Read', input: { file_path: join(nux.cwd, 'greet.js') } }], usage },
     { text: 'Adding the period.', toolCalls: [{ name: 'Edit', input: { file_path: join(nux.cwd, 'greet.js'), old_string: "  return 'Hello, ' + name;", new_string: "  return 'Hello, ' + name + '.';" } }], usage },
@@ -91,8 +82,8 @@ beforeAll(async () => {
   // 2. furiosa (pi) works dm-c3d4; the refinery rejects it and reopens the bead.
   const furiosa = town.addPolecat('furiosa', 'dm-c3d4');
   worktrees.set('furiosa', furiosa.cwd);
-  sling('dm-c3d4', furiosa.identity);
-  const second = await runScript('pi', furiosa.cwd, furiosa.identity, beacon('furiosa', 'dm-c3d4'), [
+  town.sling('dm-c3d4', furiosa.identity);
+  const second = await runScript('pi', furiosa.cwd, furiosa.identity, town.beacon('furiosa', 'dm-c3d4'), [
     { toolCalls: [{ name: 'bash', input: { command: 'bd update dm-c3d4 --claim' } }], usage },
     { toolCalls: [{ name: 'write', input: { path: 'farewell.js', content: "module.exports = function farewell(name) {\n  return 'Bye ' + name;\n};\n" } }], usage },
     { toolCalls: [{ name: 'bash', input: { command: 'git add farewell.js && git commit -m "feat(farewell): add farewell() (dm-c3d4)"' } }], usage },
@@ -104,8 +95,8 @@ beforeAll(async () => {
   town.bd('demo/refinery', ['reopen', 'dm-c3d4', '--reason', 'FIX_NEEDED: farewell() must say Goodbye and end with a period']);
 
   // 3. furiosa again (Claude Code), second attempt: fixes the wording and closes it.
-  sling('dm-c3d4', furiosa.identity);
-  const third = await runScript('claude', furiosa.cwd, furiosa.identity, beacon('furiosa', 'dm-c3d4'), [
+  town.sling('dm-c3d4', furiosa.identity);
+  const third = await runScript('claude', furiosa.cwd, furiosa.identity, town.beacon('furiosa', 'dm-c3d4'), [
     { toolCalls: [{ name: 'Bash', input: { command: 'bd update dm-c3d4 --claim', description: 'Claim' } }], usage },
     { toolCalls: [{ name: 'Read', input: { file_path: join(furiosa.cwd, 'farewell.js') } }], usage },
     { toolCalls: [{ name: 'Edit', input: { file_path: join(furiosa.cwd, 'farewell.js'), old_string: "  return 'Bye ' + name;", new_string: "  return 'Goodbye ' + name;" } }], usage },

@@ -38,14 +38,6 @@ const homes: string[] = [];
 const ids: Record<string, string> = {};
 let cacheDir: string;
 
-function beacon(name: string, bead: string): string {
-  return `[GAS TOWN] polecat ${name} (rig: demo) <- witness • ${new Date().toISOString().slice(0, 16)} • assigned:${bead}\n\nRun \`gt prime --hook\` and begin work on your hook.`;
-}
-
-function sling(bead: string, identity: string): void {
-  town.bd('mayor', ['update', bead, '--status=hooked', `--assignee=${identity}`]);
-  town.townEvent('sling', 'mayor', { bead, target: identity });
-}
 
 async function runScript(key: string, agent: 'claude' | 'pi', cwd: string, identity: string, args: string[], script: ScriptedTurn[]): Promise<void> {
   const stub = await startStubModel({ script });
@@ -77,8 +69,8 @@ beforeAll(async () => {
 
   // dm-a1b2: nux (Claude Code) closes it on the first try; the refinery merges it.
   const nux = town.addPolecat('nux', 'dm-a1b2');
-  sling('dm-a1b2', nux.identity);
-  await runScript('firstTry', 'claude', nux.cwd, nux.identity, [beacon('nux', 'dm-a1b2')], [
+  town.sling('dm-a1b2', nux.identity);
+  await runScript('firstTry', 'claude', nux.cwd, nux.identity, [town.beacon('nux', 'dm-a1b2')], [
     { toolCalls: [{ name: 'Bash', input: { command: 'bd update dm-a1b2 --claim', description: 'Claim' } }], usage },
     { toolCalls: [{ name: 'Read', input: { file_path: join(nux.cwd, 'greet.js') } }], usage },
     { toolCalls: [{ name: 'Edit', input: { file_path: join(nux.cwd, 'greet.js'), old_string: "  return 'Hello, ' + name;", new_string: "  return 'Hello, ' + name + '.';" } }], usage },
@@ -92,8 +84,8 @@ beforeAll(async () => {
 
   // dm-c3d4: furiosa (pi) closes it, the refinery reopens it, furiosa (Claude Code) closes it again.
   const furiosa = town.addPolecat('furiosa', 'dm-c3d4');
-  sling('dm-c3d4', furiosa.identity);
-  await runScript('reopened', 'pi', furiosa.cwd, furiosa.identity, [beacon('furiosa', 'dm-c3d4')], [
+  town.sling('dm-c3d4', furiosa.identity);
+  await runScript('reopened', 'pi', furiosa.cwd, furiosa.identity, [town.beacon('furiosa', 'dm-c3d4')], [
     { toolCalls: [{ name: 'bash', input: { command: 'bd update dm-c3d4 --claim' } }], usage },
     { toolCalls: [{ name: 'write', input: { path: 'farewell.js', content: "module.exports = function farewell(name) {\n  return 'Bye ' + name;\n};\n" } }], usage },
     { toolCalls: [{ name: 'bash', input: { command: 'git add farewell.js && git commit -m "feat(farewell): add farewell() (dm-c3d4)"' } }], usage },
@@ -101,8 +93,8 @@ beforeAll(async () => {
     { text: 'Added farewell(); dm-c3d4 closed.', usage },
   ]);
   town.bd('demo/refinery', ['reopen', 'dm-c3d4', '--reason', 'FIX_NEEDED: farewell() must say Goodbye']);
-  sling('dm-c3d4', furiosa.identity);
-  await runScript('reworked', 'claude', furiosa.cwd, furiosa.identity, [beacon('furiosa', 'dm-c3d4')], [
+  town.sling('dm-c3d4', furiosa.identity);
+  await runScript('reworked', 'claude', furiosa.cwd, furiosa.identity, [town.beacon('furiosa', 'dm-c3d4')], [
     { toolCalls: [{ name: 'Bash', input: { command: 'bd update dm-c3d4 --claim', description: 'Claim' } }], usage },
     { toolCalls: [{ name: 'Read', input: { file_path: join(furiosa.cwd, 'farewell.js') } }], usage },
     { toolCalls: [{ name: 'Edit', input: { file_path: join(furiosa.cwd, 'farewell.js'), old_string: "  return 'Bye ' + name;", new_string: "  return 'Goodbye, ' + name + '.';" } }], usage },
@@ -116,16 +108,16 @@ beforeAll(async () => {
 
   // dm-e5f6: slit (pi) closes it and it is reopened; rictus (pi) takes it over and is reset: no attempt closed it.
   const slit = town.addPolecat('slit', 'dm-e5f6');
-  sling('dm-e5f6', slit.identity);
-  await runScript('failed1', 'pi', slit.cwd, slit.identity, [beacon('slit', 'dm-e5f6')], [
+  town.sling('dm-e5f6', slit.identity);
+  await runScript('failed1', 'pi', slit.cwd, slit.identity, [town.beacon('slit', 'dm-e5f6')], [
     { toolCalls: [{ name: 'bash', input: { command: 'bd update dm-e5f6 --claim' } }], usage },
     { toolCalls: [{ name: 'bash', input: { command: 'bd close dm-e5f6' } }], usage },
     { text: 'Closed dm-e5f6.', usage },
   ]);
   town.bd('demo/refinery', ['reopen', 'dm-e5f6', '--reason', 'FIX_NEEDED: nothing was written']);
   const rictus = town.addPolecat('rictus', 'dm-e5f6');
-  sling('dm-e5f6', rictus.identity);
-  await runScript('failed2', 'pi', rictus.cwd, rictus.identity, [beacon('rictus', 'dm-e5f6')], [
+  town.sling('dm-e5f6', rictus.identity);
+  await runScript('failed2', 'pi', rictus.cwd, rictus.identity, [town.beacon('rictus', 'dm-e5f6')], [
     { toolCalls: [{ name: 'bash', input: { command: 'bd update dm-e5f6 --claim' } }], usage },
     { text: 'I cannot find where shout() should go; giving up.', usage },
   ]);
