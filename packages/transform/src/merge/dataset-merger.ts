@@ -124,7 +124,8 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
     const { status: _status, duplicate, skipped: parts, ...merged } = session;
     skipped.push(...parts);
     accepted.set(session.key, merged);
-    finder.add(session.key, session.dedupScore, duplicate);
+    // A session kept only as preference material (an abandoned branch) must never push out the SFT copy of its sibling.
+    if (Object.keys(session.rows).some((format) => format !== preferenceMaterialKey)) finder.add(session.key, session.dedupScore, duplicate);
     return { status: 'accepted', rows: Math.max(...Object.values(session.rows).map((rows) => rows.length)) };
   }
 

@@ -12,7 +12,7 @@ function branch(session: Session, leafId: string, answer: string): Session {
 
 async function build(sessions: Session[], formats: string[]) {
   const builder = await createDatasetBuilder({ formats, validationRatio: 0, redaction: { homeDirectory: '/home/alice', userName: 'alice' } });
-  for (const session of sessions) await builder.addSession(session, session.branch.isActive ? {} : { preferenceOnly: true });
+  for (const session of sessions) await builder.addSession(session, session.branch.isActive ? { score: 0.1 } : { preferenceOnly: true, score: 0.9 });
   const candidates = sessions.map((session) => ({ sessionId: session.id, source: session.source, file: session.files[0]!, branch: session.branch, score: null }));
   return builder.finish(planPairs(candidates));
 }
@@ -24,7 +24,9 @@ describe('preference rows at merge time', () => {
     const [row] = [...dataset.rows('dpo-trl', 'train')];
     expect(JSON.parse(row!.line).rejected).toMatchObject([{ role: 'assistant', content: 'I gave up on the rename.' }]);
     expect(row!.labels.preference).toMatchObject({ kind: 'sibling-branch', chosen: { sessionId: active.id }, rejected: { sessionId: `${active.id}@leaf-2` }, margin: null });
+    // The abandoned branch, a near duplicate with a higher score, never pushes the active one out of the SFT rows.
     expect(dataset.formats.messages!.train).toHaveLength(1);
+    expect(JSON.parse(dataset.formats.messages!.train[0]!).messages.at(-1).content).toBe(active.messages.at(-1)!.text);
     expect(dataset.manifest.counts.rowsByFormat['dpo-trl']).toEqual({ train: 1, validation: 0 });
   });
 
