@@ -140,7 +140,7 @@ beforeAll(async () => {
 
 
 describe('preference pairs from the real agents in a temp Gas Town', () => {
-  it('should list the same-bead pair, the sibling-branch pair and the KTO single, and say why dm-e5f6 gave none', async () => {
+  it('should list the same-bead pair, the sibling-branch pair and the KTO single, and say why dm-e5f6 gave none', { timeout: 240_000 }, async () => {
     const result = await forge(['pairs', '--json', '--quiet']);
     expect(result.exitCode, result.stderr).toBeLessThanOrEqual(3);
     const pairs = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
@@ -159,7 +159,7 @@ describe('preference pairs from the real agents in a temp Gas Town', () => {
     expect(noisy.stderr).toMatch(/no pair: pairs:bead:dm-e5f6: no attempt closed the bead \(2 attempts: [^)]*\): no same-bead pair/u);
   });
 
-  it('should write every preference format through forge run, each row loading through its schema, rows.jsonl naming both sessions', async () => {
+  it('should write every preference format through forge run, each row loading through its schema, rows.jsonl naming both sessions', { timeout: 240_000 }, async () => {
     const out = join(town.root, '..', 'dataset');
     const result = await forge(['run', '--format', 'dpo-trl,dpo-sharegpt,dpo-openai,kto', '--out', out, '--cache-dir', cacheDir, '--validation-ratio', '0', '--quiet']);
     expect(result.exitCode, result.stderr).toBeLessThanOrEqual(3);
@@ -198,7 +198,7 @@ describe('preference pairs from the real agents in a temp Gas Town', () => {
 });
 
 describe('evaluation scenarios and model A/B from the same town', () => {
-  it('should write a Harbor task per closed bead whose reference diff applies to its base commit with the real git apply', async () => {
+  it('should write a Harbor task per closed bead whose reference diff applies to its base commit with the real git apply', { timeout: 240_000 }, async () => {
     const out = join(town.root, '..', 'scenarios');
     const result = await forge(['eval', 'extract', '--out', out, '--quiet']);
     expect(result.exitCode, result.stderr).toBeLessThanOrEqual(3);
@@ -234,7 +234,7 @@ describe('evaluation scenarios and model A/B from the same town', () => {
     expect(readFileSync(join(clone, 'farewell.js'), 'utf8')).toContain("'Goodbye, ' + name + '.'");
   });
 
-  it('should compare sources with the hand-counted figures', async () => {
+  it('should compare sources with the hand-counted figures', { timeout: 240_000 }, async () => {
     if (process.env.PRINT_TOWN) console.log((await forge(['compare', '--by', 'source', '--quiet'])).stdout);
     const result = await forge(['compare', '--by', 'source', '--json', '--quiet']);
     expect(result.exitCode, result.stderr).toBe(0);
