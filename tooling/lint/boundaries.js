@@ -82,6 +82,7 @@ export const boundaryConfigs = [
   { files: ['packages/reader-kit/**/*.ts'], rules: restrict(onlySchema) },
   { files: ['packages/{extract-pir,extract-claude,extract-outcomes,extract-codex,extract-gemini,extract-opencode}/**/*.ts'], rules: restrict(onlySchemaAndReaderKit) },
   { files: ['packages/transform/**/*.ts'], rules: restrict(onlySchema) },
+  { files: ['packages/eval/**/*.ts'], rules: restrict(onlySchema) },
   { files: ['packages/scoring/**/*.ts'], rules: restrict(onlySchemaAndReaderKitForScoring) },
   { files: ['packages/scoring/**/*.test.ts', 'packages/scoring/test/**/*.ts', 'packages/scoring/bench/**/*.ts'], rules: restrict(scoringTestEdges) },
   { files: ['packages/synth/**/*.ts'], rules: restrict(onlySchemaAndExtractPir) },

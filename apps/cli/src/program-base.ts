@@ -5,6 +5,9 @@ import { FORGE_VERSION } from './version.js';
 /** What each command does, in one line: the overview and the full command tree both show these. */
 export const commandSummaries = {
   run: 'the whole pipeline: read every source, clean, redact, dedupe, split and write the dataset',
+  pairs: 'list the preference pairs (and KTO singles) forge would emit: kind, bead, both sessions and scores, margin; nothing written',
+  eval: 'evaluation scenarios from outcomes: Harbor tasks from closed beads and top patrol cycles',
+  compare: 'compare groups of sessions (model, source, role, thinking) by outcome: first-try closure with a 95% interval, tool errors, tokens per closed bead, turns',
   extract: 'write canonical sessions as JSON Lines (one Session per line)',
   export: 'turn one session file into training records of one format',
   stats: 'a table of sessions by source, Gas Town role and model: turns, tool calls, tool errors, tokens',

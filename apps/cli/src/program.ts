@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { verdictValues } from '@forge/schema';
-import { formatNames } from '@forge/transform';
+import { defaultMinMargin, formatNames } from '@forge/transform';
 import { type CliIo } from './cli-io.js';
 import {
   type AuditOptions,
@@ -9,6 +9,9 @@ import {
   type ExtensionsInstallOptions,
   type ExtractOptions,
   type InspectOptions,
+  type CompareOptions,
+  type EvalExtractOptions,
+  type PairsOptions,
   type ReviewOptions,
   type RunOptions,
   type ScoreOptions,
@@ -44,7 +47,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .addOption(rootOption())
     .option('-o, --out <dir>', 'output folder (default: ./forge-dataset)')
     .option('-c, --config <file>', 'config file (default: ./forge.config.json when present)')
-    .option('--format <list>', `formats to write, comma-separated: ${formatNames.join(',')} (default: all)`)
+    .option('--format <list>', `formats to write, comma-separated: ${formatNames.join(',')} (default: the SFT formats sharegpt,openai,messages)`)
+    .option('--min-margin <score>', `preference formats: drop same-bead pairs whose score margin is below this (default ${defaultMinMargin})`, numberFlag(runOptionRules.minMargin))
     .option('--demo', 'run on the built-in demo corpus instead of this machine\'s sessions', false)
     .option('--keep-noise', 'keep harness noise (hook output, reminders, command wrappers) as context', false)
     .option('--system-prompt <keep|drop|file>', "the rows' system prompt: keep what each session recorded, drop it, or this text file's content instead (default keep)")
@@ -139,6 +143,69 @@ Exit codes: 0 done, 3 done with warnings, 1 failed, 2 bad usage.`,
     .action(async (targets: string[], options: ReviewOptions) => {
       const { reviewCommand } = await import('./commands/review.js');
       setExitCode(await reviewCommand(targets, options, io));
+    });
+
+  program
+    .command('pairs')
+    .description(commandSummaries.pairs)
+    .addOption(sourceOption())
+    .addOption(rootOption())
+    .option('--min-margin <score>', `drop same-bead pairs whose score margin is below this (default ${defaultMinMargin})`, numberFlag(runOptionRules.minMargin))
+    .option('--json', 'one JSON object per pair on stdout', false)
+    .addOption(quietOption())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  forge pairs                                    the pairs forge run --format dpo-trl would emit
+  forge pairs --json --min-margin 0.2 | jq .     kind, bead, both sessions with scores, margin`,
+    )
+    .action(async (options: PairsOptions) => {
+      const { pairsCommand } = await import('./commands/pairs.js');
+      setExitCode(await pairsCommand(options, io));
+    });
+
+  const evaluation = program.command('eval').description(commandSummaries.eval);
+  evaluation
+    .command('extract')
+    .description('one Harbor task per closed bead with a linked commit and per top-scoring patrol cycle (deacon, witness, refinery)')
+    .addOption(sourceOption())
+    .addOption(rootOption())
+    .requiredOption('-o, --out <dir>', 'output folder (replaced whole): tasks/<id>/ in Harbor\'s layout and eval/prompts/<id>.md')
+    .option('--min-score <score>', 'only sessions scoring at least this (patrol cycles: at least 0.7 as well)', numberFlag(runOptionRules.minScore))
+    .option('--role <list>', 'only sessions of these Gas Town roles, comma-separated (polecat, crew, deacon, witness, refinery, …)')
+    .addOption(quietOption())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  forge eval extract --out ./scenarios                       every closed bead with a commit
+  forge eval extract --out ./patrols --role deacon,witness   top-scoring patrol cycles only
+  harbor run --path ./scenarios/tasks/gt-k3m9p --agent oracle  the reference solution passes its checks`,
+    )
+    .action(async (options: EvalExtractOptions) => {
+      const { evalExtractCommand } = await import('./commands/eval-extract.js');
+      setExitCode(await evalExtractCommand(options, io));
+    });
+
+  program
+    .command('compare')
+    .description(commandSummaries.compare)
+    .addOption(sourceOption())
+    .addOption(rootOption())
+    .addOption(new Option('--by <dimension>', 'what to group sessions by').choices(['model', 'source', 'role', 'thinking']).makeOptionMandatory())
+    .option('--json', 'the groups and notes as one JSON object on stdout', false)
+    .addOption(quietOption())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  forge compare --by model                 pi with kimi vs qwen, Claude vs pi
+  forge compare --by thinking --json       with and without reasoning`,
+    )
+    .action(async (options: CompareOptions) => {
+      const { compareCommand } = await import('./commands/compare.js');
+      setExitCode(await compareCommand(options, io));
     });
 
   program

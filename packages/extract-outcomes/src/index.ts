@@ -1,6 +1,8 @@
 export { readOutcomes } from './read-outcomes.js';
 export type { ReadOutcomesOptions } from './read-outcomes.js';
 export { readCommitPatches, parseShowOutput } from './read-commit-patches.js';
+export { readReferenceChange, archiveCommit } from './read-reference-change.js';
+export type { ReferenceChange } from './read-reference-change.js';
 export { locateSessionLines } from './locate-session-lines.js';
 export { readBeadsStore } from './read-beads-store.js';
 export { decodeBead, decodeMergeRequest } from './decode-bead.js';

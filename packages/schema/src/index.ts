@@ -88,8 +88,14 @@ export {
   openAiDpoRecordSchema,
   parseOpenAiDpoRecord,
   safeParseOpenAiDpoRecord,
+  trlKtoRecordSchema,
+  parseTrlKtoRecord,
+  safeParseTrlKtoRecord,
+  shareGptRankingRecordSchema,
+  parseShareGptRankingRecord,
+  safeParseShareGptRankingRecord,
 } from './records/dpo.js';
-export type { TrlDpoRecord, OpenAiDpoRecord } from './records/dpo.js';
+export type { TrlDpoRecord, OpenAiDpoRecord, TrlKtoRecord, ShareGptRankingRecord } from './records/dpo.js';
 export { datasetFormatSchema, datasetManifestSchema, parseDatasetManifest, safeParseDatasetManifest } from './records/manifest.js';
 export type { DatasetFormat, DatasetManifest } from './records/manifest.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { chatMessagesRecordSchema } from './records/chat-messages.js';
-import { openAiDpoRecordSchema, trlDpoRecordSchema } from './records/dpo.js';
+import { openAiDpoRecordSchema, shareGptRankingRecordSchema, trlDpoRecordSchema, trlKtoRecordSchema } from './records/dpo.js';
 import { datasetManifestSchema } from './records/manifest.js';
 import { openAiChatRecordSchema } from './records/openai-chat.js';
 import { llamaFactoryDatasetInfoEntrySchema, shareGptRecordSchema } from './records/sharegpt.js';
@@ -28,6 +28,8 @@ export const publishedSchemas = {
   ChatMessagesRecord: chatMessagesRecordSchema,
   TrlDpoRecord: trlDpoRecordSchema,
   OpenAiDpoRecord: openAiDpoRecordSchema,
+  TrlKtoRecord: trlKtoRecordSchema,
+  ShareGptRankingRecord: shareGptRankingRecordSchema,
   DatasetManifest: datasetManifestSchema,
   SessionScore: sessionScoreSchema,
   Verdict: verdictSchema,

@@ -15,4 +15,5 @@ export type { AgentEdit } from './agent-edits.js';
 export { measureCodeSurvival } from './code-survival.js';
 export type { CodeSurvival } from './code-survival.js';
 export { sessionIdentity } from './session-identity.js';
+export { validationCommands } from './validation-commands.js';
 export type { SessionIdentity } from './session-identity.js';

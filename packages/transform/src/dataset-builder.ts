@@ -1,6 +1,7 @@
 import { type Session } from '@forge/schema';
 import { type DatasetFormat } from './formats/dataset-format.js';
 import { type FormatName } from './formats/format-registry.js';
+import { type PairPlan } from './pairs/plan-pairs.js';
 import { createDatasetMerger, type AddSessionResult, type BuiltDataset, type DatasetMergerOptions, type TransformManifest } from './merge/dataset-merger.js';
 import { createFileRowStore, createMemoryRowStore } from './row-store.js';
 import { type ShareGptOptions } from './formats/sharegpt-format.js';
@@ -31,8 +32,8 @@ export interface DatasetBuilder {
    * ids) travel into the bookkeeping of the session's rows; a given score is the dedup tie-break.
    */
   addSession(session: Session, labels?: SessionLabels): Promise<AddSessionResult>;
-  /** Drops duplicates (keeping the best-scored copy), orders and splits; later calls return the same dataset. */
-  finish(): BuiltDataset;
+  /** Drops duplicates (keeping the best-scored copy), orders and splits, and builds the preference formats' rows from `preferences`; later calls return the same dataset. */
+  finish(preferences?: PairPlan): BuiltDataset;
 }
 
 /**
@@ -50,9 +51,9 @@ export async function createDatasetBuilder(options: DatasetBuilderOptions = {}):
       if (finished) throw new TransformError({ message: 'addSession() was called after finish()', code: 'builder-finished', hint: 'create a new builder for another dataset' });
       return merger.add(await processor.process(session, labels));
     },
-    finish() {
+    finish(preferences) {
       finished = true;
-      return merger.finish();
+      return merger.finish(preferences);
     },
   };
 }

@@ -5,7 +5,7 @@ export type { DatasetBuilder, DatasetBuilderOptions, ExportSessionOptions } from
 
 // The per-session path and the merge step the builder composes (the per-session path may run in a worker).
 export { createSessionProcessor } from './session/process-session.js';
-export type { ProcessedSession, RowLabels, SessionFacts, SessionLabels, SessionProcessor, SessionProcessorOptions, SkippedItem } from './session/process-session.js';
+export type { PreferenceLabels, ProcessedSession, RowLabels, SessionFacts, SessionLabels, SessionProcessor, SessionProcessorOptions, SkippedItem } from './session/process-session.js';
 export { createDatasetMerger } from './merge/dataset-merger.js';
 export type { AddSessionResult, BuiltDataset, DatasetMerger, DatasetMergerOptions, DatasetRow, FormatLines, KeptSession, MergedSession, TransformManifest } from './merge/dataset-merger.js';
 
@@ -26,6 +26,18 @@ export type { ShareGptOptions, ShareGptTextWithToolCall } from './formats/shareg
 export { openaiFormat, toOpenAiChatRecord } from './formats/openai-format.js';
 export { messagesFormat, toChatMessagesRecord, axolotlDatasetYaml } from './formats/messages-format.js';
 export type { AxolotlYamlOptions } from './formats/messages-format.js';
+
+export type { PreferenceItem } from './formats/dataset-format.js';
+export { dpoTrlFormat, toTrlDpoRecord, axolotlDpoYaml } from './formats/dpo-trl-format.js';
+export { dpoSharegptFormat, toShareGptRankingRecord, shareGptRankingDatasetInfo } from './formats/dpo-sharegpt-format.js';
+export { dpoOpenaiFormat, toOpenAiDpoRecord } from './formats/dpo-openai-format.js';
+export { ktoFormat, toTrlKtoRecord } from './formats/kto-format.js';
+
+// Preference data: which sessions pair (pure, from scores), and how two conversations split into prompt and sides.
+export { planPairs, defaultMinMargin } from './pairs/plan-pairs.js';
+export type { PairCandidate, PairKind, PairNote, PairPlan, PairSide, PlanPairsOptions, PlannedPair, PlannedSingle } from './pairs/plan-pairs.js';
+export { splitPair } from './pairs/split-pair.js';
+export type { PairConversation } from './pairs/split-pair.js';
 
 export { TransformError } from './transform-error.js';
 export type { TransformErrorCode } from './transform-error.js';

@@ -27,6 +27,10 @@ export interface GasTownTown {
   agentEnv(identity: string, home: string): Record<string, string>;
   /** The refinery's merge: the branch's commits replayed onto main (new SHAs, same authors and messages). */
   merge(branch: string): string[];
+  /** The mayor's `gt sling`: the bead hooked to `identity` (bd) and the town's `sling` event. */
+  sling(bead: string, identity: string): void;
+  /** The startup beacon gt gives polecat `name` working `bead` (the agent's first prompt). */
+  beacon(name: string, bead: string): string;
 }
 
 /**
@@ -89,6 +93,11 @@ export function makeGasTownTown(options: { rig?: string; prefix?: string; files:
         GIT_CONFIG_NOSYSTEM: '1',
       };
     },
+    sling(bead, identity) {
+      this.bd('mayor', ['update', bead, '--status=hooked', `--assignee=${identity}`]);
+      this.townEvent('sling', 'mayor', { bead, target: identity });
+    },
+    beacon: (name, bead) => `[GAS TOWN] polecat ${name} (rig: ${rig}) <- witness • ${new Date().toISOString().slice(0, 16)} • assigned:${bead}\n\nRun \`gt prime --hook\` and begin work on your hook.`,
     merge: (branch) => {
       const shas = git(rigRepo, ['rev-list', '--reverse', `main..${branch}`]).split('\n').filter((sha) => sha !== '');
       const env = { GIT_COMMITTER_NAME: `${rig}/refinery`, GIT_COMMITTER_EMAIL: 'dev@example.com' };

@@ -45,6 +45,23 @@ export interface RunOptions extends SessionInputOptions {
   minScore?: number;
   beads: string[];
   git: string[];
+  minMargin?: number;
+}
+
+export interface EvalExtractOptions extends SessionInputOptions {
+  out: string;
+  minScore?: number;
+  role?: string;
+}
+
+export interface CompareOptions extends SessionInputOptions {
+  by: 'model' | 'source' | 'role' | 'thinking';
+  json: boolean;
+}
+
+export interface PairsOptions extends SessionInputOptions {
+  minMargin?: number;
+  json: boolean;
 }
 
 export interface SynthPlanOptions extends SessionInputOptions {

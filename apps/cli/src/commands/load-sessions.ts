@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { type Session } from '@forge/schema';
 import { collectSessions, type CollectedSessions } from '@forge/state';
+import { type ReadFileOptions } from '@forge/reader-kit';
 import { type CliIo } from '../cli-io.js';
 import { createProgress } from '../render/progress.js';
 import { parseSources, resolveRoots, sourceReaders } from '../sources/source-registry.js';
@@ -10,7 +11,7 @@ import { type SessionInputOptions } from './command-options.js';
  * Reads the selected sources with a progress display on stderr. No state cache: these commands
  * only look. With `consume`, sessions stream to it instead of being returned.
  */
-export async function loadSessions(options: SessionInputOptions, io: CliIo, consume?: (session: Session) => Promise<void>): Promise<CollectedSessions> {
+export async function loadSessions(options: SessionInputOptions, io: CliIo, consume?: (session: Session) => Promise<void>, readOptions?: ReadFileOptions): Promise<CollectedSessions> {
   const progress = createProgress(io, { quiet: options.quiet });
   const roots = resolveRoots(options.root, io.cwd);
   const selection = {
@@ -24,6 +25,7 @@ export async function loadSessions(options: SessionInputOptions, io: CliIo, cons
     return await collectSessions({
       selection,
       ...(consume == null ? {} : { consume }),
+      ...(readOptions == null ? {} : { readOptions }),
       onDiscovered: (files, bytes) => progress.start('reading', files, bytes),
       onFileDone: (bytes) => progress.advance(bytes),
     });

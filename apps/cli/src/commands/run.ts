@@ -35,6 +35,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
       beadsDirs: flags.beads.length > 0 ? flags.beads : config.beadsDirs,
       gitDirs: flags.git.length > 0 ? flags.git : config.gitDirs,
       scoring: config.scoring,
+      ...(flags.minMargin == null ? {} : { minMargin: flags.minMargin }),
       redaction: redactionOptions(config, configPath, io.env, io.cwd),
       env: io.env,
       cwd: io.cwd,

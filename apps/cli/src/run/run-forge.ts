@@ -3,21 +3,24 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ScoreSummarizer } from '@forge/scoring';
-import { ForgeError, parseDatasetManifest, scoringConfigSchema, type DatasetManifest, type ScoringConfigInput, type SessionSource } from '@forge/schema';
+import { ForgeError, parseDatasetManifest, scoringConfigSchema, type DatasetManifest, type ScoringConfigInput, type Session, type SessionScore, type SessionSource } from '@forge/schema';
 import { collectSessions, discoverInputs, StateStore, type CollectedSessions, type StateHolder } from '@forge/state';
 import {
   createDatasetBuilder,
   loadTokenizerJsonCounter,
+  planPairs,
   removeAbandonedFolders,
   resolveFormats,
   writeDataset,
   writeFolderAtomically,
   type FormatName,
+  type PairCandidate,
   type RedactionOptions,
 } from '@forge/transform';
 import { parseSources, resolveRoots, sourceReaders } from '../sources/source-registry.js';
 import { FORGE_VERSION } from '../version.js';
 import { demoHome, stateDatabasePath } from './default-paths.js';
+import { wantsPreferences } from './plan-preferences.js';
 import { checkRunOptions, type OverLength } from './run-options.js';
 import { prepareScoring, ScoringTargetCollector } from './score-sessions.js';
 import { resolveSystemPrompt, systemPromptPolicy } from './system-prompt-option.js';
@@ -75,6 +78,11 @@ export interface RunForgeOptions {
   env?: NodeJS.ProcessEnv;
   /** The folder relative paths start from (default `process.cwd()`). */
   cwd?: string;
+  /**
+   * Preference formats (`dpo-*`, `kto`): same-bead pairs below this score margin are dropped
+   * (default `defaultMinMargin`, 0.1). Outcomes are read with the scoring defaults from the sessions' folders.
+   */
+  minMargin?: number;
   /** Progress as it happens (nothing is printed by `runForge` itself). */
   onProgress?: (event: RunProgress) => void;
 }
@@ -127,13 +135,16 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
     beadsDirs: (options.beadsDirs ?? []).map((dir) => resolve(cwd, dir)),
     gitDirs: (options.gitDirs ?? []).map((dir) => resolve(cwd, dir)),
     scoring: scoringConfigSchema.parse(options.scoring ?? {}),
+    ...(options.minMargin == null ? {} : { minMargin: options.minMargin }),
   };
+  // Preference formats need every branch (abandoned ones pair with the continued one) and every session's score.
+  const preferences = wantsPreferences(recorded.formats);
   const progress = options.onProgress ?? (() => undefined);
   const redaction: RedactionOptions = { ...options.redaction, homeDirectory: home };
   const selection = { readers: sourceReaders, sources: new Set<SessionSource>(recorded.sources), roots: resolveRoots(roots, cwd), env, homeDirectory: home };
   await removeAbandonedFolders(recorded.out);
   const stateDatabase = stateDatabasePath(options.cacheDir, env, cwd);
-  const store = await StateStore.open(stateDatabase, { cacheVersion: FORGE_VERSION, onWait: (holder) => progress({ kind: 'waiting', holder, stateDatabase }) });
+  const store = await StateStore.open(stateDatabase, { cacheVersion: preferences ? `${FORGE_VERSION}+branches-all` : FORGE_VERSION, onWait: (holder) => progress({ kind: 'waiting', holder, stateDatabase }) });
   try {
     const discovered = await discoverInputs(selection);
     // The run's inputs and options; the same signature and an untouched output folder mean nothing to do.
@@ -168,8 +179,24 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
       const onFileDone = (bytes: number): void => progress({ kind: 'file-done', bytes });
       let collected: CollectedSessions;
       let scoring: DatasetManifest['scoring'];
+      // Preference formats read every branch: an abandoned one is pair material only, never an SFT row.
+      const readOptions = preferences ? { readOptions: { branches: 'all' as const } } : {};
+      const candidates: PairCandidate[] = [];
+      const candidateOf = (session: Session, score: SessionScore | null): PairCandidate => ({ sessionId: session.id, source: session.source, file: session.files[0]!, branch: session.branch, score });
       if (!recorded.score) {
-        collected = await collectSessions({ selection, discovered, store, reuseCache: options.full !== true, consume: async (session) => void (await builder.addSession(session)), onDiscovered, onFileDone });
+        collected = await collectSessions({
+          selection,
+          discovered,
+          store,
+          reuseCache: options.full !== true,
+          ...readOptions,
+          consume: async (session) => {
+            await builder.addSession(session, session.branch.isActive ? {} : { preferenceOnly: true });
+            if (preferences) candidates.push(candidateOf(session, null));
+          },
+          onDiscovered,
+          onFileDone,
+        });
         progress({ kind: 'read', files: collected.inputs.length, filesRead: collected.filesRead, sessions: collected.sessionCount });
       } else {
         // Scoring needs every session's folder before it scores one (their beads stores and
@@ -181,6 +208,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
           discovered,
           store,
           reuseCache: options.full !== true,
+          ...readOptions,
           consume: (session) => Promise.resolve(targets.add(session)),
           onDiscovered,
           onFileDone,
@@ -195,16 +223,20 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
           selection,
           discovered,
           store,
+          ...readOptions,
           consume: async (session) => {
             const score = await scorer.score(session);
-            summarizer.add(score);
+            if (session.branch.isActive) summarizer.add(score);
             const beads = score.links.beads.filter((bead) => bead.role === 'worked').map((bead) => bead.id);
-            await builder.addSession(session, { score: score.score, ...(beads.length === 0 ? {} : { beads }) });
+            await builder.addSession(session, { score: score.score, ...(beads.length === 0 ? {} : { beads }), ...(session.branch.isActive ? {} : { preferenceOnly: true }) });
+            if (preferences) candidates.push(candidateOf(session, score));
           },
         });
         scoring = { ...summarizer.summary(), minScore: recorded.minScore, warnings: [...scorer.warnings] };
       }
-      const dataset = builder.finish();
+      const plan = preferences ? planPairs(candidates, recorded.minMargin == null ? {} : { minMargin: recorded.minMargin }) : undefined;
+      candidates.length = 0;
+      const dataset = builder.finish(plan);
       try {
         manifest = await writeDataset(folder, dataset, {
           forgeVersion: FORGE_VERSION,

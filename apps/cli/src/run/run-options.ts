@@ -29,6 +29,7 @@ export const runOptionRules = {
   beadsDirs: z.array(z.string().min(1, { error: 'a folder' })),
   gitDirs: z.array(z.string().min(1, { error: 'a folder' })),
   scoring: scoringConfigSchema,
+  minMargin: z.number({ error: 'a number' }).min(0, { error: 'a score difference between 0 and 1' }).max(1, { error: 'a score difference between 0 and 1' }),
 } as const;
 
 /** What over-budget rows become: `split` into windows at turn boundaries, or `drop`ped. */

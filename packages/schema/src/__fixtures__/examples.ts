@@ -224,6 +224,14 @@ export const validExamples: Record<string, unknown> = {
     preferred_output: [{ role: 'assistant', content: 'Fixed the off-by-one.', weight: 1 }],
     non_preferred_output: [{ role: 'assistant', content: 'I deleted the failing test.', weight: 1 }],
   },
+  TrlKtoRecord: { prompt: chatMessages.slice(0, 2), completion: chatMessages.slice(2), label: true, tools: [bashTool] },
+  ShareGptRankingRecord: {
+    conversations: [{ from: 'human', value: 'utils.test.ts fails. Fix it.' }],
+    chosen: { from: 'gpt', value: 'Fixed the off-by-one in `sum()`.' },
+    rejected: { from: 'gpt', value: 'I deleted the failing test.' },
+    system: '',
+    tools: '[]',
+  },
   DatasetManifest: {
     manifestVersion: 1,
     forgeVersion: '0.1.0',
@@ -276,6 +284,11 @@ export const invalidExamples: Record<string, { value: unknown; path: string }> =
       non_preferred_output: [{ role: 'assistant', content: 'c', weight: 1 }],
     },
     path: 'preferred_output.0.role',
+  },
+  TrlKtoRecord: { value: { prompt: chatMessages.slice(0, 2), completion: chatMessages.slice(2), label: 'good', tools: [] }, path: 'label' },
+  ShareGptRankingRecord: {
+    value: { conversations: [{ from: 'human', value: 'a' }], chosen: { from: 'human', value: 'b' }, rejected: { from: 'gpt', value: 'c' }, system: '', tools: '[]' },
+    path: 'chosen.from',
   },
   DatasetManifest: { value: { manifestVersion: 2 }, path: 'manifestVersion' },
   SessionScore: { value: { ...sessionScore, score: 1.5 }, path: 'score' },

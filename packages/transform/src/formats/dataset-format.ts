@@ -1,5 +1,7 @@
 import { type ToolDefinitionOrigins } from '../conversation/infer-tool-definitions.js';
-import { type PreparedConversation } from '../conversation/prepared-conversation.js';
+import { type PreparedConversation, type PreparedTurn } from '../conversation/prepared-conversation.js';
+import { type PlannedPair, type PlannedSingle } from '../pairs/plan-pairs.js';
+import { type PairConversation } from '../pairs/split-pair.js';
 import { type TokenWindow } from '../length/token-windows.js';
 import { type ShareGptOptions } from './sharegpt-format.js';
 
@@ -45,19 +47,34 @@ export interface FormatNoteFacts {
 export type SidecarFile = { path: string; json: Record<string, unknown> } | { path: string; text: string };
 
 /**
+ * One item of preference data, joined at merge time from the redacted, prepared conversations of
+ * its sessions: a pair (chosen vs rejected after a shared prompt) or a single (a bead's only
+ * attempt, with its label).
+ */
+export type PreferenceItem =
+  | { kind: 'pair'; pair: PlannedPair; conversation: PairConversation }
+  | { kind: 'single'; single: PlannedSingle; prompt: PreparedConversation; completion: PreparedTurn[] };
+
+/**
  * A dataset format: how its rows are built and validated, what the manifest says about it, and
  * the files it adds. Registered in `format-registry.ts`.
  *
  * Rows are built per session (`sessionRows`, in the per-session path, which may run in a worker):
  * SFT formats give one row per token window ({@link rowPerWindow}), a trajectory format would give
- * one per session. A format whose rows span sessions (preference pairs) adds a merge-time hook
- * beside it.
+ * one per session. A format whose rows span sessions (preference pairs) has the merge-time hook
+ * `preferenceRow` instead.
  */
 export interface DatasetFormat<Name extends string = string> {
   /** The name `--format` takes; also the folder of its files. */
   readonly name: Name;
   /** One session's rows in row order, each a validated record as one JSON line. Never throws: a bad row is skipped. */
   sessionRows(input: FormatSessionInput, options: FormatOptions): Iterable<FormatRow>;
+  /**
+   * The merge-time (cross-session) hook of a format whose rows join sessions (DPO, KTO): one row
+   * per preference item, or undefined when the item is not for this format (a pair for an unpaired
+   * format). Such a format's `sessionRows` gives nothing; the merge builds its rows from the plan.
+   */
+  preferenceRow?(item: PreferenceItem, options: FormatOptions): FormatRow | undefined;
   /** What this format cannot carry or does differently, for the manifest. */
   notes(facts: FormatNoteFacts, options: FormatOptions): string[];
   /** Files beside the rows (trainer configs), given where the rows go. */

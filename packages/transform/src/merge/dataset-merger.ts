@@ -6,8 +6,11 @@ import { type DatasetFormat, type FormatFiles, type FormatOptions } from '../for
 import { resolveFormats } from '../formats/format-registry.js';
 import { defaultDatasetFilePath, mergeSidecars, rowsFilePath } from '../output/dataset-layout.js';
 import { createRedactor, type RedactionOptions } from '../redact/redactor.js';
-import { createMemoryRowStore, type RowStore } from '../row-store.js';
-import { type ProcessedSession, type RowLabels, type SkippedItem } from '../session/process-session.js';
+import { createMemoryRowStore, type RowReference, type RowStore } from '../row-store.js';
+import { type PreparedConversation } from '../conversation/prepared-conversation.js';
+import { type PairPlan } from '../pairs/plan-pairs.js';
+import { preferenceItems, preferenceMaterialKey } from '../pairs/preference-items.js';
+import { type PreferenceLabels, type ProcessedSession, type RowLabels, type SkippedItem } from '../session/process-session.js';
 import { assignSplit, type DatasetSplit } from '../split/assign-split.js';
 import { TransformError } from '../transform-error.js';
 import { summarizeKeptSessions } from './dataset-totals.js';
@@ -85,8 +88,12 @@ export interface DatasetMergerOptions {
 export interface DatasetMerger {
   /** Registers one processed session. Throws once `finish()` was called. */
   add(session: ProcessedSession): AddSessionResult;
-  /** Decides duplicates (keeping the best-scored copy), orders and splits; later calls return the same dataset. */
-  finish(): BuiltDataset;
+  /**
+   * Decides duplicates (keeping the best-scored copy), orders and splits; later calls return the
+   * same dataset. `preferences` (from `planPairs`) is what the preference formats' merge-time hook
+   * builds its rows from: the one step that joins sessions.
+   */
+  finish(preferences?: PairPlan): BuiltDataset;
 }
 
 /** Creates the merge step of the dataset build. */
@@ -117,16 +124,55 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
     const { status: _status, duplicate, skipped: parts, ...merged } = session;
     skipped.push(...parts);
     accepted.set(session.key, merged);
-    finder.add(session.key, session.dedupScore, duplicate);
+    // A session kept only as preference material (an abandoned branch) must never push out the SFT copy of its sibling.
+    if (Object.keys(session.rows).some((format) => format !== preferenceMaterialKey)) finder.add(session.key, session.dedupScore, duplicate);
     return { status: 'accepted', rows: Math.max(...Object.values(session.rows).map((rows) => rows.length)) };
   }
 
-  function finish(): BuiltDataset {
-    built ??= merge();
+  function finish(preferences?: PairPlan): BuiltDataset {
+    built ??= merge(preferences);
     return built;
   }
 
-  function merge(): BuiltDataset {
+  /**
+   * The merge-time hook: every preference format's rows from the plan, joined with the redacted
+   * conversations of every accepted session (a duplicate-dropped abandoned branch still pairs).
+   */
+  function preferenceRows(plan: PairPlan | undefined): Map<string, Record<DatasetSplit, { reference: RowReference; labels: RowLabels }[]>> {
+    type PreferenceRows = Record<DatasetSplit, { reference: RowReference; labels: RowLabels }[]>;
+    const byFormat = new Map<string, PreferenceRows>(formats.filter((format) => format.preferenceRow != null).map((format) => [format.name, { train: [], validation: [] }]));
+    if (byFormat.size === 0 || plan == null) return byFormat;
+    const sessions = new Map([...accepted.values()].map((session) => [`${session.labels.source}:${session.labels.sessionId}`, session]));
+    const parsed = new Map<string, PreparedConversation | undefined>();
+    const conversationOf = (source: string, sessionId: string): PreparedConversation | undefined => {
+      const key = `${source}:${sessionId}`;
+      if (!parsed.has(key)) {
+        const reference = sessions.get(key)?.rows[preferenceMaterialKey]?.[0];
+        parsed.set(key, reference == null ? undefined : (JSON.parse(rowStore.get(reference)) as PreparedConversation));
+      }
+      return parsed.get(key);
+    };
+    const { items, skipped: notes } = preferenceItems(plan, conversationOf);
+    skipped.push(...notes);
+    for (const item of items) {
+      const main = item.kind === 'pair' ? item.pair.chosen : item.single.session;
+      const base = sessions.get(`${main.source}:${main.sessionId}`)!.labels;
+      const preference: PreferenceLabels =
+        item.kind === 'pair'
+          ? { kind: item.pair.kind, bead: item.pair.bead, margin: item.pair.margin, chosen: item.pair.chosen, rejected: item.pair.rejected }
+          : { kind: 'single', bead: item.single.bead, label: item.single.label, session: item.single.session };
+      const split = assignSplit(hash, main.sessionId, validationRatio);
+      for (const format of formats) {
+        const row = format.preferenceRow?.(item, formatOptions);
+        if (row == null) continue;
+        if ('line' in row) byFormat.get(format.name)![split].push({ reference: rowStore.put(row.line), labels: { ...base, preference } });
+        else skipped.push({ kind: 'row', ref: row.skippedPart, reason: `${format.name}: ${row.reason}` });
+      }
+    }
+    return byFormat;
+  }
+
+  function merge(plan: PairPlan | undefined): BuiltDataset {
     const dropped = new Map(finder.resolve().map((drop) => [drop.key, drop]));
     for (const drop of dropped.values()) {
       skipped.push({ kind: 'session', ref: accepted.get(drop.key)!.ref, reason: `${drop.kind} duplicate of ${accepted.get(drop.keptKey)!.ref}` });
@@ -137,7 +183,14 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
       .map((session) => ({ ...session, split: assignSplit(hash, session.labels.sessionId, validationRatio) }));
     const formatFiles = formats.map((format) => ({ name: format.name, files: { train: filePath(format.name, 'train'), validation: filePath(format.name, 'validation') } }));
     const totals = summarizeKeptSessions(kept, formatFiles.map(({ name }) => name));
+    const preferences = preferenceRows(plan);
+    for (const [name, splits] of preferences) totals.counts.rowsByFormat[name] = { train: splits.train.length, validation: splits.validation.length };
     function* rows(format: string, split: DatasetSplit): Generator<DatasetRow> {
+      const preference = preferences.get(format);
+      if (preference != null) {
+        for (const row of preference[split]) yield { line: rowStore.get(row.reference), labels: row.labels };
+        return;
+      }
       for (const session of kept) {
         if (session.split !== split) continue;
         for (const reference of session.rows[format] ?? []) yield { line: rowStore.get(reference), labels: session.labels };

@@ -31,11 +31,11 @@ async function writeLines(path: string, lines: Iterable<string>): Promise<void> 
   }
 }
 
-/** Each row's bookkeeping as one `rows.jsonl` line, train rows then validation rows, in row order. */
+/** Each row's bookkeeping as one `rows.jsonl` line, train rows then validation rows, in row order (a preference row names both sessions). */
 function* rowLabelLines(dataset: BuiltDataset, format: string): Generator<string> {
   for (const split of ['train', 'validation'] as const satisfies readonly DatasetSplit[]) {
     for (const { labels } of dataset.rows(format, split)) {
-      yield JSON.stringify({ sessionId: labels.sessionId, source: labels.source, role: labels.role, beads: labels.beads, score: labels.score, split });
+      yield JSON.stringify({ sessionId: labels.sessionId, source: labels.source, role: labels.role, beads: labels.beads, score: labels.score, split, ...(labels.preference == null ? {} : { preference: labels.preference }) });
     }
   }
 }

@@ -6,6 +6,8 @@ import { type PreparedConversation } from '../conversation/prepared-conversation
 import { DuplicateSigner, type DedupOptions, type DuplicateSignature } from '../dedup/duplicate-finder.js';
 import { type DatasetFormat, type FormatOptions } from '../formats/dataset-format.js';
 import { resolveFormats } from '../formats/format-registry.js';
+import { preferenceMaterialKey } from '../pairs/preference-items.js';
+import { type PairKind, type PairSide } from '../pairs/plan-pairs.js';
 import { fitTokenBudget, type TokenBudgetOptions } from '../length/token-windows.js';
 import { createRedactor, RedactionError, type RedactionCounts, type RedactionOptions } from '../redact/redactor.js';
 import { createMemoryRowStore, type RowReference, type RowStore } from '../row-store.js';
@@ -17,6 +19,8 @@ export interface SessionLabels {
   score?: number;
   /** The bead ids the session worked (default: those its Gas Town context names). */
   beads?: readonly string[];
+  /** Keep the session only as preference material (an abandoned branch): no SFT rows. */
+  preferenceOnly?: boolean;
 }
 
 /** The bookkeeping every row of a session carries: one line of a per-format `rows.jsonl`. */
@@ -28,7 +32,14 @@ export interface RowLabels {
   beads: string[];
   /** The score given with the session, or null. */
   score: number | null;
+  /** On rows of preference formats (the labels are the chosen session's): the pair, naming both sessions, or the single's label. */
+  preference?: PreferenceLabels;
 }
+
+/** What a preference row is: a pair's kind, bead, margin and both sessions, or a single (KTO) row's label. */
+export type PreferenceLabels =
+  | { kind: PairKind; bead: string | null; margin: number | null; chosen: PairSide; rejected: PairSide }
+  | { kind: 'single'; bead: string; label: boolean; session: PairSide };
 
 /** One entry of the manifest's `skipped` list. */
 export type SkippedItem = DatasetManifest['skipped'][number];
@@ -192,7 +203,13 @@ export async function createSessionProcessor(options: SessionProcessorOptions = 
     if (fitted.windows.length === 0) return skip('no window fits the token budget');
     const rows: Record<string, RowReference[]> = {};
     let rowCount = 0;
-    for (const format of formats) {
+    if (formats.some((format) => format.preferenceRow != null)) {
+      // Pairs join whole sessions at merge time: keep the redacted conversation when it fits one window.
+      if (fitted.windows.length === 1) rows[preferenceMaterialKey] = [rowStore.put(JSON.stringify(conversation))];
+      else skipped.push({ kind: 'row', ref: `${ref}#pairs`, reason: 'not whole in one token window: left out of preference pairs' });
+      rowCount += rows[preferenceMaterialKey]?.length ?? 0;
+    }
+    for (const format of labels.preferenceOnly === true ? [] : formats) {
       const references: RowReference[] = [];
       for (const row of format.sessionRows({ conversation, windows: fitted.windows }, formatOptions)) {
         if ('line' in row) references.push(rowStore.put(row.line));

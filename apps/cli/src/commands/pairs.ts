@@ -1,0 +1,49 @@
+import { type Session } from '@forge/schema';
+import { createDatasetBuilder, type PreferenceLabels } from '@forge/transform';
+import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
+import { renderTable } from '../render/table.js';
+import { planPreferences } from '../run/plan-preferences.js';
+import { type PairsOptions } from './command-options.js';
+import { loadSessions } from './load-sessions.js';
+
+/**
+ * `forge pairs`: every branch of the selected sessions, scored, planned and built as `forge run
+ * --format dpo-trl,kto` would (redaction, splitting, dedup included), in memory; prints what
+ * would be emitted and, on stderr, why the rest gave no pair.
+ */
+export async function pairsCommand(flags: PairsOptions, io: CliIo): Promise<ExitCode> {
+  const sessions: Session[] = [];
+  const builder = await createDatasetBuilder({ formats: ['dpo-trl', 'kto'], validationRatio: 0, redaction: { ...(io.env.HOME == null ? {} : { homeDirectory: io.env.HOME }) } });
+  await loadSessions(flags, io, async (session) => {
+    sessions.push(session);
+    await builder.addSession(session, session.branch.isActive ? {} : { preferenceOnly: true });
+  }, { branches: 'all' });
+  const { plan, warnings } = await planPreferences(sessions, { ...(flags.minMargin == null ? {} : { minMargin: flags.minMargin }), scoring: { env: io.env, cwd: io.cwd } });
+  const dataset = builder.finish(plan);
+  try {
+    const emitted: PreferenceLabels[] = [];
+    for (const format of ['dpo-trl', 'kto']) for (const row of dataset.rows(format, 'train')) if (row.labels.preference != null) emitted.push(row.labels.preference);
+    if (flags.json) {
+      for (const preference of emitted) io.stdout.write(`${JSON.stringify(preference)}\n`);
+    } else {
+      const score = (value: number | null): string => (value == null ? '-' : value.toFixed(3));
+      io.stdout.write(
+        renderTable(
+          ['kind', 'bead', 'chosen', 'score', 'rejected', 'score', 'margin'],
+          emitted.map((entry) =>
+            entry.kind === 'single'
+              ? ['kto', entry.bead, entry.label ? entry.session.sessionId : '-', score(entry.session.score), entry.label ? '-' : entry.session.sessionId, '-', '-']
+              : [entry.kind, entry.bead ?? '-', entry.chosen.sessionId, score(entry.chosen.score), entry.rejected.sessionId, score(entry.rejected.score), score(entry.margin)],
+          ),
+        ),
+      );
+    }
+    if (!flags.quiet) {
+      for (const item of dataset.manifest.skipped) if (/^(pair|single)/u.test(item.ref)) io.stderr.write(`no pair: ${item.ref}: ${item.reason}\n`);
+      for (const warning of warnings) io.stderr.write(`warning: ${warning.file}${(warning.line ?? 0) > 0 ? `:${warning.line}` : ''}: ${warning.message}\n`);
+    }
+    return warnings.length > 0 ? exitCodes.doneWithWarnings : exitCodes.ok;
+  } finally {
+    dataset.close();
+  }
+}

@@ -1,0 +1,9 @@
+// @forge/eval: evaluation from outcomes. Pure: the CLI reads sessions, scores and git, and writes the files.
+
+export { compareGroups, compareDimensions, groupOf, smallGroupAttempts } from './compare-groups.js';
+export type { CompareDimension, CompareGroup, CompareResult } from './compare-groups.js';
+export { wilsonInterval } from './wilson-interval.js';
+export { scenarioFiles } from './scenario-files.js';
+export type { Scenario } from './scenario-files.js';
+export { chooseScenarios, defaultPatrolMinScore, patrolRoles } from './choose-scenarios.js';
+export type { ChooseScenariosOptions, ScenarioChoice } from './choose-scenarios.js';
