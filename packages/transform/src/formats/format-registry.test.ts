@@ -20,8 +20,10 @@ const turnCountFormat: DatasetFormat<'turn-count'> = {
 
 describe('the format registry', () => {
   it('should list every format once, and resolve names in registry order', () => {
-    expect(formatNames).toEqual(['sharegpt', 'openai', 'messages']);
+    expect(formatNames).toEqual(['sharegpt', 'openai', 'messages', 'atif']);
+    // atif is written when asked for by name only.
     expect(resolveFormats().map((format) => format.name)).toEqual(['sharegpt', 'openai', 'messages']);
+    expect(resolveFormats(['atif', 'openai']).map((format) => format.name)).toEqual(['openai', 'atif']);
     expect(resolveFormats(['messages', 'sharegpt', 'messages']).map((format) => format.name)).toEqual(['sharegpt', 'messages']);
     expect(resolveFormats([turnCountFormat, 'openai']).map((format) => format.name)).toEqual(['openai', 'turn-count']);
   });
@@ -35,7 +37,7 @@ describe('the format registry', () => {
       }
     })();
     expect(TransformError.isInstance(failure)).toBe(true);
-    expect(failure).toMatchObject({ code: 'unknown-format', message: 'unknown format "alpaca", "dpo" (choose from sharegpt, openai, messages)' });
+    expect(failure).toMatchObject({ code: 'unknown-format', message: 'unknown format "alpaca", "dpo" (choose from sharegpt, openai, messages, atif)' });
   });
 
   it('should take a format whose rows are not token windows, beside the window formats', async () => {

@@ -1,5 +1,6 @@
 import { TransformError } from '../transform-error.js';
 import { type DatasetFormat } from './dataset-format.js';
+import { atifFormat } from './atif-format.js';
 import { messagesFormat } from './messages-format.js';
 import { openaiFormat } from './openai-format.js';
 import { sharegptFormat } from './sharegpt-format.js';
@@ -8,7 +9,7 @@ import { sharegptFormat } from './sharegpt-format.js';
  * Every format forge writes, in the order its files and manifest entries come. Adding a format is
  * its module and one line here; its name is written nowhere else.
  */
-export const datasetFormats = [sharegptFormat, openaiFormat, messagesFormat] as const;
+export const datasetFormats = [sharegptFormat, openaiFormat, messagesFormat, atifFormat] as const;
 
 /** The name of a registered format. */
 export type FormatName = (typeof datasetFormats)[number]['name'];
@@ -17,12 +18,12 @@ export type FormatName = (typeof datasetFormats)[number]['name'];
 export const formatNames: readonly FormatName[] = datasetFormats.map((format) => format.name);
 
 /**
- * The formats asked for (default: all registered), each once: registered ones by name in registry
+ * The formats asked for (default: every registered one not marked `byDefault: false`), each once: registered ones by name in registry
  * order, then format objects of the caller's own in the order given. Throws a `TransformError`
  * (`unknown-format`) naming the unknown names and the known ones.
  */
 export function resolveFormats(formats?: readonly (string | DatasetFormat)[]): DatasetFormat[] {
-  if (formats == null) return [...datasetFormats];
+  if (formats == null) return datasetFormats.filter((format: DatasetFormat) => format.byDefault !== false);
   const names = formats.filter((format) => typeof format === 'string');
   const unknown = names.filter((name) => !(formatNames as readonly string[]).includes(name));
   if (unknown.length > 0) {
