@@ -13,6 +13,13 @@ export type { AddSessionResult, BuiltDataset, DatasetMerger, DatasetMergerOption
 
 // Writing: the dataset's file layout, its manifest, and replacing a folder whole.
 export { writeDataset } from './output/write-dataset.js';
+export type { DatasetOutputOptions } from './output/write-dataset.js';
+export { defaultParquetShardBytes, writeParquetShards } from './output/write-parquet.js';
+export type { ParquetShardOptions } from './output/write-parquet.js';
+export { datasetCard, formatDataFiles } from './output/dataset-card.js';
+export { datasetReportHtml } from './output/dataset-report.js';
+export { summarizeManifest } from './output/dataset-summary.js';
+export type { DatasetSummary, SummaryCounts } from './output/dataset-summary.js';
 export { createDatasetManifest } from './output/dataset-manifest.js';
 export type { DatasetRunFacts } from './output/dataset-manifest.js';
 export { defaultDatasetFilePath } from './output/dataset-layout.js';
@@ -22,7 +29,9 @@ export { removeAbandonedFolders, writeFolderAtomically } from './output/write-fo
 export { datasetFormats, formatNames, resolveFormats } from './formats/format-registry.js';
 export type { FormatName } from './formats/format-registry.js';
 export { rowPerWindow } from './formats/dataset-format.js';
-export type { DatasetFormat, FormatFiles, FormatNoteFacts, FormatOptions, FormatRow, FormatSessionInput, SidecarFile } from './formats/dataset-format.js';
+export type { DatasetFormat, FormatFiles, FormatNoteFacts, FormatOptions, FormatRow, FormatSessionInput, NestedRow, SidecarFile } from './formats/dataset-format.js';
+export { atifFormat, atifSchemaVersion, nestAtifSubagents, toAtifTrajectory } from './formats/atif-format.js';
+export type { AtifMetrics, AtifObservationResult, AtifStep, AtifToolCall, AtifTrajectory } from './formats/atif-format.js';
 export { sharegptFormat, toShareGptRecord, shareGptDatasetInfo } from './formats/sharegpt-format.js';
 export type { ShareGptOptions, ShareGptTextWithToolCall } from './formats/sharegpt-format.js';
 export { openaiFormat, toOpenAiChatRecord } from './formats/openai-format.js';

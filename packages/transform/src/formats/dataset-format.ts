@@ -68,6 +68,11 @@ export interface DatasetFormat<Name extends string = string> {
   readonly name: Name;
   /** `false` for a format written only when asked for by name (not part of the default set). */
   readonly byDefault?: false;
+  /**
+   * The format's one Parquet schema (column name → DuckDB type), for `--format parquet`: every
+   * shard of every run has these Arrow types. A format without one is written as JSONL only.
+   */
+  readonly parquetColumns?: Readonly<Record<string, string>>;
   /** One session's rows in row order, each a validated record as one JSON line. Never throws: a bad row is skipped. */
   sessionRows(input: FormatSessionInput, options: FormatOptions): Iterable<FormatRow>;
   /** What this format cannot carry or does differently, for the manifest. */

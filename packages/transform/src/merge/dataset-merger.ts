@@ -55,6 +55,8 @@ export interface BuiltDataset {
 export interface FormatLines {
   /** Where its files go, relative to the dataset folder. */
   readonly files: FormatFiles;
+  /** The format's Parquet schema, when it has one (see {@link DatasetFormat.parquetColumns}). */
+  readonly parquetColumns?: Readonly<Record<string, string>>;
   /** Every train line, read into memory on each access: a convenience for small datasets (stream big ones with `lines()`). */
   readonly train: string[];
   /** Every validation line, read into memory on each access. */
@@ -164,10 +166,11 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
     };
     return {
       formats: Object.fromEntries(
-        formatFiles.map(({ name, files }) => [
+        formatFiles.map(({ name, files }, index) => [
           name,
           {
             files,
+            ...(formats[index]!.parquetColumns == null ? {} : { parquetColumns: formats[index]!.parquetColumns }),
             get train() {
               return [...lines(name, 'train')];
             },

@@ -49,6 +49,11 @@ export function summarizeKeptSessions(kept: readonly KeptSession[], formats: rea
     noteFacts.reasoningTurns += session.facts.reasoningTurns;
   }
   windowTokens.sort((left, right) => left - right);
+  const histogram: Array<{ upTo: number; rows: number }> = [];
+  for (const tokens of windowTokens) {
+    while (histogram.length === 0 || tokens > histogram.at(-1)!.upTo) histogram.push({ upTo: 128 * 2 ** histogram.length, rows: 0 });
+    histogram.at(-1)!.rows += 1;
+  }
   const total = windowTokens.reduce((sum, tokens) => sum + tokens, 0);
   return {
     counts: {
@@ -65,6 +70,7 @@ export function summarizeKeptSessions(kept: readonly KeptSession[], formats: rea
       p50: percentile(windowTokens, 0.5),
       p95: percentile(windowTokens, 0.95),
       max: windowTokens.at(-1) ?? 0,
+      histogram,
     },
     redactions: sortedRecord(redactions),
     noteFacts,

@@ -1,0 +1,88 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type DatasetManifest } from '@forge/schema';
+import { chromium } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDatasetBuilder } from '../dataset-builder.js';
+import { loadSessionFixture } from '../test-support/fixtures.js';
+import { demoHome, readHome } from '../test-support/ordinary-sessions.js';
+import { datasetReportHtml } from './dataset-report.js';
+import { summarizeManifest } from './dataset-summary.js';
+import { writeDataset } from './write-dataset.js';
+
+/** Debian's chromium (CI installs it: .ci/run). */
+const chromiumPath = '/usr/bin/chromium';
+/** Where the screenshot is kept for a person to look at (git-ignored). */
+const artefacts = join(import.meta.dirname, '..', '..', 'test-artifacts');
+const work = mkdtempSync(join(tmpdir(), 'forge-report-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+async function demoManifest(): Promise<DatasetManifest> {
+  const builder = await createDatasetBuilder({ validationRatio: 0.2, redaction: { homeDirectory: '/home/alice', userName: 'alice' } });
+  for (const session of [...(await readHome(demoHome)), loadSessionFixture('planted-secrets.session.json'), loadSessionFixture('claude-fix-test.session.json')]) await builder.addSession(session);
+  const dataset = builder.finish();
+  try {
+    return await writeDataset(join(work, 'dataset'), dataset, { forgeVersion: '0.0.0-test', options: {}, inputs: [], skippedFiles: [{ path: '~/.claude/projects/x/broken.jsonl', reason: 'no session in the file' }], warnings: 1 });
+  } finally {
+    dataset.close();
+  }
+}
+
+describe.skipIf(!existsSync(chromiumPath))('report.html in headless Chromium', () => {
+  it('should draw every plot with no console error and no request', async () => {
+    // Score and outcome blocks as a scoring run adds them (optional manifest fields): drawn when present.
+    const manifest = { ...(await demoManifest()), scores: { histogram: { '0.0-0.2': 1, '0.2-0.4': 0, '0.4-0.6': 2, '0.6-0.8': 3, '0.8-1.0': 1 } }, outcomes: { merged: 3, abandoned: 1 } } as DatasetManifest;
+    const summary = summarizeManifest(manifest);
+    for (const id of ['sessions-by-source', 'sessions-by-role', 'sessions-by-model', 'tokens-per-row', 'redactions-by-kind', 'skipped-by-reason', 'scores-histogram', 'outcomes']) {
+      expect(summary.charts.find((chart) => chart.id === id)?.entries.length, id).toBeGreaterThan(0);
+    }
+    const page = join(work, 'report.html');
+    writeFileSync(page, datasetReportHtml(manifest));
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+    try {
+      const tab = await browser.newPage({ viewport: { width: 900, height: 800 } });
+      const problems: string[] = [];
+      tab.on('console', (message) => {
+        if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+      });
+      tab.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      tab.on('request', (request) => {
+        if (!request.url().startsWith('file:')) problems.push(`request: ${request.url()}`);
+      });
+      await tab.goto(pathToFileURL(page).href, { waitUntil: 'load' });
+      const drawn = await tab.$$eval('svg.plot', (plots) =>
+        plots.map((plot) => {
+          const box = plot.getBoundingClientRect();
+          const bars = [...plot.querySelectorAll('rect')].map((rect) => rect.getBoundingClientRect());
+          return { id: plot.getAttribute('data-plot'), width: box.width, height: box.height, bars: bars.length, barWidths: bars.map((bar) => bar.width) };
+        }),
+      );
+      expect(drawn.map((plot) => plot.id)).toEqual(summary.charts.map((chart) => chart.id));
+      for (const plot of drawn) {
+        const chart = summary.charts.find((candidate) => candidate.id === plot.id)!;
+        expect(plot.width, plot.id!).toBeGreaterThan(0);
+        expect(plot.height, plot.id!).toBeGreaterThan(0);
+        expect(plot.bars, plot.id!).toBe(Math.min(chart.entries.length, 26));
+        for (const width of plot.barWidths) expect(width, plot.id!).toBeGreaterThan(0);
+      }
+      mkdirSync(artefacts, { recursive: true });
+      await tab.screenshot({ path: join(artefacts, 'report.png'), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
+
+describe('report.html', () => {
+  it('should escape what the manifest says and fetch nothing', async () => {
+    const manifest = await demoManifest();
+    const html = datasetReportHtml({ ...manifest, counts: { ...manifest.counts, sessionsByModel: { '<img src=x onerror=alert(1)>': 1 } } });
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toMatch(/\b(?:src|href)=["']?(?:https?:)?\/\//u);
+    expect(html).toContain(`default-src 'none'`);
+  });
+});
