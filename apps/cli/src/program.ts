@@ -1,9 +1,10 @@
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
-import { formatNames } from '@forge/transform';
+import { formatNames, resolveFormats } from '@forge/transform';
 import { type CliIo } from './cli-io.js';
 import {
   type AuditOptions,
+  type ReportOptions,
   type ExportOptions,
   type ExtensionsInstallOptions,
   type ExtractOptions,
@@ -15,7 +16,7 @@ import {
 } from './commands/command-options.js';
 import { numberFlag } from './commands/option-parsers.js';
 import { commandSummaries, forgeProgram } from './program-base.js';
-import { runOptionRules } from './run/run-options.js';
+import { formatChoices, runOptionRules } from './run/run-options.js';
 import { sourceNames } from './sources/source-registry.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -39,7 +40,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .addOption(rootOption())
     .option('-o, --out <dir>', 'output folder (default: ./forge-dataset)')
     .option('-c, --config <file>', 'config file (default: ./forge.config.json when present)')
-    .option('--format <list>', `formats to write, comma-separated: ${formatNames.join(',')} (default: all)`)
+    .option('--format <list>', `formats to write, comma-separated: ${formatChoices.join(',')} (default: ${resolveFormats().map((format) => format.name).join(',')}; parquet adds Parquet shards of the row formats)`)
+    .option('--parquet-shard-mb <size>', 'about how large a Parquet shard grows, in MB (default 100)', numberFlag(runOptionRules.parquetShardMb))
     .option('--demo', 'run on the built-in demo corpus instead of this machine\'s sessions', false)
     .option('--keep-noise', 'keep harness noise (hook output, reminders, command wrappers) as context', false)
     .option('--validation-ratio <ratio>', 'share of sessions for val.jsonl, 0 to 1 (default 0.1)', numberFlag(runOptionRules.validationRatio))
@@ -58,6 +60,7 @@ Examples:
   forge run --out ./dataset                      every source in its default location
   forge run --source claude --root ~/.claude-accounts/alice --out ./alice
   forge run --root pi=/mnt/backup/pi-sessions --format sharegpt --max-tokens 16384
+  forge run --format messages,atif,parquet        messages as JSONL and Parquet shards, ATIF trajectories
 
 Exit codes: 0 done, 3 done with warnings (the dataset is complete; see manifest.json), 1 failed, 2 bad usage.`,
     )
@@ -216,6 +219,20 @@ Exit codes: 0 nothing found, 1 findings (or a failure), 2 bad usage.`)
     .action(async (folder: string, options: AuditOptions) => {
       const { auditCommand } = await import('./commands/audit.js');
       setExitCode(await auditCommand(folder, options, io));
+    });
+
+  program
+    .command('report')
+    .description(commandSummaries.report)
+    .argument('<dataset-folder>', 'a folder forge run wrote (the one holding manifest.json)')
+    .option('-o, --out <file>', 'write the page here instead of <dataset-folder>/report.html')
+    .addHelpText('after', `
+Examples:
+  forge report ./forge-dataset                   then open ./forge-dataset/report.html
+  forge report ./forge-dataset --out /tmp/report.html`)
+    .action(async (folder: string, options: ReportOptions) => {
+      const { reportCommand } = await import('./commands/report.js');
+      setExitCode(await reportCommand(folder, options, io));
     });
 
   return program;

@@ -17,7 +17,7 @@ export type { DatasetOutputOptions } from './output/write-dataset.js';
 export { defaultParquetShardBytes, writeParquetShards } from './output/write-parquet.js';
 export type { ParquetShardOptions } from './output/write-parquet.js';
 export { datasetCard, formatDataFiles } from './output/dataset-card.js';
-export { datasetReportHtml } from './output/dataset-report.js';
+export { datasetReportHtml, writeDatasetReport } from './output/dataset-report.js';
 export { summarizeManifest } from './output/dataset-summary.js';
 export type { DatasetSummary, SummaryCounts } from './output/dataset-summary.js';
 export { createDatasetManifest } from './output/dataset-manifest.js';

@@ -29,6 +29,7 @@ export interface RunOptions extends SessionInputOptions {
   out?: string;
   config?: string;
   format?: string;
+  parquetShardMb?: number;
   demo: boolean;
   keepNoise: boolean;
   validationRatio?: number;
@@ -38,6 +39,10 @@ export interface RunOptions extends SessionInputOptions {
   cacheDir?: string;
   full: boolean;
   json: boolean;
+}
+
+export interface ReportOptions {
+  out?: string;
 }
 
 export interface SynthPlanOptions extends SessionInputOptions {

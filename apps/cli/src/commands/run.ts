@@ -22,6 +22,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
       demo: flags.demo,
       out: flags.out ?? config.out,
       formats: flags.format == null ? config.formats : splitList(flags.format),
+      parquetShardMb: flags.parquetShardMb ?? config.parquetShardMb,
       keepNoise: flags.keepNoise || config.keepNoise,
       validationRatio: flags.validationRatio ?? config.validationRatio,
       maxTokens: flags.maxTokens ?? config.maxTokens,

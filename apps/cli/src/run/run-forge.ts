@@ -29,8 +29,10 @@ export interface RunForgeOptions {
   demo?: boolean;
   /** The dataset folder (default `forge-dataset`); replaced whole when the run completes. */
   out?: string;
-  /** Formats to write (default every registered one). */
+  /** Formats to write (default every registered one written by default); `parquet` adds Parquet shards of the row formats. */
   formats?: readonly string[];
+  /** About how large a Parquet shard grows, in MB (default 100). */
+  parquetShardMb?: number;
   /** Keep harness noise as never-trained context (default: drop it). */
   keepNoise?: boolean;
   /** Share of sessions in `val.jsonl` (default 0.1). */
@@ -87,12 +89,15 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
   const cwd = options.cwd ?? process.cwd();
   const home = env.HOME ?? homedir();
   const roots = options.demo === true ? [demoHome()] : [...(options.roots ?? [])];
+  const rowFormats = options.formats?.filter((format) => format !== 'parquet');
   // The options the dataset was made with, as the manifest records them (and the up-to-date signature covers).
   const recorded = {
     sources: parseSources(options.sources),
     roots,
     out: resolve(cwd, options.out ?? 'forge-dataset'),
-    formats: resolveFormats(options.formats).map((format) => format.name as FormatName),
+    formats: resolveFormats(rowFormats == null || rowFormats.length === 0 ? undefined : rowFormats).map((format) => format.name as FormatName),
+    parquet: options.formats?.includes('parquet') ?? false,
+    parquetShardMb: options.parquetShardMb ?? 100,
     keepNoise: options.keepNoise ?? false,
     validationRatio: options.validationRatio ?? 0.1,
     maxTokens: options.maxTokens ?? 32_768,
@@ -151,7 +156,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
           inputs: collected.inputs,
           skippedFiles: collected.skippedFiles,
           warnings: collected.sessionWarnings + collected.fileWarnings.length,
-        });
+        }, { parquet: recorded.parquet, parquetShardBytes: Math.round(recorded.parquetShardMb * 1024 * 1024) });
       } finally {
         dataset.close();
       }

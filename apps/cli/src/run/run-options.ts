@@ -3,6 +3,9 @@ import { formatNames } from '@forge/transform';
 import { ForgeError } from '@forge/schema';
 import { sourceNames } from '../sources/source-registry.js';
 
+/** What `--format` takes: the registered formats, and `parquet` (Parquet shards of every row format asked for, beside the JSONL). */
+export const formatChoices = [...formatNames, 'parquet'] as const;
+
 /**
  * The rule of every option of `forge run`, in one place: the command-line flags, forge.config.json
  * and `runForge()` all check their values against these.
@@ -14,7 +17,8 @@ export const runOptionRules = {
     .min(1, { error: `a list of sources: one or more of ${sourceNames.join(', ')}` }),
   roots: z.array(z.string().min(1, { error: 'a folder' })),
   out: z.string().min(1, { error: 'a folder' }),
-  formats: z.array(z.enum(formatNames, { error: `a format: one of ${formatNames.join(', ')}` })).min(1, { error: `a list of formats: one or more of ${formatNames.join(', ')}` }),
+  formats: z.array(z.enum(formatChoices, { error: `a format: one of ${formatChoices.join(', ')}` })).min(1, { error: `a list of formats: one or more of ${formatChoices.join(', ')}` }),
+  parquetShardMb: z.number({ error: 'a number' }).positive({ error: 'a positive number of megabytes' }),
   keepNoise: z.boolean(),
   validationRatio: z.number({ error: 'a number' }).min(0, { error: 'a share between 0 and 1' }).max(1, { error: 'a share between 0 and 1' }),
   maxTokens: z.number({ error: 'a number' }).int({ error: 'a whole number of tokens' }).positive({ error: 'a positive number of tokens' }),

@@ -62,10 +62,10 @@ describe.skipIf(!existsSync(chromiumPath))('report.html in headless Chromium', (
       expect(drawn.map((plot) => plot.id)).toEqual(summary.charts.map((chart) => chart.id));
       for (const plot of drawn) {
         const chart = summary.charts.find((candidate) => candidate.id === plot.id)!;
-        expect(plot.width, plot.id!).toBeGreaterThan(0);
-        expect(plot.height, plot.id!).toBeGreaterThan(0);
-        expect(plot.bars, plot.id!).toBe(Math.min(chart.entries.length, 26));
-        for (const width of plot.barWidths) expect(width, plot.id!).toBeGreaterThan(0);
+        expect(plot.width, plot.id).toBeGreaterThan(0);
+        expect(plot.height, plot.id).toBeGreaterThan(0);
+        expect(plot.bars, plot.id).toBe(Math.min(chart.entries.length, 26));
+        for (const width of plot.barWidths) expect(width, plot.id).toBeGreaterThan(0);
       }
       mkdirSync(artefacts, { recursive: true });
       await tab.screenshot({ path: join(artefacts, 'report.png'), fullPage: true });

@@ -1,4 +1,7 @@
-import { type DatasetManifest } from '@forge/schema';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { safeParseDatasetManifest, type DatasetManifest } from '@forge/schema';
+import { TransformError } from '../transform-error.js';
 import { summarizeManifest, type SummaryCounts } from './dataset-summary.js';
 
 function escapeHtml(text: string): string {
@@ -77,4 +80,26 @@ ${summary.charts.map((chart) => barChart(chart)).join('\n')}
 </body>
 </html>
 `;
+}
+
+/**
+ * Draws `report.html` again for a dataset folder from its `manifest.json` (what `forge report DIR`
+ * does): written to `out` (default `<folder>/report.html`), whose path is returned. Blocks the
+ * manifest schema does not know (`scores`, `outcomes` of a newer forge) are drawn too.
+ */
+export async function writeDatasetReport(folder: string, out = join(folder, 'report.html')): Promise<string> {
+  const path = join(folder, 'manifest.json');
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  const hint = 'pass a folder forge run wrote (the one holding manifest.json)';
+  if (text == null) throw new TransformError({ message: `not a dataset folder: ${folder} has no manifest.json`, code: 'not-a-dataset', hint });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new TransformError({ message: `${path} is not JSON: ${(error as Error).message}`, code: 'not-a-dataset', location: { file: path }, hint });
+  }
+  const parsed = safeParseDatasetManifest(raw);
+  if (!parsed.success) throw new TransformError({ message: `${path} is not a forge manifest: ${parsed.error.message}`, code: 'not-a-dataset', location: { file: path }, hint });
+  await writeFile(out, datasetReportHtml({ ...(raw as object), ...parsed.data }));
+  return out;
 }
