@@ -5,6 +5,7 @@ import { type CliIo } from './cli-io.js';
 import {
   type AuditOptions,
   type ReportOptions,
+  type CheckTemplateOptions,
   type ExportOptions,
   type ExtensionsInstallOptions,
   type ExtractOptions,
@@ -219,6 +220,24 @@ Exit codes: 0 nothing found, 1 findings (or a failure), 2 bad usage.`)
     .action(async (folder: string, options: AuditOptions) => {
       const { auditCommand } = await import('./commands/audit.js');
       setExitCode(await auditCommand(folder, options, io));
+    });
+
+  program
+    .command('check-template')
+    .description(commandSummaries['check-template'])
+    .argument('<template>', 'the model\'s chat_template.jinja, or its tokenizer_config.json (its chat_template, bos_token, eos_token)')
+    .argument('[dataset]', 'a folder forge run wrote with the messages format, or a messages JSONL file', 'forge-dataset')
+    .option('--tokenizer <file>', 'the model\'s tokenizer.json: exact token counts of every rendered row')
+    .option('--json', 'the report as one JSON object', false)
+    .addHelpText('after', `
+Examples:
+  forge check-template ~/models/Qwen3-8B/tokenizer_config.json ./forge-dataset
+  forge check-template chat_template.jinja ./forge-dataset/messages/train.jsonl --tokenizer ~/models/Qwen3-8B/tokenizer.json
+
+Exit codes: 0 every row renders whole (losses the template makes by design aside), 1 a row fails or loses something, 2 bad usage.`)
+    .action(async (template: string, dataset: string, options: CheckTemplateOptions) => {
+      const { checkTemplateCommand } = await import('./commands/check-template.js');
+      setExitCode(await checkTemplateCommand(template, dataset, options, io));
     });
 
   program

@@ -38,6 +38,10 @@ export { openaiFormat, toOpenAiChatRecord } from './formats/openai-format.js';
 export { messagesFormat, toChatMessagesRecord, axolotlDatasetYaml } from './formats/messages-format.js';
 export type { AxolotlYamlOptions } from './formats/messages-format.js';
 
+// Checking a model's chat template against messages rows.
+export { checkChatTemplate, loadChatTemplate, readTemplateRows } from './template/check-chat-template.js';
+export type { ChatTemplate, TemplateCheckReport, TemplateLoss, TemplateLossField, TemplateRowInput, TemplateRowReport } from './template/check-chat-template.js';
+
 export { TransformError } from './transform-error.js';
 export type { TransformErrorCode } from './transform-error.js';
 

@@ -41,6 +41,11 @@ export interface RunOptions extends SessionInputOptions {
   json: boolean;
 }
 
+export interface CheckTemplateOptions {
+  tokenizer?: string;
+  json: boolean;
+}
+
 export interface ReportOptions {
   out?: string;
 }
