@@ -12,6 +12,7 @@ export const commandSummaries = {
   synth: 'fill Gas Town role gaps with generated sessions (real pi/omp/pir runs in print mode)',
   extensions: "forge's pi/omp extensions: training-capture and outcome-tagging",
   'check-template': 'render every messages row with a model\'s chat template and report rows that fail or lose reasoning, tool calls or tool results (exact token counts with --tokenizer)',
+  merge: 'combine the folders of forge run --shard i/n into one dataset (duplicates across shards removed, one manifest)',
   report: 'draw a dataset folder\'s report.html (plots of its manifest: sources, roles, models, tokens, redactions, skipped) again',
   audit: 'scan a dataset folder with the redaction rules and report what is left, by file, row and field (exit 1 when anything is found)',
 } as const;

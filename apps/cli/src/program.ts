@@ -5,6 +5,7 @@ import { type CliIo } from './cli-io.js';
 import {
   type AuditOptions,
   type ReportOptions,
+  type MergeOptions,
   type CheckTemplateOptions,
   type ExportOptions,
   type ExtensionsInstallOptions,
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('-o, --out <dir>', 'output folder (default: ./forge-dataset)')
     .option('-c, --config <file>', 'config file (default: ./forge.config.json when present)')
     .option('--format <list>', `formats to write, comma-separated: ${formatChoices.join(',')} (default: ${resolveFormats().map((format) => format.name).join(',')}; parquet adds Parquet shards of the row formats)`)
+    .option('--shard <i/n>', 'process only shard i of n (a slice of the inputs by path hash); combine the shard folders with forge merge')
     .option('--parquet-shard-mb <size>', 'about how large a Parquet shard grows, in MB (default 100)', numberFlag(runOptionRules.parquetShardMb))
     .option('--demo', 'run on the built-in demo corpus instead of this machine\'s sessions', false)
     .option('--keep-noise', 'keep harness noise (hook output, reminders, command wrappers) as context', false)
@@ -62,6 +64,7 @@ Examples:
   forge run --source claude --root ~/.claude-accounts/alice --out ./alice
   forge run --root pi=/mnt/backup/pi-sessions --format sharegpt --max-tokens 16384
   forge run --format messages,atif,parquet        messages as JSONL and Parquet shards, ATIF trajectories
+  forge run --shard 1/2 --out shard-1             on one machine (and --shard 2/2 on another), then forge merge
 
 Exit codes: 0 done, 3 done with warnings (the dataset is complete; see manifest.json), 1 failed, 2 bad usage.`,
     )
@@ -220,6 +223,22 @@ Exit codes: 0 nothing found, 1 findings (or a failure), 2 bad usage.`)
     .action(async (folder: string, options: AuditOptions) => {
       const { auditCommand } = await import('./commands/audit.js');
       setExitCode(await auditCommand(folder, options, io));
+    });
+
+  program
+    .command('merge')
+    .description(commandSummaries.merge)
+    .argument('<shard-folder...>', 'the folders forge run --shard i/n wrote: every shard of one run, once')
+    .requiredOption('-o, --out <dir>', 'the dataset folder to write')
+    .option('-c, --config <file>', 'config file whose "redaction" block the shards ran with (default: ./forge.config.json when present)')
+    .addOption(quietOption())
+    .addHelpText('after', `
+Examples:
+  forge run --shard 1/2 --out shard-1 && forge run --shard 2/2 --out shard-2
+  forge merge shard-1 shard-2 --out ./forge-dataset`)
+    .action(async (folders: string[], options: MergeOptions) => {
+      const { mergeCommand } = await import('./commands/merge.js');
+      setExitCode(await mergeCommand(folders, options, io));
     });
 
   program

@@ -11,6 +11,9 @@ export type { SessionScorer } from './session/session-score.js';
 export { createDatasetMerger } from './merge/dataset-merger.js';
 export type { AddSessionResult, BuiltDataset, DatasetMerger, DatasetMergerOptions, DatasetRow, FormatLines, KeptSession, MergedSession, TransformManifest } from './merge/dataset-merger.js';
 
+// Shards: processed sessions as lines, so one dataset can be built on several machines and merged.
+export { decodeProcessedSession, encodeProcessedSession } from './shard/processed-session-codec.js';
+
 // Writing: the dataset's file layout, its manifest, and replacing a folder whole.
 export { writeDataset } from './output/write-dataset.js';
 export type { DatasetOutputOptions } from './output/write-dataset.js';

@@ -30,6 +30,7 @@ export interface RunOptions extends SessionInputOptions {
   config?: string;
   format?: string;
   parquetShardMb?: number;
+  shard?: string;
   demo: boolean;
   keepNoise: boolean;
   validationRatio?: number;
@@ -44,6 +45,12 @@ export interface RunOptions extends SessionInputOptions {
 export interface CheckTemplateOptions {
   tokenizer?: string;
   json: boolean;
+}
+
+export interface MergeOptions {
+  out: string;
+  config?: string;
+  quiet: boolean;
 }
 
 export interface ReportOptions {

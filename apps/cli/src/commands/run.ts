@@ -23,6 +23,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
       out: flags.out ?? config.out,
       formats: flags.format == null ? config.formats : splitList(flags.format),
       parquetShardMb: flags.parquetShardMb ?? config.parquetShardMb,
+      shard: flags.shard,
       keepNoise: flags.keepNoise || config.keepNoise,
       validationRatio: flags.validationRatio ?? config.validationRatio,
       maxTokens: flags.maxTokens ?? config.maxTokens,
@@ -65,7 +66,8 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
   }
 }
 
-function summaryLines(manifest: DatasetManifest, out: string): string {
+/** The summary `forge run` and `forge merge` print on stderr. */
+export function summaryLines(manifest: DatasetManifest, out: string): string {
   const rows = Object.entries(manifest.counts.rowsByFormat)
     .map(([format, count]) => `${format} ${count.train}+${count.validation}`)
     .join(', ');

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseDatasetManifest, type DatasetManifest, type SessionSource } from '@forge/schema';
-import { collectSessions, discoverInputs, StateStore, type StateHolder } from '@forge/state';
+import { collectSessions, discoverInputs, shardInputs, StateStore, type StateHolder } from '@forge/state';
 import {
   createDatasetBuilder,
   loadTokenizerJsonCounter,
@@ -19,6 +19,10 @@ import { FORGE_VERSION } from '../version.js';
 import { defaultCacheDirectory, demoHome } from './default-paths.js';
 import { checkRunOptions, type OverLength } from './run-options.js';
 
+/** What a shard run adds to its folder: the processed sessions (rows and duplicate signatures), and which shard it is. */
+export const shardSessionsFile = 'sessions.jsonl';
+export const shardFile = 'shard.json';
+
 /** Options of {@link runForge}; every one has a default. Paths are relative to `cwd`. */
 export interface RunForgeOptions {
   /** Sources to read, by `Session.source` or alias (`claude-code`, `claude`, `pir`, `pi`, `omp`); default all. */
@@ -33,6 +37,12 @@ export interface RunForgeOptions {
   formats?: readonly string[];
   /** About how large a Parquet shard grows, in MB (default 100). */
   parquetShardMb?: number;
+  /**
+   * Process only shard `i/n` of the inputs (a slice by path hash): the folder gets that slice's
+   * dataset plus `sessions.jsonl` (rows and near-duplicate signatures) and `shard.json`, which
+   * `mergeForge` combines into the dataset one run on every input would write.
+   */
+  shard?: string;
   /** Keep harness noise as never-trained context (default: drop it). */
   keepNoise?: boolean;
   /** Share of sessions in `val.jsonl` (default 0.1). */
@@ -104,7 +114,9 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
     overLength: options.overLength ?? 'split',
     tokenizer: options.tokenizer == null ? undefined : resolve(cwd, options.tokenizer),
     demo: options.demo ?? false,
+    shard: options.shard,
   };
+  const shard = options.shard == null ? undefined : { index: Number(options.shard.split('/')[0]), count: Number(options.shard.split('/')[1]) };
   const progress = options.onProgress ?? (() => undefined);
   const redaction: RedactionOptions = { ...options.redaction, homeDirectory: home };
   const selection = { readers: sourceReaders, sources: new Set<SessionSource>(recorded.sources), roots: resolveRoots(roots, cwd), env, homeDirectory: home };
@@ -112,7 +124,8 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
   const stateDatabase = join(resolve(cwd, options.cacheDir ?? defaultCacheDirectory(env)), 'state.sqlite');
   const store = await StateStore.open(stateDatabase, { cacheVersion: FORGE_VERSION, onWait: (holder) => progress({ kind: 'waiting', holder, stateDatabase }) });
   try {
-    const discovered = await discoverInputs(selection);
+    const everyInput = await discoverInputs(selection);
+    const discovered = shard == null ? everyInput : shardInputs(everyInput, shard);
     // The run's inputs and options; the same signature and an untouched output folder mean nothing to do.
     const signature = createHash('sha256')
       .update(JSON.stringify({ forge: FORGE_VERSION, options: recorded, redaction: redactionDigest(redaction), files: discovered.files.map(({ path, size, mtimeMs }) => [path, size, mtimeMs]) }))
@@ -126,6 +139,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
     await writeFolderAtomically(recorded.out, async (folder) => {
       const spillDirectory = join(folder, '.forge-spill');
       await mkdir(spillDirectory);
+      const processedLines = shard == null ? undefined : await open(join(folder, shardSessionsFile), 'w');
       const builder = await createDatasetBuilder({
         formats: recorded.formats,
         noise: recorded.keepNoise ? 'keep' : 'drop',
@@ -135,6 +149,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         // The user name to redact is the redactor's default: this machine's user.
         redaction,
         spillDirectory,
+        ...(processedLines == null ? {} : { recordProcessed: async (line: string) => void (await processedLines.write(`${line}\n`)) }),
       });
       const collected = await collectSessions({
         selection,
@@ -159,7 +174,9 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         }, { parquet: recorded.parquet, parquetShardBytes: Math.round(recorded.parquetShardMb * 1024 * 1024) });
       } finally {
         dataset.close();
+        await processedLines?.close();
       }
+      if (shard != null) await writeFile(join(folder, shardFile), `${JSON.stringify({ shardFormat: 1, forgeVersion: FORGE_VERSION, shard, tokenCounter: manifest.tokens.counter }, null, 2)}\n`);
       await rm(spillDirectory, { recursive: true, force: true });
     });
     if (manifest == null) throw new Error('the dataset was not written');

@@ -19,6 +19,10 @@ export const runOptionRules = {
   out: z.string().min(1, { error: 'a folder' }),
   formats: z.array(z.enum(formatChoices, { error: `a format: one of ${formatChoices.join(', ')}` })).min(1, { error: `a list of formats: one or more of ${formatChoices.join(', ')}` }),
   parquetShardMb: z.number({ error: 'a number' }).positive({ error: 'a positive number of megabytes' }),
+  shard: z
+    .string()
+    .regex(/^[1-9]\d*\/[1-9]\d*$/u, { error: 'a shard: i/n, e.g. 2/4' })
+    .refine((value) => Number(value.split('/')[0]) <= Number(value.split('/')[1]), { error: 'a shard: i/n with i from 1 to n' }),
   keepNoise: z.boolean(),
   validationRatio: z.number({ error: 'a number' }).min(0, { error: 'a share between 0 and 1' }).max(1, { error: 'a share between 0 and 1' }),
   maxTokens: z.number({ error: 'a number' }).int({ error: 'a whole number of tokens' }).positive({ error: 'a positive number of tokens' }),
