@@ -30,7 +30,10 @@ async function demoManifest(): Promise<DatasetManifest> {
   }
 }
 
-describe.skipIf(!existsSync(chromiumPath))('report.html in headless Chromium', () => {
+const chromiumMissing = !existsSync(chromiumPath);
+if (chromiumMissing) console.warn(`SKIPPED report.html browser test: ${chromiumPath} is missing and could not be installed (apt-get install chromium; .ci/run does this where apt can run)`);
+
+describe.skipIf(chromiumMissing)('report.html in headless Chromium', () => {
   it('should draw every plot with no console error and no request', async () => {
     // Score and outcome blocks as a scoring run adds them (optional manifest fields): drawn when present.
     const manifest = { ...(await demoManifest()), scores: { histogram: { '0.0-0.2': 1, '0.2-0.4': 0, '0.4-0.6': 2, '0.6-0.8': 3, '0.8-1.0': 1 } }, outcomes: { merged: 3, abandoned: 1 } } as DatasetManifest;

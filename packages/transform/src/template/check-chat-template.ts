@@ -90,9 +90,8 @@ export async function loadChatTemplate(path: string): Promise<ChatTemplate> {
     throw new TransformError({ message: `${path} is not JSON`, code: 'template-invalid', location: { file: path }, hint: 'pass the model\'s tokenizer_config.json', cause: error });
   }
   const templates = config.chat_template;
-  const source = Array.isArray(templates)
-    ? ((templates as Array<{ name?: string; template?: string }>).find((entry) => entry.name === 'default') ?? templates[0])?.template
-    : templates;
+  const named = Array.isArray(templates) ? (templates as Array<{ name?: string; template?: unknown }>) : undefined;
+  const source = named == null ? templates : (named.find((entry) => entry.name === 'default') ?? named[0])?.template;
   if (typeof source !== 'string') throw new TransformError({ message: `${path} has no chat_template`, code: 'template-invalid', location: { file: path }, hint: 'pass a tokenizer_config.json with a chat_template, or the chat_template.jinja beside it' });
   return { name: basename(path), source, bosToken: tokenText(config.bos_token), eosToken: tokenText(config.eos_token) };
 }
