@@ -8,7 +8,7 @@ const file = (path: string, group?: string) => ({ path, source: 'claude-code' as
 describe('shardInputs', () => {
   it('should split the inputs into disjoint slices that cover them all, keeping a group together', () => {
     const files = [...Array.from({ length: 40 }, (_, index) => file(`/sessions/${index}.jsonl`)), ...Array.from({ length: 5 }, (_, index) => file(`/projects/p/${index}.jsonl`, '/projects/p'))];
-    const discovered: DiscoveredInputs = { perReader: [{ reader, files }], files, warnings: [{ kind: 'empty-file', file: '/sessions/empty.jsonl', message: 'empty' } as DiscoveredInputs['warnings'][number]] };
+    const discovered: DiscoveredInputs = { perReader: [{ reader, files }], files, warnings: [{ kind: 'empty-file', file: '/sessions/empty.jsonl', message: 'empty' }] };
     const shards = [1, 2, 3].map((index) => shardInputs(discovered, { index, count: 3 }));
     const paths = shards.map((shard) => shard.files.map((input) => input.path));
     expect(paths.flat().sort()).toEqual(files.map((input) => input.path).sort());
