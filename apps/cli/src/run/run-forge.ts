@@ -140,6 +140,9 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
       const spillDirectory = join(folder, '.forge-spill');
       await mkdir(spillDirectory);
       const processedLines = shard == null ? undefined : await open(join(folder, shardSessionsFile), 'w');
+      // Writes one after another even if sessions are added concurrently (a FileHandle must not be written twice at once).
+      let written = Promise.resolve();
+      const recordProcessed = (line: string) => (written = written.then(async () => void (await processedLines!.write(`${line}\n`))));
       const builder = await createDatasetBuilder({
         formats: recorded.formats,
         noise: recorded.keepNoise ? 'keep' : 'drop',
@@ -149,7 +152,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         // The user name to redact is the redactor's default: this machine's user.
         redaction,
         spillDirectory,
-        ...(processedLines == null ? {} : { recordProcessed: async (line: string) => void (await processedLines.write(`${line}\n`)) }),
+        ...(processedLines == null ? {} : { recordProcessed }),
       });
       const collected = await collectSessions({
         selection,
@@ -174,6 +177,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         }, { parquet: recorded.parquet, parquetShardBytes: Math.round(recorded.parquetShardMb * 1024 * 1024) });
       } finally {
         dataset.close();
+        await written;
         await processedLines?.close();
       }
       if (shard != null) await writeFile(join(folder, shardFile), `${JSON.stringify({ shardFormat: 1, forgeVersion: FORGE_VERSION, shard, tokenCounter: manifest.tokens.counter }, null, 2)}\n`);
