@@ -47,6 +47,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--parquet-shard-mb <size>', 'about how large a Parquet shard grows, in MB (default 100)', numberFlag(runOptionRules.parquetShardMb))
     .option('--demo', 'run on the built-in demo corpus instead of this machine\'s sessions', false)
     .option('--keep-noise', 'keep harness noise (hook output, reminders, command wrappers) as context', false)
+    .option('--system-prompt <keep|drop|file>', "the rows' system prompt: keep what each session recorded, drop it, or this text file's content instead (default keep)")
     .option('--validation-ratio <ratio>', 'share of sessions for val.jsonl, 0 to 1 (default 0.1)', numberFlag(runOptionRules.validationRatio))
     .option('--max-tokens <count>', 'token budget per row (default 32768)', numberFlag(runOptionRules.maxTokens))
     .addOption(new Option('--over-length <policy>', 'what to do with rows over the budget (default split)').choices(runOptionRules.overLength.options))
@@ -97,6 +98,8 @@ Examples:
     .addOption(new Option('-f, --format <format>', 'record format').choices(formatNames).makeOptionMandatory())
     .option('-o, --out <file>', 'write to this file instead of stdout')
     .option('--keep-noise', 'keep harness noise as context', false)
+    .option('--system-prompt <keep|drop|file>', "the rows' system prompt: keep the recorded one, drop it, or this text file's content (default keep)")
+    .option('-c, --config <file>', 'config file whose redaction block and systemPrompt apply (default: ./forge.config.json when present)')
     .addOption(quietOption())
     .addHelpText('after', `
 Examples:

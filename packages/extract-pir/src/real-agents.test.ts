@@ -1,6 +1,5 @@
 import {
   withStubModel,
-  expectedUsage,
   installAgent,
   makeTempProject,
   runOmp,
@@ -11,13 +10,13 @@ import {
   type Scenario,
   type StubApi,
   type StubModel,
+  expectMatchesStub as expectSessionsMatchStub,
 } from '@forge-internal/test-agents';
 import { parseSession, type Session } from '@forge/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { discoverPiSessions } from './discover-pi-sessions.js';
 import { readPiSession } from './read-pi-session.js';
 import { defaultPiSessionRoots } from './session-roots.js';
-import { countTrajectory } from './test-support/trajectory-counts.js';
 
 type Client = 'pi' | 'omp';
 
@@ -33,20 +32,7 @@ async function sessionsOf(run: AgentRunResult, client: Client): Promise<Session[
 }
 
 function expectMatchesStub(sessions: Session[], scenario: Scenario, stub: StubModel, api: StubApi = 'anthropic-messages'): void {
-  expect(sessions.flatMap((session) => session.warnings)).toEqual([]);
-  const counts = countTrajectory(sessions);
-  expect({
-    userPrompts: counts.userPrompts,
-    assistantMessages: counts.assistantMessages,
-    toolCalls: counts.toolCalls,
-    toolErrors: counts.toolErrors,
-    thinkingBlocks: counts.thinkingMessages,
-    usage: counts.usage,
-  }).toEqual({ ...scenario.expected, usage: expectedUsage(scenario.script, api) });
-  // Per turn, too: each assistant message carries exactly the usage the stub served for it.
-  const assistants = sessions.flatMap((session) => session.messages).filter((message) => message.role === 'assistant');
-  expect(assistants.map((message) => message.usage)).toEqual(stub.mainServed().map((served) => served.usage));
-  expect(assistants.flatMap((message) => message.toolCalls.map((call) => call.id))).toEqual(stub.mainServed().flatMap((served) => served.toolCallIds));
+  expectSessionsMatchStub(sessions, stub, { expected: scenario.expected, script: scenario.script, api });
 }
 
 const runners: Record<Client, typeof runPi> = { pi: runPi, omp: runOmp };

@@ -5,7 +5,7 @@ import { readRealFixtureExpectations, type RealFixtureFile } from '@forge-intern
 import { discoverPiSessions } from './discover-pi-sessions.js';
 import { readPiSession } from './read-pi-session.js';
 import { realFixtures } from './test-support/fixture-paths.js';
-import { countTrajectory } from './test-support/trajectory-counts.js';
+import { countTrajectory } from '@forge-internal/test-agents';
 
 const piFamily = readRealFixtureExpectations().filter((entry) => entry.client === 'pi' || entry.client === 'omp');
 

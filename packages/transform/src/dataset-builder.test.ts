@@ -54,6 +54,8 @@ describe('createDatasetBuilder', () => {
     expect(result.manifest.tokens.counter).toBe('tokenx-estimate');
     expect(result.manifest.tokens.max).toBeGreaterThanOrEqual(result.manifest.tokens.p50);
     expect(result.manifest.formats.find((entry) => entry.format === 'openai')?.notes[0]).toMatch(/^openai cannot carry reasoning/);
+    // The fixtures recorded one tool definition; the others are inferred from the calls, and the notes say so.
+    expect(result.manifest.formats.find((entry) => entry.format === 'openai')?.notes.at(-1)).toBe('tool definitions over the kept sessions: 1 as the sessions recorded them, 0 from the given catalog, 6 inferred from the calls (no description; parameters from the arguments seen)');
     expect(result.sidecars.map((sidecar) => sidecar.path)).toEqual(['dataset_info.json', 'axolotl.yaml']);
     expect(Object.keys(JSON.parse(result.sidecars[0]!.text))).toEqual(['forge_train', 'forge_validation']);
     expect(result.sidecars[1]!.text).toContain('messages/train.jsonl');

@@ -31,7 +31,7 @@ export { removeAbandonedFolders, writeFolderAtomically } from './output/write-fo
 // Formats: one module each, registered in format-registry.ts.
 export { datasetFormats, formatNames, resolveFormats } from './formats/format-registry.js';
 export type { FormatName } from './formats/format-registry.js';
-export { rowPerWindow } from './formats/dataset-format.js';
+export { toolDefinitionsNote, rowPerWindow } from './formats/dataset-format.js';
 export type { DatasetFormat, FormatFiles, FormatNoteFacts, FormatOptions, FormatRow, FormatSessionInput, NestedRow, SidecarFile } from './formats/dataset-format.js';
 export { atifFormat, atifSchemaVersion, nestAtifSubagents, toAtifTrajectory } from './formats/atif-format.js';
 export type { AtifMetrics, AtifObservationResult, AtifStep, AtifToolCall, AtifTrajectory } from './formats/atif-format.js';
@@ -49,9 +49,10 @@ export { TransformError } from './transform-error.js';
 export type { TransformErrorCode } from './transform-error.js';
 
 export { prepareConversation, normalizeTurns } from './conversation/prepare-conversation.js';
-export type { NoisePolicy, PrepareConversationOptions, PrepareConversationResult, PrepareConversationStats } from './conversation/prepare-conversation.js';
+export type { NoisePolicy, SystemPromptPolicy, PrepareConversationOptions, PrepareConversationResult, PrepareConversationStats } from './conversation/prepare-conversation.js';
 export type { PreparedConversation, PreparedToolCall, PreparedToolResult, PreparedTurn } from './conversation/prepared-conversation.js';
 export { inferToolDefinitions, resolveToolDefinitions } from './conversation/infer-tool-definitions.js';
+export type { ToolDefinitionOrigins } from './conversation/infer-tool-definitions.js';
 
 export { createRedactor } from './redact/redactor.js';
 export type { RedactionCounts, RedactionOptions, Redactor } from './redact/redactor.js';

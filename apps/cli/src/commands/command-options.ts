@@ -22,6 +22,8 @@ export interface ExportOptions {
   format: 'sharegpt' | 'openai' | 'messages';
   out?: string;
   keepNoise: boolean;
+  systemPrompt?: string;
+  config?: string;
   quiet: boolean;
 }
 
@@ -33,6 +35,7 @@ export interface RunOptions extends SessionInputOptions {
   shard?: string;
   demo: boolean;
   keepNoise: boolean;
+  systemPrompt?: string;
   validationRatio?: number;
   maxTokens?: number;
   overLength?: 'split' | 'drop';

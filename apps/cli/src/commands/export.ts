@@ -4,19 +4,27 @@ import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { exportSession } from '@forge/transform';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
+import { loadConfig } from '../config/load-config.js';
+import { redactionOptions } from '../config/redaction-options.js';
+import { resolveSystemPrompt, systemPromptPolicy } from '../run/system-prompt-option.js';
 import { readSessionFile } from '../sources/source-registry.js';
 import { type ExportOptions } from './command-options.js';
 
 /** `forge export FILE --format F`: one session file to redacted training records. */
 export async function exportCommand(file: string, options: ExportOptions, io: CliIo): Promise<ExitCode> {
   const path = resolve(io.cwd, file);
+  // forge.config.json's redaction block applies here as in `forge run` (a bad block stops before reading).
+  const { config, path: configPath } = loadConfig(io.cwd, options.config);
+  const redaction = { ...redactionOptions(config, configPath, io.env, io.cwd), homeDirectory: io.env.HOME ?? homedir() };
+  const systemPrompt = systemPromptPolicy(await resolveSystemPrompt(options.systemPrompt ?? config.systemPrompt ?? 'keep', io.cwd));
   const { sessions, fileWarnings } = await readSessionFile(path);
   const lines: string[] = [];
   const skipped: string[] = [];
   for (const session of sessions) {
     const exported = await exportSession(session, options.format, {
       noise: options.keepNoise ? 'keep' : 'drop',
-      redaction: { homeDirectory: io.env.HOME ?? homedir() },
+      systemPrompt,
+      redaction,
     });
     lines.push(...exported.lines);
     skipped.push(...exported.manifest.skipped.map((item) => `${item.ref}: ${item.reason}`));

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,5 +61,30 @@ describe('forge run options', () => {
     expect(result.stderr).toBe(
       `forge: cannot write the dataset folder ${out}: a file is where a folder should be (EEXIST mkdir at ${join(home, 'taken')}) (choose a folder you can write to, or free space or fix the permissions there)\n`,
     );
+  });
+  it('should keep, drop or replace the recorded system prompt with --system-prompt, and refuse a missing file', async () => {
+    const home = emptyHome();
+    const systemsOf = async (value: string) => {
+      const out = join(home, `dataset-${value.replace(/\W/gu, '')}`);
+      const result = await runCli(['run', '--demo', '--out', out, '--format', 'messages', '--system-prompt', value, '-q'], { env: { HOME: home }, cwd: home });
+      expect(result.exitCode, result.stderr).toBe(exitCodes.ok);
+      const rows = readFileSync(join(out, 'messages', 'train.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { messages: Array<{ role: string; content: string }> });
+      const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { options: { systemPrompt: unknown } };
+      return { systems: rows.map((row) => row.messages.find((message) => message.role === 'system')?.content), recorded: manifest.options.systemPrompt };
+    };
+    // The demo's Claude Code 2.1.330 sessions recorded the SDK's system prompt.
+    const kept = await systemsOf('keep');
+    expect(kept.systems.some((system) => system?.startsWith("You are a Claude agent, built on Anthropic's Claude Agent SDK.") === true)).toBe(true);
+    expect(kept.recorded).toBe('keep');
+    expect((await systemsOf('drop')).systems.every((system) => system === undefined)).toBe(true);
+    writeFileSync(join(home, 'system.txt'), 'You are a careful coding agent.');
+    const replaced = await systemsOf('system.txt');
+    expect(new Set(replaced.systems)).toEqual(new Set(['You are a careful coding agent.']));
+    expect(replaced.recorded).toEqual({ file: '~/system.txt', sha256: expect.stringMatching(/^[0-9a-f]{64}$/u) });
+
+    const missing = await runCli(['run', '--demo', '--out', join(home, 'never'), '--system-prompt', 'nope.txt'], { env: { HOME: home }, cwd: home });
+    expect(missing.exitCode).toBe(exitCodes.usage);
+    expect(missing.stderr).toContain(`"nope.txt" is not keep, drop or a readable text file (${join(home, 'nope.txt')}: no such file)`);
+    expect(existsSync(join(home, 'never'))).toBe(false);
   });
 });

@@ -34,4 +34,15 @@ describe('forge run with a redaction block in forge.config.json', () => {
     expect(unset.exitCode).toBe(exitCodes.failure);
     expect(unset.stderr).toMatch(/FORGE_CODENAMES named in literalValues is not set/);
   });
+  it('should apply the same block to forge export', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'forge-export-config-'));
+    const secret = 'make sure it has';
+    writeFileSync(join(home, 'forge.config.json'), JSON.stringify({ redaction: { literalValues: [{ env: 'FORGE_CODENAMES' }] } }));
+    const file = join(import.meta.dirname, '..', '..', 'demo', 'home', '.pi', 'agent', 'sessions', '--home-ubuntu-gt-myrig-polecats-nux--', '2026-11-24T04-07-47-845Z_01a20bbd-0984-77ca-9e17-aa1ee6080a55.jsonl');
+    expect(readFileSync(file, 'utf8')).toContain(secret);
+    const exported = await runCli(['export', file, '--format', 'messages', '--quiet'], { env: { HOME: home, FORGE_CODENAMES: secret }, cwd: home });
+    expect(exported.exitCode, exported.stderr).toBe(exitCodes.ok);
+    expect(exported.stdout).toContain('[REDACTED:literal-value]');
+    expect(exported.stdout).not.toContain(secret);
+  });
 });

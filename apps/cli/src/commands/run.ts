@@ -25,6 +25,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
       parquetShardMb: flags.parquetShardMb ?? config.parquetShardMb,
       shard: flags.shard,
       keepNoise: flags.keepNoise || config.keepNoise,
+      systemPrompt: flags.systemPrompt ?? config.systemPrompt,
       validationRatio: flags.validationRatio ?? config.validationRatio,
       maxTokens: flags.maxTokens ?? config.maxTokens,
       overLength: flags.overLength ?? config.overLength,

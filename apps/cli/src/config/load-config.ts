@@ -20,7 +20,7 @@ export const forgeConfigSchema = z
     overLength: runOptionRules.overLength.optional(),
     tokenizer: runOptionRules.tokenizer.optional(),
     cacheDir: runOptionRules.cacheDir.optional(),
-    systemPrompt: z.string().optional(),
+    systemPrompt: runOptionRules.systemPrompt.optional(),
     /** Extra patterns, literal values (from a file or an environment variable), allowlist: see @forge/transform's README. */
     redaction: redactionConfigSchema.optional(),
   })

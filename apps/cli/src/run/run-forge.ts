@@ -18,6 +18,7 @@ import { parseSources, resolveRoots, sourceReaders } from '../sources/source-reg
 import { FORGE_VERSION } from '../version.js';
 import { defaultCacheDirectory, demoHome } from './default-paths.js';
 import { checkRunOptions, type OverLength } from './run-options.js';
+import { resolveSystemPrompt, systemPromptPolicy } from './system-prompt-option.js';
 
 /** What a shard run adds to its folder: the processed sessions (rows and duplicate signatures), and which shard it is. */
 export const shardSessionsFile = 'sessions.jsonl';
@@ -45,6 +46,11 @@ export interface RunForgeOptions {
   shard?: string;
   /** Keep harness noise as never-trained context (default: drop it). */
   keepNoise?: boolean;
+  /**
+   * The rows' system prompt: `keep` (default) what each session recorded, `drop` none, or the path
+   * of a text file whose content replaces it in every row.
+   */
+  systemPrompt?: string;
   /** Share of sessions in `val.jsonl` (default 0.1). */
   validationRatio?: number;
   /** Token budget per row (default 32768). */
@@ -109,6 +115,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
     parquet: options.formats?.includes('parquet') ?? false,
     parquetShardMb: options.parquetShardMb ?? 100,
     keepNoise: options.keepNoise ?? false,
+    systemPrompt: await resolveSystemPrompt(options.systemPrompt ?? 'keep', cwd),
     validationRatio: options.validationRatio ?? 0.1,
     maxTokens: options.maxTokens ?? 32_768,
     overLength: options.overLength ?? 'split',
@@ -146,6 +153,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
       const builder = await createDatasetBuilder({
         formats: recorded.formats,
         noise: recorded.keepNoise ? 'keep' : 'drop',
+        systemPrompt: systemPromptPolicy(recorded.systemPrompt),
         validationRatio: recorded.validationRatio,
         tokens: { budget: recorded.maxTokens, overBudget: recorded.overLength },
         ...(tokenCounter == null ? {} : { tokenCounter }),

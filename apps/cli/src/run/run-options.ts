@@ -24,6 +24,7 @@ export const runOptionRules = {
     .regex(/^[1-9]\d*\/[1-9]\d*$/u, { error: 'a shard: i/n, e.g. 2/4' })
     .refine((value) => Number(value.split('/')[0]) <= Number(value.split('/')[1]), { error: 'a shard: i/n with i from 1 to n' }),
   keepNoise: z.boolean(),
+  systemPrompt: z.string().min(1, { error: 'keep, drop or a text file' }),
   validationRatio: z.number({ error: 'a number' }).min(0, { error: 'a share between 0 and 1' }).max(1, { error: 'a share between 0 and 1' }),
   maxTokens: z.number({ error: 'a number' }).int({ error: 'a whole number of tokens' }).positive({ error: 'a positive number of tokens' }),
   overLength: z.enum(['split', 'drop'], { error: 'split or drop' }),

@@ -84,24 +84,39 @@ export function inferToolDefinitions(calls: Iterable<{ name: string; arguments: 
   });
 }
 
+/** Where a row's tool definitions came from (an inferred one has no description, its parameters guessed from the calls). */
+export interface ToolDefinitionOrigins {
+  recorded: number;
+  catalog: number;
+  inferred: number;
+}
+
 /**
  * The tools list of a row: every definition the session recorded; for tools that were called
  * without one, the caller's catalog entry, else a definition inferred from the calls. Sorted by name.
+ * `origins`, when given, is incremented by where each definition came from.
  */
 export function resolveToolDefinitions(
   calls: ReadonlyArray<{ name: string; arguments: unknown }>,
   sessionTools: readonly ToolDefinition[] = [],
   catalog: readonly ToolDefinition[] = [],
+  origins?: ToolDefinitionOrigins,
 ): ToolDefinition[] {
   const resolved = new Map(sessionTools.map((definition) => [definition.function.name, definition]));
+  const recorded = resolved.size;
   const catalogByName = new Map(catalog.map((definition) => [definition.function.name, definition]));
   const undefinedCalls = calls.filter((call) => !resolved.has(call.name));
   for (const call of undefinedCalls) {
     const fromCatalog = catalogByName.get(call.name);
     if (fromCatalog != null) resolved.set(call.name, fromCatalog);
   }
-  for (const definition of inferToolDefinitions(undefinedCalls.filter((call) => !resolved.has(call.name)))) {
-    resolved.set(definition.function.name, definition);
+  const fromCatalog = resolved.size - recorded;
+  const inferred = inferToolDefinitions(undefinedCalls.filter((call) => !resolved.has(call.name)));
+  for (const definition of inferred) resolved.set(definition.function.name, definition);
+  if (origins != null) {
+    origins.recorded += recorded;
+    origins.catalog += fromCatalog;
+    origins.inferred += inferred.length;
   }
   return [...resolved.values()].sort((left, right) => compareStrings(left.function.name, right.function.name));
 }

@@ -43,6 +43,20 @@ describe('prepareConversation', () => {
     expect(result.conversation.turns.some((turn) => turn.text.includes('nudge'))).toBe(false);
   });
 
+  it('should keep the recorded system prompt by default, once, and drop or replace it when asked', () => {
+    const recorded = 'You are Claude Code, an interactive CLI tool.\n\nWorking directory: ~/app';
+    const system = { ...claude.messages[0]!, role: 'system' as const, text: 'Gas Town role: polecat', provenance: 'conversation' as const };
+    const session = { ...claude, systemPrompt: recorded, messages: [system, { ...system, text: recorded }, ...claude.messages] };
+    const system0 = (policy?: Parameters<typeof prepareConversation>[1]) => {
+      const result = prepareConversation(session, policy);
+      if (!result.ok) throw new Error(result.reason);
+      return result.conversation.system;
+    };
+    expect(system0()).toBe(`${recorded}\n\nGas Town role: polecat`);
+    expect(system0({ systemPrompt: 'drop' })).toBe('');
+    expect(system0({ systemPrompt: { replacement: 'You are a careful coding agent.' } })).toBe('You are a careful coding agent.');
+  });
+
   it('should infer tool definitions from the calls with required keys and types', () => {
     const result = prepareConversation(claude);
     if (!result.ok) throw new Error(result.reason);

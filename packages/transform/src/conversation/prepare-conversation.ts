@@ -1,14 +1,23 @@
 import { provenanceClass, type Message, type Session, type ToolDefinition } from '@forge/schema';
-import { resolveToolDefinitions } from './infer-tool-definitions.js';
+import { resolveToolDefinitions, type ToolDefinitionOrigins } from './infer-tool-definitions.js';
 import { type PreparedConversation, type PreparedToolCall, type PreparedTurn } from './prepared-conversation.js';
 
 /** How harness noise (`provenanceClass(...) === 'noise'`) is treated. */
 export type NoisePolicy = 'drop' | 'keep';
 
+/**
+ * The system prompt of every row: `keep` (default) what the session recorded (Claude Code's
+ * `api-request-shape` system text, omp's `session_init`) and its system messages; `drop` none;
+ * `{ replacement }` one text of your own instead (e.g. the prompt the trained model will run with).
+ */
+export type SystemPromptPolicy = 'keep' | 'drop' | { replacement: string };
+
 /** Options of {@link prepareConversation}. */
 export interface PrepareConversationOptions {
   /** `drop` (default) removes harness noise; `keep` keeps it as context that is never trained on. */
   noise?: NoisePolicy;
+  /** See {@link SystemPromptPolicy}; default `keep`. */
+  systemPrompt?: SystemPromptPolicy;
   /** Tool definitions to use for called tools the session has no definition for (else inferred). */
   toolDefinitions?: readonly ToolDefinition[];
 }
@@ -24,6 +33,8 @@ export interface PrepareConversationStats {
   hollowReasoningTurns: number;
   /** Tool calls whose arguments were not valid JSON (wrapped as `{ raw_arguments }`). */
   invalidToolArguments: number;
+  /** Where the conversation's tool definitions came from: recorded by the session, the given catalog, or inferred from the calls. */
+  toolDefinitions: ToolDefinitionOrigins;
 }
 
 /** The result of {@link prepareConversation}: a conversation, or the reason there is none. */
@@ -160,7 +171,7 @@ function pairToolCalls(turns: PreparedTurn[], stats: PrepareConversationStats): 
 
 /** A fresh, zeroed {@link PrepareConversationStats}. */
 export function emptyPrepareStats(): PrepareConversationStats {
-  return { noiseMessagesDropped: 0, unansweredToolCallsDropped: 0, orphanToolResultsDropped: 0, hollowReasoningTurns: 0, invalidToolArguments: 0 };
+  return { noiseMessagesDropped: 0, unansweredToolCallsDropped: 0, orphanToolResultsDropped: 0, hollowReasoningTurns: 0, invalidToolArguments: 0, toolDefinitions: { recorded: 0, catalog: 0, inferred: 0 } };
 }
 
 /**
@@ -187,7 +198,10 @@ export function normalizeTurns(turns: PreparedTurn[], stats: PrepareConversation
  */
 export function prepareConversation(session: Session, options: PrepareConversationOptions = {}): PrepareConversationResult {
   const stats = emptyPrepareStats();
+  const policy = options.systemPrompt ?? 'keep';
   const systemParts: string[] = [];
+  if (policy === 'keep' && (session.systemPrompt ?? '').trim() !== '') systemParts.push(session.systemPrompt!);
+  else if (typeof policy === 'object' && policy.replacement.trim() !== '') systemParts.push(policy.replacement);
   let turns: PreparedTurn[] = [];
   for (const message of session.messages) {
     const policyClass = provenanceClass(message.provenance);
@@ -196,7 +210,8 @@ export function prepareConversation(session: Session, options: PrepareConversati
       continue;
     }
     if (message.role === 'system') {
-      if (message.text.trim() !== '') systemParts.push(message.text);
+      // A reader may give the recorded prompt as a message too: keep one copy.
+      if (policy === 'keep' && message.text.trim() !== '' && !systemParts.includes(message.text)) systemParts.push(message.text);
       continue;
     }
     const turn = toTurn(message, policyClass === 'conversation', stats);
@@ -215,7 +230,7 @@ export function prepareConversation(session: Session, options: PrepareConversati
       sessionId: session.id,
       source: session.source,
       system: systemParts.join('\n\n'),
-      tools: resolveToolDefinitions(calls, session.tools, options.toolDefinitions),
+      tools: resolveToolDefinitions(calls, session.tools, options.toolDefinitions, stats.toolDefinitions),
       turns,
     },
     stats,

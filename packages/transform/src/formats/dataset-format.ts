@@ -1,4 +1,5 @@
 import { type Session } from '@forge/schema';
+import { type ToolDefinitionOrigins } from '../conversation/infer-tool-definitions.js';
 import { type PreparedConversation } from '../conversation/prepared-conversation.js';
 import { type TokenWindow } from '../length/token-windows.js';
 import type { RowLabels } from '../session/process-session.js';
@@ -45,6 +46,8 @@ export interface FormatNoteFacts {
   hollowReasoningTurns: number;
   /** Assistant turns that carry reasoning text. */
   reasoningTurns: number;
+  /** Tool definitions over the kept sessions, by where they came from. */
+  toolDefinitions: ToolDefinitionOrigins;
 }
 
 /**
@@ -105,4 +108,9 @@ export function rowPerWindow(toLine: (window: PreparedConversation, options: For
       yield { line };
     }
   };
+}
+
+/** The note of a format whose rows carry tools: which definitions the model was offered and which are guesses. */
+export function toolDefinitionsNote({ toolDefinitions: { recorded, catalog, inferred } }: FormatNoteFacts): string {
+  return `tool definitions over the kept sessions: ${recorded} as the sessions recorded them, ${catalog} from the given catalog, ${inferred} inferred from the calls (no description; parameters from the arguments seen)`;
 }

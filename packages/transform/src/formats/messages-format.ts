@@ -1,6 +1,6 @@
 import { parseChatMessagesRecord, type ChatMessage, type ChatMessagesRecord } from '@forge/schema';
 import { type PreparedConversation } from '../conversation/prepared-conversation.js';
-import { rowPerWindow, type DatasetFormat } from './dataset-format.js';
+import { rowPerWindow, toolDefinitionsNote, type DatasetFormat } from './dataset-format.js';
 
 /**
  * A `messages` + `tools` row for axolotl `chat_template` and TRL: every message has every key
@@ -91,9 +91,10 @@ export const messagesFormat: DatasetFormat<'messages'> = {
     tools: 'STRUCT("type" VARCHAR, "function" STRUCT("name" VARCHAR, description VARCHAR, parameters VARCHAR))[]',
   },
   sessionRows: rowPerWindow((window) => JSON.stringify(parseChatMessagesRecord(toChatMessagesRecord(window)))),
-  notes: () => [
+  notes: (facts) => [
     'tool_calls arguments and tools[].function.parameters are JSON strings (one Arrow type across rows; axolotl parses parameters back, for TRL json.loads them before apply_chat_template); every message has every key (null where unused)',
     'reasoning_content is null for hollow reasoning, and such turns have train: false',
+    toolDefinitionsNote(facts),
   ],
   sidecars: (files) => [{ path: 'axolotl.yaml', text: axolotlDatasetYaml({ trainPath: files.train, validationPath: files.validation }) }],
 };

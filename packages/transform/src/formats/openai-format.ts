@@ -1,6 +1,6 @@
 import { parseOpenAiChatRecord, type OpenAiChatMessage, type OpenAiChatRecord } from '@forge/schema';
 import { type PreparedConversation } from '../conversation/prepared-conversation.js';
-import { rowPerWindow, type DatasetFormat } from './dataset-format.js';
+import { rowPerWindow, toolDefinitionsNote, type DatasetFormat } from './dataset-format.js';
 
 /**
  * An OpenAI chat fine-tuning row: `tool_calls` with string `arguments`, `tools`, and `weight` on
@@ -47,10 +47,11 @@ export const openaiFormat: DatasetFormat<'openai'> = {
     parallel_tool_calls: 'BOOLEAN',
   },
   sessionRows: rowPerWindow((window) => JSON.stringify(parseOpenAiChatRecord(toOpenAiChatRecord(window)))),
-  notes: ({ reasoningTurns }) => [
-    `openai cannot carry reasoning: the reasoning of ${reasoningTurns} assistant turns is left out`,
+  notes: (facts) => [
+    `openai cannot carry reasoning: the reasoning of ${facts.reasoningTurns} assistant turns is left out`,
     'turns not to be trained on (context, orchestration, hollow reasoning) have weight 0',
     'tools[].function.parameters are JSON Schema objects as OpenAI requires; their struct differs per tool (load with DuckDB or datasets.Json() if you need Arrow)',
+    toolDefinitionsNote(facts),
   ],
   sidecars: () => [],
 };

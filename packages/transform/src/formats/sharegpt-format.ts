@@ -1,6 +1,6 @@
 import { parseShareGptRecord, type LlamaFactoryDatasetInfoEntry, type ShareGptRecord, type ShareGptTurn } from '@forge/schema';
 import { type PreparedConversation, type PreparedTurn } from '../conversation/prepared-conversation.js';
-import { rowPerWindow, type DatasetFormat } from './dataset-format.js';
+import { rowPerWindow, toolDefinitionsNote, type DatasetFormat } from './dataset-format.js';
 
 /**
  * Where assistant prose that comes with a tool call goes. LLaMA-Factory has no slot for it (a
@@ -96,13 +96,14 @@ export const sharegptFormat: DatasetFormat<'sharegpt'> = {
   name: 'sharegpt',
   parquetColumns: { conversations: 'STRUCT("from" VARCHAR, "value" VARCHAR)[]', system: 'VARCHAR', tools: 'VARCHAR' },
   sessionRows: rowPerWindow((window, options) => JSON.stringify(parseShareGptRecord(toShareGptRecord(window, options.shareGpt)))),
-  notes: ({ hollowReasoningTurns }, options) => [
+  notes: (facts, options) => [
     'reasoning is inlined as <think>…</think> blocks',
-    `${hollowReasoningTurns} assistant turns had hollow reasoning: they carry no think block, and sharegpt cannot mask single turns (train with enable_thinking: false, or use the messages format)`,
+    `${facts.hollowReasoningTurns} assistant turns had hollow reasoning: they carry no think block, and sharegpt cannot mask single turns (train with enable_thinking: false, or use the messages format)`,
     (options.shareGpt?.textWithToolCall ?? 'think') === 'think'
       ? 'assistant text that comes with a tool call is moved into that call\'s think block (LLaMA-Factory has no slot for it)'
       : 'assistant text that comes with a tool call is left out (LLaMA-Factory has no slot for it)',
     'parallel tool calls are one function_call holding a JSON list; their results are one observation holding a JSON list of strings',
+    toolDefinitionsNote(facts),
   ],
   sidecars: (files, options) => [{ path: 'dataset_info.json', json: shareGptDatasetInfo(options.datasetName, files) }],
 };

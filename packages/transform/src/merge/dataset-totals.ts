@@ -36,7 +36,7 @@ export function summarizeKeptSessions(kept: readonly KeptSession[], formats: rea
   const messagesByRole: Record<string, number> = {};
   const redactions: Record<string, number> = {};
   const windowTokens: number[] = [];
-  const noteFacts: FormatNoteFacts = { hollowReasoningTurns: 0, reasoningTurns: 0 };
+  const noteFacts: FormatNoteFacts = { hollowReasoningTurns: 0, reasoningTurns: 0, toolDefinitions: { recorded: 0, catalog: 0, inferred: 0 } };
   for (const session of kept) {
     for (const tokens of session.windowTokens) windowTokens.push(tokens);
     for (const format of formats) if (!isNested(format, session.key)) rowsByFormat[format]![session.split] += session.rows[format]?.length ?? 0;
@@ -47,6 +47,7 @@ export function summarizeKeptSessions(kept: readonly KeptSession[], formats: rea
     for (const [rule, count] of Object.entries(session.facts.redactions)) increment(redactions, rule, count);
     noteFacts.hollowReasoningTurns += session.facts.hollowReasoningTurns;
     noteFacts.reasoningTurns += session.facts.reasoningTurns;
+    for (const origin of ['recorded', 'catalog', 'inferred'] as const) noteFacts.toolDefinitions[origin] += session.facts.toolDefinitions[origin];
   }
   windowTokens.sort((left, right) => left - right);
   const histogram: Array<{ upTo: number; rows: number }> = [];

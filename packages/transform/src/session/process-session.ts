@@ -1,6 +1,7 @@
 import { type DatasetManifest, type Session, type SessionSource, type ToolDefinition } from '@forge/schema';
 import xxhash from 'xxhash-wasm';
-import { prepareConversation, type NoisePolicy } from '../conversation/prepare-conversation.js';
+import { type ToolDefinitionOrigins } from '../conversation/infer-tool-definitions.js';
+import { prepareConversation, type NoisePolicy, type SystemPromptPolicy } from '../conversation/prepare-conversation.js';
 import { type PreparedConversation } from '../conversation/prepared-conversation.js';
 import { DuplicateSigner, type DedupOptions, type DuplicateSignature } from '../dedup/duplicate-finder.js';
 import { type DatasetFormat, type FormatOptions } from '../formats/dataset-format.js';
@@ -40,6 +41,8 @@ export interface SessionFacts {
   redactions: RedactionCounts;
   hollowReasoningTurns: number;
   reasoningTurns: number;
+  /** Where the session's tool definitions came from. */
+  toolDefinitions: ToolDefinitionOrigins;
 }
 
 /**
@@ -77,6 +80,8 @@ export interface SessionProcessorOptions {
   noise?: NoisePolicy;
   /** Tool definitions for called tools the session has no definition for (else inferred from the calls). */
   toolDefinitions?: readonly ToolDefinition[];
+  /** The rows' system prompt: `keep` (default) the recorded one, `drop`, or `{ replacement }`. */
+  systemPrompt?: SystemPromptPolicy;
   /** Secret and PII redaction (home directory and user name default to this machine's). */
   redaction?: RedactionOptions;
   /** Which duplicate signatures to compute (MinHash parameters; none when near-duplicates are off). */
@@ -102,9 +107,12 @@ export interface SessionProcessor {
 }
 
 /** Only what an emitter reads: no warnings or harness metadata to scan or hold. */
-function slimSession(session: Session): Session {
+function slimSession(session: Session, systemPrompt: SystemPromptPolicy): Session {
+  const { systemPrompt: recorded, ...rest } = session;
   return {
-    ...session,
+    ...rest,
+    // A recorded prompt that no row keeps is not worth redacting.
+    ...(systemPrompt === 'keep' && recorded != null ? { systemPrompt: recorded } : {}),
     // No row carries the session's own paths: leave them out so they are neither redacted nor counted.
     cwd: '',
     files: [''],
@@ -176,12 +184,12 @@ export async function createSessionProcessor(options: SessionProcessorOptions = 
     let redacted: Session;
     let redactions: RedactionCounts;
     try {
-      ({ session: redacted, counts: redactions } = await redactor.redactSession(slimSession(session)));
+      ({ session: redacted, counts: redactions } = await redactor.redactSession(slimSession(session, options.systemPrompt ?? 'keep')));
     } catch (error) {
       // Fail closed: a session that cannot be redacted is never emitted.
       return skip(RedactionError.isInstance(error) ? error.message : `redaction failed: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const prepared = prepareConversation(redacted, { noise: options.noise, toolDefinitions: options.toolDefinitions });
+    const prepared = prepareConversation(redacted, { noise: options.noise, toolDefinitions: options.toolDefinitions, systemPrompt: options.systemPrompt });
     if (!prepared.ok) return skip(prepared.reason);
     const { conversation } = prepared;
     const text = conversationText(conversation);
@@ -222,6 +230,7 @@ export async function createSessionProcessor(options: SessionProcessorOptions = 
         messagesByRole: countsByRole(conversation),
         redactions,
         hollowReasoningTurns: prepared.stats.hollowReasoningTurns,
+        toolDefinitions: prepared.stats.toolDefinitions,
         reasoningTurns: conversation.turns.filter((turn) => turn.reasoning.state === 'present').length,
       },
       windowTokens: fitted.windows.map((window) => window.tokens),
