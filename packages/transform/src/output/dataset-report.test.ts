@@ -35,10 +35,12 @@ if (chromiumMissing) console.warn(`SKIPPED report.html browser test: ${chromiumP
 
 describe.skipIf(chromiumMissing)('report.html in headless Chromium', () => {
   it('should draw every plot with no console error and no request', async () => {
-    // Score and outcome blocks as a scoring run adds them (optional manifest fields): drawn when present.
-    const manifest = { ...(await demoManifest()), scores: { histogram: { '0.0-0.2': 1, '0.2-0.4': 0, '0.4-0.6': 2, '0.6-0.8': 3, '0.8-1.0': 1 } }, outcomes: { merged: 3, abandoned: 1 } } as DatasetManifest;
+    // The scoring block a scored forge run adds to the manifest (optional): drawn when present.
+    const buckets = Array.from({ length: 10 }, (_, index) => ({ from: index / 10, to: (index + 1) / 10, count: [0, 1, 0, 2, 1, 0, 3, 2, 1, 1][index]! }));
+    const scoring = { sessions: 11, scoreDistribution: { buckets, mean: 0.6, p50: 0.65, min: 0.1, max: 0.95 }, outcomeKnown: 8, outcomeUnknown: 3, beadOutcomes: { closed: 5, reopened: 1 }, linkageEvidence: {}, verdicts: { good: 2 } };
+    const manifest = { ...(await demoManifest()), scoring } as DatasetManifest;
     const summary = summarizeManifest(manifest);
-    for (const id of ['sessions-by-source', 'sessions-by-role', 'sessions-by-model', 'tokens-per-row', 'redactions-by-kind', 'skipped-by-reason', 'scores-histogram', 'outcomes']) {
+    for (const id of ['sessions-by-source', 'sessions-by-role', 'sessions-by-model', 'tokens-per-row', 'redactions-by-kind', 'skipped-by-reason', 'score-distribution', 'outcomes', 'bead-outcomes', 'verdicts']) {
       expect(summary.charts.find((chart) => chart.id === id)?.entries.length, id).toBeGreaterThan(0);
     }
     const page = join(work, 'report.html');

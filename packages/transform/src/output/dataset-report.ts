@@ -85,7 +85,7 @@ ${summary.charts.map((chart) => barChart(chart)).join('\n')}
 /**
  * Draws `report.html` again for a dataset folder from its `manifest.json` (what `forge report DIR`
  * does): written to `out` (default `<folder>/report.html`), whose path is returned. Blocks the
- * manifest schema does not know (`scores`, `outcomes` of a newer forge) are drawn too.
+ * manifest schema does not know (the `scoring` block of a scored run) are drawn too.
  */
 export async function writeDatasetReport(folder: string, out = join(folder, 'report.html')): Promise<string> {
   const path = join(folder, 'manifest.json');

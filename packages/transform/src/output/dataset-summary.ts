@@ -16,7 +16,7 @@ export interface DatasetSummary {
   sessions: number;
   rowsByFormat: DatasetManifest['counts']['rowsByFormat'];
   tokens: DatasetManifest['tokens'];
-  /** Sessions by source, role and model; tokens per row; redactions by kind; skipped by reason; scores and outcomes when the manifest has them. */
+  /** Sessions by source, role and model; tokens per row; redactions by kind; skipped by reason; scores and outcomes when the manifest has them (`scoring`). */
   charts: SummaryCounts[];
 }
 
@@ -32,18 +32,37 @@ function reasonKind(item: DatasetManifest['skipped'][number]): string {
   return `${item.kind}: ${reason.length > 80 ? `${reason.slice(0, 77)}…` : reason}`;
 }
 
-/** Counts at any depth of an optional manifest block (`scores`, `outcomes`): every record of numbers becomes a chart. */
-function countRecords(value: unknown, path: string[]): Array<{ path: string[]; counts: Record<string, number> }> {
-  if (value == null || typeof value !== 'object' || Array.isArray(value)) return [];
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length > 0 && entries.every(([, item]) => typeof item === 'number' && Number.isFinite(item) && item >= 0)) return [{ path, counts: Object.fromEntries(entries) as Record<string, number> }];
-  return entries.flatMap(([key, item]) => countRecords(item, [...path, key]));
+/**
+ * The manifest's optional `scoring` block as a scored `forge run` writes it (`ScoreSummary`: score
+ * buckets, known and unknown outcomes, bead outcomes per tier, verdicts), read defensively: a
+ * manifest without it, or of another shape, gives no chart.
+ */
+interface ScoringBlock {
+  scoreDistribution?: { buckets?: Array<{ from: number; to: number; count: number }> };
+  outcomeKnown?: number;
+  outcomeUnknown?: number;
+  beadOutcomes?: Record<string, number>;
+  verdicts?: Record<string, number>;
+}
+
+function scoringCharts(scoring: ScoringBlock | undefined): SummaryCounts[] {
+  if (scoring == null || typeof scoring !== 'object') return [];
+  const charts: SummaryCounts[] = [];
+  const buckets = Array.isArray(scoring.scoreDistribution?.buckets) ? scoring.scoreDistribution.buckets : [];
+  // In score order, not by count: a distribution.
+  if (buckets.length > 0) charts.push({ id: 'score-distribution', title: 'Session scores', unit: 'sessions', entries: buckets.map((bucket) => ({ label: `${bucket.from.toFixed(1)}–${bucket.to.toFixed(1)}`, count: bucket.count })) });
+  if (typeof scoring.outcomeKnown === 'number' && typeof scoring.outcomeUnknown === 'number') {
+    charts.push({ id: 'outcomes', title: 'Sessions with a known outcome', unit: 'sessions', entries: [{ label: 'known', count: scoring.outcomeKnown }, { label: 'unknown', count: scoring.outcomeUnknown }] });
+  }
+  if (scoring.beadOutcomes != null && typeof scoring.beadOutcomes === 'object') charts.push({ id: 'bead-outcomes', title: 'Bead outcomes', unit: 'sessions', entries: byCount(scoring.beadOutcomes) });
+  if (scoring.verdicts != null && typeof scoring.verdicts === 'object' && Object.keys(scoring.verdicts).length > 0) charts.push({ id: 'verdicts', title: 'Curation verdicts', unit: 'sessions', entries: byCount(scoring.verdicts) });
+  return charts;
 }
 
 /**
  * The summary of a dataset from its manifest alone (so `forge report DIR` can draw it again):
  * counts by source, role and model, rows per token bucket, redactions by kind, what was skipped by
- * reason, and any score or outcome counts the manifest carries (optional blocks `scores`, `outcomes`).
+ * reason, and the score and outcome counts of a scored run (the optional `scoring` block).
  */
 export function summarizeManifest(manifest: DatasetManifest): DatasetSummary {
   const skipped: Record<string, number> = {};
@@ -63,11 +82,6 @@ export function summarizeManifest(manifest: DatasetManifest): DatasetSummary {
     { id: 'redactions-by-kind', title: 'Redactions by kind', unit: 'redactions', entries: byCount(manifest.redactions) },
     { id: 'skipped-by-reason', title: 'Skipped, by reason', unit: 'items', entries: byCount(skipped) },
   ];
-  const extra = manifest as Record<string, unknown>;
-  for (const block of ['scores', 'outcomes']) {
-    for (const { path, counts } of countRecords(extra[block], [block])) {
-      charts.push({ id: path.join('-').replace(/[^a-z0-9-]+/giu, '-').toLowerCase(), title: path.join(' › '), unit: 'sessions', entries: block === 'scores' ? Object.entries(counts).map(([label, count]) => ({ label, count })) : byCount(counts) });
-    }
-  }
+  charts.push(...scoringCharts((manifest as { scoring?: ScoringBlock }).scoring));
   return { sessions: manifest.counts.sessions, rowsByFormat: manifest.counts.rowsByFormat, tokens: manifest.tokens, charts };
 }
