@@ -214,7 +214,7 @@ Examples:
   program
     .command('audit')
     .description(commandSummaries.audit)
-    .argument('<dataset-folder>', 'a folder forge run wrote (every .jsonl under it, the manifest included)')
+    .argument('<dataset-folder>', 'a folder forge run wrote (every .jsonl under it, the manifest, the card and report.html included)')
     .option('-c, --config <file>', 'config file whose "redaction" block applies (default: ./forge.config.json when present)')
     .option('--json', 'the report as one JSON object', false)
     .addHelpText('after', `
