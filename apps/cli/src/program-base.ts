@@ -16,6 +16,9 @@ export const commandSummaries = {
   extensions: "forge's pi/omp extensions: training-capture and outcome-tagging",
   score: "score sessions by their outcome (beads, commits, code survival) and heuristics, with the reasons; record curation verdicts",
   review: 'list the sessions a patrol should judge: no outcome, no verdict, a score near the threshold',
+  'check-template': 'render every messages row with a model\'s chat template and report rows that fail or lose reasoning, tool calls or tool results (exact token counts with --tokenizer)',
+  merge: 'combine the folders of forge run --shard i/n into one dataset (duplicates across shards removed, one manifest)',
+  report: 'draw a dataset folder\'s report.html (plots of its manifest: sources, roles, models, tokens, redactions, skipped) again',
   audit: 'scan a dataset folder with the redaction rules and report what is left, by file, row and field (exit 1 when anything is found)',
 } as const;
 

@@ -1,10 +1,13 @@
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { verdictValues } from '@forge/schema';
-import { defaultMinMargin, formatNames } from '@forge/transform';
+import { defaultMinMargin, formatNames, resolveFormats } from '@forge/transform';
 import { type CliIo } from './cli-io.js';
 import {
   type AuditOptions,
+  type ReportOptions,
+  type MergeOptions,
+  type CheckTemplateOptions,
   type ExportOptions,
   type ExtensionsInstallOptions,
   type ExtractOptions,
@@ -21,7 +24,7 @@ import {
 } from './commands/command-options.js';
 import { numberFlag } from './commands/option-parsers.js';
 import { commandSummaries, forgeProgram } from './program-base.js';
-import { runOptionRules } from './run/run-options.js';
+import { formatChoices, runOptionRules } from './run/run-options.js';
 import { sourceNames } from './sources/source-registry.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -47,7 +50,9 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .addOption(rootOption())
     .option('-o, --out <dir>', 'output folder (default: ./forge-dataset)')
     .option('-c, --config <file>', 'config file (default: ./forge.config.json when present)')
-    .option('--format <list>', `formats to write, comma-separated: ${formatNames.join(',')} (default: the SFT formats sharegpt,openai,messages)`)
+    .option('--format <list>', `formats to write, comma-separated: ${formatChoices.join(',')} (default: ${resolveFormats().map((format) => format.name).join(',')}; parquet adds Parquet shards of the row formats)`)
+    .option('--shard <i/n>', 'process only shard i of n (a slice of the inputs by path hash); combine the shard folders with forge merge')
+    .option('--parquet-shard-mb <size>', 'about how large a Parquet shard grows, in MB (default 100)', numberFlag(runOptionRules.parquetShardMb))
     .option('--min-margin <score>', `preference formats: drop same-bead pairs whose score margin is below this (default ${defaultMinMargin})`, numberFlag(runOptionRules.minMargin))
     .option('--demo', 'run on the built-in demo corpus instead of this machine\'s sessions', false)
     .option('--keep-noise', 'keep harness noise (hook output, reminders, command wrappers) as context', false)
@@ -73,6 +78,8 @@ Examples:
   forge run --source claude --root ~/.claude-accounts/alice --out ./alice
   forge run --root pi=/mnt/backup/pi-sessions --format sharegpt --max-tokens 16384
   forge run --min-score 0.5 --beads ~/gt/gastown/mayor/rig   keep sessions scoring 0.5 or more
+  forge run --format messages,atif,parquet        messages as JSONL and Parquet shards, ATIF trajectories
+  forge run --shard 1/2 --out shard-1             on one machine (and --shard 2/2 on another), then forge merge
 
 Exit codes: 0 done, 3 done with warnings (the dataset is complete; see manifest.json), 1 failed, 2 bad usage.`,
     )
@@ -348,7 +355,7 @@ Examples:
   program
     .command('audit')
     .description(commandSummaries.audit)
-    .argument('<dataset-folder>', 'a folder forge run wrote (every .jsonl under it, the manifest included)')
+    .argument('<dataset-folder>', 'a folder forge run wrote (every .jsonl under it, the manifest, the card and report.html included)')
     .option('-c, --config <file>', 'config file whose "redaction" block applies (default: ./forge.config.json when present)')
     .option('--json', 'the report as one JSON object', false)
     .addHelpText('after', `
@@ -360,6 +367,54 @@ Exit codes: 0 nothing found, 1 findings (or a failure), 2 bad usage.`)
     .action(async (folder: string, options: AuditOptions) => {
       const { auditCommand } = await import('./commands/audit.js');
       setExitCode(await auditCommand(folder, options, io));
+    });
+
+  program
+    .command('merge')
+    .description(commandSummaries.merge)
+    .argument('<shard-folder...>', 'the folders forge run --shard i/n wrote: every shard of one run, once')
+    .requiredOption('-o, --out <dir>', 'the dataset folder to write')
+    .option('-c, --config <file>', 'config file whose "redaction" block the shards ran with (default: ./forge.config.json when present)')
+    .addOption(quietOption())
+    .addHelpText('after', `
+Examples:
+  forge run --shard 1/2 --out shard-1 && forge run --shard 2/2 --out shard-2
+  forge merge shard-1 shard-2 --out ./forge-dataset`)
+    .action(async (folders: string[], options: MergeOptions) => {
+      const { mergeCommand } = await import('./commands/merge.js');
+      setExitCode(await mergeCommand(folders, options, io));
+    });
+
+  program
+    .command('check-template')
+    .description(commandSummaries['check-template'])
+    .argument('<template>', 'the model\'s chat_template.jinja, or its tokenizer_config.json (its chat_template, bos_token, eos_token)')
+    .argument('[dataset]', 'a folder forge run wrote with the messages format, or a messages JSONL file', 'forge-dataset')
+    .option('--tokenizer <file>', 'the model\'s tokenizer.json: exact token counts of every rendered row')
+    .option('--json', 'the report as one JSON object', false)
+    .addHelpText('after', `
+Examples:
+  forge check-template ~/models/Qwen3-8B/tokenizer_config.json ./forge-dataset
+  forge check-template chat_template.jinja ./forge-dataset/messages/train.jsonl --tokenizer ~/models/Qwen3-8B/tokenizer.json
+
+Exit codes: 0 every row renders whole (losses the template makes by design aside), 1 a row fails or loses something, 2 bad usage.`)
+    .action(async (template: string, dataset: string, options: CheckTemplateOptions) => {
+      const { checkTemplateCommand } = await import('./commands/check-template.js');
+      setExitCode(await checkTemplateCommand(template, dataset, options, io));
+    });
+
+  program
+    .command('report')
+    .description(commandSummaries.report)
+    .argument('<dataset-folder>', 'a folder forge run wrote (the one holding manifest.json)')
+    .option('-o, --out <file>', 'write the page here instead of <dataset-folder>/report.html')
+    .addHelpText('after', `
+Examples:
+  forge report ./forge-dataset                   then open ./forge-dataset/report.html
+  forge report ./forge-dataset --out /tmp/report.html`)
+    .action(async (folder: string, options: ReportOptions) => {
+      const { reportCommand } = await import('./commands/report.js');
+      setExitCode(await reportCommand(folder, options, io));
     });
 
   return program;

@@ -10,3 +10,5 @@ export type { CollectedSessions, CollectOptions, DiscoveredInputs, ReadInput, So
 export { decodeFileRead, encodeFileRead, sessionJsonPieces } from './session-codec.js';
 export type { CachedFileRead } from './session-codec.js';
 export { fingerprintFile } from './fingerprint-file.js';
+export { shardInputs } from './shard-inputs.js';
+export type { InputShard } from './shard-inputs.js';

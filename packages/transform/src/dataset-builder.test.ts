@@ -167,7 +167,7 @@ describe('createDatasetBuilder with a spill folder, and writeDataset', () => {
       const manifest = await writeDataset(out, spilled, run);
       spilled.close();
       expect(readdirSync(spill)).toEqual([]);
-      expect(readdirSync(out).sort()).toEqual(['axolotl.yaml', 'dataset_info.json', 'manifest.json', 'messages', 'openai', 'sharegpt']);
+      expect(readdirSync(out).sort()).toEqual(['README.md', 'axolotl.yaml', 'dataset_info.json', 'manifest.json', 'messages', 'openai', 'report.html', 'sharegpt']);
       for (const [format, lines] of Object.entries(inMemory.formats)) {
         expect(readFileSync(join(out, format, 'train.jsonl'), 'utf8')).toBe(lines.train.map((line) => `${line}\n`).join(''));
         expect(readFileSync(join(out, format, 'val.jsonl'), 'utf8')).toBe(lines.validation.map((line) => `${line}\n`).join(''));
@@ -194,7 +194,7 @@ describe('createDatasetBuilder with a spill folder, and writeDataset', () => {
     try {
       const empty = await build([], { formats: ['openai'] });
       await writeDataset(out, empty, { forgeVersion: '0.0.0', options: {}, inputs: [], skippedFiles: [], warnings: 0 });
-      expect(readdirSync(out).sort()).toEqual(['manifest.json', 'openai']);
+      expect(readdirSync(out).sort()).toEqual(['README.md', 'manifest.json', 'openai', 'report.html']);
       expect(readdirSync(join(out, 'openai')).sort()).toEqual(['rows.jsonl', 'train.jsonl', 'val.jsonl']);
       expect(readFileSync(join(out, 'openai', 'train.jsonl'), 'utf8')).toBe('');
       expect(readFileSync(join(out, 'openai', 'val.jsonl'), 'utf8')).toBe('');

@@ -6,6 +6,7 @@ import { createDatasetMerger, type AddSessionResult, type BuiltDataset, type Dat
 import { createFileRowStore, createMemoryRowStore } from './row-store.js';
 import { type ShareGptOptions } from './formats/sharegpt-format.js';
 import { createSessionProcessor, type SessionLabels, type SessionProcessorOptions } from './session/process-session.js';
+import { decodeProcessedSession, encodeProcessedSession } from './shard/processed-session-codec.js';
 import { TransformError } from './transform-error.js';
 
 /** Options of {@link createDatasetBuilder}. Every field has a default. */
@@ -21,6 +22,11 @@ export interface DatasetBuilderOptions
    * then): memory holds only offsets. Default: rows are kept in memory.
    */
   spillDirectory?: string;
+  /**
+   * Receives each processed session as a line (rows and duplicate signature inlined) before it
+   * joins the merge: what `forge run --shard` keeps so shards can be merged later.
+   */
+  recordProcessed?: (line: string) => Promise<void> | void;
 }
 
 /** Builds a dataset from sessions added one at a time; see {@link createDatasetBuilder}. */
@@ -32,6 +38,11 @@ export interface DatasetBuilder {
    * ids) travel into the bookkeeping of the session's rows; a given score is the dedup tie-break.
    */
   addSession(session: Session, labels?: SessionLabels): Promise<AddSessionResult>;
+  /**
+   * Adds a session processed elsewhere (a line `recordProcessed` gave, from a shard) to the merge,
+   * as if `addSession` had processed it here. `where` (file:line) names a bad line.
+   */
+  addProcessedLine(line: string, where: string): AddSessionResult;
   /** Drops duplicates (keeping the best-scored copy), orders and splits, and builds the preference formats' rows from `preferences`; later calls return the same dataset. */
   finish(preferences?: PairPlan): BuiltDataset;
 }
@@ -49,7 +60,12 @@ export async function createDatasetBuilder(options: DatasetBuilderOptions = {}):
   return {
     async addSession(session, labels) {
       if (finished) throw new TransformError({ message: 'addSession() was called after finish()', code: 'builder-finished', hint: 'create a new builder for another dataset' });
-      return merger.add(await processor.process(session, labels));
+      const processed = await processor.process(session, labels);
+      await options.recordProcessed?.(encodeProcessedSession(processed, rowStore));
+      return merger.add(processed);
+    },
+    addProcessedLine(line, where) {
+      return merger.add(decodeProcessedSession(line, rowStore, where));
     },
     finish(preferences) {
       finished = true;
@@ -59,7 +75,7 @@ export async function createDatasetBuilder(options: DatasetBuilderOptions = {}):
 }
 
 /** Options of {@link exportSession}: the builder's, minus what needs more than one session. */
-export type ExportSessionOptions = Omit<DatasetBuilderOptions, 'formats' | 'dedup' | 'validationRatio' | 'spillDirectory'>;
+export type ExportSessionOptions = Omit<DatasetBuilderOptions, 'formats' | 'dedup' | 'validationRatio' | 'spillDirectory' | 'recordProcessed'>;
 
 /**
  * One session to the JSONL lines of one format (redacted, noise policy and token budget applied;

@@ -5,6 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { shareGptAlternationProblem, type Session, type ShareGptTurn } from '@forge/schema';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatasetBuilder } from './dataset-builder.js';
+import { resolveFormats } from './formats/format-registry.js';
 import { allSessionFixtures, loadSessionFixture } from './test-support/fixtures.js';
 
 /** Sessions that differ in shape: extra argument types, a hollow-only turn, kept noise, no system. */
@@ -27,7 +28,8 @@ describe('createDatasetBuilder output in DuckDB', () => {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     try {
-      for (const format of Object.keys(formats)) {
+      // The default (row) formats; ATIF's arguments are free-form objects by its spec.
+      for (const { name: format } of resolveFormats()) {
         const lines = formats[format]!.train;
         expect(lines.length, format).toBe(5);
         const jsonl = join(workFolder, `${format}.jsonl`);

@@ -9,8 +9,18 @@ export type { PreferenceLabels, ProcessedSession, RowLabels, SessionFacts, Sessi
 export { createDatasetMerger } from './merge/dataset-merger.js';
 export type { AddSessionResult, BuiltDataset, DatasetMerger, DatasetMergerOptions, DatasetRow, FormatLines, KeptSession, MergedSession, TransformManifest } from './merge/dataset-merger.js';
 
+// Shards: processed sessions as lines, so one dataset can be built on several machines and merged.
+export { decodeProcessedSession, encodeProcessedSession } from './shard/processed-session-codec.js';
+
 // Writing: the dataset's file layout, its manifest, and replacing a folder whole.
 export { writeDataset } from './output/write-dataset.js';
+export type { DatasetOutputOptions } from './output/write-dataset.js';
+export { defaultParquetShardBytes, writeParquetShards } from './output/write-parquet.js';
+export type { ParquetShardOptions } from './output/write-parquet.js';
+export { datasetCard, formatDataFiles } from './output/dataset-card.js';
+export { datasetReportHtml, writeDatasetReport } from './output/dataset-report.js';
+export { summarizeManifest } from './output/dataset-summary.js';
+export type { DatasetSummary, SummaryCounts } from './output/dataset-summary.js';
 export { createDatasetManifest } from './output/dataset-manifest.js';
 export type { DatasetRunFacts } from './output/dataset-manifest.js';
 export { defaultDatasetFilePath } from './output/dataset-layout.js';
@@ -20,7 +30,9 @@ export { removeAbandonedFolders, writeFolderAtomically } from './output/write-fo
 export { datasetFormats, formatNames, resolveFormats } from './formats/format-registry.js';
 export type { FormatName } from './formats/format-registry.js';
 export { toolDefinitionsNote, rowPerWindow } from './formats/dataset-format.js';
-export type { DatasetFormat, FormatFiles, FormatNoteFacts, FormatOptions, FormatRow, FormatSessionInput, SidecarFile } from './formats/dataset-format.js';
+export type { DatasetFormat, FormatFiles, FormatNoteFacts, FormatOptions, FormatRow, FormatSessionInput, NestedRow, SidecarFile } from './formats/dataset-format.js';
+export { atifFormat, atifSchemaVersion, nestAtifSubagents, toAtifTrajectory } from './formats/atif-format.js';
+export type { AtifMetrics, AtifObservationResult, AtifStep, AtifToolCall, AtifTrajectory } from './formats/atif-format.js';
 export { sharegptFormat, toShareGptRecord, shareGptDatasetInfo } from './formats/sharegpt-format.js';
 export type { ShareGptOptions, ShareGptTextWithToolCall } from './formats/sharegpt-format.js';
 export { openaiFormat, toOpenAiChatRecord } from './formats/openai-format.js';
@@ -38,6 +50,9 @@ export { planPairs, defaultMinMargin } from './pairs/plan-pairs.js';
 export type { PairCandidate, PairKind, PairNote, PairPlan, PairSide, PlanPairsOptions, PlannedPair, PlannedSingle } from './pairs/plan-pairs.js';
 export { splitPair } from './pairs/split-pair.js';
 export type { PairConversation } from './pairs/split-pair.js';
+// Checking a model's chat template against messages rows.
+export { checkChatTemplate, loadChatTemplate, readTemplateRows } from './template/check-chat-template.js';
+export type { ChatTemplate, TemplateCheckReport, TemplateLoss, TemplateLossField, TemplateRowInput, TemplateRowReport } from './template/check-chat-template.js';
 
 export { TransformError } from './transform-error.js';
 export type { TransformErrorCode } from './transform-error.js';

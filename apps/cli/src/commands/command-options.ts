@@ -31,6 +31,8 @@ export interface RunOptions extends SessionInputOptions {
   out?: string;
   config?: string;
   format?: string;
+  parquetShardMb?: number;
+  shard?: string;
   demo: boolean;
   keepNoise: boolean;
   systemPrompt?: string;
@@ -62,6 +64,21 @@ export interface CompareOptions extends SessionInputOptions {
 export interface PairsOptions extends SessionInputOptions {
   minMargin?: number;
   json: boolean;
+}
+
+export interface CheckTemplateOptions {
+  tokenizer?: string;
+  json: boolean;
+}
+
+export interface MergeOptions {
+  out: string;
+  config?: string;
+  quiet: boolean;
+}
+
+export interface ReportOptions {
+  out?: string;
 }
 
 export interface SynthPlanOptions extends SessionInputOptions {

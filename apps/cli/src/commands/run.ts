@@ -22,6 +22,8 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
       demo: flags.demo,
       out: flags.out ?? config.out,
       formats: flags.format == null ? config.formats : splitList(flags.format),
+      parquetShardMb: flags.parquetShardMb ?? config.parquetShardMb,
+      shard: flags.shard,
       keepNoise: flags.keepNoise || config.keepNoise,
       systemPrompt: flags.systemPrompt ?? config.systemPrompt,
       validationRatio: flags.validationRatio ?? config.validationRatio,
@@ -72,7 +74,8 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
   }
 }
 
-function summaryLines(manifest: DatasetManifest, out: string): string {
+/** The summary `forge run` and `forge merge` print on stderr. */
+export function summaryLines(manifest: DatasetManifest, out: string): string {
   const rows = Object.entries(manifest.counts.rowsByFormat)
     .map(([format, count]) => `${format} ${count.train}+${count.validation}`)
     .join(', ');

@@ -13,6 +13,7 @@ export const forgeConfigSchema = z
     roots: runOptionRules.roots.optional(),
     out: runOptionRules.out.optional(),
     formats: runOptionRules.formats.optional(),
+    parquetShardMb: runOptionRules.parquetShardMb.optional(),
     keepNoise: runOptionRules.keepNoise.optional(),
     validationRatio: runOptionRules.validationRatio.optional(),
     maxTokens: runOptionRules.maxTokens.optional(),

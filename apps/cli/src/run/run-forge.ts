@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ScoreSummarizer } from '@forge/scoring';
 import { ForgeError, parseDatasetManifest, scoringConfigSchema, type DatasetManifest, type ScoringConfigInput, type Session, type SessionScore, type SessionSource } from '@forge/schema';
-import { collectSessions, discoverInputs, StateStore, type CollectedSessions, type StateHolder } from '@forge/state';
+import { collectSessions, discoverInputs, shardInputs, StateStore, type CollectedSessions, type StateHolder } from '@forge/state';
 import {
   createDatasetBuilder,
   loadTokenizerJsonCounter,
@@ -25,6 +25,10 @@ import { checkRunOptions, type OverLength } from './run-options.js';
 import { prepareScoring, ScoringTargetCollector } from './score-sessions.js';
 import { resolveSystemPrompt, systemPromptPolicy } from './system-prompt-option.js';
 
+/** What a shard run adds to its folder: the processed sessions (rows and duplicate signatures), and which shard it is. */
+export const shardSessionsFile = 'sessions.jsonl';
+export const shardFile = 'shard.json';
+
 /** Options of {@link runForge}; every one has a default. Paths are relative to `cwd`. */
 export interface RunForgeOptions {
   /** Sources to read, by `Session.source` or alias (`claude-code`, `claude`, `pir`, `pi`, `omp`); default all. */
@@ -35,8 +39,16 @@ export interface RunForgeOptions {
   demo?: boolean;
   /** The dataset folder (default `forge-dataset`); replaced whole when the run completes. */
   out?: string;
-  /** Formats to write (default every registered one). */
+  /** Formats to write (default every registered one written by default); `parquet` adds Parquet shards of the row formats. */
   formats?: readonly string[];
+  /** About how large a Parquet shard grows, in MB (default 100). */
+  parquetShardMb?: number;
+  /**
+   * Process only shard `i/n` of the inputs (a slice by path hash): the folder gets that slice's
+   * dataset plus `sessions.jsonl` (rows and near-duplicate signatures) and `shard.json`, which
+   * `mergeForge` combines into the dataset one run on every input would write.
+   */
+  shard?: string;
   /** Keep harness noise as never-trained context (default: drop it). */
   keepNoise?: boolean;
   /**
@@ -117,12 +129,15 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
   const cwd = options.cwd ?? process.cwd();
   const home = env.HOME ?? homedir();
   const roots = options.demo === true ? [demoHome()] : [...(options.roots ?? [])];
+  const rowFormats = options.formats?.filter((format) => format !== 'parquet');
   // The options the dataset was made with, as the manifest records them (and the up-to-date signature covers).
   const recorded = {
     sources: parseSources(options.sources),
     roots,
     out: resolve(cwd, options.out ?? 'forge-dataset'),
-    formats: resolveFormats(options.formats).map((format) => format.name as FormatName),
+    formats: resolveFormats(rowFormats == null || rowFormats.length === 0 ? undefined : rowFormats).map((format) => format.name as FormatName),
+    parquet: options.formats?.includes('parquet') ?? false,
+    parquetShardMb: options.parquetShardMb ?? 100,
     keepNoise: options.keepNoise ?? false,
     systemPrompt: await resolveSystemPrompt(options.systemPrompt ?? 'keep', cwd),
     validationRatio: options.validationRatio ?? 0.1,
@@ -136,9 +151,11 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
     gitDirs: (options.gitDirs ?? []).map((dir) => resolve(cwd, dir)),
     scoring: scoringConfigSchema.parse(options.scoring ?? {}),
     ...(options.minMargin == null ? {} : { minMargin: options.minMargin }),
+    shard: options.shard,
   };
   // Preference formats need every branch (abandoned ones pair with the continued one) and every session's score.
   const preferences = wantsPreferences(recorded.formats);
+  const shard = options.shard == null ? undefined : { index: Number(options.shard.split('/')[0]), count: Number(options.shard.split('/')[1]) };
   const progress = options.onProgress ?? (() => undefined);
   const redaction: RedactionOptions = { ...options.redaction, homeDirectory: home };
   const selection = { readers: sourceReaders, sources: new Set<SessionSource>(recorded.sources), roots: resolveRoots(roots, cwd), env, homeDirectory: home };
@@ -146,7 +163,8 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
   const stateDatabase = stateDatabasePath(options.cacheDir, env, cwd);
   const store = await StateStore.open(stateDatabase, { cacheVersion: preferences ? `${FORGE_VERSION}+branches-all` : FORGE_VERSION, onWait: (holder) => progress({ kind: 'waiting', holder, stateDatabase }) });
   try {
-    const discovered = await discoverInputs(selection);
+    const everyInput = await discoverInputs(selection);
+    const discovered = shard == null ? everyInput : shardInputs(everyInput, shard);
     // The run's inputs and options; the same signature and an untouched output folder mean nothing to do.
     const verdicts = store.verdicts();
     // Recorded verdicts change scores: a new one rebuilds the dataset. (Beads and git are read
@@ -163,6 +181,10 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
     await writeFolderAtomically(recorded.out, async (folder) => {
       const spillDirectory = join(folder, '.forge-spill');
       await mkdir(spillDirectory);
+      const processedLines = shard == null ? undefined : await open(join(folder, shardSessionsFile), 'w');
+      // Writes one after another even if sessions are added concurrently (a FileHandle must not be written twice at once).
+      let written = Promise.resolve();
+      const recordProcessed = (line: string) => (written = written.then(async () => void (await processedLines!.write(`${line}\n`))));
       const builder = await createDatasetBuilder({
         formats: recorded.formats,
         noise: recorded.keepNoise ? 'keep' : 'drop',
@@ -174,6 +196,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         redaction,
         spillDirectory,
         ...(recorded.minScore == null ? {} : { minScore: recorded.minScore }),
+        ...(processedLines == null ? {} : { recordProcessed }),
       });
       const onDiscovered = (files: number, bytes: number): void => progress({ kind: 'discovered', files, bytes });
       const onFileDone = (bytes: number): void => progress({ kind: 'file-done', bytes });
@@ -245,10 +268,13 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
           skippedFiles: collected.skippedFiles,
           warnings: collected.sessionWarnings + collected.fileWarnings.length,
           ...(scoring == null ? {} : { scoring }),
-        });
+        }, { parquet: recorded.parquet, parquetShardBytes: Math.round(recorded.parquetShardMb * 1024 * 1024) });
       } finally {
         dataset.close();
+        await written;
+        await processedLines?.close();
       }
+      if (shard != null) await writeFile(join(folder, shardFile), `${JSON.stringify({ shardFormat: 1, forgeVersion: FORGE_VERSION, shard, tokenCounter: manifest.tokens.counter }, null, 2)}\n`);
       await rm(spillDirectory, { recursive: true, force: true });
     });
     if (manifest == null) throw new Error('the dataset was not written');

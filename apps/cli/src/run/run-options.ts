@@ -3,6 +3,9 @@ import { formatNames } from '@forge/transform';
 import { ForgeError, scoringConfigSchema } from '@forge/schema';
 import { sourceNames } from '../sources/source-registry.js';
 
+/** What `--format` takes: the registered formats, and `parquet` (Parquet shards of every row format asked for, beside the JSONL). */
+export const formatChoices = [...formatNames, 'parquet'] as const;
+
 /**
  * The rule of every option of `forge run`, in one place: the command-line flags, forge.config.json
  * and `runForge()` all check their values against these.
@@ -14,7 +17,12 @@ export const runOptionRules = {
     .min(1, { error: `a list of sources: one or more of ${sourceNames.join(', ')}` }),
   roots: z.array(z.string().min(1, { error: 'a folder' })),
   out: z.string().min(1, { error: 'a folder' }),
-  formats: z.array(z.enum(formatNames, { error: `a format: one of ${formatNames.join(', ')}` })).min(1, { error: `a list of formats: one or more of ${formatNames.join(', ')}` }),
+  formats: z.array(z.enum(formatChoices, { error: `a format: one of ${formatChoices.join(', ')}` })).min(1, { error: `a list of formats: one or more of ${formatChoices.join(', ')}` }),
+  parquetShardMb: z.number({ error: 'a number' }).positive({ error: 'a positive number of megabytes' }),
+  shard: z
+    .string()
+    .regex(/^[1-9]\d*\/[1-9]\d*$/u, { error: 'a shard: i/n, e.g. 2/4' })
+    .refine((value) => Number(value.split('/')[0]) <= Number(value.split('/')[1]), { error: 'a shard: i/n with i from 1 to n' }),
   keepNoise: z.boolean(),
   systemPrompt: z.string().min(1, { error: 'keep, drop or a text file' }),
   validationRatio: z.number({ error: 'a number' }).min(0, { error: 'a share between 0 and 1' }).max(1, { error: 'a share between 0 and 1' }),

@@ -45,6 +45,8 @@ export const datasetManifestSchema = z
       p50: count,
       p95: count,
       max: count,
+      /** Rows (token windows) per size bucket: `rows` with at most `upTo` tokens and more than the bucket before; buckets double from 128. */
+      histogram: z.array(z.object({ upTo: count, rows: count })).optional(),
     }),
     /** Secrets and PII replaced, per rule. */
     redactions: countsBy,

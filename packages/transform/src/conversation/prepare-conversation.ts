@@ -53,15 +53,24 @@ function parseArguments(raw: string, stats: PrepareConversationStats): { value: 
   }
 }
 
+/** The record facts a trajectory format carries: time, model, usage (only those the message has). */
+function recordFacts(message: Pick<PreparedTurn, 'timestamp' | 'model' | 'usage'>): Pick<PreparedTurn, 'timestamp' | 'model' | 'usage'> {
+  return {
+    ...(message.timestamp == null ? {} : { timestamp: message.timestamp }),
+    ...(message.model == null ? {} : { model: message.model }),
+    ...(message.usage == null ? {} : { usage: message.usage }),
+  };
+}
+
 function toTurn(message: Message, trainable: boolean, stats: PrepareConversationStats): PreparedTurn | undefined {
   if (message.role === 'user') {
     if (message.text.trim() === '') return undefined;
-    return { role: 'user', text: message.text, reasoning: { state: 'absent' }, toolCalls: [], toolResult: undefined, train: false };
+    return { role: 'user', text: message.text, reasoning: { state: 'absent' }, toolCalls: [], toolResult: undefined, train: false, ...recordFacts(message) };
   }
   if (message.role === 'tool') {
     if (message.toolResult == null) return undefined;
     const { toolCallId, toolName, isError, text } = message.toolResult;
-    return { role: 'tool', text, reasoning: { state: 'absent' }, toolCalls: [], toolResult: { toolCallId, toolName, isError, text }, train: false };
+    return { role: 'tool', text, reasoning: { state: 'absent' }, toolCalls: [], toolResult: { toolCallId, toolName, isError, text }, train: false, ...recordFacts(message) };
   }
   const toolCalls: PreparedToolCall[] = message.toolCalls.map((call) => {
     const parsed = parseArguments(call.arguments, stats);
@@ -69,7 +78,7 @@ function toTurn(message: Message, trainable: boolean, stats: PrepareConversation
   });
   const reasoning =
     message.reasoning.state === 'present' && (message.reasoning.text ?? '').trim() === '' ? { state: 'hollow' as const } : message.reasoning;
-  return { role: 'assistant', text: message.text, reasoning, toolCalls, toolResult: undefined, train: trainable };
+  return { role: 'assistant', text: message.text, reasoning, toolCalls, toolResult: undefined, train: trainable, ...recordFacts(message) };
 }
 
 function isEmptyAssistant(turn: PreparedTurn): boolean {
@@ -102,6 +111,8 @@ function mergeAssistantRuns(turns: PreparedTurn[]): PreparedTurn[] {
       reasoning: texts.length > 0 ? { state: 'present', text: texts.join('\n\n') } : { state: anyHollow ? 'hollow' : 'absent' },
       toolCalls: [...previous.toolCalls, ...turn.toolCalls],
       train: previous.train && turn.train && !anyHollow,
+      // A response split over records repeats its usage on each: the first record's stands for the run.
+      ...recordFacts({ ...turn, ...previous }),
     };
   }
   return merged;

@@ -1,4 +1,4 @@
-import { type Reasoning, type SessionSource, type ToolDefinition } from '@forge/schema';
+import { type Reasoning, type SessionSource, type ToolDefinition, type Usage } from '@forge/schema';
 
 /** A tool call with its arguments parsed, ready for every emitter. */
 export interface PreparedToolCall {
@@ -27,6 +27,12 @@ export interface PreparedTurn {
   toolResult: PreparedToolResult | undefined;
   /** Whether a trainer should learn from this turn (only assistant turns can be true). */
   train: boolean;
+  /** When the source recorded the turn (its first record's time), for trajectory formats. */
+  timestamp?: string;
+  /** The model that answered (assistant turns). */
+  model?: string;
+  /** The token usage of the response (assistant turns; a run merged into one turn keeps its first record's usage). */
+  usage?: Usage;
 }
 
 /**

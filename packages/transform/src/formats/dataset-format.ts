@@ -1,8 +1,10 @@
+import { type Session } from '@forge/schema';
 import { type ToolDefinitionOrigins } from '../conversation/infer-tool-definitions.js';
 import { type PreparedConversation, type PreparedTurn } from '../conversation/prepared-conversation.js';
 import { type PlannedPair, type PlannedSingle } from '../pairs/plan-pairs.js';
 import { type PairConversation } from '../pairs/split-pair.js';
 import { type TokenWindow } from '../length/token-windows.js';
+import type { RowLabels } from '../session/process-session.js';
 import { type ShareGptOptions } from './sharegpt-format.js';
 
 /** Where a format's two files go, relative to the dataset folder. */
@@ -24,6 +26,17 @@ export interface FormatSessionInput {
   conversation: PreparedConversation;
   /** The conversation cut to the token budget: one window when it fits. */
   windows: readonly TokenWindow[];
+  /** The redacted session the conversation was prepared from (its times, models, usage, subagent link). */
+  session: Session;
+  /** What forge knows of the session beyond its content: role, beads, score. */
+  labels: RowLabels;
+}
+
+/** A subagent session's row, handed to its parent's format at merge time. */
+export interface NestedRow {
+  line: string;
+  /** The parent's tool call that started the subagent, when recorded. */
+  toolCallId: string | undefined;
 }
 
 /** One row of a format as JSON text, or a part of the session left out (it goes to the manifest as `kind: 'row'`). */
@@ -67,6 +80,13 @@ export type PreferenceItem =
 export interface DatasetFormat<Name extends string = string> {
   /** The name `--format` takes; also the folder of its files. */
   readonly name: Name;
+  /** `false` for a format written only when asked for by name (not part of the default set). */
+  readonly byDefault?: false;
+  /**
+   * The format's one Parquet schema (column name → DuckDB type), for `--format parquet`: every
+   * shard of every run has these Arrow types. A format without one is written as JSONL only.
+   */
+  readonly parquetColumns?: Readonly<Record<string, string>>;
   /** One session's rows in row order, each a validated record as one JSON line. Never throws: a bad row is skipped. */
   sessionRows(input: FormatSessionInput, options: FormatOptions): Iterable<FormatRow>;
   /**
@@ -79,6 +99,12 @@ export interface DatasetFormat<Name extends string = string> {
   notes(facts: FormatNoteFacts, options: FormatOptions): string[];
   /** Files beside the rows (trainer configs), given where the rows go. */
   sidecars(files: FormatFiles, options: FormatOptions): SidecarFile[];
+  /**
+   * For a format that embeds a subagent session in its parent's row (ATIF's
+   * `subagent_trajectories`): the parent's line with the kept children's lines nested. A child
+   * nested this way is no row of its own in this format; without this hook every session is one.
+   */
+  nestChildren?(parentLine: string, children: readonly NestedRow[]): string;
 }
 
 /**

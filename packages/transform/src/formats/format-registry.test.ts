@@ -20,9 +20,10 @@ const turnCountFormat: DatasetFormat<'turn-count'> = {
 
 describe('the format registry', () => {
   it('should list every format once, and resolve names in registry order', () => {
-    expect(formatNames).toEqual(['sharegpt', 'openai', 'messages', 'dpo-trl', 'dpo-sharegpt', 'dpo-openai', 'kto']);
-    // Preference formats only when asked for.
+    expect(formatNames).toEqual(['sharegpt', 'openai', 'messages', 'dpo-trl', 'dpo-sharegpt', 'dpo-openai', 'kto', 'atif']);
+    // Preference formats and atif only when asked for.
     expect(resolveFormats().map((format) => format.name)).toEqual(['sharegpt', 'openai', 'messages']);
+    expect(resolveFormats(['atif', 'openai']).map((format) => format.name)).toEqual(['openai', 'atif']);
     expect(resolveFormats(['messages', 'sharegpt', 'messages']).map((format) => format.name)).toEqual(['sharegpt', 'messages']);
     expect(resolveFormats([turnCountFormat, 'openai']).map((format) => format.name)).toEqual(['openai', 'turn-count']);
   });
@@ -36,7 +37,7 @@ describe('the format registry', () => {
       }
     })();
     expect(TransformError.isInstance(failure)).toBe(true);
-    expect(failure).toMatchObject({ code: 'unknown-format', message: 'unknown format "alpaca", "dpo" (choose from sharegpt, openai, messages, dpo-trl, dpo-sharegpt, dpo-openai, kto)' });
+    expect(failure).toMatchObject({ code: 'unknown-format', message: 'unknown format "alpaca", "dpo" (choose from sharegpt, openai, messages, dpo-trl, dpo-sharegpt, dpo-openai, kto, atif)' });
   });
 
   it('should take a format whose rows are not token windows, beside the window formats', async () => {

@@ -4,6 +4,7 @@ import { dpoOpenaiFormat } from './dpo-openai-format.js';
 import { dpoSharegptFormat } from './dpo-sharegpt-format.js';
 import { dpoTrlFormat } from './dpo-trl-format.js';
 import { ktoFormat } from './kto-format.js';
+import { atifFormat } from './atif-format.js';
 import { messagesFormat } from './messages-format.js';
 import { openaiFormat } from './openai-format.js';
 import { sharegptFormat } from './sharegpt-format.js';
@@ -12,7 +13,7 @@ import { sharegptFormat } from './sharegpt-format.js';
  * Every format forge writes, in the order its files and manifest entries come. Adding a format is
  * its module and one line here; its name is written nowhere else.
  */
-export const datasetFormats = [sharegptFormat, openaiFormat, messagesFormat, dpoTrlFormat, dpoSharegptFormat, dpoOpenaiFormat, ktoFormat] as const;
+export const datasetFormats = [sharegptFormat, openaiFormat, messagesFormat, dpoTrlFormat, dpoSharegptFormat, dpoOpenaiFormat, ktoFormat, atifFormat] as const;
 
 /** The name of a registered format. */
 export type FormatName = (typeof datasetFormats)[number]['name'];
@@ -21,7 +22,7 @@ export type FormatName = (typeof datasetFormats)[number]['name'];
 export const formatNames: readonly FormatName[] = datasetFormats.map((format) => format.name);
 
 /** The formats written when none are named: every per-session (SFT) format; preference formats only when asked for. */
-export const defaultFormats: readonly DatasetFormat[] = datasetFormats.filter((format: DatasetFormat) => format.preferenceRow == null);
+export const defaultFormats: readonly DatasetFormat[] = datasetFormats.filter((format: DatasetFormat) => format.preferenceRow == null && format.byDefault !== false);
 
 /**
  * The formats asked for (default: {@link defaultFormats}), each once: registered ones by name in registry

@@ -40,6 +40,12 @@ export function toOpenAiChatRecord(conversation: PreparedConversation): OpenAiCh
 /** OpenAI chat fine-tuning: rows and what the format cannot carry; no sidecar (the API takes the JSONL as is). */
 export const openaiFormat: DatasetFormat<'openai'> = {
   name: 'openai',
+  // Tool parameters are JSON Schema objects whose struct differs per tool: one JSON column type.
+  parquetColumns: {
+    messages: 'STRUCT("role" VARCHAR, "content" VARCHAR, tool_calls STRUCT(id VARCHAR, "type" VARCHAR, "function" STRUCT("name" VARCHAR, arguments VARCHAR))[], tool_call_id VARCHAR, weight INTEGER)[]',
+    tools: 'STRUCT("type" VARCHAR, "function" STRUCT("name" VARCHAR, description VARCHAR, parameters JSON))[]',
+    parallel_tool_calls: 'BOOLEAN',
+  },
   sessionRows: rowPerWindow((window) => JSON.stringify(parseOpenAiChatRecord(toOpenAiChatRecord(window)))),
   notes: (facts) => [
     `openai cannot carry reasoning: the reasoning of ${facts.reasoningTurns} assistant turns is left out`,

@@ -94,6 +94,7 @@ export function shareGptDatasetInfo(
 /** LLaMA-Factory `sharegpt`: rows, the `dataset_info.json` entries that load them, and what the format cannot carry. */
 export const sharegptFormat: DatasetFormat<'sharegpt'> = {
   name: 'sharegpt',
+  parquetColumns: { conversations: 'STRUCT("from" VARCHAR, "value" VARCHAR)[]', system: 'VARCHAR', tools: 'VARCHAR' },
   sessionRows: rowPerWindow((window, options) => JSON.stringify(parseShareGptRecord(toShareGptRecord(window, options.shareGpt)))),
   notes: (facts, options) => [
     'reasoning is inlined as <think>…</think> blocks',

@@ -58,6 +58,8 @@ export interface BuiltDataset {
 export interface FormatLines {
   /** Where its files go, relative to the dataset folder. */
   readonly files: FormatFiles;
+  /** The format's Parquet schema, when it has one (see {@link DatasetFormat.parquetColumns}). */
+  readonly parquetColumns?: Readonly<Record<string, string>>;
   /** Every train line, read into memory on each access: a convenience for small datasets (stream big ones with `lines()`). */
   readonly train: string[];
   /** Every validation line, read into memory on each access. */
@@ -182,18 +184,33 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
       .sort((left, right) => compareStrings(left.key, right.key))
       .map((session) => ({ ...session, split: assignSplit(hash, session.labels.sessionId, validationRatio) }));
     const formatFiles = formats.map((format) => ({ name: format.name, files: { train: filePath(format.name, 'train'), validation: filePath(format.name, 'validation') } }));
-    const totals = summarizeKeptSessions(kept, formatFiles.map(({ name }) => name));
+    const children = subagentsByParent(kept);
+    const nesting = new Set(formats.filter((format) => format.nestChildren != null).map((format) => format.name));
+    const nestedKeys = new Set([...children.values()].flat().map((child) => child.key));
+    /** A session whose row lives inside its parent's row in this format. */
+    const isNested = (format: string, key: string) => nesting.has(format) && nestedKeys.has(key);
+    const totals = summarizeKeptSessions(kept, formatFiles.map(({ name }) => name), isNested);
     const preferences = preferenceRows(plan);
     for (const [name, splits] of preferences) totals.counts.rowsByFormat[name] = { train: splits.train.length, validation: splits.validation.length };
+    /** A session's lines in a format, with its subagents' rows nested when the format nests them (a parent cycle stops at the first repeat). */
+    function sessionLines(format: DatasetFormat | undefined, session: KeptSession, seen: ReadonlySet<string>): string[] {
+      const lines = (session.rows[format?.name ?? ''] ?? []).map((reference) => rowStore.get(reference));
+      const nested = (children.get(session.key) ?? []).filter((child) => !seen.has(child.key));
+      if (format?.nestChildren == null || nested.length === 0) return lines;
+      const inner = new Set([...seen, session.key]);
+      const childRows = nested.flatMap((child) => sessionLines(format, child, inner).map((line) => ({ line, toolCallId: child.parent?.toolCallId })));
+      return lines.map((line) => format.nestChildren!(line, childRows));
+    }
     function* rows(format: string, split: DatasetSplit): Generator<DatasetRow> {
       const preference = preferences.get(format);
       if (preference != null) {
         for (const row of preference[split]) yield { line: rowStore.get(row.reference), labels: row.labels };
         return;
       }
+      const definition = formats.find((candidate) => candidate.name === format);
       for (const session of kept) {
-        if (session.split !== split) continue;
-        for (const reference of session.rows[format] ?? []) yield { line: rowStore.get(reference), labels: session.labels };
+        if (session.split !== split || isNested(format, session.key)) continue;
+        for (const line of sessionLines(definition, session, new Set())) yield { line, labels: session.labels };
       }
     }
     let redactor: ReturnType<typeof createRedactor> | undefined;
@@ -202,10 +219,11 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
     };
     return {
       formats: Object.fromEntries(
-        formatFiles.map(({ name, files }) => [
+        formatFiles.map(({ name, files }, index) => [
           name,
           {
             files,
+            ...(formats[index]!.parquetColumns == null ? {} : { parquetColumns: formats[index]!.parquetColumns }),
             get train() {
               return [...lines(name, 'train')];
             },
@@ -240,3 +258,18 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
   return { add, finish };
 }
 
+/**
+ * The kept subagent sessions under each kept parent (by the parent's key), in key order. A
+ * parent kept twice (two copies with different content) takes its subagents to the first.
+ */
+function subagentsByParent(kept: readonly KeptSession[]): Map<string, KeptSession[]> {
+  const byRef = new Map<string, KeptSession>();
+  for (const session of kept) if (!byRef.has(session.ref)) byRef.set(session.ref, session);
+  const children = new Map<string, KeptSession[]>();
+  for (const session of kept) {
+    const parent = session.parent == null ? undefined : byRef.get(session.parent.ref);
+    if (parent == null || parent.key === session.key) continue;
+    children.set(parent.key, [...(children.get(parent.key) ?? []), session]);
+  }
+  return children;
+}

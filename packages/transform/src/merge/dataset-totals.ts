@@ -24,8 +24,11 @@ function percentile(sorted: readonly number[], share: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
 }
 
-/** Counts by source, role, model and message role, rows per format and split, token statistics per window, redactions. */
-export function summarizeKeptSessions(kept: readonly KeptSession[], formats: readonly string[]): DatasetTotals {
+/**
+ * Counts by source, role, model and message role, rows per format and split, token statistics per
+ * window, redactions. `isNested` names the sessions whose row lives inside another's in a format.
+ */
+export function summarizeKeptSessions(kept: readonly KeptSession[], formats: readonly string[], isNested: (format: string, key: string) => boolean = () => false): DatasetTotals {
   const rowsByFormat = Object.fromEntries(formats.map((format) => [format, { train: 0, validation: 0 }]));
   const sessionsBySource: Record<string, number> = {};
   const sessionsByRole: Record<string, number> = {};
@@ -36,7 +39,7 @@ export function summarizeKeptSessions(kept: readonly KeptSession[], formats: rea
   const noteFacts: FormatNoteFacts = { hollowReasoningTurns: 0, reasoningTurns: 0, toolDefinitions: { recorded: 0, catalog: 0, inferred: 0 } };
   for (const session of kept) {
     for (const tokens of session.windowTokens) windowTokens.push(tokens);
-    for (const format of formats) rowsByFormat[format]![session.split] += session.rows[format]?.length ?? 0;
+    for (const format of formats) if (!isNested(format, session.key)) rowsByFormat[format]![session.split] += session.rows[format]?.length ?? 0;
     increment(sessionsBySource, session.labels.source);
     increment(sessionsByRole, session.labels.role);
     for (const model of session.facts.models) increment(sessionsByModel, model);
@@ -47,6 +50,11 @@ export function summarizeKeptSessions(kept: readonly KeptSession[], formats: rea
     for (const origin of ['recorded', 'catalog', 'inferred'] as const) noteFacts.toolDefinitions[origin] += session.facts.toolDefinitions[origin];
   }
   windowTokens.sort((left, right) => left - right);
+  const histogram: Array<{ upTo: number; rows: number }> = [];
+  for (const tokens of windowTokens) {
+    while (histogram.length === 0 || tokens > histogram.at(-1)!.upTo) histogram.push({ upTo: 128 * 2 ** histogram.length, rows: 0 });
+    histogram.at(-1)!.rows += 1;
+  }
   const total = windowTokens.reduce((sum, tokens) => sum + tokens, 0);
   return {
     counts: {
@@ -63,6 +71,7 @@ export function summarizeKeptSessions(kept: readonly KeptSession[], formats: rea
       p50: percentile(windowTokens, 0.5),
       p95: percentile(windowTokens, 0.95),
       max: windowTokens.at(-1) ?? 0,
+      histogram,
     },
     redactions: sortedRecord(redactions),
     noteFacts,

@@ -3,9 +3,20 @@ import { dirname, join } from 'node:path';
 import { type DatasetManifest } from '@forge/schema';
 import { type BuiltDataset } from '../merge/dataset-merger.js';
 import { type DatasetSplit } from '../split/assign-split.js';
+import { datasetCard } from './dataset-card.js';
 import { createDatasetManifest, type DatasetRunFacts } from './dataset-manifest.js';
+import { datasetReportHtml } from './dataset-report.js';
 import { rowsFilePath } from './dataset-layout.js';
 import { describeWriteFailure } from './write-folder-atomically.js';
+import { writeParquetShards } from './write-parquet.js';
+
+/** How a dataset is written beyond its JSONL rows. */
+export interface DatasetOutputOptions {
+  /** Also write each format that has a Parquet schema as zstd Parquet shards beside its JSONL. */
+  parquet?: boolean;
+  /** About how large a Parquet shard may grow, in bytes (default 100 MB). */
+  parquetShardBytes?: number;
+}
 
 /** Lines are written in pieces of about this many characters. */
 const pieceCharacters = 1024 * 1024;
@@ -43,19 +54,31 @@ function* rowLabelLines(dataset: BuiltDataset, format: string): Generator<string
 /**
  * Writes a built dataset into `folder`: each format's rows as `<format>/train.jsonl` and
  * `<format>/val.jsonl` (created even when empty; the paths the build chose) with the rows'
- * bookkeeping in `<format>/rows.jsonl` (every format, present and future), the formats' sidecars
- * (`dataset_info.json`, `axolotl.yaml`) and `manifest.json` with the run's facts. The one place
- * that knows the dataset's file layout. Returns the manifest written. Write into a temp folder
- * through `writeFolderAtomically` to replace a dataset whole.
+ * bookkeeping in `<format>/rows.jsonl` (every format, present and future), with `parquet` also
+ * `<format>/train-00000-of-0000N.parquet` shards, the formats' sidecars (`dataset_info.json`,
+ * `axolotl.yaml`), `manifest.json` with the run's facts, the dataset card `README.md` and
+ * `report.html`. The one place that knows the dataset's file layout. Returns the manifest
+ * written. Write into a temp folder through `writeFolderAtomically` to replace a dataset whole.
  */
-export async function writeDataset(folder: string, dataset: BuiltDataset, run: DatasetRunFacts): Promise<DatasetManifest> {
+export async function writeDataset(folder: string, dataset: BuiltDataset, run: DatasetRunFacts, output: DatasetOutputOptions = {}): Promise<DatasetManifest> {
   const manifest = await createDatasetManifest(dataset, run);
   await describeWriteFailure(folder, async () => {
-    for (const [name, { files }] of Object.entries(dataset.formats)) {
-      for (const split of ['train', 'validation'] as const satisfies readonly DatasetSplit[]) await writeLines(join(folder, files[split]), dataset.lines(name, split));
+    for (const [name, { files, parquetColumns }] of Object.entries(dataset.formats)) {
+      for (const split of ['train', 'validation'] as const satisfies readonly DatasetSplit[]) {
+        await writeLines(join(folder, files[split]), dataset.lines(name, split));
+        if (output.parquet !== true || parquetColumns == null) continue;
+        const shardFolder = dirname(files[split]);
+        const shards = await writeParquetShards({ jsonlPath: join(folder, files[split]), folder: join(folder, shardFolder), split, columns: parquetColumns, shardBytes: output.parquetShardBytes });
+        manifest.formats.find((entry) => entry.format === name)?.files.push(...shards.map((shard) => (shardFolder === '.' ? shard : `${shardFolder}/${shard}`)));
+      }
       await writeLines(join(folder, rowsFilePath(files)), rowLabelLines(dataset, name));
     }
-    const texts = [...dataset.sidecars, { path: 'manifest.json', text: `${JSON.stringify(manifest, null, 2)}\n` }];
+    const texts = [
+      ...dataset.sidecars,
+      { path: 'manifest.json', text: `${JSON.stringify(manifest, null, 2)}\n` },
+      { path: 'README.md', text: datasetCard(manifest) },
+      { path: 'report.html', text: datasetReportHtml(manifest) },
+    ];
     for (const { path, text } of texts) {
       await mkdir(dirname(join(folder, path)), { recursive: true });
       await writeFile(join(folder, path), text);

@@ -57,8 +57,12 @@ function contextOf(text: string, match: RedactionMatch, matches: readonly Redact
   return (context + text.slice(cursor, end)).replace(/\s+/g, ' ');
 }
 
-/** The files an audit reads: JSON Lines (every forge format), JSON documents (the manifest, dataset_info.json) and YAML. */
-const auditedExtensions = ['.jsonl', '.json', '.yaml', '.yml'];
+/**
+ * The files an audit reads: JSON Lines (every forge format), JSON documents (the manifest,
+ * dataset_info.json), YAML, and the dataset card and report (manifest text, read line by line).
+ * Parquet shards hold the JSONL's rows again, so the JSONL stands for them.
+ */
+const auditedExtensions = ['.jsonl', '.json', '.yaml', '.yml', '.md', '.html'];
 
 /** Characters of rows scanned together: one secretlint pass per batch, as the redactor does per session. */
 const batchCharacters = 4_000_000;

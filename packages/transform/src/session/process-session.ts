@@ -67,6 +67,8 @@ export type ProcessedSession =
       /** `<source>:<id>`, as the manifest names the session. */
       ref: string;
       labels: RowLabels;
+      /** The session that started this one (a subagent's parent), as `<source>:<id>`, and its tool call. */
+      parent?: { ref: string; toolCallId: string | undefined };
       /** The dedup tie-break: the given score, else 0. */
       dedupScore: number;
       facts: SessionFacts;
@@ -114,7 +116,7 @@ export interface SessionProcessor {
   process(session: Session, labels?: SessionLabels): Promise<ProcessedSession>;
 }
 
-/** Only what an emitter reads: no usage, warnings or harness metadata to scan or hold. */
+/** Only what an emitter reads: no warnings or harness metadata to scan or hold. */
 function slimSession(session: Session, systemPrompt: SystemPromptPolicy): Session {
   const { systemPrompt: recorded, ...rest } = session;
   return {
@@ -132,6 +134,10 @@ function slimSession(session: Session, systemPrompt: SystemPromptPolicy): Sessio
       toolCalls: message.toolCalls,
       ...(message.toolResult == null ? {} : { toolResult: message.toolResult }),
       provenance: message.provenance,
+      // Time, model and usage: the record facts a trajectory format (ATIF) carries per step.
+      ...(message.timestamp == null ? {} : { timestamp: message.timestamp }),
+      ...(message.model == null ? {} : { model: message.model }),
+      ...(message.usage == null ? {} : { usage: message.usage }),
     })),
   };
 }
@@ -201,6 +207,13 @@ export async function createSessionProcessor(options: SessionProcessorOptions = 
     const fitted = fitTokenBudget(conversation, counter, options.tokens);
     for (const drop of fitted.dropped) skipped.push({ kind: 'row', ref: `${ref}#${drop.part}`, reason: drop.reason });
     if (fitted.windows.length === 0) return skip('no window fits the token budget');
+    const rowLabels: RowLabels = {
+      sessionId: session.id,
+      source: session.source,
+      role: session.gastown?.role ?? 'none',
+      beads: [...(labels.beads ?? session.gastown?.beadIds ?? [])],
+      score: labels.score ?? null,
+    };
     const rows: Record<string, RowReference[]> = {};
     let rowCount = 0;
     if (formats.some((format) => format.preferenceRow != null)) {
@@ -211,7 +224,7 @@ export async function createSessionProcessor(options: SessionProcessorOptions = 
     }
     for (const format of labels.preferenceOnly === true ? [] : formats) {
       const references: RowReference[] = [];
-      for (const row of format.sessionRows({ conversation, windows: fitted.windows }, formatOptions)) {
+      for (const row of format.sessionRows({ conversation, windows: fitted.windows, session: redacted, labels: rowLabels }, formatOptions)) {
         if ('line' in row) references.push(rowStore.put(row.line));
         else skipped.push({ kind: 'row', ref: `${ref}#${row.skippedPart}`, reason: `${format.name}: ${row.reason}` });
       }
@@ -225,13 +238,8 @@ export async function createSessionProcessor(options: SessionProcessorOptions = 
       // Same id from two files (a resumed copy): the content hash keeps the keys apart and the order irrelevant.
       key: `${ref}:${hash.h64ToString(text)}`,
       ref,
-      labels: {
-        sessionId: session.id,
-        source: session.source,
-        role: session.gastown?.role ?? 'none',
-        beads: [...(labels.beads ?? session.gastown?.beadIds ?? [])],
-        score: labels.score ?? null,
-      },
+      labels: rowLabels,
+      ...(session.parent == null ? {} : { parent: { ref: `${session.source}:${session.parent.sessionId}`, toolCallId: session.parent.toolCallId } }),
       // Scores come from the caller (the CLI's one scorer, @forge/scoring); unscored copies tie, and the smaller key wins.
       dedupScore: labels.score ?? 0,
       facts: {

@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import { type DiscoveredInputs } from './collect-sessions.js';
+
+/** One slice of the inputs: shard `index` of `count` (1-based, as `forge run --shard 2/4` spells it). */
+export interface InputShard {
+  index: number;
+  count: number;
+}
+
+/** Which shard an input key falls in (0-based): the first 48 bits of its SHA-256, modulo the count. */
+function shardOf(key: string, count: number): number {
+  return createHash('sha256').update(key).digest().readUIntBE(0, 6) % count;
+}
+
+/**
+ * The inputs of one shard: a deterministic slice by a hash of each file's path, or of its group
+ * (a Claude Code project folder) when it has one, so files that are linked after reading stay on
+ * one machine. Every shard gets a disjoint slice, together every file; discovery warnings go to
+ * shard 1 only, so merged shards count each once.
+ */
+export function shardInputs(discovered: DiscoveredInputs, shard: InputShard): DiscoveredInputs {
+  const mine = (file: DiscoveredInputs['files'][number]) => shardOf(file.group ?? file.path, shard.count) === shard.index - 1;
+  return {
+    perReader: discovered.perReader.map(({ reader, files }) => ({ reader, files: files.filter(mine) })),
+    files: discovered.files.filter(mine),
+    warnings: shard.index === 1 ? discovered.warnings : [],
+  };
+}
