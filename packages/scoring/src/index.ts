@@ -7,6 +7,7 @@ export type { ScoreSessionOptions } from './score-session.js';
 export { buildBeadLifecycle } from './bead-lifecycle.js';
 export type { Attempt, BeadLifecycle } from './bead-lifecycle.js';
 export { summarizeScores, ScoreSummarizer, selectForReview, collectBeadSessions } from './summarize-scores.js';
+export type { ScoreSummarizerSnapshot } from './summarize-scores.js';
 export type { BeadSession } from './summarize-scores.js';
 export { readCommitReferences } from './commit-references.js';
 export type { CommitReferences } from './commit-references.js';

@@ -1,5 +1,14 @@
 import { linkSignals, type OutcomeTier, type ScoreSummary, type SessionScore } from '@forge/schema';
 
+/** What a {@link ScoreSummarizer} has counted, as plain data. */
+export interface ScoreSummarizerSnapshot {
+  values: number[];
+  known: number;
+  beadOutcomes: Record<string, number>;
+  linkageEvidence: Record<string, number>;
+  verdicts: Record<string, number>;
+}
+
 /**
  * The manifest's scoring part, built one score at a time (a run keeps only the numbers and
  * counts, never the scores themselves): `add` each, then `summary()`.
@@ -21,6 +30,23 @@ export class ScoreSummarizer {
     for (const link of score.links.beads) for (const evidence of link.evidence) count(this.#linkageEvidence, evidence.signal);
     for (const commit of score.outcome?.commits ?? []) for (const evidence of commit.evidence) count(this.#linkageEvidence, evidence.signal);
     if (score.verdict != null) count(this.#verdicts, score.verdict.verdict);
+  }
+
+  /** The counts so far as plain data (JSON), for another summarizer to add: shard runs merged into one. */
+  snapshot(): ScoreSummarizerSnapshot {
+    return { values: [...this.#values], known: this.#known, beadOutcomes: { ...this.#beadOutcomes }, linkageEvidence: { ...this.#linkageEvidence }, verdicts: { ...this.#verdicts } };
+  }
+
+  /** Adds another summarizer's {@link snapshot}: the summary is then the one of both sets of scores. */
+  addSnapshot(snapshot: ScoreSummarizerSnapshot): void {
+    const add = (counts: Record<string, number>, more: Record<string, number>): void => {
+      for (const [key, count] of Object.entries(more)) counts[key] = (counts[key] ?? 0) + count;
+    };
+    this.#values.push(...snapshot.values);
+    this.#known += snapshot.known;
+    add(this.#beadOutcomes, snapshot.beadOutcomes);
+    add(this.#linkageEvidence, snapshot.linkageEvidence);
+    add(this.#verdicts, snapshot.verdicts);
   }
 
   /** Score distribution, bead outcomes per tier, link evidence per signal, verdicts. */

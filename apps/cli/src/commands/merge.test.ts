@@ -62,4 +62,10 @@ describe('forge run --shard i/n and forge merge', () => {
     expect(notShard.exitCode).toBe(exitCodes.usage);
     expect(notShard.stderr).toContain(`not a shard folder: cannot read ${join(home, 'shard.json')}`);
   }, 120_000);
+  it('should refuse preference formats with --shard: pairs join sessions across the whole corpus', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'forge-merge-'));
+    const shard = await runCli(['run', '--demo', '--quiet', '--format', 'dpo-trl', '--shard', '1/2', '--out', join(home, 'shard-1'), '--cache-dir', join(home, 'cache')], { env: { HOME: home }, cwd: home });
+    expect(shard.exitCode).toBe(exitCodes.usage);
+    expect(shard.stderr).toContain('preference formats pair sessions across the whole corpus; write them from one run, without --shard');
+  });
 });

@@ -193,7 +193,7 @@ describe('preference pairs from the real agents in a temp Gas Town', () => {
     const info = JSON.parse(readFileSync(join(out, 'dataset_info.json'), 'utf8'));
     expect(info.forge_dpo_train).toMatchObject({ ranking: true, formatting: 'sharegpt', columns: { chosen: 'chosen', rejected: 'rejected' } });
     expect(readFileSync(join(out, 'axolotl-dpo.yaml'), 'utf8')).toContain('rl: dpo');
-    expect(readdirSync(out).sort()).toEqual(['axolotl-dpo.yaml', 'dataset_info.json', 'dpo-openai', 'dpo-sharegpt', 'dpo-trl', 'kto', 'manifest.json']);
+    expect(readdirSync(out).sort()).toEqual(['README.md', 'axolotl-dpo.yaml', 'dataset_info.json', 'dpo-openai', 'dpo-sharegpt', 'dpo-trl', 'kto', 'manifest.json', 'report.html']);
   });
 });
 

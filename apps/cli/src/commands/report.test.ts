@@ -12,12 +12,12 @@ describe('forge run --format …,atif,parquet and forge report', () => {
     const run = await runCli(['run', '--demo', '--format', 'messages,atif,parquet', '--out', out, '--quiet'], { env: { HOME: home }, cwd: home });
     expect(run.exitCode, run.stderr).toBe(exitCodes.ok);
     expect(readdirSync(out).sort()).toEqual(['README.md', 'atif', 'axolotl.yaml', 'manifest.json', 'messages', 'report.html']);
-    expect(readdirSync(join(out, 'messages')).sort()).toEqual(['train-00000-of-00001.parquet', 'train.jsonl', 'val.jsonl', 'validation-00000-of-00001.parquet']);
+    expect(readdirSync(join(out, 'messages')).sort()).toEqual(['rows.jsonl', 'train-00000-of-00001.parquet', 'train.jsonl', 'val.jsonl', 'validation-00000-of-00001.parquet']);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.options).toMatchObject({ formats: ['messages', 'atif'], parquet: true, parquetShardMb: 100 });
     expect(manifest.formats.map((entry: { files: string[] }) => entry.files)).toEqual([
-      ['messages/train.jsonl', 'messages/val.jsonl', 'messages/train-00000-of-00001.parquet', 'messages/validation-00000-of-00001.parquet'],
-      ['atif/train.jsonl', 'atif/val.jsonl'],
+      ['messages/train.jsonl', 'messages/val.jsonl', 'messages/rows.jsonl', 'messages/train-00000-of-00001.parquet', 'messages/validation-00000-of-00001.parquet'],
+      ['atif/train.jsonl', 'atif/val.jsonl', 'atif/rows.jsonl'],
     ]);
     expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('  - config_name: messages\n    default: true\n    data_files:\n      - split: train\n        path: "messages/train-*.parquet"');
     const atif = readFileSync(join(out, 'atif', 'train.jsonl'), 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line));

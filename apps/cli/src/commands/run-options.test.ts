@@ -20,9 +20,9 @@ describe('forge run options', () => {
     [['--validation-ratio', '2'], /option '--validation-ratio <ratio>' argument '2' is invalid\. 2 is not a share between 0 and 1\./],
     [['--validation-ratio', 'half'], /argument 'half' is invalid\. "half" is not a number\./],
     [['--over-length', 'squash'], /option '--over-length <policy>' argument 'squash' is invalid\. Allowed choices are split, drop\./],
-    [['--format', 'sharegpt,alpaca'], /invalid option formats: "alpaca" is not a format: one of sharegpt, openai, messages, atif/],
+    [['--format', 'sharegpt,alpaca'], /invalid option formats: "alpaca" is not a format: one of sharegpt, openai, messages, dpo-trl, dpo-sharegpt, dpo-openai, kto, atif, parquet/],
     [['--source', 'claude,cursor'], /invalid option sources: "cursor" is not a source: one of pir, pi, omp, claude-code, claude/],
-    [['--format', ','], /invalid option formats: \[\] is not a list of formats: one or more of sharegpt, openai, messages, atif/],
+    [['--format', ','], /invalid option formats: \[\] is not a list of formats: one or more of sharegpt, openai, messages, dpo-trl, dpo-sharegpt, dpo-openai, kto, atif, parquet/],
   ];
   for (const [flags, message] of badFlags) {
     it(`should refuse ${flags.join(' ')} with exit 2 and write nothing`, async () => {

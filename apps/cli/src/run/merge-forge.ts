@@ -3,10 +3,11 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { ScoreSummarizer, type ScoreSummarizerSnapshot } from '@forge/scoring';
 import { ForgeError, parseDatasetManifest, type DatasetManifest } from '@forge/schema';
 import { createDatasetBuilder, createEstimateTokenCounter, removeAbandonedFolders, writeDataset, writeFolderAtomically, type RedactionOptions } from '@forge/transform';
 import { FORGE_VERSION } from '../version.js';
-import { shardFile, shardSessionsFile } from './run-forge.js';
+import { compareWarnings, shardFile, shardSessionsFile } from './run-forge.js';
 
 /** Options of {@link mergeForge}. Paths are relative to `cwd`. */
 export interface MergeForgeOptions {
@@ -25,6 +26,8 @@ interface ShardFolder {
   shard: { index: number; count: number };
   tokenCounter: string;
   forgeVersion: string;
+  /** The shard's score counts (a scored run): merged into the one summary a single run would give. */
+  scoring?: ScoreSummarizerSnapshot;
   manifest: DatasetManifest;
 }
 
@@ -122,6 +125,7 @@ export async function mergeForge(options: MergeForgeOptions): Promise<{ out: str
             .flatMap((shard) => shard.manifest.skipped.filter((item) => item.kind === 'file').map((item) => ({ path: item.ref, reason: item.reason })))
             .sort((left, right) => byPath(left, right) || left.reason.localeCompare(right.reason)),
           warnings: shards.reduce((sum, shard) => sum + shard.manifest.warnings, 0),
+          ...mergedScoring(shards),
         },
         { parquet: recorded.parquet ?? false, parquetShardBytes: Math.round((recorded.parquetShardMb ?? 100) * 1024 * 1024) },
       );
@@ -132,4 +136,14 @@ export async function mergeForge(options: MergeForgeOptions): Promise<{ out: str
   });
   if (manifest == null) throw new Error('the dataset was not written');
   return { out, manifest };
+}
+
+/** The scoring block one run over every shard's inputs gives: the shards' counts added, their warnings once each. */
+function mergedScoring(shards: readonly ShardFolder[]): { scoring?: NonNullable<DatasetManifest['scoring']> } {
+  const scored = shards.filter((shard) => shard.scoring != null && shard.manifest.scoring != null);
+  if (scored.length === 0) return {};
+  const summarizer = new ScoreSummarizer();
+  for (const shard of scored) summarizer.addSnapshot(shard.scoring!);
+  const warnings = new Map(scored.flatMap((shard) => shard.manifest.scoring!.warnings).map((warning) => [JSON.stringify(warning), warning]));
+  return { scoring: { ...summarizer.summary(), minScore: scored[0]!.manifest.scoring!.minScore, warnings: [...warnings.values()].sort(compareWarnings) } };
 }

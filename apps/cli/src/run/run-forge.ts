@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { ScoreSummarizer } from '@forge/scoring';
-import { ForgeError, parseDatasetManifest, scoringConfigSchema, type DatasetManifest, type ScoringConfigInput, type Session, type SessionScore, type SessionSource } from '@forge/schema';
+import { ScoreSummarizer, type ScoreSummarizerSnapshot } from '@forge/scoring';
+import { ForgeError, parseDatasetManifest, scoringConfigSchema, type DatasetManifest, type ScoringConfigInput, type Session, type SessionScore, type SessionSource, type SessionWarning } from '@forge/schema';
 import { collectSessions, discoverInputs, shardInputs, StateStore, type CollectedSessions, type StateHolder } from '@forge/state';
 import {
   createDatasetBuilder,
@@ -155,6 +155,9 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
   };
   // Preference formats need every branch (abandoned ones pair with the continued one) and every session's score.
   const preferences = wantsPreferences(recorded.formats);
+  if (options.shard != null && preferences) {
+    throw new ForgeError({ message: 'invalid options: preference formats pair sessions across the whole corpus; write them from one run, without --shard', code: 'usage' });
+  }
   const shard = options.shard == null ? undefined : { index: Number(options.shard.split('/')[0]), count: Number(options.shard.split('/')[1]) };
   const progress = options.onProgress ?? (() => undefined);
   const redaction: RedactionOptions = { ...options.redaction, homeDirectory: home };
@@ -202,6 +205,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
       const onFileDone = (bytes: number): void => progress({ kind: 'file-done', bytes });
       let collected: CollectedSessions;
       let scoring: DatasetManifest['scoring'];
+      let scoringSnapshot: ScoreSummarizerSnapshot | undefined;
       // Preference formats read every branch: an abandoned one is pair material only, never an SFT row.
       const readOptions = preferences ? { readOptions: { branches: 'all' as const } } : {};
       const candidates: PairCandidate[] = [];
@@ -255,7 +259,9 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
             if (preferences) candidates.push(candidateOf(session, score));
           },
         });
-        scoring = { ...summarizer.summary(), minScore: recorded.minScore, warnings: [...scorer.warnings] };
+        // Sorted, so shards merged (forge merge) give the same list.
+        scoring = { ...summarizer.summary(), minScore: recorded.minScore, warnings: [...scorer.warnings].sort(compareWarnings) };
+        scoringSnapshot = summarizer.snapshot();
       }
       const plan = preferences ? planPairs(candidates, recorded.minMargin == null ? {} : { minMargin: recorded.minMargin }) : undefined;
       candidates.length = 0;
@@ -274,7 +280,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         await written;
         await processedLines?.close();
       }
-      if (shard != null) await writeFile(join(folder, shardFile), `${JSON.stringify({ shardFormat: 1, forgeVersion: FORGE_VERSION, shard, tokenCounter: manifest.tokens.counter }, null, 2)}\n`);
+      if (shard != null) await writeFile(join(folder, shardFile), `${JSON.stringify({ shardFormat: 1, forgeVersion: FORGE_VERSION, shard, tokenCounter: manifest.tokens.counter, ...(scoringSnapshot == null ? {} : { scoring: scoringSnapshot }) }, null, 2)}\n`);
       await rm(spillDirectory, { recursive: true, force: true });
     });
     if (manifest == null) throw new Error('the dataset was not written');
@@ -330,4 +336,9 @@ async function readUpToDateManifest(store: StateStore, out: string, signature: s
   } catch {
     return undefined;
   }
+}
+
+/** Scoring warnings in one order: by file, kind and message. */
+export function compareWarnings(left: SessionWarning, right: SessionWarning): number {
+  return left.file.localeCompare(right.file) || left.kind.localeCompare(right.kind) || left.message.localeCompare(right.message) || (left.line ?? 0) - (right.line ?? 0);
 }

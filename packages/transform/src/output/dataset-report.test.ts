@@ -37,7 +37,7 @@ describe.skipIf(chromiumMissing)('report.html in headless Chromium', () => {
   it('should draw every plot with no console error and no request', async () => {
     // The scoring block a scored forge run adds to the manifest (optional): drawn when present.
     const buckets = Array.from({ length: 10 }, (_, index) => ({ from: index / 10, to: (index + 1) / 10, count: [0, 1, 0, 2, 1, 0, 3, 2, 1, 1][index]! }));
-    const scoring = { sessions: 11, scoreDistribution: { buckets, mean: 0.6, p50: 0.65, min: 0.1, max: 0.95 }, outcomeKnown: 8, outcomeUnknown: 3, beadOutcomes: { closed: 5, reopened: 1 }, linkageEvidence: {}, verdicts: { good: 2 } };
+    const scoring = { sessions: 11, scoreDistribution: { buckets, mean: 0.6, p50: 0.65, min: 0.1, max: 0.95 }, outcomeKnown: 8, outcomeUnknown: 3, beadOutcomes: { closed: 5, reopened: 1 }, linkageEvidence: {}, verdicts: { good: 2 }, minScore: null, warnings: [] };
     const manifest = { ...(await demoManifest()), scoring } as DatasetManifest;
     const summary = summarizeManifest(manifest);
     for (const id of ['sessions-by-source', 'sessions-by-role', 'sessions-by-model', 'tokens-per-row', 'redactions-by-kind', 'skipped-by-reason', 'score-distribution', 'outcomes', 'bead-outcomes', 'verdicts']) {

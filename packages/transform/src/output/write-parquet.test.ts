@@ -72,7 +72,7 @@ describe('writeDataset with parquet', () => {
         expect(entry.files.filter((file) => file.startsWith(`${format.name}/train-`)).length, `${format.name} spreads over shards`).toBeGreaterThan(1);
       }
       // ATIF has no Parquet schema (its arguments are free-form objects): JSONL only.
-      expect(manifest.formats.find((entry) => entry.format === 'atif')!.files).toEqual(['atif/train.jsonl', 'atif/val.jsonl']);
+      expect(manifest.formats.find((entry) => entry.format === 'atif')!.files).toEqual(['atif/train.jsonl', 'atif/val.jsonl', 'atif/rows.jsonl']);
     } finally {
       connection.closeSync();
       instance.closeSync();
