@@ -1,7 +1,7 @@
-import { copyFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { demoHome, listSessionFiles, sharedFixturesRoot } from '@forge-internal/test-agents';
-import { foldSessions, readSourceSessions, type FileSessions } from '@forge/reader-kit';
+import { foldSessions, readFileHead, readSourceSessions, type FileSessions } from '@forge/reader-kit';
 import { parseSession, type Session, type SessionWarning } from '@forge/schema';
 import { afterAll, describe, expect, it } from 'vitest';
 import { claudeCodeSource } from './claude-code-source.js';
@@ -19,17 +19,6 @@ async function rootSets(): Promise<Record<string, string[]>> {
     'real 2.1.330 and 2.0.76 files': [join(realRoot, 'claude', '.claude'), join(realRoot, 'claude-2.0.76', '.claude')],
     'demo home': claudeCodeSource.homeRoots(demoHome),
   };
-}
-
-async function head(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
 }
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -99,10 +88,10 @@ describe('claudeCodeSource', () => {
     ];
     expect(transcripts.length).toBeGreaterThan(30);
     expect(others.length).toBeGreaterThan(15);
-    const claims = async (paths: string[]) => Promise.all(paths.map(async (path) => [path, claudeCodeSource.detect(await head(path), path)]));
+    const claims = async (paths: string[]) => Promise.all(paths.map(async (path) => [path, claudeCodeSource.detect(await readFileHead(path), path)]));
     // Files with no conversation line at all (0 bytes, a resume's leftovers) hold nothing to tell them by.
     const withContent = [];
-    for (const path of transcripts) if ((await head(path)).length > 0) withContent.push(path);
+    for (const path of transcripts) if ((await readFileHead(path)).length > 0) withContent.push(path);
     expect(await claims(withContent)).toEqual(withContent.map((path) => [path, 'claude-code']));
     expect(await claims(others)).toEqual(others.map((path) => [path, undefined]));
   });

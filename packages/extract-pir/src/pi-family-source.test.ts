@@ -1,7 +1,7 @@
-import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { demoHome, listSessionFiles, sharedFixturesRoot } from '@forge-internal/test-agents';
-import { foldSessions, readSourceSessions } from '@forge/reader-kit';
+import { foldSessions, readFileHead, readSourceSessions } from '@forge/reader-kit';
 import { parseSession, type SessionWarning } from '@forge/schema';
 import { describe, expect, it } from 'vitest';
 import { discoverPiSessions } from './discover-pi-sessions.js';
@@ -16,17 +16,6 @@ const rootSets: Record<string, string[]> = {
   'real pi and omp files': [join(realFixtures, 'pi', '.pi', 'agent', 'sessions'), join(realFixtures, 'omp', '.omp', 'agent', 'sessions')],
   'demo home': piFamilySource.homeRoots(demoHome),
 };
-
-async function head(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];
@@ -77,8 +66,8 @@ describe('piFamilySource', () => {
     ];
     expect(claimed.size).toBeGreaterThan(15);
     expect(claudeFiles.length).toBeGreaterThan(30);
-    for (const path of piFiles) expect([path, piFamilySource.detect(await head(path), path)]).toEqual([path, claimed.get(path)]);
-    for (const path of claudeFiles) expect([path, piFamilySource.detect(await head(path), path)]).toEqual([path, undefined]);
+    for (const path of piFiles) expect([path, piFamilySource.detect(await readFileHead(path), path)]).toEqual([path, claimed.get(path)]);
+    for (const path of claudeFiles) expect([path, piFamilySource.detect(await readFileHead(path), path)]).toEqual([path, undefined]);
   });
 
   it('should read a header longer than the head from its opening', () => {

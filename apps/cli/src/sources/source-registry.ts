@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { claudeCodeSource } from '@forge/extract-claude';
 import { codexReader } from '@forge/extract-codex';
 import { geminiReader } from '@forge/extract-gemini';
 import { opencodeReader } from '@forge/extract-opencode';
 import { piFamilySource } from '@forge/extract-pir';
-import { foldSessions, type SessionSourceReader } from '@forge/reader-kit';
+import { FILE_HEAD_BYTES, foldSessions, readFileHead, type SessionSourceReader } from '@forge/reader-kit';
 import { ForgeError, type Session, type SessionSource, type SessionWarning } from '@forge/schema';
 
 /** Every source forge reads, one line each: adding a source is its reader package and a line here. */
@@ -77,7 +77,6 @@ export function resolveRoots(roots: readonly string[], cwd: string): Record<stri
 }
 
 /** What `detect` sees of a file the user names. */
-const headBytes = 64 * 1024;
 
 /**
  * Reads one session file the user names, of any source: the reader whose `detect` claims its
@@ -90,15 +89,7 @@ export async function readSessionFile(path: string): Promise<{ sessions: Session
   });
   if (!info.isFile()) throw notAFile(`not a file: ${path}`);
   if (info.size === 0) return { sessions: [], fileWarnings: [{ file: path, kind: 'empty-file', message: 'empty session file (0 bytes)' }] };
-  const handle = await open(path, 'r');
-  let head: Buffer;
-  try {
-    const buffer = Buffer.alloc(Math.min(info.size, headBytes));
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    head = buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
+  const head = await readFileHead(path, Math.min(info.size, FILE_HEAD_BYTES));
   for (const reader of sourceReaders) {
     const source = reader.detect(head, path);
     if (source == null) continue;
