@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type WarningLog } from '@forge/reader-kit';
 import { knownBeadStatuses, type Bead, type BeadEvent, type BeadsStore, type SessionWarning } from '@forge/schema';
@@ -7,6 +7,7 @@ import { decodeBead } from './decode-bead.js';
 import { decodeEventRow, decodeInteraction, type EventProblem } from './decode-bead-event.js';
 import { asObject, asText } from './json-fields.js';
 import { forEachJsonLine } from './read-jsonl-file.js';
+import { isFolder } from './is-folder.js';
 
 /** JSONL files of a `.beads/` folder that never hold issues. */
 const nonIssueFiles = new Set(['interactions.jsonl', 'routes.jsonl', 'events.jsonl', 'deletions.jsonl', 'labels.jsonl', 'dependencies.jsonl', 'comments.jsonl', 'config.jsonl', 'metadata.jsonl']);
@@ -86,13 +87,6 @@ function dumpFolders(dir: string): string[] {
   return folders;
 }
 
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 /** Row dumps keep labels and dependencies in their own tables; a backup's `issues.jsonl` holds the rows. */
 async function addRowRelations(folders: string[], beadsById: Map<string, Bead>, warnings: SessionWarning[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve, sep } from 'node:path';
 import { OUTCOMES_VERSION, type BeadsStore, type Outcomes, type Place, type SessionWarning } from '@forge/schema';
@@ -9,6 +9,7 @@ import { locateRepository, readRepository } from './read-repository.js';
 import { readTown } from './read-town.js';
 import { readWithBd } from './read-with-bd.js';
 import { findOnPath } from './run-program.js';
+import { isFolder } from './is-folder.js';
 
 /** Options of {@link readOutcomes}. */
 export interface ReadOutcomesOptions {
@@ -148,10 +149,3 @@ function resolveBeadsDir(dir: string): string | undefined {
   return existsSync(dir) ? dir : undefined;
 }
 
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
