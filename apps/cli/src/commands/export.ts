@@ -6,7 +6,7 @@ import { exportSession } from '@forge/transform';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
 import { loadConfig } from '../config/load-config.js';
 import { redactionOptions } from '../config/redaction-options.js';
-import { resolveSystemPrompt, systemPromptPolicy } from '../run/system-prompt-option.js';
+import { resolveSystemPrompt } from '../run/system-prompt-option.js';
 import { readSessionFile } from '../sources/source-registry.js';
 import { type ExportOptions } from './command-options.js';
 
@@ -16,7 +16,7 @@ export async function exportCommand(file: string, options: ExportOptions, io: Cl
   // forge.config.json's redaction block applies here as in `forge run` (a bad block stops before reading).
   const { config, path: configPath } = loadConfig(io.cwd, options.config);
   const redaction = { ...redactionOptions(config, configPath, io.env, io.cwd), homeDirectory: io.env.HOME ?? homedir() };
-  const systemPrompt = systemPromptPolicy(await resolveSystemPrompt(options.systemPrompt ?? config.systemPrompt ?? 'keep', io.cwd));
+  const systemPrompt = (await resolveSystemPrompt(options.systemPrompt ?? config.systemPrompt ?? 'keep', io.cwd)).policy;
   const { sessions, fileWarnings } = await readSessionFile(path);
   const lines: string[] = [];
   const skipped: string[] = [];

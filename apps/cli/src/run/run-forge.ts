@@ -23,7 +23,7 @@ import { demoHome, stateDatabasePath } from './default-paths.js';
 import { wantsPreferences } from './plan-preferences.js';
 import { checkRunOptions, type OverLength } from './run-options.js';
 import { prepareScoring, ScoringTargetCollector } from './score-sessions.js';
-import { resolveSystemPrompt, systemPromptPolicy } from './system-prompt-option.js';
+import { resolveSystemPrompt } from './system-prompt-option.js';
 
 /** What a shard run adds to its folder: the processed sessions (rows and duplicate signatures), and which shard it is. */
 export const shardSessionsFile = 'sessions.jsonl';
@@ -130,6 +130,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
   const home = env.HOME ?? homedir();
   const roots = options.demo === true ? [demoHome()] : [...(options.roots ?? [])];
   const rowFormats = options.formats?.filter((format) => format !== 'parquet');
+  const systemPrompt = await resolveSystemPrompt(options.systemPrompt ?? 'keep', cwd);
   // The options the dataset was made with, as the manifest records them (and the up-to-date signature covers).
   const recorded = {
     sources: parseSources(options.sources),
@@ -139,7 +140,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
     parquet: options.formats?.includes('parquet') ?? false,
     parquetShardMb: options.parquetShardMb ?? 100,
     keepNoise: options.keepNoise ?? false,
-    systemPrompt: await resolveSystemPrompt(options.systemPrompt ?? 'keep', cwd),
+    systemPrompt: systemPrompt.recorded,
     validationRatio: options.validationRatio ?? 0.1,
     maxTokens: options.maxTokens ?? 32_768,
     overLength: options.overLength ?? 'split',
@@ -191,7 +192,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
       const builder = await createDatasetBuilder({
         formats: recorded.formats,
         noise: recorded.keepNoise ? 'keep' : 'drop',
-        systemPrompt: systemPromptPolicy(recorded.systemPrompt),
+        systemPrompt: systemPrompt.policy,
         validationRatio: recorded.validationRatio,
         tokens: { budget: recorded.maxTokens, overBudget: recorded.overLength },
         ...(tokenCounter == null ? {} : { tokenCounter }),
