@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,7 +81,7 @@ describe('forge run options', () => {
     writeFileSync(join(home, 'system.txt'), 'You are a careful coding agent.');
     const replaced = await systemsOf('system.txt');
     expect(new Set(replaced.systems)).toEqual(new Set(['You are a careful coding agent.']));
-    expect(replaced.recorded).toEqual({ file: '~/system.txt', sha256: expect.stringMatching(/^[0-9a-f]{64}$/u) });
+    expect(replaced.recorded).toEqual({ file: '~/system.txt', sha256: createHash('sha256').update('You are a careful coding agent.').digest('hex') });
 
     const missing = await runCli(['run', '--demo', '--out', join(home, 'never'), '--system-prompt', 'nope.txt'], { env: { HOME: home }, cwd: home });
     expect(missing.exitCode).toBe(exitCodes.usage);
