@@ -350,7 +350,8 @@ function linkCommits(
   const { window } = linkage;
   // A commit authored before the session began is not one it made (the machine's clock serves both),
   // nor one authored after the agent moved on: a later attempt on its bead, or its next session.
-  const from = window.start;
+  // git stamps author times to the second: a commit made in the session's first second is stamped before its start.
+  const from = Math.floor(window.start / 1000) * 1000;
   const until = windowEnd(linkage, index);
   const links = new Map<string, CommitLink>();
   const add = (commit: Commit, strength: CommitLink['strength'], evidence: LinkEvidence): void => {
