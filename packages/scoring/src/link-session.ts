@@ -1,10 +1,11 @@
 import { findBeadIds } from '@forge/reader-kit';
-import { defaultScoringConfig, type Commit, type LinkEvidence, type Place, type ScoringConfig, type Session, type SessionLinks } from '@forge/schema';
+import { defaultScoringConfig, type Commit, type LinkEvidence, type Place, type ScoringConfig, type SessionLinks } from '@forge/schema';
 import { readBeadCommand } from './bead-commands.js';
 import { commitsAuthoredBetween, type OutcomeIndex, type RepositoryIndex } from './index-outcomes.js';
+import { type ScoringView } from './scoring-view.js';
 import { sessionIdentity, type SessionIdentity } from './session-identity.js';
 import { splitShellCommands } from './shell-commands.js';
-import { findCommitLines, findMarkers, type Marker } from './stdout-markers.js';
+import { findCommitLines, findJsonId, findMarkers, type Marker } from './stdout-markers.js';
 import { collectToolUses, messageTimes, scannableText, shellCommandOf, type ToolUse } from './tool-uses.js';
 
 /** A commit linked to a session. `weak`: only the time window speaks for it (kept when its files match the session's edits). */
@@ -53,7 +54,7 @@ const nonWorkTypes = new Set(['message', 'agent', 'role', 'rig', 'convoy', 'mole
  * (gastown-beads.md T9). Mentions are not work: a bead only shown or listed is `mentioned`.
  * Pure; the session is read, not changed.
  */
-export function linkSession(session: Session, index: OutcomeIndex, config: ScoringConfig = defaultScoringConfig()): SessionLinkage {
+export function linkSession(session: ScoringView, index: OutcomeIndex, config: ScoringConfig = defaultScoringConfig()): SessionLinkage {
   const file = session.files[0] ?? '';
   const identity = sessionIdentity(session, index);
   const place = index.place(session.cwd);
@@ -229,7 +230,7 @@ function readBeadToolCall(
   const verb = match[1]!;
   const detail = `${use.name} ${use.argumentsText}`;
   if (verb === 'create') {
-    const created = markers.find((marker) => marker.action === 'created')?.id ?? /"id"\s*:\s*"([^"]+)"/u.exec(use.result.text)?.[1];
+    const created = markers.find((marker) => marker.action === 'created')?.id ?? findJsonId(use.result.text);
     if (created != null) {
       note(created).created = true;
       note(created).evidence.push(at(use.index, 'tool-call', detail));
@@ -254,7 +255,7 @@ function readBeadToolCall(
  * work, closes finish it, creates create.
  */
 function readOutcomeTag(
-  tag: NonNullable<Session['forgeEntries']>['beads'][number],
+  tag: NonNullable<ScoringView['forgeEntries']>['beads'][number],
   toolUses: readonly ToolUse[],
   file: string,
   note: (id: string) => BeadNote,
@@ -341,7 +342,7 @@ function segmentsOf(starts: Map<string, { index: number }>, messageCount: number
 }
 
 function linkCommits(
-  session: Session,
+  session: ScoringView,
   repository: RepositoryIndex,
   linkage: SessionLinkage,
   index: OutcomeIndex,

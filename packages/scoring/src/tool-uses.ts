@@ -1,4 +1,9 @@
-import { type Message, type Session } from '@forge/schema';
+import { type ScoringMessage, type ScoringView } from './scoring-view.js';
+
+/** The harness metadata of a tool result that scoring reads (Claude Code's `toolUseResult`: see `editMetadataView`). */
+export interface ToolResultMetadata {
+  toolUseResult?: unknown;
+}
 
 /** A tool call with its result, as the session holds them. */
 export interface ToolUse {
@@ -11,11 +16,11 @@ export interface ToolUse {
   argumentsText: string;
   /** The call's place among all calls, from 0. */
   order: number;
-  result?: { index: number; isError: boolean; text: string; metadata?: Record<string, unknown> };
+  result?: { index: number; isError: boolean; text: string; metadata?: ToolResultMetadata };
 }
 
 /** Every tool call of a session in order, each paired with its result by call id. */
-export function collectToolUses(session: Session): ToolUse[] {
+export function collectToolUses(session: ScoringView): ToolUse[] {
   const uses: ToolUse[] = [];
   const byId = new Map<string, ToolUse>();
   session.messages.forEach((message, index) => {
@@ -62,7 +67,7 @@ export function shellCommandOf(use: ToolUse): string | undefined {
 }
 
 /** The time of a message in ms: its own timestamp, else the nearest earlier one, else the session start. */
-export function messageTimes(session: Session): number[] {
+export function messageTimes(session: ScoringView): number[] {
   const times: number[] = [];
   let last = Date.parse(session.startedAt);
   for (const message of session.messages) {
@@ -74,7 +79,7 @@ export function messageTimes(session: Session): number[] {
 }
 
 /** The text of a message for scanning: its text and its tool calls' arguments. */
-export function scannableText(message: Message): string {
+export function scannableText(message: ScoringMessage): string {
   if (message.toolCalls.length === 0) return message.text;
   return [message.text, ...message.toolCalls.map((call) => call.arguments)].join('\n');
 }

@@ -1,4 +1,4 @@
-import { type Session } from '@forge/schema';
+import { type ScoringView } from '../scoring-view.js';
 import { type HeuristicReading } from './heuristic-reading.js';
 
 const cutStops = new Set(['max_tokens', 'length', 'aborted', 'error', 'model_context_window_exceeded', 'refusal']);
@@ -7,7 +7,7 @@ const cutStops = new Set(['max_tokens', 'length', 'aborted', 'error', 'model_con
  * Whether the session finished: a final answer with text after the last tool result, no abort,
  * interrupt or error stop, no cut-off last turn.
  */
-export function readCompletion(session: Session): HeuristicReading {
+export function readCompletion(session: ScoringView): HeuristicReading {
   const messages = session.messages.filter((message) => message.provenance === 'conversation' || message.provenance === 'interrupted' || message.provenance === 'api-error');
   const last = messages[messages.length - 1];
   if (last == null) return { value: false, score: 0, reason: 'no conversation' };
