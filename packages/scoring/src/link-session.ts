@@ -4,9 +4,8 @@ import { readBeadCommand } from './bead-commands.js';
 import { commitsAuthoredBetween, type OutcomeIndex, type RepositoryIndex } from './index-outcomes.js';
 import { type ScoringView } from './scoring-view.js';
 import { sessionIdentity, type SessionIdentity } from './session-identity.js';
-import { splitShellCommands } from './shell-commands.js';
 import { findCommitLines, findJsonId, findMarkers, type Marker } from './stdout-markers.js';
-import { collectToolUses, messageTimes, scannableText, shellCommandOf, type ToolUse } from './tool-uses.js';
+import { collectToolUses, messageTimes, scannableText, shellCommandsOf, type ToolUse } from './tool-uses.js';
 
 /** A commit linked to a session. `weak`: only the time window speaks for it (kept when its files match the session's edits). */
 export interface CommitLink {
@@ -160,14 +159,14 @@ function readBeadCalls(
   note: (id: string) => BeadNote,
   started: (id: string, messageIndex: number, evidence: LinkEvidence) => void,
 ): void {
-  const command = shellCommandOf(use);
+  const commands = shellCommandsOf(use);
   const output = use.result?.text ?? '';
   const markers = use.result?.isError === true ? [] : findMarkers(output);
-  if (command == null) {
+  if (commands == null) {
     readBeadToolCall(use, markers, at, note, started);
     return;
   }
-  for (const argv of splitShellCommands(command)) {
+  for (const argv of commands) {
     const parsed = readBeadCommand(argv, identity?.identity);
     if (parsed == null) continue;
     const confirmed = (id: string, actions: Marker['action'][]): Marker | undefined => markers.find((marker) => marker.id === id && actions.includes(marker.action));

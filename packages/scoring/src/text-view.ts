@@ -3,7 +3,7 @@ import { isCorrection, isRejection } from './signals/correction-signal.js';
 import { findCommitLines, findJsonId, findMarkers, findPrimeIdentity } from './stdout-markers.js';
 
 /** What stands for the words of a text a scoring view does not keep: not blank, and matched by no reader. */
-const elided = '…';
+export const elided = '…';
 
 /**
  * A message's or tool result's text as a scoring view keeps it. Scoring reads texts through a few

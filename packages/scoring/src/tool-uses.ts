@@ -1,4 +1,5 @@
 import { type ScoringMessage, type ScoringView } from './scoring-view.js';
+import { splitShellCommands, type Argv } from './shell-commands.js';
 
 /** The harness metadata of a tool result that scoring reads (Claude Code's `toolUseResult`: see `editMetadataView`). */
 export interface ToolResultMetadata {
@@ -64,6 +65,23 @@ export function shellCommandOf(use: ToolUse): string | undefined {
     return parts.map((part) => (/^[\w./@:=+-]+$/u.test(part) ? part : `'${part.replaceAll("'", `'\\''`)}'`)).join(' ');
   }
   return undefined;
+}
+
+const parsedCommands = new WeakMap<ToolUse, Argv[]>();
+
+/**
+ * The simple commands of a shell tool call ({@link splitShellCommands} of {@link shellCommandOf}),
+ * parsed once per call however many readers ask (linking, context, validation); else undefined.
+ */
+export function shellCommandsOf(use: ToolUse): readonly Argv[] | undefined {
+  let commands = parsedCommands.get(use);
+  if (commands == null) {
+    const command = shellCommandOf(use);
+    if (command == null) return undefined;
+    commands = splitShellCommands(command);
+    parsedCommands.set(use, commands);
+  }
+  return commands;
 }
 
 /** The time of a message in ms: its own timestamp, else the nearest earlier one, else the session start. */

@@ -1,4 +1,5 @@
 import { type ScoringMessage, type ScoringView } from '../scoring-view.js';
+import { elided } from '../text-view.js';
 import { percent, type HeuristicReading } from './heuristic-reading.js';
 
 /**
@@ -24,5 +25,5 @@ function hasThinkingText(reasoning: ScoringMessage['reasoning']): boolean {
  * thinking signal is the only reader and counts answers that carry thinking, never its words.
  */
 export function reasoningView(reasoning: ScoringMessage['reasoning']): ScoringMessage['reasoning'] {
-  return hasThinkingText(reasoning) ? { state: reasoning.state, text: '…' } : { state: reasoning.state };
+  return hasThinkingText(reasoning) ? { state: reasoning.state, text: elided } : { state: reasoning.state };
 }

@@ -19,10 +19,12 @@ export function readToolErrors(uses: readonly ToolUse[], captured?: ScoringView[
   const finished = withCaptured.filter((use) => use.result != null);
   if (finished.length === 0) return { value: null, score: null, reason: 'no tool calls' };
   const failures = finished.filter((use) => use.result!.isError);
+  // Each call's target once: every failure compares it with every later call.
+  const targets = new Map(failures.length === 0 ? [] : finished.map((use) => [use, targetOf(use)]));
   let recovered = 0;
   for (const failure of failures) {
-    const target = targetOf(failure);
-    if (finished.some((use) => use.order > failure.order && !use.result!.isError && use.name === failure.name && targetOf(use) === target)) recovered += 1;
+    const target = targets.get(failure);
+    if (finished.some((use) => use.order > failure.order && !use.result!.isError && use.name === failure.name && targets.get(use) === target)) recovered += 1;
   }
   let loops = 0;
   let run = 1;
