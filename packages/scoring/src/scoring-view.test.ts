@@ -78,6 +78,7 @@ describe('scoringView', () => {
     expect(messages[6]!.reasoning).toEqual({ state: 'present', text: '…' });
     expect(messages[14]!.reasoning).toEqual({ state: 'present' });
     expect(messages[19]!.reasoning).toEqual({ state: 'hollow' });
+    expect(messages[5]!.reasoning).toBeUndefined();
     expect(messages[5]!.metadata).toBeUndefined();
     expect(messages[8]!.metadata).toEqual({ toolUseResult: { structuredPatch: [{ lines: ['+export const value0 = calculate(0);', '+export const value1 = calculate(1);'] }] } });
     expect(messages[10]!.metadata).toEqual({ toolUseResult: { structuredPatch: [{ lines: [] }], originalFile: 'one line\n' } });
@@ -89,7 +90,7 @@ describe('scoringView', () => {
   it('should drop the fields scoring does not read', () => {
     expect(view.files).toEqual(['/h/.claude/projects/p/s1.jsonl']);
     expect(view.gastown).toEqual({ role: 'polecat', rig: 'gastown', name: 'nux', beadIds: ['gt-k3m9p'], beacon: { topic: 'assigned', beadId: 'gt-k3m9p' } });
-    expect(Object.keys(messages[2]!)).toEqual(['role', 'provenance', 'text', 'reasoning', 'toolCalls']);
+    expect(Object.keys(messages[3]!)).toEqual(['role', 'provenance', 'text', 'toolResult', 'sourceIds']);
     expect(messages[3]!.sourceIds).toEqual([session.messages[3]!.sourceIds![0]]);
     expect(messages[3]!.toolResult).toEqual({ toolCallId: session.messages[3]!.toolResult!.toolCallId, isError: false, text: session.messages[3]!.text });
     expect(JSON.stringify(view).length / JSON.stringify(session).length).toBeLessThan(0.2);

@@ -12,8 +12,10 @@ export interface ScoringMessage {
   role: Message['role'];
   provenance: Message['provenance'];
   text: string;
-  reasoning: { state: Message['reasoning']['state']; text?: string };
-  toolCalls: readonly { id: string; name: string; arguments: string }[];
+  /** Absent in a view when the message has none (state `absent`, no text). */
+  reasoning?: { state: Message['reasoning']['state']; text?: string };
+  /** Absent in a view when the message makes none. */
+  toolCalls?: readonly { id: string; name: string; arguments: string }[];
   toolResult?: { toolCallId: string; isError: boolean; text: string };
   /** Claude Code's `toolUseResult` (the edit's structured patch, a write's original file). */
   metadata?: ToolResultMetadata;
@@ -48,9 +50,10 @@ export interface ScoringView {
 }
 
 /**
- * The scoring view of a session: what linking and scoring read, and nothing else — a few percent
- * of the session. `linkSession` and `scoreSession` give the same result for it as for the session,
- * also after a JSON round trip. Pure.
+ * The scoring view of a session: what linking and scoring read, and nothing else (a fraction of
+ * the session, the smaller the longer its tool outputs and answers: see the package's benchmark).
+ * `linkSession` and `scoreSession` give the same result for it as for the session, also after a
+ * JSON round trip. Pure; a view of a view is the view.
  */
 export function scoringView(session: ScoringView): ScoringView {
   const view: ScoringView = {
@@ -88,13 +91,12 @@ function operationView({ toolCallId, program, command, beadIds, status, isError,
 
 function messageView(message: ScoringMessage): ScoringMessage {
   const text = textView(message.text);
-  const view: ScoringMessage = {
-    role: message.role,
-    provenance: message.provenance,
-    text,
-    reasoning: reasoningView(message.reasoning),
-    toolCalls: message.toolCalls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args })),
-  };
+  const view: ScoringMessage = { role: message.role, provenance: message.provenance, text };
+  // Most messages have neither: a view leaves the empty ones out (a spill holds one per message).
+  const reasoning = reasoningView(message.reasoning);
+  if (reasoning != null) view.reasoning = reasoning;
+  const calls = message.toolCalls ?? [];
+  if (calls.length > 0) view.toolCalls = calls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));
   const result = message.toolResult;
   // A tool message's text is its result's text: shortened once.
   if (result != null) view.toolResult = { toolCallId: result.toolCallId, isError: result.isError, text: result.text === message.text ? text : textView(result.text) };

@@ -25,7 +25,7 @@ export function collectToolUses(session: ScoringView): ToolUse[] {
   const uses: ToolUse[] = [];
   const byId = new Map<string, ToolUse>();
   session.messages.forEach((message, index) => {
-    for (const call of message.toolCalls) {
+    for (const call of message.toolCalls ?? []) {
       const use: ToolUse = { index, callId: call.id, name: call.name, args: parseArguments(call.arguments), argumentsText: call.arguments, order: uses.length };
       uses.push(use);
       if (!byId.has(call.id)) byId.set(call.id, use);
@@ -98,6 +98,7 @@ export function messageTimes(session: ScoringView): number[] {
 
 /** The text of a message for scanning: its text and its tool calls' arguments. */
 export function scannableText(message: ScoringMessage): string {
-  if (message.toolCalls.length === 0) return message.text;
-  return [message.text, ...message.toolCalls.map((call) => call.arguments)].join('\n');
+  const calls = message.toolCalls ?? [];
+  if (calls.length === 0) return message.text;
+  return [message.text, ...calls.map((call) => call.arguments)].join('\n');
 }

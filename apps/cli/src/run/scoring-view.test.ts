@@ -136,7 +136,7 @@ describe('scoringView', () => {
     expect(seen.edits).toBeGreaterThan(2);
   }, 120_000);
 
-  it('should keep a few percent of the sessions', () => {
+  it('should keep a fraction of the sessions’ bytes', () => {
     const sessions = cases[0]!.sessions;
     const bytes = (values: unknown[]): number => values.reduce<number>((total, value) => total + Buffer.byteLength(JSON.stringify(value)), 0);
     expect(bytes(sessions.map(scoringView)) / bytes(sessions)).toBeLessThan(0.25);
