@@ -47,6 +47,7 @@ export const claudeCodeSource: SessionSourceReader = {
       known: { size: file.size, mtimeMs: file.mtimeMs },
       ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }),
       ...(options.branches == null ? {} : { branches: options.branches }),
+      ...(options.detail == null ? {} : { detail: options.detail }),
       unreadableAsWarning: true,
     });
   },
