@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { rawLineBatchesOf, readRawLineBatches, SessionTally, WarningLog, WHOLE_FILE_BYTES, type RawLineBatch, type SessionHead, type SourceEvent } from '@forge/reader-kit';
-import { summaryMessage, type Message } from '@forge/schema';
+import { type Message } from '@forge/schema';
 import { isObject, lineText, toConversationLine, type ConversationLine, type ConversationLineType } from './claude-line.js';
 import { ClaudeExtractError } from './claude-extract-error.js';
 import { isWarmupPrompt } from './classify-user-text.js';
@@ -46,7 +46,7 @@ export interface ClaudeFileReadOptions extends StreamClaudeSessionOptions {
   known?: { size: number; mtimeMs: number };
   /** A file that cannot be read gives a `file-warning` (`unreadable-file`) instead of throwing. */
   unreadableAsWarning?: boolean;
-  /** `summary` (`ReadFileOptions.detail`): `summaryMessage`s, and no request shape (system prompt, tools) read. */
+  /** `summary` (`ReadFileOptions.detail`): no request shape (system prompt, tools) read. */
   detail?: 'full' | 'summary';
 }
 
@@ -88,8 +88,8 @@ export async function* readClaudeEvents(path: string, options: ClaudeFileReadOpt
   const index = await indexClaudeFile(path, source.batches(), { keep: source.whole != null });
   const buildOptions = buildOptionsFor(path, fileTime, options);
   const prepared = await prepareAll(index, buildOptions, source, options.branches ?? 'active');
-  const summary = options.detail === 'summary';
-  const offered = summary ? {} : await source.requestShape(index);
+  // A summary prints neither the system prompt nor the tools: the request shape line is not read.
+  const offered = options.detail === 'summary' ? {} : await source.requestShape(index);
   // The index is most of the memory; pass 2 needs only the prepared sessions.
   index.table = new LineTable();
 
@@ -102,19 +102,17 @@ export async function* readClaudeEvents(path: string, options: ClaudeFileReadOpt
     // The recorded request shape is the file's own thread's (and its branches'); an inline (1.0.x) sidechain had its own.
     const assembly = new SessionAssembly(index, session, position === 0 && prompts.size > 0 ? { spawns, prompts } : undefined, session.sidechain ? {} : offered);
     const sessionId = session.plan.options.id;
-    // The session's totals are taken from the whole message (`assembly`) before it is reduced.
-    const event = summary ? (message: Message): SourceEvent => ({ kind: 'message', sessionId, message: summaryMessage(message) }) : (message: Message): SourceEvent => ({ kind: 'message', sessionId, message });
     // Kept lines are walked without an await each: this generator is the only async step per event.
     const kept = index.lines;
     if (kept != null) {
       for (const row of session.lines.rows) {
         const line = kept[row];
-        if (line != null) for (const message of assembly.add(line)) yield event(message);
+        if (line != null) for (const message of assembly.add(line)) yield { kind: 'message', sessionId, message };
       }
     } else {
-      for await (const line of source.many(index, session.lines, session.warnings)) for (const message of assembly.add(line)) yield event(message);
+      for await (const line of source.many(index, session.lines, session.warnings)) for (const message of assembly.add(line)) yield { kind: 'message', sessionId, message };
     }
-    for (const message of assembly.finish()) yield event(message);
+    for (const message of assembly.finish()) yield { kind: 'message', sessionId, message };
     yield { kind: 'session', session: assembly.head() };
   }
   if (index.summaries.size > 0) yield { kind: 'link-facts', facts: { summaries: [...index.summaries] } };
