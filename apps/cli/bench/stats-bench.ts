@@ -3,7 +3,7 @@
 // split + JSON.parse of the same files, one thread) measured in the same run, and the token totals
 // of both compared. Not a test: nothing here asserts a timing.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,10 +17,9 @@ const workFolder = mkdtempSync(join(tmpdir(), 'forge-stats-bench-'));
 const megabytes = (bytes: number) => bytes / 1024 / 1024;
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 
-/** The native ccusage binary of this platform (the `ccusage` devDependency's optional dependency). */
-function ccusageBinary(): string {
-  const fromCcusage = createRequire(createRequire(import.meta.url).resolve('ccusage/package.json'));
-  return join(fromCcusage.resolve(`@ccusage/ccusage-${process.platform}-${process.arch}/package.json`), '..', 'bin', 'ccusage');
+/** ccusage's entry as `npx ccusage` runs it: it starts the native binary of this platform (`@ccusage/ccusage-linux-x64`). */
+function ccusageEntry(): string {
+  return join(createRequire(import.meta.url).resolve('ccusage/package.json'), '..', 'src', 'cli.js');
 }
 
 /**
@@ -69,9 +68,9 @@ interface Totals {
 }
 
 function ccusageTotals(stdout: string): Totals {
-  const parsed = JSON.parse(stdout) as { sessions: Array<{ inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheCreationTokens: number }> };
+  const parsed = JSON.parse(stdout) as { session: Array<{ inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheCreationTokens: number }> };
   const totals = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
-  for (const session of parsed.sessions) {
+  for (const session of parsed.session) {
     totals.input += session.inputTokens;
     totals.output += session.outputTokens;
     totals.cacheRead += session.cacheReadTokens;
@@ -104,14 +103,14 @@ try {
   const env = { HOME: home, CLAUDE_CONFIG_DIR: configDir };
   const commands: Array<[string, string[]]> = [
     ['raw floor (1 thread)', [process.execPath, join(import.meta.dirname, 'raw-floor.mjs'), configDir]],
-    ['ccusage 20.0.24', [ccusageBinary(), 'session', '--json', '--offline']],
+    ['ccusage 20.0.24', [process.execPath, ccusageEntry(), 'session', '--json', '--offline']],
     ['forge stats (usage path)', [process.execPath, join(packageRoot, 'bin', 'forge.js'), 'stats', '--source', 'claude', '--json', '--quiet']],
-    ['forge stats (whole Sessions)', [process.execPath, join(packageRoot, 'bin', 'forge.js'), 'stats', '--source', 'claude', '--json', '--quiet']],
+    ['forge stats --whole-sessions', [process.execPath, join(packageRoot, 'bin', 'forge.js'), 'stats', '--source', 'claude', '--json', '--quiet', '--whole-sessions']],
   ];
   const results = new Map<string, Measured[]>();
   for (let run = 0; run < runs; run += 1) {
     for (const [label, command] of commands) {
-      const measured = timed(command, label.includes('whole Sessions') ? { ...env, FORGE_STATS_WHOLE_SESSIONS: '1' } : env);
+      const measured = timed(command, env);
       results.set(label, [...(results.get(label) ?? []), measured]);
       console.log(`  run ${run + 1} ${label.padEnd(30)} ${measured.seconds.toFixed(2).padStart(6)} s  load ${load()}`);
     }
@@ -127,7 +126,7 @@ try {
   }
   const theirs = ccusageTotals(results.get('ccusage 20.0.24')![0]!.stdout);
   const ours = forgeTotals(results.get('forge stats (usage path)')![0]!.stdout);
-  const whole = results.get('forge stats (whole Sessions)')![0]!.stdout;
+  const whole = results.get('forge stats --whole-sessions')![0]!.stdout;
   console.log(`\ntokens, ccusage: ${JSON.stringify(theirs)}\ntokens, forge:   ${JSON.stringify(ours)}`);
   console.log(JSON.stringify(theirs) === JSON.stringify(ours) ? 'totals equal' : 'TOTALS DIFFER');
   console.log(whole === results.get('forge stats (usage path)')![0]!.stdout ? 'usage path output = whole-Session output, byte for byte' : 'USAGE PATH OUTPUT DIFFERS FROM THE WHOLE-SESSION OUTPUT');

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { readSourceSessions, type SessionSourceReader, type SourceEvent, type SourceFile } from '@forge/reader-kit';
 import { summarizeSession, type SessionSummary, type SessionWarning } from '@forge/schema';
 import { discoverInputs } from '@forge/state';
@@ -73,9 +74,7 @@ export async function readSummaries(options: SessionInputOptions, io: CliIo): Pr
 function listedFiles(reader: SessionSourceReader, files: readonly SourceFile[], done: (file: SourceFile, read: { sessions: number; warnings: number } | undefined) => void): SessionSourceReader {
   return {
     ...reader,
-    async *discover() {
-      yield* files;
-    },
+    discover: () => Readable.from(files),
     async *readFile(file, options) {
       const events: SourceEvent[] = [];
       try {
