@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { sharedFixturesRoot } from '@forge-internal/test-agents';
-import { summarizeSession } from '@forge/schema';
+import { installAgent, makeTempProject, runClaude, scenarios, sharedFixturesRoot, withStubModel } from '@forge-internal/test-agents';
+import { summarizeSession, type SessionSummary } from '@forge/schema';
 import { exitCodes } from '../cli-io.js';
 import { createFixtureHome } from '../test-support/fixture-home.js';
 import { runCli } from '../test-support/run-cli.js';
@@ -65,19 +65,39 @@ async function wholeSessionLines(roots: string[], home: string): Promise<string[
   return [...sessions.map((session) => JSON.stringify(summarizeSession(session))), ''];
 }
 
+/** `forge stats` (JSON and table) prints the same through the usage path and through whole Sessions; the JSON lines. */
+async function expectSamePrint(roots: string[], home: string): Promise<string[]> {
+  const json = await runCli(['stats', ...roots, '--json', '--quiet'], { env: { HOME: home }, cwd: home });
+  expect(json.stdout.split('\n')).toEqual(await wholeSessionLines(roots, home));
+  for (const format of [['--json'], []]) {
+    const usage = await runCli(['stats', ...roots, ...format, '--quiet'], { env: { HOME: home }, cwd: home });
+    const whole = await runCli(['stats', ...roots, ...format, '--quiet', '--whole-sessions'], { env: { HOME: home }, cwd: home });
+    expect(usage.stderr).toBe(whole.stderr);
+    expect(usage.exitCode).toBe(whole.exitCode);
+    expect(usage.stdout.split('\n')).toEqual(whole.stdout.split('\n'));
+    expect(usage.stdout.length).toBeGreaterThan(100);
+  }
+  return json.stdout.trimEnd().split('\n');
+}
+
 describe('forge stats usage path', () => {
   it.each(inputs)('should print what whole Sessions print, JSON and table, for %s', async (_name, roots, home) => {
-    const json = await runCli(['stats', ...roots, '--json', '--quiet'], { env: { HOME: home }, cwd: home });
-    expect(json.stdout.split('\n')).toEqual(await wholeSessionLines(roots, home));
-    for (const format of [['--json'], []]) {
-      const usage = await runCli(['stats', ...roots, ...format, '--quiet'], { env: { HOME: home }, cwd: home });
-      const whole = await runCli(['stats', ...roots, ...format, '--quiet', '--whole-sessions'], { env: { HOME: home }, cwd: home });
-      expect(usage.stderr).toBe(whole.stderr);
-      expect(usage.exitCode).toBe(whole.exitCode);
-      expect(usage.stdout.split('\n')).toEqual(whole.stdout.split('\n'));
-      expect(usage.stdout.length).toBeGreaterThan(100);
-    }
+    await expectSamePrint(roots, home);
   });
+
+  it('should print what whole Sessions print for a real Claude Code 2.1.330 run, with the run\'s exact counts', async () => {
+    const claude = await installAgent('claude');
+    const cwd = await makeTempProject(scenarios.toolsWithError('claude').files);
+    const scenario = scenarios.toolsWithError('claude', { cwd, failingBash: true });
+    await withStubModel(scenario, async (stub) => {
+      const run = await runClaude({ stub, cwd, args: [scenario.prompts[0]!], agent: claude });
+      expect(run.exitCode, run.stderr).toBe(0);
+      const lines = await expectSamePrint(['--root', `claude=${join(run.home, '.claude')}`], run.home);
+      const [main] = lines.map((line) => JSON.parse(line) as SessionSummary).filter((summary) => !summary.isSubagent);
+      const { usage, userPrompts, assistantMessages, toolCalls, toolErrors } = scenario.expected;
+      expect(main).toMatchObject({ usage, userTurns: userPrompts, assistantTurns: assistantMessages, toolCalls, toolErrors });
+    });
+  }, 180_000);
 
   it('should count the damaged files as the whole-Session path does, and warn with exit 3', async () => {
     const root = damagedConfigDir();
