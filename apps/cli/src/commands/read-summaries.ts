@@ -19,7 +19,7 @@ export interface CollectedSummaries {
   fileWarnings: SessionWarning[];
 }
 
-/** Discovery warnings that mean a file was left out (as `collectSessions` counts them). */
+/** Discovery warnings that mean a file was left out (`collectSessions`' rule; @forge/state keeps its set private). */
 const passedOver = new Set<SessionWarning['kind']>(['empty-file', 'not-a-session', 'unreadable-file']);
 
 /**
@@ -67,9 +67,10 @@ export async function readSummaries(options: SessionInputOptions, io: CliIo): Pr
 
 /**
  * The reader over the files discovery listed (of the selected sources only), telling `done` how
- * many sessions and file warnings each gave (undefined: it could not be read). A read that throws (an I/O error, never bad content)
- * leaves the file out with an `unreadable-file` warning, as in `collectSessions`: a file's events
- * are handed on once it is read to the end (the fold holds them until then anyway).
+ * many sessions and file warnings each gave (undefined: it could not be read). A read that throws
+ * (an I/O error, never bad content) leaves the file out with an `unreadable-file` warning, as in
+ * `collectSessions`: a file's events are handed on once it is read to the end (the fold holds
+ * them until then anyway).
  */
 function listedFiles(reader: SessionSourceReader, files: readonly SourceFile[], done: (file: SourceFile, read: { sessions: number; warnings: number } | undefined) => void): SessionSourceReader {
   return {
