@@ -3,6 +3,10 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { dirname, join, relative } from 'node:path';
 
 const uuidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gu;
+// Claude Code's message, request and tool ids: ccusage counts a response once per message id +
+// request id across every file, so a copy that kept them would not be counted at all.
+const claudeIdPattern = /\b(?:msg_|req_|toolu_)[A-Za-z0-9]{16,40}\b/gu;
+const base62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const words = 'alpha bravo config deploy error fixture gateway handler index journal kernel loader module network output parser query router schema token update vector worker yaml zone'.split(' ');
 
 /** A small deterministic random generator, so a corpus can be made again exactly. */
@@ -32,9 +36,22 @@ function vary(value: unknown, random: () => number): unknown {
   return value;
 }
 
+/** A line with its text varied; a line that is not JSON (a fixture's damaged line) as it is. */
+function varyLine(line: string, random: () => number): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return line;
+  }
+  return JSON.stringify(vary(value, random));
+}
+
 /**
  * Fills `home` with copies of the real-format demo sessions until `targetBytes` is reached: fresh
- * uuids per copy (session ids, Claude line uuids), varied text, the programs' own folder layout.
+ * ids per copy (session ids, Claude line uuids, message, request and tool ids; one map per copy, so
+ * a resumed session still shares its copied lines with the original), varied text, the programs'
+ * own folder layout.
  */
 export function generateCorpus({ templateHome, home, targetBytes, seed = 1 }: { templateHome: string; home: string; targetBytes: number; seed?: number }): { files: number; bytes: number } {
   const random = createRandom(seed);
@@ -42,10 +59,11 @@ export function generateCorpus({ templateHome, home, targetBytes, seed = 1 }: { 
   let bytes = 0;
   let files = 0;
   for (let copy = 0; bytes < targetBytes; copy += 1) {
+    const ids = new Map<string, string>();
+    const fresh = (id: string) => ids.get(id) ?? (ids.set(id, randomUUID()), ids.get(id)!);
+    const freshClaudeId = (id: string) => ids.get(id) ?? (ids.set(id, id.slice(0, id.indexOf('_') + 1) + Array.from({ length: id.length - id.indexOf('_') - 1 }, () => base62[Math.floor(random() * base62.length)]).join('')), ids.get(id)!);
     for (const template of templates) {
-      const ids = new Map<string, string>();
-      const fresh = (id: string) => ids.get(id) ?? (ids.set(id, randomUUID()), ids.get(id)!);
-      const text = template.lines.map((line) => JSON.stringify(vary(JSON.parse(line.replace(uuidPattern, fresh)), random))).join('\n') + '\n';
+      const text = template.lines.map((line) => varyLine(line.replace(uuidPattern, fresh).replace(claudeIdPattern, freshClaudeId), random)).join('\n') + '\n';
       const path = join(home, template.path.replace(uuidPattern, fresh).replace(/(\.jsonl)$/u, `-${copy}$1`).replace(/(projects\/[^/]+)/u, `$1-${copy % 50}`).replace(/(sessions\/[^/]+)/u, `$1-${copy % 50}`));
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, text);

@@ -257,6 +257,7 @@ Examples:
     .addOption(sourceOption())
     .addOption(rootOption())
     .option('--json', 'one JSON object per session instead of the table', false)
+    .addOption(new Option('--whole-sessions', 'read whole Sessions instead of the usage path (a check: both print the same)').default(false).hideHelp())
     .addOption(quietOption())
     .addHelpText('after', `
 Examples:

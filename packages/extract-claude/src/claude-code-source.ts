@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type SessionSourceReader, type SourceFile } from '@forge/reader-kit';
+import { withDetail, type SessionSourceReader, type SourceFile } from '@forge/reader-kit';
 import { isClaudeTranscriptHead } from './claude-transcript-head.js';
 import { discoverClaudeSessions, type ClaudeSessionFile, type DiscoverClaudeSessionsOptions } from './discover-claude-sessions.js';
 import { linkClaudeProject } from './link-claude-project.js';
@@ -40,15 +40,16 @@ export const claudeCodeSource: SessionSourceReader = {
   detect: (head) => (isClaudeTranscriptHead(head) ? 'claude-code' : undefined),
   readFile(file, options = {}) {
     const metaPath = metaPathHint(file);
-    return readClaudeEvents(file.path, {
+    return withDetail(readClaudeEvents(file.path, {
       // Summary titles are matched project-wide by `link` (a summary's leaf is often in another file).
       titlesFromSummaries: false,
       ...(metaPath === undefined ? {} : { metaPath }),
       known: { size: file.size, mtimeMs: file.mtimeMs },
       ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }),
       ...(options.branches == null ? {} : { branches: options.branches }),
+      ...(options.detail == null ? {} : { detail: options.detail }),
       unreadableAsWarning: true,
-    });
+    }), options.detail);
   },
   link: linkClaudeProject,
 };

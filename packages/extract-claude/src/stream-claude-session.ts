@@ -46,6 +46,8 @@ export interface ClaudeFileReadOptions extends StreamClaudeSessionOptions {
   known?: { size: number; mtimeMs: number };
   /** A file that cannot be read gives a `file-warning` (`unreadable-file`) instead of throwing. */
   unreadableAsWarning?: boolean;
+  /** `summary` (`ReadFileOptions.detail`): no request shape (system prompt, tools) read. */
+  detail?: 'full' | 'summary';
 }
 
 // Files up to WHOLE_FILE_BYTES are read whole, parsed once, and their conversation lines kept for
@@ -86,7 +88,8 @@ export async function* readClaudeEvents(path: string, options: ClaudeFileReadOpt
   const index = await indexClaudeFile(path, source.batches(), { keep: source.whole != null });
   const buildOptions = buildOptionsFor(path, fileTime, options);
   const prepared = await prepareAll(index, buildOptions, source, options.branches ?? 'active');
-  const offered = await source.requestShape(index);
+  // A summary prints neither the system prompt nor the tools: the request shape line is not read.
+  const offered = options.detail === 'summary' ? {} : await source.requestShape(index);
   // The index is most of the memory; pass 2 needs only the prepared sessions.
   index.table = new LineTable();
 

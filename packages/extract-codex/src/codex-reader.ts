@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { decompressedHead, type SessionSourceReader } from '@forge/reader-kit';
+import { decompressedHead, withDetail, type SessionSourceReader } from '@forge/reader-kit';
 import { rolloutFolders } from './codex-roots.js';
 import { discoverCodexRollouts } from './discover-codex-rollouts.js';
 import { readCodexRollout } from './read-codex-rollout.js';
@@ -26,5 +26,5 @@ export const codexReader: SessionSourceReader = {
   homeRoots: (home) => rolloutFolders(join(home, '.codex')),
   discover: (options) => discoverCodexRollouts(options),
   detect: (head) => (isCodexRolloutHead(head) ? 'codex' : undefined),
-  readFile: (file, options) => readCodexRollout(file, options),
+  readFile: (file, options) => withDetail(readCodexRollout(file, options), options?.detail),
 };

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type SessionSourceReader } from '@forge/reader-kit';
+import { withDetail, type SessionSourceReader } from '@forge/reader-kit';
 import { discoverGeminiSessions } from './discover-gemini-sessions.js';
 import { projectsFolder } from './gemini-roots.js';
 import { readGeminiFile } from './read-gemini-file.js';
@@ -23,5 +23,5 @@ export const geminiReader: SessionSourceReader = {
   homeRoots: (home) => [projectsFolder(join(home, '.gemini'))],
   discover: (options) => discoverGeminiSessions(options),
   detect: (head) => (isGeminiHead(head) ? 'gemini' : undefined),
-  readFile: (file, options) => readGeminiFile(file, options),
+  readFile: (file, options) => withDetail(readGeminiFile(file, options), options?.detail),
 };

@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path';
-import { type SessionSourceReader } from '@forge/reader-kit';
+import { withDetail, type SessionSourceReader } from '@forge/reader-kit';
 import { discoverOpencodeDatabases, isOpencodeDatabaseName } from './discover-opencode-databases.js';
 import { readOpencodeDatabase } from './read-opencode-database.js';
 
@@ -18,5 +18,5 @@ export const opencodeReader: SessionSourceReader = {
   homeRoots: (home) => [join(home, '.local', 'share', 'opencode')],
   discover: (options) => discoverOpencodeDatabases(options),
   detect: (head, path) => (isOpencodeDatabase(head, path) ? 'opencode' : undefined),
-  readFile: (file, options) => readOpencodeDatabase(file, options),
+  readFile: (file, options) => withDetail(readOpencodeDatabase(file, options), options?.detail),
 };

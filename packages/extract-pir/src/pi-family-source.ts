@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { headRecords, type SessionSourceReader, type SourceFile } from '@forge/reader-kit';
+import { headRecords, withDetail, type SessionSourceReader, type SourceFile } from '@forge/reader-kit';
 import { discoverPiSessions, type DiscoverPiSessionsOptions } from './discover-pi-sessions.js';
 import { detectFlavor, findHeader, type PiFlavor } from './pi-header.js';
 import { streamPiSession } from './stream-pi-session.js';
@@ -41,11 +41,14 @@ export const piFamilySource: SessionSourceReader = {
     return undefined;
   },
   readFile: (file, options = {}) =>
-    streamPiSession(file.path, {
-      source: file.source as PiFlavor,
-      ...(options.branches == null ? {} : { branches: options.branches }),
-      ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }),
-      // Bad content never throws past the file: a file that is no session or cannot be read is a warning.
-      failuresAsWarnings: true,
-    }),
+    withDetail(
+      streamPiSession(file.path, {
+        source: file.source as PiFlavor,
+        ...(options.branches == null ? {} : { branches: options.branches }),
+        ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }),
+        // Bad content never throws past the file: a file that is no session or cannot be read is a warning.
+        failuresAsWarnings: true,
+      }),
+      options.detail,
+    ),
 };

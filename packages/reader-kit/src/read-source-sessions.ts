@@ -39,6 +39,7 @@ export async function* readSourceSessions(reader: SessionSourceReader, options: 
   const readOptions: ReadFileOptions = {
     ...(options.branches == null ? {} : { branches: options.branches }),
     ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }),
+    ...(options.detail == null ? {} : { detail: options.detail }),
   };
   // This thread reads files too: a worker's Sessions are rebuilt here from JSON, which costs about
   // as much as parsing, so a worker per core would leave this thread as busy as a reader anyway.

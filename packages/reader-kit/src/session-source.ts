@@ -48,6 +48,13 @@ export interface ReadFileOptions {
   branches?: 'active' | 'all';
   /** Lines longer than this become a `line-too-long` warning. */
   maxLineBytes?: number;
+  /**
+   * `summary`: the caller keeps only what `summarizeSession` (@forge/schema) reads (`forge stats`).
+   * A reader may then hand out `summaryMessage`s and leave out a session's `systemPrompt` and
+   * `tools`; roles, provenance, counts, usage, models, ids, times, titles and warnings stay as in
+   * `full` (the default). A reader that ignores it gives whole messages: the same summaries.
+   */
+  detail?: 'full' | 'summary';
 }
 
 /** One file's result as `link` receives it (from a fresh read or from a cache). */

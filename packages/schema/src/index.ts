@@ -170,5 +170,5 @@ export type { ScoreSummary } from './scoring/score-summary.js';
 
 export { publishedSchemas, renderJsonSchemas } from './json-schemas.js';
 export { SCHEMA_PACKAGE_VERSION } from './version.js';
-export { summarizeSession } from './session-summary.js';
+export { summarizeSession, summaryMessage } from './session-summary.js';
 export type { SessionSummary } from './session-summary.js';

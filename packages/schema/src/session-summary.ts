@@ -1,3 +1,4 @@
+import { type Message } from './message.js';
 import { type Session } from './session.js';
 import { type Usage } from './usage.js';
 
@@ -55,4 +56,27 @@ export function summarizeSession(session: Session): SessionSummary {
     startedAt: session.startedAt,
     endedAt: session.endedAt,
   };
+}
+
+/**
+ * A message reduced to what {@link summarizeSession} and a reader's cross-file step read: role,
+ * provenance, tool call ids and names, the tool result's ids and error flag, the reasoning state,
+ * usage, model, time and source ids. Texts, arguments, attachments and metadata are left out, so
+ * a usage path (`forge stats`) can hold a project's sessions while they are linked for little
+ * memory. Summarising a session of these gives what summarising the whole one gives.
+ */
+export function summaryMessage(message: Message): Message {
+  const summary: Message = {
+    role: message.role,
+    text: '',
+    reasoning: { state: message.reasoning.state },
+    toolCalls: message.toolCalls.map((call) => ({ id: call.id, name: call.name, arguments: '' })),
+    provenance: message.provenance,
+  };
+  if (message.toolResult != null) summary.toolResult = { ...message.toolResult, text: '' };
+  if (message.usage != null) summary.usage = message.usage;
+  if (message.model != null) summary.model = message.model;
+  if (message.timestamp != null) summary.timestamp = message.timestamp;
+  if (message.sourceIds != null) summary.sourceIds = message.sourceIds;
+  return summary;
 }

@@ -12,6 +12,8 @@ export interface ExtractOptions extends SessionInputOptions {
 
 export interface StatsOptions extends SessionInputOptions {
   json: boolean;
+  /** Read whole Sessions instead of the usage path (a check: both print the same). */
+  wholeSessions: boolean;
 }
 
 export interface InspectOptions {

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { type Session } from '@forge/schema';
-import { collectSessions, type CollectedSessions } from '@forge/state';
+import { collectSessions, type CollectedSessions, type SourceSelection } from '@forge/state';
 import { type ReadFileOptions } from '@forge/reader-kit';
 import { type CliIo } from '../cli-io.js';
 import { createProgress } from '../render/progress.js';
@@ -13,17 +13,9 @@ import { type SessionInputOptions } from './command-options.js';
  */
 export async function loadSessions(options: SessionInputOptions, io: CliIo, consume?: (session: Session) => Promise<void>, readOptions?: ReadFileOptions): Promise<CollectedSessions> {
   const progress = createProgress(io, { quiet: options.quiet });
-  const roots = resolveRoots(options.root, io.cwd);
-  const selection = {
-    readers: sourceReaders,
-    sources: new Set(parseSources(options.source)),
-    ...(roots == null ? {} : { roots }),
-    env: io.env,
-    homeDirectory: io.env.HOME ?? homedir(),
-  };
   try {
     return await collectSessions({
-      selection,
+      selection: sourceSelection(options, io),
       ...(consume == null ? {} : { consume }),
       ...(readOptions == null ? {} : { readOptions }),
       onDiscovered: (files, bytes) => progress.start('reading', files, bytes),
@@ -32,4 +24,16 @@ export async function loadSessions(options: SessionInputOptions, io: CliIo, cons
   } finally {
     progress.stop();
   }
+}
+
+/** The readers, sources and folders `--source` and `--root` select. */
+export function sourceSelection(options: SessionInputOptions, io: CliIo): SourceSelection {
+  const roots = resolveRoots(options.root, io.cwd);
+  return {
+    readers: sourceReaders,
+    sources: new Set(parseSources(options.source)),
+    ...(roots == null ? {} : { roots }),
+    env: io.env,
+    homeDirectory: io.env.HOME ?? homedir(),
+  };
 }

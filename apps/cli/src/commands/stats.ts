@@ -4,18 +4,28 @@ import { renderTable } from '../render/table.js';
 import { writeJsonLines } from '../render/write-json-lines.js';
 import { type StatsOptions } from './command-options.js';
 import { loadSessions } from './load-sessions.js';
+import { readSummaries, type CollectedSummaries } from './read-summaries.js';
 
-/** `forge stats`: sessions by source, Gas Town role and model, with turns, tool calls, errors and tokens. */
+/**
+ * `forge stats`: sessions by source, Gas Town role and model, with turns, tool calls, errors and
+ * tokens. Read through the usage path (`readSummaries`); `--whole-sessions` reads whole Sessions
+ * as every other command does, for checking that both print the same.
+ */
 export async function statsCommand(options: StatsOptions, io: CliIo): Promise<ExitCode> {
-  const collected = await loadSessions(options, io);
-  const summaries = collected.sessions.map(summarizeSession);
+  const collected = options.wholeSessions ? await wholeSessionSummaries(options, io) : await readSummaries(options, io);
+  const { summaries } = collected;
   if (options.json) {
     await writeJsonLines(io.stdout, summaries);
   } else {
     io.stdout.write(renderTable(['source', 'role', 'model', 'sessions', 'turns', 'tool calls', 'tool errors', 'input', 'output', 'cache read', 'cache write'], groupRows(summaries)));
-    io.stdout.write(`\n${summaries.length} sessions from ${collected.inputs.length} files; ${collected.skippedFiles.length} files skipped\n`);
+    io.stdout.write(`\n${summaries.length} sessions from ${collected.files} files; ${collected.skippedFiles.length} files skipped\n`);
   }
-  return collected.sessions.some((session) => session.warnings.length > 0) || collected.fileWarnings.length > 0 ? exitCodes.doneWithWarnings : exitCodes.ok;
+  return summaries.some((summary) => summary.warnings > 0) || collected.fileWarnings.length > 0 ? exitCodes.doneWithWarnings : exitCodes.ok;
+}
+
+async function wholeSessionSummaries(options: StatsOptions, io: CliIo): Promise<CollectedSummaries> {
+  const collected = await loadSessions(options, io);
+  return { summaries: collected.sessions.map(summarizeSession), files: collected.inputs.length, skippedFiles: collected.skippedFiles, fileWarnings: collected.fileWarnings };
 }
 
 function groupRows(summaries: readonly SessionSummary[]): (string | number)[][] {
