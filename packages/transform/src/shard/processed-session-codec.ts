@@ -1,3 +1,4 @@
+import { type LateLabels } from '../merge/dataset-merger.js';
 import { type RowStore } from '../row-store.js';
 import { type ProcessedSession } from '../session/process-session.js';
 import { TransformError } from '../transform-error.js';
@@ -29,4 +30,28 @@ export function decodeProcessedSession(line: string, rowStore: RowStore, where: 
   }
   const rows = Object.fromEntries(Object.entries(value.rows).map(([format, lines]) => [format, lines.map((row) => rowStore.put(row))]));
   return { ...value, rows };
+}
+
+/** How a late-labels line starts: no processed session line does (they start with `{"status":`). */
+const lateLabelsPrefix = '{"lateLabels":';
+
+/** Late labels of an accepted session (by its key) as one line, beside the processed sessions' lines. */
+export function encodeLateLabels(key: string, labels: LateLabels): string {
+  return `${lateLabelsPrefix}${JSON.stringify({ key, ...labels })}}`;
+}
+
+/** The key and labels of a line of {@link encodeLateLabels}, or undefined for any other line. */
+export function decodeLateLabels(line: string, where: string): { key: string; labels: LateLabels } | undefined {
+  if (!line.startsWith(lateLabelsPrefix)) return undefined;
+  let value: { lateLabels?: { key?: unknown; score?: unknown; beads?: unknown } };
+  try {
+    value = JSON.parse(line) as typeof value;
+  } catch (error) {
+    throw new TransformError({ message: `${where}: not a late-labels line (${(error as Error).message})`, code: 'not-a-dataset', hint: 'pass folders forge run --shard wrote, unchanged' });
+  }
+  const { key, score, beads } = value.lateLabels ?? {};
+  if (typeof key !== 'string' || typeof score !== 'number' || (beads != null && !Array.isArray(beads))) {
+    throw new TransformError({ message: `${where}: not a late-labels line`, code: 'not-a-dataset', hint: 'pass folders forge run --shard wrote, unchanged' });
+  }
+  return { key, labels: { score, ...(beads == null ? {} : { beads: beads as string[] }) } };
 }
