@@ -204,35 +204,57 @@ export async function collectSessions({ selection, discovered: listed, store, re
   const discovered = listed ?? (await discoverInputs(selection));
   const sources = selectedSources(selection);
   onDiscovered?.(discovered.files.length, discovered.files.reduce((total, file) => total + file.size, 0));
-  const result: CollectedSessions = { sessions: [], sessionCount: 0, sessionWarnings: 0, inputs: [], skippedFiles: [], fileWarnings: [], filesRead: 0 };
-  // A file discovery passed over (empty, not a session) is a skipped file and a warning; notes
-  // about an index (stale, unavailable) lose nothing, since the folders are scanned anyway.
-  const passed = discovered.warnings.filter((warning) => passedOver.has(warning.kind));
-  result.fileWarnings.push(...passed);
-  const skipped = new Set<string>();
-  for (const warning of passed) {
-    if (skipped.has(warning.file)) continue;
-    skipped.add(warning.file);
-    result.skippedFiles.push({ path: warning.file, reason: warning.message });
-  }
+  const tally = new CollectionTally(discovered);
+  const sessions: Session[] = [];
   for (const unit of planReadUnits(discovered)) {
     const read = await readUnit(unit, { ...(store == null ? {} : { cache: store }), reuseCache, readOptions, sources, ...(onFileDone == null ? {} : { onFileDone }) });
-    result.inputs.push(...read.inputs);
-    result.skippedFiles.push(...read.skippedFiles);
-    result.fileWarnings.push(...read.fileWarnings);
-    result.filesRead += read.filesRead;
+    tally.addUnit(read, { count: read.sessions.length, warnings: read.sessions.reduce((total, session) => total + session.warnings.length, 0) });
     for (const session of read.sessions) {
-      result.sessionCount += 1;
-      result.sessionWarnings += session.warnings.length;
-      if (consume == null) result.sessions.push(session);
+      if (consume == null) sessions.push(session);
       else await consume(session);
     }
   }
   store?.pruneFiles(sources, new Set(discovered.files.map((file) => file.path)));
-  result.sessions.sort((left, right) => left.source.localeCompare(right.source) || left.id.localeCompare(right.id));
-  result.inputs.sort((left, right) => left.path.localeCompare(right.path));
-  result.skippedFiles.sort((left, right) => left.path.localeCompare(right.path) || left.reason.localeCompare(right.reason));
-  return result;
+  return { ...tally.finish(), sessions: sessions.sort((left, right) => left.source.localeCompare(right.source) || left.id.localeCompare(right.id)) };
+}
+
+/**
+ * Adds up what units read (inputs, skipped files, warnings, counts) into what a collection
+ * reports, discovery's passed-over files included; `finish()` sorts. The one bookkeeping of
+ * {@link collectSessions} and of callers that read units elsewhere (`forge run`'s workers).
+ */
+export class CollectionTally {
+  readonly #result: CollectedSessions = { sessions: [], sessionCount: 0, sessionWarnings: 0, inputs: [], skippedFiles: [], fileWarnings: [], filesRead: 0 };
+
+  constructor(discovered: Pick<DiscoveredInputs, 'warnings'>) {
+    // A file discovery passed over (empty, not a session) is a skipped file and a warning; notes
+    // about an index (stale, unavailable) lose nothing, since the folders are scanned anyway.
+    const skipped = new Set<string>();
+    for (const warning of discovered.warnings) {
+      if (!passedOver.has(warning.kind)) continue;
+      this.#result.fileWarnings.push(warning);
+      if (skipped.has(warning.file)) continue;
+      skipped.add(warning.file);
+      this.#result.skippedFiles.push({ path: warning.file, reason: warning.message });
+    }
+  }
+
+  /** One unit's bookkeeping, and how many sessions (and warnings they carry) it gave. */
+  addUnit(read: Omit<UnitRead, 'sessions'>, sessions: { count: number; warnings: number }): void {
+    this.#result.inputs.push(...read.inputs);
+    this.#result.skippedFiles.push(...read.skippedFiles);
+    this.#result.fileWarnings.push(...read.fileWarnings);
+    this.#result.filesRead += read.filesRead;
+    this.#result.sessionCount += sessions.count;
+    this.#result.sessionWarnings += sessions.warnings;
+  }
+
+  /** The collection so far (no sessions), inputs and skipped files sorted by path. */
+  finish(): CollectedSessions {
+    this.#result.inputs.sort((left, right) => left.path.localeCompare(right.path));
+    this.#result.skippedFiles.sort((left, right) => left.path.localeCompare(right.path) || left.reason.localeCompare(right.reason));
+    return this.#result;
+  }
 }
 
 /** One file's read: from the cache when the file is unchanged, else read (and cached) now. */

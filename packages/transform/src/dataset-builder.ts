@@ -5,7 +5,8 @@ import { type PairPlan } from './pairs/plan-pairs.js';
 import { createDatasetMerger, type AddSessionResult, type BuiltDataset, type DatasetMergerOptions, type LateLabels, type TransformManifest } from './merge/dataset-merger.js';
 import { createFileRowStore, createMemoryRowStore } from './row-store.js';
 import { type ShareGptOptions } from './formats/sharegpt-format.js';
-import { createSessionProcessor, type SessionLabels, type SessionProcessorOptions } from './session/process-session.js';
+import { createSessionProcessor, type SessionLabels, type SessionProcessor, type SessionProcessorOptions } from './session/process-session.js';
+import { type FormatOptions } from './formats/dataset-format.js';
 import { decodeLateLabels, decodeProcessedSession, encodeLateLabels, encodeProcessedSession } from './shard/processed-session-codec.js';
 import { TransformError } from './transform-error.js';
 
@@ -61,7 +62,7 @@ export interface DatasetBuilder {
  * Add sessions as they are read, then `finish()` for the dataset, and `writeDataset` to write it.
  */
 export async function createDatasetBuilder(options: DatasetBuilderOptions = {}): Promise<DatasetBuilder> {
-  const formatOptions = { datasetName: options.datasetName ?? 'forge', ...(options.shareGpt == null ? {} : { shareGpt: options.shareGpt }) };
+  const formatOptions = builderFormatOptions(options);
   const rowStore = options.spillDirectory == null ? createMemoryRowStore() : createFileRowStore(options.spillDirectory);
   const processor = await createSessionProcessor({ ...options, formatOptions, rowStore });
   const merger = await createDatasetMerger({ ...options, formatOptions, rowStore, tokenCounter: processor.tokenCounter });
@@ -93,6 +94,19 @@ export async function createDatasetBuilder(options: DatasetBuilderOptions = {}):
     },
   };
   return builder;
+}
+
+function builderFormatOptions(options: DatasetBuilderOptions): FormatOptions {
+  return { datasetName: options.datasetName ?? 'forge', ...(options.shareGpt == null ? {} : { shareGpt: options.shareGpt }) };
+}
+
+/**
+ * The builder's per-session path on its own, for another thread (a `forge run` worker): the same
+ * options as the builder's, rows kept in memory. Hand each result over as a line of
+ * `encodeProcessedSession(processed)` to the builder's `addProcessedLine`: the same as `addSession`.
+ */
+export async function createBuilderProcessor(options: Omit<DatasetBuilderOptions, 'spillDirectory' | 'recordProcessed'> = {}): Promise<SessionProcessor> {
+  return createSessionProcessor({ ...options, formatOptions: builderFormatOptions(options), rowStore: createMemoryRowStore() });
 }
 
 /** Options of {@link exportSession}: the builder's, minus what needs more than one session. */

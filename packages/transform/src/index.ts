@@ -1,6 +1,6 @@
 // @forge/transform: forge Sessions to trainer-ready datasets. The CLI composes it; it has no argv and no console.
 
-export { createDatasetBuilder, exportSession } from './dataset-builder.js';
+export { createBuilderProcessor, createDatasetBuilder, exportSession } from './dataset-builder.js';
 export type { DatasetBuilder, DatasetBuilderOptions, ExportSessionOptions } from './dataset-builder.js';
 
 // The per-session path and the merge step the builder composes (the per-session path may run in a worker).
@@ -10,7 +10,7 @@ export { createDatasetMerger } from './merge/dataset-merger.js';
 export type { AddSessionResult, BuiltDataset, DatasetMerger, DatasetMergerOptions, DatasetRow, FormatLines, KeptSession, LateLabels, MergedSession, TransformManifest } from './merge/dataset-merger.js';
 
 // Shards: processed sessions as lines, so one dataset can be built on several machines and merged.
-export { decodeProcessedSession, encodeProcessedSession } from './shard/processed-session-codec.js';
+export { decodeLateLabels, decodeProcessedSession, encodeLateLabels, encodeProcessedSession } from './shard/processed-session-codec.js';
 
 // Writing: the dataset's file layout, its manifest, and replacing a folder whole.
 export { writeDataset } from './output/write-dataset.js';

@@ -42,6 +42,7 @@ export interface RunOptions extends SessionInputOptions {
   tokenizer?: string;
   cacheDir?: string;
   full: boolean;
+  jobs?: number;
   json: boolean;
   score: boolean;
   minScore?: number;

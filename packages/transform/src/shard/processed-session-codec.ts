@@ -1,5 +1,5 @@
 import { type LateLabels } from '../merge/dataset-merger.js';
-import { type RowStore } from '../row-store.js';
+import { createMemoryRowStore, type RowStore } from '../row-store.js';
 import { type ProcessedSession } from '../session/process-session.js';
 import { TransformError } from '../transform-error.js';
 
@@ -7,9 +7,10 @@ import { TransformError } from '../transform-error.js';
  * A processed session as one JSON line, its rows inlined (a row store's references mean nothing
  * on another machine): what a shard run writes (`sessions.jsonl`) so a later merge can decide
  * duplicates, order and split across every shard exactly as one run would. The duplicate
- * signature (exact hash, MinHash band keys) travels with it.
+ * signature (exact hash, MinHash band keys) travels with it. `rowStore`: where the rows were put
+ * (default: memory, whose references are the rows).
  */
-export function encodeProcessedSession(processed: ProcessedSession, rowStore: RowStore): string {
+export function encodeProcessedSession(processed: ProcessedSession, rowStore: RowStore = createMemoryRowStore()): string {
   if (processed.status === 'skipped') return JSON.stringify(processed);
   const rows = Object.fromEntries(Object.entries(processed.rows).map(([format, references]) => [format, references.map((reference) => rowStore.get(reference))]));
   return JSON.stringify({ ...processed, rows });
