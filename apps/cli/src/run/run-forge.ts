@@ -98,15 +98,18 @@ export interface RunForgeOptions {
    */
   minMargin?: number;
   /**
-   * Threads that handle files (default `os.availableParallelism()`): 1 does everything on this
-   * thread; N > 1 starts N worker threads, each reading, cleaning and building the rows of whole
-   * units (a Claude Code project, or one file), while this thread merges. The dataset is
-   * byte-identical for every N.
+   * Threads that handle files (default `os.availableParallelism()`, or 1 for inputs under 16 MB,
+   * where starting threads takes longer than the work): 1 does everything on this thread; N > 1
+   * starts N worker threads, each reading, cleaning and building the rows of whole units (a Claude
+   * Code project, or one file), while this thread merges. The dataset is byte-identical for every N.
    */
   jobs?: number;
   /** Progress as it happens (nothing is printed by `runForge` itself). */
   onProgress?: (event: RunProgress) => void;
 }
+
+/** Inputs smaller than this are handled on one thread by default: starting worker threads would take longer than the run. */
+const smallInputBytes = 16 * 1024 * 1024;
 
 /** What a run reports while it works. */
 export type RunProgress =
@@ -170,7 +173,6 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
   }
   const shard = options.shard == null ? undefined : { index: Number(options.shard.split('/')[0]), count: Number(options.shard.split('/')[1]) };
   const progress = options.onProgress ?? (() => undefined);
-  const jobs = options.jobs ?? availableParallelism();
   const redaction: RedactionOptions = { ...options.redaction, homeDirectory: home };
   const selection = { readers: sourceReaders, sources: new Set<SessionSource>(recorded.sources), roots: resolveRoots(roots, cwd), env, homeDirectory: home };
   await removeAbandonedFolders(recorded.out);
@@ -212,7 +214,9 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         ...(recorded.minScore == null ? {} : { minScore: recorded.minScore }),
         ...(processedLines == null ? {} : { recordProcessed }),
       });
-      progress({ kind: 'discovered', files: discovered.files.length, bytes: discovered.files.reduce((total, file) => total + file.size, 0) });
+      const inputBytes = discovered.files.reduce((total, file) => total + file.size, 0);
+      progress({ kind: 'discovered', files: discovered.files.length, bytes: inputBytes });
+      const jobs = options.jobs ?? (inputBytes < smallInputBytes ? 1 : availableParallelism());
       const tally = new CollectionTally(discovered);
       const targets = new ScoringTargetCollector();
       // Scoring views wait on disk until every session is read (outcomes are read once, for every session's folder).
