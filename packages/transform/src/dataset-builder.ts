@@ -5,7 +5,7 @@ import { type PairPlan } from './pairs/plan-pairs.js';
 import { createDatasetMerger, type AddSessionResult, type BuiltDataset, type DatasetMergerOptions, type LateLabels, type TransformManifest } from './merge/dataset-merger.js';
 import { createFileRowStore, createMemoryRowStore } from './row-store.js';
 import { type ShareGptOptions } from './formats/sharegpt-format.js';
-import { createSessionProcessor, type SessionLabels, type SessionProcessor, type SessionProcessorOptions } from './session/process-session.js';
+import { createSessionProcessor, type ProcessedSession, type SessionLabels, type SessionProcessor, type SessionProcessorOptions } from './session/process-session.js';
 import { type FormatOptions } from './formats/dataset-format.js';
 import { decodeLateLabels, decodeProcessedSession, encodeLateLabels, encodeProcessedSession } from './shard/processed-session-codec.js';
 import { TransformError } from './transform-error.js';
@@ -41,10 +41,14 @@ export interface DatasetBuilder {
    */
   addSession(session: Session, labels?: SessionLabels): Promise<AddSessionResult>;
   /**
-   * Adds a session processed elsewhere (a line of `encodeProcessedSession`: from a worker, or a
-   * shard's `recordProcessed`) to the merge, as if `addSession` had processed it here (and to
-   * `recordProcessed`); a late-labels line is handed to `labelSession` (and gives undefined).
-   * `where` (file:line) names a bad line.
+   * Adds a session processed on another thread by {@link createBuilderProcessor} (its rows are the
+   * row strings themselves) to the merge, as if `addSession` had processed it here.
+   */
+  addProcessedSession(processed: ProcessedSession): Promise<AddSessionResult>;
+  /**
+   * Adds a session processed elsewhere (a line of `encodeProcessedSession`, from a shard's
+   * `recordProcessed`) to the merge, as if `addSession` had processed it here; a late-labels line
+   * is handed to `labelSession` (and gives undefined). `where` (file:line) names a bad line.
    */
   addProcessedLine(line: string, where: string): Promise<AddSessionResult | undefined>;
   /**
@@ -80,9 +84,15 @@ export async function createDatasetBuilder(options: DatasetBuilderOptions = {}):
         await builder.labelSession(late.key, late.labels);
         return undefined;
       }
-      const result = merger.add(decodeProcessedSession(line, rowStore, where));
       await options.recordProcessed?.(line);
-      return result;
+      return merger.add(decodeProcessedSession(line, rowStore, where));
+    },
+    async addProcessedSession(processed) {
+      if (finished) throw new TransformError({ message: 'addProcessedSession() was called after finish()', code: 'builder-finished', hint: 'create a new builder for another dataset' });
+      await options.recordProcessed?.(encodeProcessedSession(processed));
+      if (processed.status === 'skipped') return merger.add(processed);
+      const rows = Object.fromEntries(Object.entries(processed.rows).map(([format, lines]) => [format, lines.map((line) => rowStore.put(inMemory.get(line)))]));
+      return merger.add({ ...processed, rows });
     },
     async labelSession(key, labels) {
       merger.label(key, labels);
@@ -96,17 +106,20 @@ export async function createDatasetBuilder(options: DatasetBuilderOptions = {}):
   return builder;
 }
 
+/** Where {@link createBuilderProcessor} puts rows: a reference is the row itself. */
+const inMemory = createMemoryRowStore();
+
 function builderFormatOptions(options: DatasetBuilderOptions): FormatOptions {
   return { datasetName: options.datasetName ?? 'forge', ...(options.shareGpt == null ? {} : { shareGpt: options.shareGpt }) };
 }
 
 /**
  * The builder's per-session path on its own, for another thread (a `forge run` worker): the same
- * options as the builder's, rows kept in memory. Hand each result over as a line of
- * `encodeProcessedSession(processed)` to the builder's `addProcessedLine`: the same as `addSession`.
+ * options as the builder's, rows kept in memory (a row's reference is its string). Hand each
+ * result to the builder's `addProcessedSession`: the same as `addSession`.
  */
 export async function createBuilderProcessor(options: Omit<DatasetBuilderOptions, 'spillDirectory' | 'recordProcessed'> = {}): Promise<SessionProcessor> {
-  return createSessionProcessor({ ...options, formatOptions: builderFormatOptions(options), rowStore: createMemoryRowStore() });
+  return createSessionProcessor({ ...options, formatOptions: builderFormatOptions(options), rowStore: inMemory });
 }
 
 /** Options of {@link exportSession}: the builder's, minus what needs more than one session. */

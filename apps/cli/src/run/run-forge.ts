@@ -244,8 +244,8 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
       for await (const { unit, result } of units) {
         tally.addUnit(result, { count: result.sessions.length, warnings: result.sessionWarnings });
         for (const session of result.sessions) {
-          const added = await builder.addProcessedLine(session.processed, unit.files[0]!.path);
-          const key = added?.status === 'accepted' ? added.key : undefined;
+          const added = await builder.addProcessedSession(session.processed);
+          const key = added.status === 'accepted' ? added.key : undefined;
           if (views != null) {
             targets.add(session.target!);
             views.add({ ...(key == null ? {} : { key }), active: session.active, ...(session.candidate == null ? {} : { candidate: session.candidate }) }, session.view!);

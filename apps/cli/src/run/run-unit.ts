@@ -1,7 +1,7 @@
 import { type ReadFileOptions, type SourceFile } from '@forge/reader-kit';
 import { type Session, type SessionSource } from '@forge/schema';
 import { readUnit, type ReadUnitOptions, type UnitRead } from '@forge/state';
-import { createBuilderProcessor, encodeProcessedSession, loadTokenizerJsonCounter, type DatasetBuilderOptions, type PairCandidate, type SessionProcessor } from '@forge/transform';
+import { createBuilderProcessor, loadTokenizerJsonCounter, type DatasetBuilderOptions, type PairCandidate, type ProcessedSession, type SessionProcessor } from '@forge/transform';
 import { sourceReaders } from '../sources/source-registry.js';
 import { type ScoringTarget } from './score-sessions.js';
 import { scoringView } from './scoring-view.js';
@@ -29,8 +29,8 @@ export interface UnitTask {
 
 /** One session of a unit, handled: its rows and summaries, never the Session itself. */
 export interface UnitSession {
-  /** The processed session (rows inlined): a line of `encodeProcessedSession`. */
-  processed: string;
+  /** The processed session, its rows as strings (`createBuilderProcessor`'s): cloned to this thread, no JSON in between. */
+  processed: ProcessedSession;
   /** On the active branch (an abandoned one is preference material only). */
   active: boolean;
   /** What scoring needs to know before it scores anything: where to read outcomes. */
@@ -80,7 +80,7 @@ export async function handleUnit(task: UnitTask, context: UnitContext): Promise<
     sessionWarnings += session.warnings.length;
     const processed = await context.processor.process(session, session.branch.isActive ? {} : { preferenceOnly: true });
     sessions.push({
-      processed: encodeProcessedSession(processed),
+      processed,
       active: session.branch.isActive,
       ...(task.score ? { target: targetOf(session), view: JSON.stringify(scoringView(session)) } : {}),
       ...(task.preferences ? { candidate: { sessionId: session.id, source: session.source, file: session.files[0]!, branch: session.branch } } : {}),
