@@ -23,7 +23,9 @@ const workerModule = new URL(import.meta.url.endsWith('.ts') ? './run-unit-worke
  * whose worker fails (a bug, never bad input) gives a warning per file, and the run goes on.
  */
 export async function* handleUnits(units: readonly ReadUnit[], options: HandleUnitsOptions): AsyncGenerator<{ unit: ReadUnit; result: UnitResult }> {
-  const { jobs, build, stateDatabase, cache, ...task } = options;
+  const { jobs: _jobs, build, stateDatabase, cache, ...task } = options;
+  // More threads than units would only start idle threads.
+  const jobs = Math.max(1, Math.min(options.jobs, units.length));
   const pool = jobs > 1 ? new WorkerPool<WorkerUnitTask, UnitResult>(workerModule, jobs) : undefined;
   const processor = pool == null ? await createUnitProcessor(build) : undefined;
   const handle = async (unit: ReadUnit): Promise<UnitResult> => {
