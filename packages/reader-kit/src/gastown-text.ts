@@ -37,13 +37,22 @@ export function isGasTownNudge(text: string): boolean {
  * Agent, wisp, merge-request, convoy and molecule ids are left out (gastown-beads.md T4).
  */
 export function findBeadIds(text: string, prefixes?: readonly string[]): string[] {
+  return findBeadIdCandidates(text).filter((id) => {
+    const prefix = id.slice(0, id.indexOf('-'));
+    return prefixes != null ? prefixes.includes(prefix) : /\d/u.test(id.slice(prefix.length));
+  });
+}
+
+/**
+ * Every word of a text shaped like a work bead id, whatever its prefix, in order of first
+ * mention: what {@link findBeadIds} chooses from once the stores' prefixes are known (scoring
+ * keeps these of a text it does not keep whole).
+ */
+export function findBeadIdCandidates(text: string): string[] {
   const found = new Set<string>();
   for (const match of text.matchAll(beadIdPattern)) {
     const id = match[0];
-    if (nonWorkBeadMarkers.some((marker) => id.includes(marker))) continue;
-    const prefix = id.slice(0, id.indexOf('-'));
-    if (prefixes != null ? !prefixes.includes(prefix) : !/\d/u.test(id.slice(prefix.length))) continue;
-    found.add(id);
+    if (!nonWorkBeadMarkers.some((marker) => id.includes(marker))) found.add(id);
   }
   return [...found];
 }

@@ -6,7 +6,7 @@ export { readJsonLineBatches, readJsonLines } from './read-json-lines.js';
 export type { JsonLine } from './read-json-lines.js';
 export { gasTownRoleFromCwd } from './gastown-role.js';
 export type { GasTownPlace } from './gastown-role.js';
-export { parseGasTownBeacon, isGasTownBeacon, isGasTownNudge, findBeadIds } from './gastown-text.js';
+export { parseGasTownBeacon, isGasTownBeacon, isGasTownNudge, findBeadIds, findBeadIdCandidates } from './gastown-text.js';
 export { detectGasTown } from './detect-gastown.js';
 export type { DetectGasTownInput } from './detect-gastown.js';
 export { WarningLog } from './warning-log.js';

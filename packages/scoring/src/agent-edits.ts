@@ -1,4 +1,4 @@
-import { type ToolUse } from './tool-uses.js';
+import { type ToolResultMetadata, type ToolUse } from './tool-uses.js';
 
 /** Lines one edit/write/patch call added to a file. */
 export interface AgentEdit {
@@ -79,7 +79,7 @@ function replacementPairs(args: Record<string, unknown>): [string, string][] {
 }
 
 /** Claude Code keeps the edit as hunks in `toolUseResult.structuredPatch[].lines` (`+`/`-`/` `). */
-function structuredPatchAdded(metadata: Record<string, unknown> | undefined): string[] | undefined {
+function structuredPatchAdded(metadata: ToolResultMetadata | undefined): string[] | undefined {
   const result = metadata?.toolUseResult;
   if (typeof result !== 'object' || result == null) return undefined;
   const hunks = (result as { structuredPatch?: unknown }).structuredPatch;
@@ -93,7 +93,7 @@ function structuredPatchAdded(metadata: Record<string, unknown> | undefined): st
   return added;
 }
 
-function originalFile(metadata: Record<string, unknown> | undefined): string | undefined {
+function originalFile(metadata: ToolResultMetadata | undefined): string | undefined {
   const result = metadata?.toolUseResult;
   if (typeof result !== 'object' || result == null) return undefined;
   const original = (result as { originalFile?: unknown }).originalFile;
@@ -129,4 +129,20 @@ function subtractLines(after: string[], before: string[]): string[] {
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The harness metadata of a tool result as a scoring view keeps it: only what edits are read from.
+ * Claude Code's `toolUseResult` also holds whole files (`originalFile`, a Read's content); of it
+ * this keeps the lines the structured patch adds (as one hunk), and the original file only where
+ * a write falls back to it (no patch, or one that adds nothing). Undefined when nothing is read.
+ */
+export function editMetadataView(metadata: ToolResultMetadata | undefined): ToolResultMetadata | undefined {
+  const added = structuredPatchAdded(metadata);
+  const original = added == null || added.length === 0 ? originalFile(metadata) : undefined;
+  if (added == null && original == null) return undefined;
+  const toolUseResult: { structuredPatch?: { lines: string[] }[]; originalFile?: string } = {};
+  if (added != null) toolUseResult.structuredPatch = [{ lines: added.map((line) => `+${line}`) }];
+  if (original != null) toolUseResult.originalFile = original;
+  return { toolUseResult };
 }

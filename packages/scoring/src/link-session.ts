@@ -1,11 +1,11 @@
 import { findBeadIds } from '@forge/reader-kit';
-import { defaultScoringConfig, type Commit, type LinkEvidence, type Place, type ScoringConfig, type Session, type SessionLinks } from '@forge/schema';
+import { defaultScoringConfig, type Commit, type LinkEvidence, type Place, type ScoringConfig, type SessionLinks } from '@forge/schema';
 import { readBeadCommand } from './bead-commands.js';
 import { commitsAuthoredBetween, type OutcomeIndex, type RepositoryIndex } from './index-outcomes.js';
+import { type ScoringView } from './scoring-view.js';
 import { sessionIdentity, type SessionIdentity } from './session-identity.js';
-import { splitShellCommands } from './shell-commands.js';
-import { findCommitLines, findMarkers, type Marker } from './stdout-markers.js';
-import { collectToolUses, messageTimes, scannableText, shellCommandOf, type ToolUse } from './tool-uses.js';
+import { findCommitLines, findJsonId, findMarkers, type Marker } from './stdout-markers.js';
+import { collectToolUses, messageTimes, scannableText, shellCommandsOf, type ToolUse } from './tool-uses.js';
 
 /** A commit linked to a session. `weak`: only the time window speaks for it (kept when its files match the session's edits). */
 export interface CommitLink {
@@ -53,7 +53,7 @@ const nonWorkTypes = new Set(['message', 'agent', 'role', 'rig', 'convoy', 'mole
  * (gastown-beads.md T9). Mentions are not work: a bead only shown or listed is `mentioned`.
  * Pure; the session is read, not changed.
  */
-export function linkSession(session: Session, index: OutcomeIndex, config: ScoringConfig = defaultScoringConfig()): SessionLinkage {
+export function linkSession(session: ScoringView, index: OutcomeIndex, config: ScoringConfig = defaultScoringConfig()): SessionLinkage {
   const file = session.files[0] ?? '';
   const identity = sessionIdentity(session, index);
   const place = index.place(session.cwd);
@@ -159,14 +159,14 @@ function readBeadCalls(
   note: (id: string) => BeadNote,
   started: (id: string, messageIndex: number, evidence: LinkEvidence) => void,
 ): void {
-  const command = shellCommandOf(use);
+  const commands = shellCommandsOf(use);
   const output = use.result?.text ?? '';
   const markers = use.result?.isError === true ? [] : findMarkers(output);
-  if (command == null) {
+  if (commands == null) {
     readBeadToolCall(use, markers, at, note, started);
     return;
   }
-  for (const argv of splitShellCommands(command)) {
+  for (const argv of commands) {
     const parsed = readBeadCommand(argv, identity?.identity);
     if (parsed == null) continue;
     const confirmed = (id: string, actions: Marker['action'][]): Marker | undefined => markers.find((marker) => marker.id === id && actions.includes(marker.action));
@@ -229,7 +229,7 @@ function readBeadToolCall(
   const verb = match[1]!;
   const detail = `${use.name} ${use.argumentsText}`;
   if (verb === 'create') {
-    const created = markers.find((marker) => marker.action === 'created')?.id ?? /"id"\s*:\s*"([^"]+)"/u.exec(use.result.text)?.[1];
+    const created = markers.find((marker) => marker.action === 'created')?.id ?? findJsonId(use.result.text);
     if (created != null) {
       note(created).created = true;
       note(created).evidence.push(at(use.index, 'tool-call', detail));
@@ -254,7 +254,7 @@ function readBeadToolCall(
  * work, closes finish it, creates create.
  */
 function readOutcomeTag(
-  tag: NonNullable<Session['forgeEntries']>['beads'][number],
+  tag: NonNullable<ScoringView['forgeEntries']>['beads'][number],
   toolUses: readonly ToolUse[],
   file: string,
   note: (id: string) => BeadNote,
@@ -341,7 +341,7 @@ function segmentsOf(starts: Map<string, { index: number }>, messageCount: number
 }
 
 function linkCommits(
-  session: Session,
+  session: ScoringView,
   repository: RepositoryIndex,
   linkage: SessionLinkage,
   index: OutcomeIndex,

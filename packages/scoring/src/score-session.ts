@@ -6,7 +6,6 @@ import {
   type OutcomeTier,
   type ScoreSignal,
   type ScoringConfig,
-  type Session,
   type SessionOutcome,
   type SessionScore,
   type Verdict,
@@ -16,6 +15,7 @@ import { beadOutcomes, describeTier } from './bead-outcomes.js';
 import { measureCodeSurvival, samePath } from './code-survival.js';
 import { type OutcomeIndex } from './index-outcomes.js';
 import { linkSession, type CommitLink, type SessionLinkage } from './link-session.js';
+import { type ScoringView } from './scoring-view.js';
 import { readCompletion } from './signals/completion-signal.js';
 import { readCorrections } from './signals/correction-signal.js';
 import { readFacets } from './signals/facets-signal.js';
@@ -46,7 +46,7 @@ type HeuristicKey = keyof ScoringConfig['heuristics'];
  * survived into its commits) and heuristic signals, each reported with value, score, weight and
  * reason. Deterministic and pure. See the package README for the formula.
  */
-export function scoreSession(session: Session, index: OutcomeIndex, options: ScoreSessionOptions = {}): SessionScore {
+export function scoreSession(session: ScoringView, index: OutcomeIndex, options: ScoreSessionOptions = {}): SessionScore {
   const config = options.config ?? defaultScoringConfig();
   const linkage = options.linkage ?? linkSession(session, index, config);
   const edits = linkage.toolUses.map(readAgentEdit).filter((edit): edit is AgentEdit => edit != null);

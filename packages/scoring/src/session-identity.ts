@@ -1,6 +1,6 @@
-import { type Session } from '@forge/schema';
 import { findPrimeIdentity } from './stdout-markers.js';
 import { type OutcomeIndex } from './index-outcomes.js';
+import { type ScoringView } from './scoring-view.js';
 
 /** Who ran a session in Gas Town terms, and the evidence for it. */
 export interface SessionIdentity {
@@ -18,7 +18,7 @@ const patrolRoles = new Set(['witness', 'refinery', 'deacon', 'boot', 'dog', 'ma
  * The session's Gas Town identity: from the `gt prime` session line it holds, else the town's
  * `session_start` event for its id, else its cwd/beacon context (gastown-beads.md T1/T2).
  */
-export function sessionIdentity(session: Session, index: OutcomeIndex): SessionIdentity | undefined {
+export function sessionIdentity(session: ScoringView, index: OutcomeIndex): SessionIdentity | undefined {
   let identity: string | undefined;
   for (const message of session.messages) {
     if (message.role === 'assistant') continue;
@@ -38,7 +38,7 @@ export function sessionIdentity(session: Session, index: OutcomeIndex): SessionI
   return { identity, gitNames: bareName == null ? [identity] : [bareName, identity], patrol: patrolRoles.has(role === 'dogs' ? 'dog' : role) || identity.startsWith('deacon') };
 }
 
-function identityFromContext(session: Session): string | undefined {
+function identityFromContext(session: ScoringView): string | undefined {
   const context = session.gastown;
   if (context == null) return undefined;
   const { role, rig, name } = context;

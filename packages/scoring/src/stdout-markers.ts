@@ -56,3 +56,8 @@ export function findPrimeIdentity(text: string): { identity: string; sessionId?:
   if (match?.[1] == null) return undefined;
   return match[2] == null ? { identity: match[1] } : { identity: match[1], sessionId: match[2] };
 }
+
+/** The `"id": "<id>"` a beads MCP `create` tool prints as JSON (its result has no bd marker). */
+export function findJsonId(text: string): string | undefined {
+  return /"id"\s*:\s*"([^"]+)"/u.exec(text)?.[1];
+}

@@ -1,5 +1,5 @@
-import { programOf, splitShellCommands } from './shell-commands.js';
-import { shellCommandOf, type ToolUse } from './tool-uses.js';
+import { programOf } from './shell-commands.js';
+import { shellCommandsOf, type ToolUse } from './tool-uses.js';
 
 const readTools = new Set(['read', 'grep', 'glob', 'ls', 'find', 'view', 'webfetch', 'websearch', 'notebookread', 'search', 'codebase_search', 'read_file', 'list_dir', 'file_search', 'grep_search']);
 const readPrograms = new Set(['cat', 'head', 'tail', 'less', 'more', 'ls', 'grep', 'rg', 'ag', 'find', 'fd', 'tree', 'wc', 'file', 'stat', 'nl', 'awk', 'jq']);
@@ -9,9 +9,8 @@ const beadReadVerbs = new Set(['show', 'list', 'ready', 'prime', 'hook', 'search
 /** True when a call only gathers context: reads, searches, listings, `git log/diff`, `bd show`. */
 export function isContextCall(use: ToolUse): boolean {
   if (readTools.has(use.name.toLowerCase())) return true;
-  const command = shellCommandOf(use);
-  if (command == null) return false;
-  const commands = splitShellCommands(command);
+  const commands = shellCommandsOf(use);
+  if (commands == null) return false;
   return commands.length > 0 && commands.every((argv) => {
     const program = programOf(argv);
     if (readPrograms.has(program)) return true;
@@ -29,9 +28,7 @@ const validationPrograms = new Set(['make', 'cargo', 'go', 'npm', 'pnpm', 'yarn'
 
 /** True when a shell call runs tests, a build, a type check or a linter. */
 export function isValidationCall(use: ToolUse): boolean {
-  const command = shellCommandOf(use);
-  if (command == null) return false;
-  return splitShellCommands(command).some((argv) => {
+  return (shellCommandsOf(use) ?? []).some((argv) => {
     const program = programOf(argv);
     if (program === 'pytest' || program === 'tsc' || program === 'eslint' || program === 'ruff' || program === 'mypy') return true;
     return validationPrograms.has(program) && validationPattern.test(argv.slice(1).join(' '));

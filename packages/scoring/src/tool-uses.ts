@@ -1,4 +1,10 @@
-import { type Message, type Session } from '@forge/schema';
+import { type ScoringMessage, type ScoringView } from './scoring-view.js';
+import { splitShellCommands, type Argv } from './shell-commands.js';
+
+/** The harness metadata of a tool result that scoring reads (Claude Code's `toolUseResult`: see `editMetadataView`). */
+export interface ToolResultMetadata {
+  toolUseResult?: unknown;
+}
 
 /** A tool call with its result, as the session holds them. */
 export interface ToolUse {
@@ -11,15 +17,15 @@ export interface ToolUse {
   argumentsText: string;
   /** The call's place among all calls, from 0. */
   order: number;
-  result?: { index: number; isError: boolean; text: string; metadata?: Record<string, unknown> };
+  result?: { index: number; isError: boolean; text: string; metadata?: ToolResultMetadata };
 }
 
 /** Every tool call of a session in order, each paired with its result by call id. */
-export function collectToolUses(session: Session): ToolUse[] {
+export function collectToolUses(session: ScoringView): ToolUse[] {
   const uses: ToolUse[] = [];
   const byId = new Map<string, ToolUse>();
   session.messages.forEach((message, index) => {
-    for (const call of message.toolCalls) {
+    for (const call of message.toolCalls ?? []) {
       const use: ToolUse = { index, callId: call.id, name: call.name, args: parseArguments(call.arguments), argumentsText: call.arguments, order: uses.length };
       uses.push(use);
       if (!byId.has(call.id)) byId.set(call.id, use);
@@ -61,8 +67,25 @@ export function shellCommandOf(use: ToolUse): string | undefined {
   return undefined;
 }
 
+const parsedCommands = new WeakMap<ToolUse, Argv[]>();
+
+/**
+ * The simple commands of a shell tool call ({@link splitShellCommands} of {@link shellCommandOf}),
+ * parsed once per call however many readers ask (linking, context, validation); else undefined.
+ */
+export function shellCommandsOf(use: ToolUse): readonly Argv[] | undefined {
+  let commands = parsedCommands.get(use);
+  if (commands == null) {
+    const command = shellCommandOf(use);
+    if (command == null) return undefined;
+    commands = splitShellCommands(command);
+    parsedCommands.set(use, commands);
+  }
+  return commands;
+}
+
 /** The time of a message in ms: its own timestamp, else the nearest earlier one, else the session start. */
-export function messageTimes(session: Session): number[] {
+export function messageTimes(session: ScoringView): number[] {
   const times: number[] = [];
   let last = Date.parse(session.startedAt);
   for (const message of session.messages) {
@@ -74,7 +97,8 @@ export function messageTimes(session: Session): number[] {
 }
 
 /** The text of a message for scanning: its text and its tool calls' arguments. */
-export function scannableText(message: Message): string {
-  if (message.toolCalls.length === 0) return message.text;
-  return [message.text, ...message.toolCalls.map((call) => call.arguments)].join('\n');
+export function scannableText(message: ScoringMessage): string {
+  const calls = message.toolCalls ?? [];
+  if (calls.length === 0) return message.text;
+  return [message.text, ...calls.map((call) => call.arguments)].join('\n');
 }

@@ -4,7 +4,7 @@ import { readUnit, type ReadUnitOptions, type UnitRead } from '@forge/state';
 import { createBuilderProcessor, loadTokenizerJsonCounter, type DatasetBuilderOptions, type PairCandidate, type ProcessedSession, type SessionProcessor } from '@forge/transform';
 import { sourceReaders } from '../sources/source-registry.js';
 import { type ScoringTarget } from './score-sessions.js';
-import { scoringView } from './scoring-view.js';
+import { scoringView } from '@forge/scoring';
 
 /** How the per-session path is built: the dataset builder's options that shape rows (plain data, it crosses to a worker). */
 export type UnitBuildOptions = Pick<DatasetBuilderOptions, 'formats' | 'noise' | 'systemPrompt' | 'tokens' | 'redaction'> & {

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { readCommitPatches, readOutcomes } from '@forge/extract-outcomes';
-import { indexOutcomes, linkSession, scoreSession, type OutcomeIndex } from '@forge/scoring';
+import { indexOutcomes, linkSession, scoreSession, type OutcomeIndex, type ScoringView } from '@forge/scoring';
 import { scoringConfigSchema, type ScoringConfig, type ScoringConfigInput, type Session, type SessionScore, type SessionWarning, type Verdict } from '@forge/schema';
 
 /** Options of {@link scoreSessions} and {@link prepareScoring}; every one has a default. */
@@ -34,8 +34,12 @@ export interface ScoringTargets {
 /** Scores sessions one at a time against outcomes read once (see {@link prepareScoring}). */
 export interface SessionScorer {
   readonly config: ScoringConfig;
-  /** Links, reads the linked commits' diffs and scores one session; never throws for bad input. */
-  score(session: Session): Promise<SessionScore>;
+  /**
+   * Links, reads the linked commits' diffs and scores one session — a `Session`, or its
+   * `scoringView` (the same score, a few percent of the bytes: what a run keeps of each session
+   * until every folder is known); never throws for bad input.
+   */
+  score(session: ScoringView): Promise<SessionScore>;
   /** Problems reading the outcomes and the commits (file:line, kind): the run goes on without them. */
   readonly warnings: readonly SessionWarning[];
 }
@@ -47,7 +51,7 @@ export interface ScoringTarget {
   gastown?: { beadIds: readonly string[] } | undefined;
 }
 
-/** Gathers the scoring targets of sessions as they stream by (only their folders, ids and named beads are kept). */
+/** Gathers the scoring targets of sessions (or their scoring views) as they stream by (only their folders, ids and named beads are kept). */
 export class ScoringTargetCollector {
   readonly #cwds = new Set<string>();
   readonly #sessionIds = new Set<string>();

@@ -1,7 +1,7 @@
 import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type PairCandidate } from '@forge/transform';
-import { type ScoringView } from './scoring-view.js';
+import { type ScoringView } from '@forge/scoring';
 
 /** What is kept beside each scoring view until scores are known. */
 export interface ViewEntry {

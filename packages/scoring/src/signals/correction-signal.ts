@@ -1,4 +1,4 @@
-import { type Session } from '@forge/schema';
+import { type ScoringView } from '../scoring-view.js';
 import { type ToolUse } from '../tool-uses.js';
 import { unitScore, type HeuristicReading } from './heuristic-reading.js';
 
@@ -9,14 +9,24 @@ const correctionPattern =
 const rejectionPrefix = "The user doesn't want to proceed with this tool use";
 
 /** Human corrections: later user turns that reject or redo the work, and rejected tool calls. Each costs a third. */
-export function readCorrections(session: Session, uses: readonly ToolUse[]): HeuristicReading {
+export function readCorrections(session: ScoringView, uses: readonly ToolUse[]): HeuristicReading {
   const firstUser = session.messages.findIndex((message) => message.role === 'user' && message.provenance === 'conversation');
   let turns = 0;
   session.messages.forEach((message, index) => {
-    if (index > firstUser && message.role === 'user' && message.provenance === 'conversation' && correctionPattern.test(message.text)) turns += 1;
+    if (index > firstUser && message.role === 'user' && message.provenance === 'conversation' && isCorrection(message.text)) turns += 1;
   });
-  const rejected = uses.filter((use) => use.result?.isError === true && use.result.text.startsWith(rejectionPrefix)).length;
+  const rejected = uses.filter((use) => use.result?.isError === true && isRejection(use.result.text)).length;
   const total = turns + rejected;
   const reason = total === 0 ? 'no user turn rejects or redoes the work' : `${turns} correcting user turn${turns === 1 ? '' : 's'}, ${rejected} rejected tool call${rejected === 1 ? '' : 's'}`;
   return { value: total, score: unitScore(1 - total / 3), reason };
+}
+
+/** True when a user turn starts by rejecting or redoing the work. */
+export function isCorrection(text: string): boolean {
+  return correctionPattern.test(text);
+}
+
+/** True when a tool result says the user rejected the call (Claude Code's wording). */
+export function isRejection(text: string): boolean {
+  return text.startsWith(rejectionPrefix);
 }

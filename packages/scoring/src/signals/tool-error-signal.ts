@@ -1,4 +1,4 @@
-import { type Session } from '@forge/schema';
+import { type ScoringView } from '../scoring-view.js';
 import { type ToolUse } from '../tool-uses.js';
 import { percent, unitScore, type HeuristicReading } from './heuristic-reading.js';
 
@@ -12,17 +12,19 @@ const loopLength = 3;
  * A call whose result the transcript lacks counts with the error flag forge's training-capture
  * extension recorded for it (`forge.capture.turn`), when there is one.
  */
-export function readToolErrors(uses: readonly ToolUse[], captured?: Session['forgeEntries']): HeuristicReading {
+export function readToolErrors(uses: readonly ToolUse[], captured?: ScoringView['forgeEntries']): HeuristicReading {
   const capturedErrors = new Map<string, boolean>();
   for (const turn of captured?.turns ?? []) for (const tool of turn.tools) if (tool.isError != null) capturedErrors.set(tool.toolCallId, tool.isError);
   const withCaptured = capturedErrors.size === 0 ? uses : uses.map((use) => (use.result != null || !capturedErrors.has(use.callId) ? use : { ...use, result: { index: use.index, isError: capturedErrors.get(use.callId)!, text: '' } }));
   const finished = withCaptured.filter((use) => use.result != null);
   if (finished.length === 0) return { value: null, score: null, reason: 'no tool calls' };
   const failures = finished.filter((use) => use.result!.isError);
+  // Each call's target once: every failure compares it with every later call.
+  const targets = new Map(failures.length === 0 ? [] : finished.map((use) => [use, targetOf(use)]));
   let recovered = 0;
   for (const failure of failures) {
-    const target = targetOf(failure);
-    if (finished.some((use) => use.order > failure.order && !use.result!.isError && use.name === failure.name && targetOf(use) === target)) recovered += 1;
+    const target = targets.get(failure);
+    if (finished.some((use) => use.order > failure.order && !use.result!.isError && use.name === failure.name && targets.get(use) === target)) recovered += 1;
   }
   let loops = 0;
   let run = 1;
