@@ -1,7 +1,10 @@
-// pnpm bench (in apps/cli): `forge run` over a generated ≥1 GB mixed corpus. Reports MB/s, peak RSS
-// and the re-run time, each in a fresh process next to the raw floor (read + split + JSON.parse of
+// pnpm bench (in apps/cli): `forge run` over a generated ≥1 GB corpus of many files (Claude Code
+// projects, pi, pir, omp). Cold runs with --jobs 1 and 2, scored and --no-score; re-runs with
+// nothing changed and with one pi or one Claude Code file grown. Each in a fresh process, with MB/s,
+// peak RSS (worker threads included) and the ratio to the raw floor (read + split + JSON.parse of
 // the same files, one thread) measured in the same run. Not a test: nothing here asserts a timing.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,28 +53,30 @@ try {
   const started = Date.now();
   const corpus = generateCorpus({ templateHome: join(packageRoot, 'demo', 'home'), home, targetBytes });
   console.log(`corpus: ${corpus.files} files, ${megabytes(corpus.bytes).toFixed(0)} MB (claude, pi, pir, omp) generated in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  const out = join(workFolder, 'dataset');
-  const cache = join(workFolder, 'cache');
   console.log(`load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
   const floor = timed('raw floor', [join(import.meta.dirname, 'raw-floor.mjs'), home]);
   report('raw floor (1 thread)', floor, corpus.bytes, floor.seconds);
-  forgeRun('first run', ['--out', out, '--cache-dir', cache], corpus.bytes, floor.seconds);
-  forgeRun('re-run, nothing changed', ['--out', out, '--cache-dir', cache], corpus.bytes, floor.seconds);
+  // Cold runs (each its own cache), default options but the threads: scored, and without scoring.
+  const cold = (label: string, name: string, args: string[]): number => forgeRun(label, ['--out', join(workFolder, name), '--cache-dir', join(workFolder, `cache-${name}`), ...args], corpus.bytes, floor.seconds);
+  const scored1 = cold('cold --jobs 1', 'jobs1', ['--jobs', '1']);
+  const unscored1 = cold('cold --jobs 1 --no-score', 'jobs1-unscored', ['--jobs', '1', '--no-score']);
+  const scored2 = cold('cold --jobs 2', 'jobs2', ['--jobs', '2']);
+  const unscored2 = cold('cold --jobs 2 --no-score', 'jobs2-unscored', ['--jobs', '2', '--no-score']);
+  console.log(`scoring adds ${(((scored1 - unscored1) / unscored1) * 100).toFixed(1)}% with --jobs 1, ${(((scored2 - unscored2) / unscored2) * 100).toFixed(1)}% with --jobs 2; --jobs 2 is ${(scored1 / scored2).toFixed(2)}× as fast as --jobs 1 (scored)`);
+  const again = ['--out', join(workFolder, 'jobs2'), '--cache-dir', join(workFolder, 'cache-jobs2'), '--jobs', '2'];
+  const unchanged = forgeRun('re-run, nothing changed', again, corpus.bytes, floor.seconds);
+  console.log(`    ${((unchanged / scored2) * 100).toFixed(1)}% of the cold run`);
   // One pi session grows by a line: that file is read again, the dataset rebuilt from the cache.
   const grown = findFile(join(home, '.pi'), '.jsonl');
   const lastEntry = JSON.parse(readFileSync(grown, 'utf8').trimEnd().split('\n').at(-1) ?? '{}') as { id?: string };
   appendFileSync(grown, `${JSON.stringify({ type: 'label', id: 'benchlbl', parentId: lastEntry.id ?? null, timestamp: new Date(0).toISOString(), targetId: lastEntry.id, label: 'bench' })}\n`);
-  forgeRun('re-run, one file grew', ['--out', out, '--cache-dir', cache], corpus.bytes, floor.seconds);
-  if (process.env.FORGE_BENCH_FULL === '1') forgeRun('re-run with --full', ['--out', out, '--cache-dir', cache, '--full'], corpus.bytes, floor.seconds);
-  // What scoring adds (reading beads and git for the sessions' folders, a second pass over the
-  // state cache, linking and scoring): the same first run and cached rebuild without it.
-  const unscoredOut = join(workFolder, 'dataset-unscored');
-  const unscoredCache = join(workFolder, 'cache-unscored');
-  const scoredFirst = forgeRun('first run (scored)', ['--out', join(workFolder, 'dataset-scored'), '--cache-dir', join(workFolder, 'cache-scored')], corpus.bytes, floor.seconds);
-  const unscoredFirst = forgeRun('first run --no-score', ['--out', unscoredOut, '--cache-dir', unscoredCache, '--no-score'], corpus.bytes, floor.seconds);
-  const scoredRebuild = forgeRun('cached rebuild (scored)', ['--out', join(workFolder, 'dataset-scored'), '--cache-dir', join(workFolder, 'cache-scored'), '--max-tokens', '32767'], corpus.bytes, floor.seconds);
-  const unscoredRebuild = forgeRun('cached rebuild --no-score', ['--out', unscoredOut, '--cache-dir', unscoredCache, '--no-score', '--max-tokens', '32767'], corpus.bytes, floor.seconds);
-  console.log(`scoring adds ${(((scoredFirst - unscoredFirst) / unscoredFirst) * 100).toFixed(1)}% to a first run, ${(((scoredRebuild - unscoredRebuild) / unscoredRebuild) * 100).toFixed(1)}% to a rebuild from the cache`);
+  forgeRun('re-run, one pi file grew', again, corpus.bytes, floor.seconds);
+  // One Claude Code transcript grows: only it is read again, its project linked again from the cache.
+  const claudeFile = findFile(join(home, '.claude', 'projects'), '.jsonl');
+  const claudeLast = JSON.parse(readFileSync(claudeFile, 'utf8').trimEnd().split('\n').at(-1) ?? '{}') as { sessionId?: string; uuid?: string; cwd?: string };
+  appendFileSync(claudeFile, `${JSON.stringify({ type: 'system', subtype: 'informational', content: 'bench', level: 'info', uuid: randomUUID(), parentUuid: claudeLast.uuid ?? null, sessionId: claudeLast.sessionId, cwd: claudeLast.cwd, timestamp: new Date(0).toISOString(), isSidechain: false, userType: 'external', version: '2.0.0' })}\n`);
+  forgeRun('re-run, one claude file grew', again, corpus.bytes, floor.seconds);
+  if (process.env.FORGE_BENCH_FULL === '1') forgeRun('re-run with --full', [...again, '--full'], corpus.bytes, floor.seconds);
   console.log(`load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
 } finally {
   rmSync(workFolder, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { verdictValues } from '@forge/schema';
@@ -63,6 +64,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--tokenizer <file>', 'count tokens exactly with this local tokenizer.json (default: a fast estimate)')
     .option('--cache-dir <dir>', 'where the incremental state lives (default: $XDG_CACHE_HOME/forge or ~/.cache/forge)')
     .option('--full', 'ignore the incremental state and read every file again', false)
+    .option('--jobs <n>', `threads that read and build rows (default: the available cores, ${availableParallelism()} here; 1 for inputs under 16 MB); the dataset is the same for every n`, numberFlag(runOptionRules.jobs))
     .option('--min-score <score>', 'leave out sessions scoring below this, 0 to 1 (listed in manifest.json\'s skipped)', numberFlag(runOptionRules.minScore))
     .addOption(beadsOption())
     .addOption(gitOption())

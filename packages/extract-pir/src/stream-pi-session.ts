@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { isJsonObject, rawLineBatchesOf, readRawLineBatches, SessionTally, stringField, WarningLog, WHOLE_FILE_BYTES, type RawLineBatch, type SessionHead, type SourceEvent } from '@forge/reader-kit';
 import { SESSION_SCHEMA_VERSION, type Message, type SessionForgeEntries, type SessionWarning } from '@forge/schema';
 import {
@@ -96,7 +95,8 @@ async function indexFile(path: string, options: StreamPiSessionOptions): Promise
   }
   let whole: Buffer | undefined;
   try {
-    if ((await stat(path)).size <= WHOLE_FILE_BYTES) whole = readFileSync(path);
+    // Synchronous: for the many small files of a home an async stat costs more than the read.
+    if (statSync(path).size <= WHOLE_FILE_BYTES) whole = readFileSync(path);
   } catch (error) {
     throw new PiSessionError({ message: 'cannot read the session file', code: 'unreadable-session', location: { file: path }, hint: 'check that the path exists and is readable', cause: error });
   }

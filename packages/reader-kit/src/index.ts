@@ -34,6 +34,7 @@ export { GrowableTypedArray } from './growable-typed-array.js';
 export type { NumberArray } from './growable-typed-array.js';
 export { SessionTally } from './session-tally.js';
 export { ReaderPool } from './reader-pool.js';
+export { WorkerPool } from './worker-pool.js';
 export { ReaderPoolError } from './reader-pool-error.js';
 export { isJsonObject, stringField, tokenCount } from './json-fields.js';
 export type { JsonObject } from './json-fields.js';

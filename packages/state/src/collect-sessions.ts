@@ -1,7 +1,8 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { SessionFold, type FileSessions, type ReadFileOptions, type SessionSourceReader, type SourceFile } from '@forge/reader-kit';
 import { type Session, type SessionSource, type SessionWarning } from '@forge/schema';
-import { fingerprintFile } from './fingerprint-file.js';
+import { type FileReadCache } from './file-read-cache.js';
+import { fingerprintFileSync } from './fingerprint-file.js';
 import { type CachedFileRead } from './session-codec.js';
 import { type StateStore } from './state-store.js';
 
@@ -76,7 +77,7 @@ export interface CollectOptions {
 /** Discovery warnings that mean a file was left out. */
 const passedOver = new Set<SessionWarning['kind']>(['empty-file', 'not-a-session', 'unreadable-file']);
 
-/** How many file reads run ahead of the consumer. */
+/** How many file reads of a unit run at once. */
 const readAhead = 4;
 
 function selectedSources(selection: SourceSelection): ReadonlySet<SessionSource> {
@@ -104,107 +105,195 @@ export async function discoverInputs(selection: SourceSelection): Promise<Discov
   return { perReader, files: perReader.flatMap(({ files }) => files), warnings };
 }
 
+/** One unit of work: a group of files linked together (a Claude Code project), or one standalone file. */
+export interface ReadUnit {
+  reader: SessionSourceReader;
+  files: SourceFile[];
+}
+
+/** What reading one {@link ReadUnit} gave: its final Sessions (linked) and the bookkeeping of its files. */
+export interface UnitRead {
+  /** The unit's Sessions of the selected sources, in file order, final (a group's linked). */
+  sessions: Session[];
+  /** The unit's files, in file order. */
+  inputs: ReadInput[];
+  skippedFiles: { path: string; reason: string }[];
+  fileWarnings: SessionWarning[];
+  /** Files opened and read (the others came from the cache). */
+  filesRead: number;
+}
+
+/** Options of {@link readUnit}. */
+export interface ReadUnitOptions {
+  /** The per-file read cache (a `StateStore`, or a worker's `FileReadCache`); none: every file is read. */
+  cache?: Pick<FileReadCache, 'lookupFile' | 'storeFile' | 'touchFile'>;
+  /** False: read every file again (`--full`), still refreshing the cache. */
+  reuseCache?: boolean;
+  readOptions?: ReadFileOptions;
+  /** The `Session.source` values to keep (default all). */
+  sources?: ReadonlySet<SessionSource>;
+  onFileDone?: (bytes: number) => void;
+}
+
 /**
- * Discovers every input file of the selected readers, reads each (or takes what it gave from the
- * state cache when path, size and mtime — or, failing mtime, the content fingerprint — are
- * unchanged), and links each group of files through its reader's `link`. Caching is per file, so
- * one changed file of a group is the only one read again; the group is linked again from the
- * others' cached reads.
+ * The discovered files cut into units: each group's files (they come one after another) form one
+ * unit, every standalone file is one. A unit's Sessions are final once the unit is read, so units
+ * can be read anywhere (a worker thread) and in any order.
  */
-export async function collectSessions({ selection, discovered: listed, store, reuseCache = true, readOptions = {}, consume, onDiscovered, onFileDone }: CollectOptions): Promise<CollectedSessions> {
-  const discovered = listed ?? (await discoverInputs(selection));
-  const sources = selectedSources(selection);
-  onDiscovered?.(discovered.files.length, discovered.files.reduce((total, file) => total + file.size, 0));
-  const result: CollectedSessions = { sessions: [], sessionCount: 0, sessionWarnings: 0, inputs: [], skippedFiles: [], fileWarnings: [], filesRead: 0 };
+export function planReadUnits(discovered: Pick<DiscoveredInputs, 'perReader'>): ReadUnit[] {
+  const units: ReadUnit[] = [];
+  for (const { reader, files } of discovered.perReader) {
+    let group: ReadUnit | undefined;
+    for (const file of files) {
+      if (file.group != null && group != null && file.group === group.files[0]!.group) {
+        group.files.push(file);
+        continue;
+      }
+      const unit = { reader, files: [file] };
+      units.push(unit);
+      group = file.group == null ? undefined : unit;
+    }
+  }
+  return units;
+}
+
+/**
+ * Reads one unit: each file (or what it gave, from the cache, when path, size and mtime — or,
+ * failing mtime, the content fingerprint — are unchanged), then links a group through its reader's
+ * `link`. Caching is per file, so one changed file of a group is the only one read again; the
+ * group is linked again from the others' cached reads. Never throws for bad or unreadable input.
+ */
+export async function readUnit({ reader, files }: ReadUnit, { cache, reuseCache = true, readOptions = {}, sources, onFileDone }: ReadUnitOptions = {}): Promise<UnitRead> {
+  const result: UnitRead = { sessions: [], inputs: [], skippedFiles: [], fileWarnings: [], filesRead: 0 };
   const skipped = new Set<string>();
-  const warn = (warning: SessionWarning, reason = warning.message): void => {
-    result.fileWarnings.push(warning);
-    skip(warning.file, reason);
-  };
   const skip = (path: string, reason: string): void => {
     if (skipped.has(path)) return;
     skipped.add(path);
     result.skippedFiles.push({ path, reason });
   };
-  const take = async (session: Session): Promise<void> => {
-    if (!sources.has(session.source)) return;
-    result.sessionCount += 1;
-    result.sessionWarnings += session.warnings.length;
-    if (consume == null) result.sessions.push(session);
-    else await consume(session);
+  const warn = (warning: SessionWarning): void => {
+    result.fileWarnings.push(warning);
+    skip(warning.file, warning.message);
   };
-  // A file discovery passed over (empty, not a session) is a skipped file and a warning; notes
-  // about an index (stale, unavailable) lose nothing, since the folders are scanned anyway.
-  for (const warning of discovered.warnings) if (passedOver.has(warning.kind)) warn(warning);
-
-  for (const { reader, files } of discovered.perReader) {
-    let group: { key: string; files: FileSessions[] } | undefined;
-    const linkGroup = async (): Promise<void> => {
-      if (group == null) return;
-      const grouped = group.files;
-      group = undefined;
-      const linked = reader.link == null ? grouped.flatMap((file) => file.sessions) : reader.link(grouped, (warning) => warn(warning));
-      for (const session of linked) await take(session);
-    };
-    // A few files are read ahead while the sessions of the current one are consumed, so file I/O
-    // overlaps the transform; sessions are still handed over in file order.
-    const reading: Promise<CachedFileRead>[] = [];
-    let next = 0;
-    for (const file of files) {
-      while (next < files.length && reading.length < readAhead) {
-        reading.push(readThroughStore(reader, files[next]!, { store, reuseCache, readOptions, result }));
-        next += 1;
-      }
-      const read = await reading.shift()!;
-      for (const warning of read.fileWarnings) warn(warning);
-      if (read.sessions.length === 0 && read.fileWarnings.length === 0) skip(file.path, 'no conversation in the file');
-      if (group != null && group.key !== file.group) await linkGroup();
-      if (file.group == null) {
-        for (const session of read.sessions) await take(session);
-      } else {
-        group ??= { key: file.group, files: [] };
-        group.files.push({ file, sessions: read.sessions, linkFacts: read.linkFacts });
-      }
-      onFileDone?.(file.size);
+  const grouped: FileSessions[] = [];
+  // A few files are read ahead, so one file's I/O overlaps another's parsing.
+  const reading: Promise<CachedFileRead>[] = [];
+  let next = 0;
+  for (const file of files) {
+    while (next < files.length && reading.length < readAhead) {
+      reading.push(readThroughCache(reader, files[next]!, { cache, reuseCache, readOptions, result }));
+      next += 1;
     }
-    await linkGroup();
+    const read = await reading.shift()!;
+    for (const warning of read.fileWarnings) warn(warning);
+    if (read.sessions.length === 0 && read.fileWarnings.length === 0) skip(file.path, 'no conversation in the file');
+    if (file.group == null) result.sessions.push(...read.sessions);
+    else grouped.push({ file, sessions: read.sessions, linkFacts: read.linkFacts });
+    onFileDone?.(file.size);
   }
-  store?.pruneFiles(sources, new Set(discovered.files.map((file) => file.path)));
-  result.sessions.sort((left, right) => left.source.localeCompare(right.source) || left.id.localeCompare(right.id));
-  result.inputs.sort((left, right) => left.path.localeCompare(right.path));
-  result.skippedFiles.sort((left, right) => left.path.localeCompare(right.path) || left.reason.localeCompare(right.reason));
+  if (grouped.length > 0) result.sessions.push(...(reader.link == null ? grouped.flatMap((file) => file.sessions) : reader.link(grouped, warn)));
+  if (sources != null) result.sessions = result.sessions.filter((session) => sources.has(session.source));
   return result;
 }
 
-/** One file's read: from the store when the file is unchanged, else read (and stored) now. */
-async function readThroughStore(
-  reader: SessionSourceReader,
-  file: SourceFile,
-  { store, reuseCache, readOptions, result }: { store: StateStore | undefined; reuseCache: boolean; readOptions: ReadFileOptions; result: CollectedSessions },
-): Promise<CachedFileRead> {
-  const cached = reuseCache ? store?.lookupFile(file.path) : undefined;
-  let fingerprint: string | undefined;
-  if (cached != null && cached.size === file.size && cached.source === file.source) {
-    const unchanged = cached.mtimeMs === file.mtimeMs || (fingerprint = await fingerprintFile(file.path, file.size)) === cached.fingerprint;
-    if (unchanged) {
-      if (cached.mtimeMs !== file.mtimeMs) store?.touchFile(file.path, file.mtimeMs);
-      result.inputs.push({ path: file.path, source: file.source, size: file.size, fingerprint: cached.fingerprint, cached: true });
-      return cached.load();
+/**
+ * Discovers every input file of the selected readers and reads them unit by unit ({@link readUnit}:
+ * unchanged files from the state cache, each group linked), on this thread.
+ */
+export async function collectSessions({ selection, discovered: listed, store, reuseCache = true, readOptions = {}, consume, onDiscovered, onFileDone }: CollectOptions): Promise<CollectedSessions> {
+  const discovered = listed ?? (await discoverInputs(selection));
+  const sources = selectedSources(selection);
+  onDiscovered?.(discovered.files.length, discovered.files.reduce((total, file) => total + file.size, 0));
+  const tally = new CollectionTally(discovered);
+  const sessions: Session[] = [];
+  for (const unit of planReadUnits(discovered)) {
+    const read = await readUnit(unit, { ...(store == null ? {} : { cache: store }), reuseCache, readOptions, sources, ...(onFileDone == null ? {} : { onFileDone }) });
+    tally.addUnit(read, { count: read.sessions.length, warnings: read.sessions.reduce((total, session) => total + session.warnings.length, 0) });
+    for (const session of read.sessions) {
+      if (consume == null) sessions.push(session);
+      else await consume(session);
     }
   }
-  fingerprint ??= await fingerprintFile(file.path, file.size);
+  store?.pruneFiles(sources, new Set(discovered.files.map((file) => file.path)));
+  return { ...tally.finish(), sessions: sessions.sort((left, right) => left.source.localeCompare(right.source) || left.id.localeCompare(right.id)) };
+}
+
+/**
+ * Adds up what units read (inputs, skipped files, warnings, counts) into what a collection
+ * reports, discovery's passed-over files included; `finish()` sorts. The one bookkeeping of
+ * {@link collectSessions} and of callers that read units elsewhere (`forge run`'s workers).
+ */
+export class CollectionTally {
+  readonly #result: CollectedSessions = { sessions: [], sessionCount: 0, sessionWarnings: 0, inputs: [], skippedFiles: [], fileWarnings: [], filesRead: 0 };
+
+  constructor(discovered: Pick<DiscoveredInputs, 'warnings'>) {
+    // A file discovery passed over (empty, not a session) is a skipped file and a warning; notes
+    // about an index (stale, unavailable) lose nothing, since the folders are scanned anyway.
+    const skipped = new Set<string>();
+    for (const warning of discovered.warnings) {
+      if (!passedOver.has(warning.kind)) continue;
+      this.#result.fileWarnings.push(warning);
+      if (skipped.has(warning.file)) continue;
+      skipped.add(warning.file);
+      this.#result.skippedFiles.push({ path: warning.file, reason: warning.message });
+    }
+  }
+
+  /** One unit's bookkeeping, and how many sessions (and warnings they carry) it gave. */
+  addUnit(read: Omit<UnitRead, 'sessions'>, sessions: { count: number; warnings: number }): void {
+    this.#result.inputs.push(...read.inputs);
+    this.#result.skippedFiles.push(...read.skippedFiles);
+    this.#result.fileWarnings.push(...read.fileWarnings);
+    this.#result.filesRead += read.filesRead;
+    this.#result.sessionCount += sessions.count;
+    this.#result.sessionWarnings += sessions.warnings;
+  }
+
+  /** The collection so far (no sessions), inputs and skipped files sorted by path. */
+  finish(): CollectedSessions {
+    this.#result.inputs.sort((left, right) => left.path.localeCompare(right.path));
+    this.#result.skippedFiles.sort((left, right) => left.path.localeCompare(right.path) || left.reason.localeCompare(right.reason));
+    return this.#result;
+  }
+}
+
+/** One file's read: from the cache when the file is unchanged, else read (and cached) now. */
+async function readThroughCache(
+  reader: SessionSourceReader,
+  file: SourceFile,
+  { cache, reuseCache, readOptions, result }: { cache: ReadUnitOptions['cache']; reuseCache: boolean; readOptions: ReadFileOptions; result: UnitRead },
+): Promise<CachedFileRead> {
+  const cached = reuseCache ? cache?.lookupFile(file.path) : undefined;
+  let fingerprint: string | undefined;
+  try {
+    if (cached != null && cached.size === file.size && cached.source === file.source) {
+      const unchanged = cached.mtimeMs === file.mtimeMs || (fingerprint = fingerprintFileSync(file.path, file.size)) === cached.fingerprint;
+      if (unchanged) {
+        if (cached.mtimeMs !== file.mtimeMs) cache?.touchFile(file.path, file.mtimeMs);
+        result.inputs.push({ path: file.path, source: file.source, size: file.size, fingerprint: cached.fingerprint, cached: true });
+        return cached.load();
+      }
+    }
+    fingerprint ??= fingerprintFileSync(file.path, file.size);
+  } catch (error) {
+    return unreadable(file, error);
+  }
   const fold = new SessionFold();
   try {
     for await (const event of reader.readFile(file, readOptions)) fold.add(event);
   } catch (error) {
-    // A reader throws only for what is not bad content (an I/O error): the file is left out, and said so.
-    return { sessions: [], fileWarnings: [{ file: file.path, kind: 'unreadable-file', message: `cannot read file: ${error instanceof Error ? error.message : String(error)}` }], linkFacts: [] };
+    return unreadable(file, error);
   }
   const read = fold.finish();
   result.filesRead += 1;
   result.inputs.push({ path: file.path, source: file.source, size: file.size, fingerprint, cached: false });
   // A file that grew while it was read is not cached: the next run reads it again.
-  const now = await stat(file.path).catch(() => undefined);
-  if (now?.size === file.size) store?.storeFile({ path: file.path, source: file.source, size: file.size, mtimeMs: file.mtimeMs, fingerprint }, read);
+  const now = statSync(file.path, { throwIfNoEntry: false });
+  if (now?.size === file.size) cache?.storeFile({ path: file.path, source: file.source, size: file.size, mtimeMs: file.mtimeMs, fingerprint }, read);
   return read;
+}
+
+/** A reader throws only for what is not bad content (an I/O error): the file is left out, and said so. */
+function unreadable(file: SourceFile, error: unknown): CachedFileRead {
+  return { sessions: [], fileWarnings: [{ file: file.path, kind: 'unreadable-file', message: `cannot read file: ${error instanceof Error ? error.message : String(error)}` }], linkFacts: [] };
 }

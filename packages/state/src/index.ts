@@ -1,14 +1,16 @@
 // @forge/state: forge's state database and the incremental read that drives any list of session readers.
 
 export { StateStore } from './state-store.js';
-export type { CachedFile, StateHolder, StateStoreOptions } from './state-store.js';
+export type { StateHolder, StateStoreOptions } from './state-store.js';
+export { FileReadCache } from './file-read-cache.js';
+export type { CachedFile } from './file-read-cache.js';
 export { stateMigrations } from './state-migrations.js';
 export { StateError } from './state-error.js';
 export type { StateErrorCode } from './state-error.js';
-export { collectSessions, discoverInputs } from './collect-sessions.js';
-export type { CollectedSessions, CollectOptions, DiscoveredInputs, ReadInput, SourceSelection } from './collect-sessions.js';
+export { CollectionTally, collectSessions, discoverInputs, planReadUnits, readUnit } from './collect-sessions.js';
+export type { CollectedSessions, CollectOptions, DiscoveredInputs, ReadInput, ReadUnit, ReadUnitOptions, SourceSelection, UnitRead } from './collect-sessions.js';
 export { decodeFileRead, encodeFileRead, sessionJsonPieces } from './session-codec.js';
 export type { CachedFileRead } from './session-codec.js';
-export { fingerprintFile } from './fingerprint-file.js';
+export { fingerprintFile, fingerprintFileSync } from './fingerprint-file.js';
 export { shardInputs } from './shard-inputs.js';
 export type { InputShard } from './shard-inputs.js';

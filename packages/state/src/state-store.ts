@@ -5,18 +5,10 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { isProcessAlive, type SessionSource, type Verdict } from '@forge/schema';
-import { decodeFileRead, encodeFileRead, type CachedFileRead } from './session-codec.js';
+import { FileReadCache, type CachedFile } from './file-read-cache.js';
+import { type CachedFileRead } from './session-codec.js';
 import { StateError } from './state-error.js';
 import { migrate, stateMigrations } from './state-migrations.js';
-
-/** What the cache remembers about one input file besides what reading it gave. */
-export interface CachedFile {
-  path: string;
-  source: SessionSource;
-  size: number;
-  mtimeMs: number;
-  fingerprint: string;
-}
 
 /** The run that holds the store. */
 export interface StateHolder {
@@ -50,10 +42,15 @@ const heldTokens = new Set<string>();
  * a time: {@link StateStore.open} waits while another holds it, and `close()` lets go.
  */
 export class StateStore {
+  /** The per-file read cache (also served by the methods below). */
+  readonly files: FileReadCache;
+
   private constructor(
     private readonly database: Database.Database,
     private readonly token: string,
-  ) {}
+  ) {
+    this.files = new FileReadCache(database);
+  }
 
   /** Opens (creating or migrating) the database at `path` and takes the hold, waiting while another run has it. */
   static async open(path: string, options: StateStoreOptions): Promise<StateStore> {
@@ -135,34 +132,22 @@ export class StateStore {
 
   /** The cached read of a file, if any; its content is decoded only when `load()` is called. */
   lookupFile(path: string): (CachedFile & { load: () => CachedFileRead }) | undefined {
-    const row = this.database.prepare('SELECT path, source, size, mtime_ms, fingerprint, result FROM file_reads WHERE path = ?').get(path) as
-      | { path: string; source: SessionSource; size: number; mtime_ms: number; fingerprint: string; result: Buffer }
-      | undefined;
-    if (row == null) return undefined;
-    return { path: row.path, source: row.source, size: row.size, mtimeMs: row.mtime_ms, fingerprint: row.fingerprint, load: () => decodeFileRead(row.result) };
+    return this.files.lookupFile(path);
   }
 
   /** Records what reading a file gave. */
   storeFile(file: CachedFile, read: CachedFileRead): void {
-    this.database
-      .prepare('INSERT OR REPLACE INTO file_reads (path, source, size, mtime_ms, fingerprint, result) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(file.path, file.source, file.size, file.mtimeMs, file.fingerprint, encodeFileRead(read));
+    this.files.storeFile(file, read);
   }
 
   /** Updates the mtime of a file whose content fingerprint did not change. */
   touchFile(path: string, mtimeMs: number): void {
-    this.database.prepare('UPDATE file_reads SET mtime_ms = ? WHERE path = ?').run(mtimeMs, path);
+    this.files.touchFile(path, mtimeMs);
   }
 
   /** Drops the cached reads of files of `sources` that are not in `keep` (gone, or no longer looked at). */
   pruneFiles(sources: ReadonlySet<SessionSource>, keep: ReadonlySet<string>): number {
-    const rows = this.database.prepare('SELECT path, source FROM file_reads').all() as { path: string; source: SessionSource }[];
-    const remove = this.database.prepare('DELETE FROM file_reads WHERE path = ?');
-    const gone = rows.filter((row) => sources.has(row.source) && !keep.has(row.path));
-    this.database.transaction(() => {
-      for (const row of gone) remove.run(row.path);
-    })();
-    return gone.length;
+    return this.files.pruneFiles(sources, keep);
   }
 
   /** What the last complete run into an output folder was made from, and the files it left there. */

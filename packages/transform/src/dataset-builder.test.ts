@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDatasetManifest, type Session } from '@forge/schema';
 import { describe, expect, it } from 'vitest';
-import { createDatasetBuilder, exportSession, type DatasetBuilderOptions } from './dataset-builder.js';
+import { createBuilderProcessor, createDatasetBuilder, exportSession, type DatasetBuilderOptions } from './dataset-builder.js';
 import { baseTokens, turnTokens } from './length/token-windows.js';
 import { type BuiltDataset } from './merge/dataset-merger.js';
 import { writeDataset } from './output/write-dataset.js';
@@ -229,6 +229,45 @@ describe('createDatasetBuilder with a spill folder, and writeDataset', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+
+  it('should give the same dataset, byte for byte, when scores and beads are given late (labelSession, late-labels lines through addProcessedLine, sessions processed elsewhere)', async () => {
+    const sessions = [...allSessionFixtures(), resumedCopy(loadSessionFixture('claude-fix-test.session.json'), 'resumed-copy')];
+    const scores = Object.fromEntries(sessions.map((session, index) => [session.id, [0.5, 0.1, 0.6, 0.7, 0.9][index]!]));
+    const labelsOf = (session: Session) => ({ score: scores[session.id]!, beads: [`gt-${session.id.slice(0, 4)}`] });
+    // pir-rename scores below the minimum; the resumed copy outscores its original, so the tie-break turns round.
+    const options: DatasetBuilderOptions = { redaction, validationRatio: 0.5, formats: ['openai', 'atif'], minScore: 0.2 };
+    const upFront = await createDatasetBuilder(options);
+    for (const session of sessions) await upFront.addSession(session, labelsOf(session));
+    const recorded: string[] = [];
+    const late = await createDatasetBuilder({ ...options, recordProcessed: (line) => void recorded.push(line) });
+    const keys = new Map<Session, string>();
+    for (const session of sessions) {
+      const result = await late.addSession(session);
+      if (result.status === 'accepted') keys.set(session, result.key);
+    }
+    for (const [session, key] of [...keys].reverse()) await late.labelSession(key, labelsOf(session));
+    // What a shard records: processed lines, then late-labels lines, taken back by another builder.
+    const replayed = await createDatasetBuilder(options);
+    for (const [index, line] of recorded.entries()) await replayed.addProcessedLine(line, `recorded:${index + 1}`);
+    // Processed as a worker does (createBuilderProcessor), handed over as objects, labelled late.
+    const processor = await createBuilderProcessor(options);
+    const handedOver = await createDatasetBuilder(options);
+    for (const session of sessions) {
+      const result = await handedOver.addProcessedSession(await processor.process(session));
+      if (result.status === 'accepted') await handedOver.labelSession(result.key, labelsOf(session));
+    }
+    const expected = upFront.finish();
+    expect(expected.manifest.skipped.map((item) => item.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/below the minimum score/), expect.stringMatching(/^near duplicate of pi:resumed-copy/)]));
+    for (const dataset of [late.finish(), replayed.finish(), handedOver.finish()]) {
+      expect(dataset.manifest).toEqual(expected.manifest);
+      for (const format of ['openai', 'atif']) {
+        for (const split of ['train', 'validation'] as const) expect([...dataset.rows(format, split)]).toEqual([...expected.rows(format, split)]);
+      }
+    }
+    // ATIF embeds the labels: the late score is in the row.
+    const trajectory = JSON.parse(expected.formats.atif!.train[0] ?? expected.formats.atif!.validation[0]!) as { session_id: string; extra: { forge: { score: number } } };
+    expect(trajectory.extra.forge.score).toBe(scores[trajectory.session_id]);
   });
 });
 

@@ -2,11 +2,12 @@ import { type Session } from '@forge/schema';
 import { type DatasetFormat } from './formats/dataset-format.js';
 import { type FormatName } from './formats/format-registry.js';
 import { type PairPlan } from './pairs/plan-pairs.js';
-import { createDatasetMerger, type AddSessionResult, type BuiltDataset, type DatasetMergerOptions, type TransformManifest } from './merge/dataset-merger.js';
+import { createDatasetMerger, type AddSessionResult, type BuiltDataset, type DatasetMergerOptions, type LateLabels, type TransformManifest } from './merge/dataset-merger.js';
 import { createFileRowStore, createMemoryRowStore } from './row-store.js';
 import { type ShareGptOptions } from './formats/sharegpt-format.js';
-import { createSessionProcessor, type SessionLabels, type SessionProcessorOptions } from './session/process-session.js';
-import { decodeProcessedSession, encodeProcessedSession } from './shard/processed-session-codec.js';
+import { createSessionProcessor, type ProcessedSession, type SessionLabels, type SessionProcessor, type SessionProcessorOptions } from './session/process-session.js';
+import { type FormatOptions } from './formats/dataset-format.js';
+import { decodeLateLabels, decodeProcessedSession, encodeLateLabels, encodeProcessedSession } from './shard/processed-session-codec.js';
 import { TransformError } from './transform-error.js';
 
 /** Options of {@link createDatasetBuilder}. Every field has a default. */
@@ -24,7 +25,8 @@ export interface DatasetBuilderOptions
   spillDirectory?: string;
   /**
    * Receives each processed session as a line (rows and duplicate signature inlined) before it
-   * joins the merge: what `forge run --shard` keeps so shards can be merged later.
+   * joins the merge, and each session's late labels as a line: what `forge run --shard` keeps so
+   * shards can be merged later (`addProcessedLine` takes both kinds back).
    */
   recordProcessed?: (line: string) => Promise<void> | void;
 }
@@ -39,10 +41,22 @@ export interface DatasetBuilder {
    */
   addSession(session: Session, labels?: SessionLabels): Promise<AddSessionResult>;
   /**
-   * Adds a session processed elsewhere (a line `recordProcessed` gave, from a shard) to the merge,
-   * as if `addSession` had processed it here. `where` (file:line) names a bad line.
+   * Adds a session processed on another thread by {@link createBuilderProcessor} (its rows are the
+   * row strings themselves) to the merge, as if `addSession` had processed it here.
    */
-  addProcessedLine(line: string, where: string): AddSessionResult;
+  addProcessedSession(processed: ProcessedSession): Promise<AddSessionResult>;
+  /**
+   * Adds a session processed elsewhere (a line of `encodeProcessedSession`, from a shard's
+   * `recordProcessed`) to the merge, as if `addSession` had processed it here; a late-labels line
+   * is handed to `labelSession` (and gives undefined). `where` (file:line) names a bad line.
+   */
+  addProcessedLine(line: string, where: string): Promise<AddSessionResult | undefined>;
+  /**
+   * Labels given late: the score and worked beads of an accepted session (by the `key` its add
+   * gave), known only once every session was read. Rows are not rebuilt: the merge applies the
+   * labels (tie-break, `minScore`, `rows.jsonl`, labels a format embeds). Before `finish()`.
+   */
+  labelSession(key: string, labels: LateLabels): Promise<void>;
   /** Drops duplicates (keeping the best-scored copy), orders and splits, and builds the preference formats' rows from `preferences`; later calls return the same dataset. */
   finish(preferences?: PairPlan): BuiltDataset;
 }
@@ -52,26 +66,60 @@ export interface DatasetBuilder {
  * Add sessions as they are read, then `finish()` for the dataset, and `writeDataset` to write it.
  */
 export async function createDatasetBuilder(options: DatasetBuilderOptions = {}): Promise<DatasetBuilder> {
-  const formatOptions = { datasetName: options.datasetName ?? 'forge', ...(options.shareGpt == null ? {} : { shareGpt: options.shareGpt }) };
+  const formatOptions = builderFormatOptions(options);
   const rowStore = options.spillDirectory == null ? createMemoryRowStore() : createFileRowStore(options.spillDirectory);
   const processor = await createSessionProcessor({ ...options, formatOptions, rowStore });
   const merger = await createDatasetMerger({ ...options, formatOptions, rowStore, tokenCounter: processor.tokenCounter });
   let finished = false;
-  return {
+  const builder: DatasetBuilder = {
     async addSession(session, labels) {
       if (finished) throw new TransformError({ message: 'addSession() was called after finish()', code: 'builder-finished', hint: 'create a new builder for another dataset' });
       const processed = await processor.process(session, labels);
       await options.recordProcessed?.(encodeProcessedSession(processed, rowStore));
       return merger.add(processed);
     },
-    addProcessedLine(line, where) {
+    async addProcessedLine(line, where) {
+      const late = decodeLateLabels(line, where);
+      if (late != null) {
+        await builder.labelSession(late.key, late.labels);
+        return undefined;
+      }
+      await options.recordProcessed?.(line);
       return merger.add(decodeProcessedSession(line, rowStore, where));
+    },
+    async addProcessedSession(processed) {
+      if (finished) throw new TransformError({ message: 'addProcessedSession() was called after finish()', code: 'builder-finished', hint: 'create a new builder for another dataset' });
+      await options.recordProcessed?.(encodeProcessedSession(processed));
+      if (processed.status === 'skipped') return merger.add(processed);
+      const rows = Object.fromEntries(Object.entries(processed.rows).map(([format, lines]) => [format, lines.map((line) => rowStore.put(inMemory.get(line)))]));
+      return merger.add({ ...processed, rows });
+    },
+    async labelSession(key, labels) {
+      merger.label(key, labels);
+      await options.recordProcessed?.(encodeLateLabels(key, labels));
     },
     finish(preferences) {
       finished = true;
       return merger.finish(preferences);
     },
   };
+  return builder;
+}
+
+/** Where {@link createBuilderProcessor} puts rows: a reference is the row itself. */
+const inMemory = createMemoryRowStore();
+
+function builderFormatOptions(options: DatasetBuilderOptions): FormatOptions {
+  return { datasetName: options.datasetName ?? 'forge', ...(options.shareGpt == null ? {} : { shareGpt: options.shareGpt }) };
+}
+
+/**
+ * The builder's per-session path on its own, for another thread (a `forge run` worker): the same
+ * options as the builder's, rows kept in memory (a row's reference is its string). Hand each
+ * result to the builder's `addProcessedSession`: the same as `addSession`.
+ */
+export async function createBuilderProcessor(options: Omit<DatasetBuilderOptions, 'spillDirectory' | 'recordProcessed'> = {}): Promise<SessionProcessor> {
+  return createSessionProcessor({ ...options, formatOptions: builderFormatOptions(options), rowStore: inMemory });
 }
 
 /** Options of {@link exportSession}: the builder's, minus what needs more than one session. */

@@ -1,16 +1,16 @@
 // @forge/transform: forge Sessions to trainer-ready datasets. The CLI composes it; it has no argv and no console.
 
-export { createDatasetBuilder, exportSession } from './dataset-builder.js';
+export { createBuilderProcessor, createDatasetBuilder, exportSession } from './dataset-builder.js';
 export type { DatasetBuilder, DatasetBuilderOptions, ExportSessionOptions } from './dataset-builder.js';
 
 // The per-session path and the merge step the builder composes (the per-session path may run in a worker).
 export { createSessionProcessor } from './session/process-session.js';
 export type { PreferenceLabels, ProcessedSession, RowLabels, SessionFacts, SessionLabels, SessionProcessor, SessionProcessorOptions, SkippedItem } from './session/process-session.js';
 export { createDatasetMerger } from './merge/dataset-merger.js';
-export type { AddSessionResult, BuiltDataset, DatasetMerger, DatasetMergerOptions, DatasetRow, FormatLines, KeptSession, MergedSession, TransformManifest } from './merge/dataset-merger.js';
+export type { AddSessionResult, BuiltDataset, DatasetMerger, DatasetMergerOptions, DatasetRow, FormatLines, KeptSession, LateLabels, MergedSession, TransformManifest } from './merge/dataset-merger.js';
 
 // Shards: processed sessions as lines, so one dataset can be built on several machines and merged.
-export { decodeProcessedSession, encodeProcessedSession } from './shard/processed-session-codec.js';
+export { decodeLateLabels, decodeProcessedSession, encodeLateLabels, encodeProcessedSession } from './shard/processed-session-codec.js';
 
 // Writing: the dataset's file layout, its manifest, and replacing a folder whole.
 export { writeDataset } from './output/write-dataset.js';
@@ -31,7 +31,7 @@ export { datasetFormats, formatNames, resolveFormats } from './formats/format-re
 export type { FormatName } from './formats/format-registry.js';
 export { toolDefinitionsNote, rowPerWindow } from './formats/dataset-format.js';
 export type { DatasetFormat, FormatFiles, FormatNoteFacts, FormatOptions, FormatRow, FormatSessionInput, NestedRow, SidecarFile } from './formats/dataset-format.js';
-export { atifFormat, atifSchemaVersion, nestAtifSubagents, toAtifTrajectory } from './formats/atif-format.js';
+export { atifFormat, atifSchemaVersion, nestAtifSubagents, relabelAtifTrajectory, toAtifTrajectory } from './formats/atif-format.js';
 export type { AtifMetrics, AtifObservationResult, AtifStep, AtifToolCall, AtifTrajectory } from './formats/atif-format.js';
 export { sharegptFormat, toShareGptRecord, shareGptDatasetInfo } from './formats/sharegpt-format.js';
 export type { ShareGptOptions, ShareGptTextWithToolCall } from './formats/sharegpt-format.js';

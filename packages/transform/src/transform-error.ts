@@ -3,7 +3,7 @@ import { ForgeError, type ErrorLocation } from '@forge/schema';
 const marker = Symbol.for('forge.error.TransformError');
 
 /** Why a dataset could not be built or written (bad session content never throws: it is skipped and reported). */
-export type TransformErrorCode = 'unknown-format' | 'builder-finished' | 'sidecar-conflict' | 'dataset-unwritable' | 'not-a-dataset' | 'template-invalid';
+export type TransformErrorCode = 'unknown-format' | 'builder-finished' | 'sidecar-conflict' | 'dataset-unwritable' | 'not-a-dataset' | 'template-invalid' | 'unknown-session';
 
 /** A wrong call of the transform API, or an output folder that cannot be written. */
 export class TransformError extends ForgeError {

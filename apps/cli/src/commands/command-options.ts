@@ -44,6 +44,7 @@ export interface RunOptions extends SessionInputOptions {
   tokenizer?: string;
   cacheDir?: string;
   full: boolean;
+  jobs?: number;
   json: boolean;
   score: boolean;
   minScore?: number;

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   installAgent,
@@ -194,6 +194,12 @@ describe('preference pairs from the real agents in a temp Gas Town', () => {
     expect(info.forge_dpo_train).toMatchObject({ ranking: true, formatting: 'sharegpt', columns: { chosen: 'chosen', rejected: 'rejected' } });
     expect(readFileSync(join(out, 'axolotl-dpo.yaml'), 'utf8')).toContain('rl: dpo');
     expect(readdirSync(out).sort()).toEqual(['README.md', 'axolotl-dpo.yaml', 'dataset_info.json', 'dpo-openai', 'dpo-sharegpt', 'dpo-trl', 'kto', 'manifest.json', 'report.html']);
+    // The same folder from worker threads (one thread above: a small input), scores applied late at merge time.
+    const threaded = join(town.root, '..', 'dataset-jobs-2');
+    const again = await forge(['run', '--format', 'dpo-trl,dpo-sharegpt,dpo-openai,kto', '--out', threaded, '--cache-dir', `${cacheDir}-jobs-2`, '--validation-ratio', '0', '--quiet', '--jobs', '2']);
+    expect(again.exitCode, again.stderr).toBe(result.exitCode);
+    const files = (folder: string) => Object.fromEntries(readdirSync(folder, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => [relative(folder, join(entry.parentPath, entry.name)), readFileSync(join(entry.parentPath, entry.name), 'utf8').replaceAll(folder, '<out>')]));
+    expect(files(threaded)).toEqual(files(out));
   });
 });
 

@@ -32,6 +32,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
       tokenizer: flags.tokenizer ?? config.tokenizer,
       cacheDir: flags.cacheDir ?? config.cacheDir,
       full: flags.full,
+      jobs: flags.jobs,
       score: flags.score,
       minScore: flags.minScore ?? config.minScore,
       beadsDirs: flags.beads.length > 0 ? flags.beads : config.beadsDirs,

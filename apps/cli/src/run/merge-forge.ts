@@ -86,7 +86,7 @@ export async function mergeForge(options: MergeForgeOptions): Promise<{ out: str
   // The shards' options in their order, `out` this folder's, without `shard`: what one run would record.
   const runOptions: Record<string, unknown> = { ...shards[0]!.manifest.options, out };
   delete runOptions.shard;
-  const recorded = runOptions as unknown as { formats: string[]; keepNoise: boolean; validationRatio: number; maxTokens: number; overLength: 'split' | 'drop'; parquet?: boolean; parquetShardMb?: number };
+  const recorded = runOptions as unknown as { formats: string[]; minScore?: number | null; keepNoise: boolean; validationRatio: number; maxTokens: number; overLength: 'split' | 'drop'; parquet?: boolean; parquetShardMb?: number };
   await removeAbandonedFolders(out);
   let manifest: DatasetManifest | undefined;
   await writeFolderAtomically(out, async (folder) => {
@@ -101,13 +101,15 @@ export async function mergeForge(options: MergeForgeOptions): Promise<{ out: str
       tokenCounter: { ...createEstimateTokenCounter(), name: shards[0]!.tokenCounter },
       redaction: { ...options.redaction, homeDirectory: env.HOME ?? homedir() },
       spillDirectory,
+      // Scores come late (a shard's late-labels lines): the merge leaves out what scores below the minimum.
+      ...(recorded.minScore == null ? {} : { minScore: recorded.minScore }),
     });
     for (const shard of shards) {
       const path = join(shard.folder, shardSessionsFile);
       let number = 0;
       for await (const line of createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })) {
         number += 1;
-        if (line !== '') builder.addProcessedLine(line, `${path}:${number}`);
+        if (line !== '') await builder.addProcessedLine(line, `${path}:${number}`);
       }
     }
     const dataset = builder.finish();

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ScoreSummarizer, type ScoreSummarizerSnapshot } from '@forge/scoring';
-import { ForgeError, parseDatasetManifest, scoringConfigSchema, type DatasetManifest, type ScoringConfigInput, type Session, type SessionScore, type SessionSource, type SessionWarning } from '@forge/schema';
-import { collectSessions, discoverInputs, shardInputs, StateStore, type CollectedSessions, type StateHolder } from '@forge/state';
+import { ForgeError, parseDatasetManifest, scoringConfigSchema, type DatasetManifest, type ScoringConfigInput, type SessionSource, type SessionWarning } from '@forge/schema';
+import { CollectionTally, discoverInputs, planReadUnits, shardInputs, StateStore, type StateHolder } from '@forge/state';
 import {
   createDatasetBuilder,
   loadTokenizerJsonCounter,
@@ -22,7 +22,9 @@ import { FORGE_VERSION } from '../version.js';
 import { demoHome, stateDatabasePath } from './default-paths.js';
 import { wantsPreferences } from './plan-preferences.js';
 import { checkRunOptions, type OverLength } from './run-options.js';
+import { handleUnits } from './handle-units.js';
 import { prepareScoring, ScoringTargetCollector } from './score-sessions.js';
+import { ViewSpill } from './view-spill.js';
 import { resolveSystemPrompt } from './system-prompt-option.js';
 
 /** What a shard run adds to its folder: the processed sessions (rows and duplicate signatures), and which shard it is. */
@@ -95,9 +97,19 @@ export interface RunForgeOptions {
    * (default `defaultMinMargin`, 0.1). Outcomes are read with the scoring defaults from the sessions' folders.
    */
   minMargin?: number;
+  /**
+   * Threads that handle files (default `os.availableParallelism()`, or 1 for inputs under 16 MB,
+   * where starting threads takes longer than the work): 1 does everything on this thread; N > 1
+   * starts N worker threads, each reading, cleaning and building the rows of whole units (a Claude
+   * Code project, or one file), while this thread merges. The dataset is byte-identical for every N.
+   */
+  jobs?: number;
   /** Progress as it happens (nothing is printed by `runForge` itself). */
   onProgress?: (event: RunProgress) => void;
 }
+
+/** Inputs smaller than this are handled on one thread by default: starting worker threads would take longer than the run. */
+const smallInputBytes = 16 * 1024 * 1024;
 
 /** What a run reports while it works. */
 export type RunProgress =
@@ -202,64 +214,64 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         ...(recorded.minScore == null ? {} : { minScore: recorded.minScore }),
         ...(processedLines == null ? {} : { recordProcessed }),
       });
-      const onDiscovered = (files: number, bytes: number): void => progress({ kind: 'discovered', files, bytes });
-      const onFileDone = (bytes: number): void => progress({ kind: 'file-done', bytes });
-      let collected: CollectedSessions;
+      const inputBytes = discovered.files.reduce((total, file) => total + file.size, 0);
+      progress({ kind: 'discovered', files: discovered.files.length, bytes: inputBytes });
+      const jobs = options.jobs ?? (inputBytes < smallInputBytes ? 1 : availableParallelism());
+      const tally = new CollectionTally(discovered);
+      const targets = new ScoringTargetCollector();
+      // Scoring views wait on disk until every session is read (outcomes are read once, for every session's folder).
+      const views = recorded.score ? new ViewSpill(join(spillDirectory, 'scoring-views.jsonl')) : undefined;
+      const candidates: PairCandidate[] = [];
+      const units = handleUnits(planReadUnits(discovered), {
+        jobs,
+        build: {
+          formats: recorded.formats,
+          noise: recorded.keepNoise ? 'keep' : 'drop',
+          systemPrompt: systemPrompt.policy,
+          tokens: { budget: recorded.maxTokens, overBudget: recorded.overLength },
+          redaction,
+          ...(recorded.tokenizer == null ? {} : { tokenizer: recorded.tokenizer }),
+        },
+        stateDatabase,
+        cache: store.files,
+        reuseCache: options.full !== true,
+        // Preference formats read every branch: an abandoned one is pair material only, never an SFT row.
+        readOptions: preferences ? { branches: 'all' } : {},
+        sources: recorded.sources,
+        score: recorded.score,
+        preferences,
+      });
+      for await (const { unit, result } of units) {
+        tally.addUnit(result, { count: result.sessions.length, warnings: result.sessionWarnings });
+        for (const session of result.sessions) {
+          const added = await builder.addProcessedSession(session.processed);
+          const key = added.status === 'accepted' ? added.key : undefined;
+          if (views != null) {
+            targets.add(session.target!);
+            views.add({ ...(key == null ? {} : { key }), active: session.active, ...(session.candidate == null ? {} : { candidate: session.candidate }) }, session.view!);
+          } else if (session.candidate != null) candidates.push({ ...session.candidate, score: null });
+        }
+        progress({ kind: 'file-done', bytes: unit.files.reduce((total, file) => total + file.size, 0) });
+      }
+      store.pruneFiles(new Set(recorded.sources), new Set(discovered.files.map((file) => file.path)));
+      const collected = tally.finish();
+      progress({ kind: 'read', files: collected.inputs.length, filesRead: collected.filesRead, sessions: collected.sessionCount });
       let scoring: DatasetManifest['scoring'];
       let scoringSnapshot: ScoreSummarizerSnapshot | undefined;
-      // Preference formats read every branch: an abandoned one is pair material only, never an SFT row.
-      const readOptions = preferences ? { readOptions: { branches: 'all' as const } } : {};
-      const candidates: PairCandidate[] = [];
-      const candidateOf = (session: Session, score: SessionScore | null): PairCandidate => ({ sessionId: session.id, source: session.source, file: session.files[0]!, branch: session.branch, score });
-      if (!recorded.score) {
-        collected = await collectSessions({
-          selection,
-          discovered,
-          store,
-          reuseCache: options.full !== true,
-          ...readOptions,
-          consume: async (session) => {
-            await builder.addSession(session, session.branch.isActive ? {} : { preferenceOnly: true });
-            if (preferences) candidates.push(candidateOf(session, null));
-          },
-          onDiscovered,
-          onFileDone,
-        });
-        progress({ kind: 'read', files: collected.inputs.length, filesRead: collected.filesRead, sessions: collected.sessionCount });
-      } else {
-        // Scoring needs every session's folder before it scores one (their beads stores and
-        // repositories are read once): a first pass reads (and caches) the sessions for their
-        // folders, the second takes them from the state cache, scores and builds.
-        const targets = new ScoringTargetCollector();
-        const read = await collectSessions({
-          selection,
-          discovered,
-          store,
-          reuseCache: options.full !== true,
-          ...readOptions,
-          consume: (session) => Promise.resolve(targets.add(session)),
-          onDiscovered,
-          onFileDone,
-        });
-        progress({ kind: 'read', files: read.inputs.length, filesRead: read.filesRead, sessions: read.sessionCount });
+      if (views != null) {
         const scorer = await prepareScoring(
           targets.targets(),
           { beadsDirs: recorded.beadsDirs, gitDirs: recorded.gitDirs, config: recorded.scoring, verdicts, env, cwd, claudeRoots: claudeRoots(selection.roots, env, home) },
         );
         const summarizer = new ScoreSummarizer();
-        collected = await collectSessions({
-          selection,
-          discovered,
-          store,
-          ...readOptions,
-          consume: async (session) => {
-            const score = await scorer.score(session);
-            if (session.branch.isActive) summarizer.add(score);
-            const beads = score.links.beads.filter((bead) => bead.role === 'worked').map((bead) => bead.id);
-            await builder.addSession(session, { score: score.score, ...(beads.length === 0 ? {} : { beads }), ...(session.branch.isActive ? {} : { preferenceOnly: true }) });
-            if (preferences) candidates.push(candidateOf(session, score));
-          },
-        });
+        // Scores change no row: the merge applies them (tie-break, minScore, rows.jsonl, pairs).
+        for await (const { key, active, candidate, view } of views.entries()) {
+          const score = await scorer.score(view);
+          if (active) summarizer.add(score);
+          const beads = score.links.beads.filter((bead) => bead.role === 'worked').map((bead) => bead.id);
+          if (key != null) await builder.labelSession(key, { score: score.score, ...(beads.length === 0 ? {} : { beads }) });
+          if (candidate != null) candidates.push({ ...candidate, score });
+        }
         // Sorted, so shards merged (forge merge) give the same list.
         scoring = { ...summarizer.summary(), minScore: recorded.minScore, warnings: [...scorer.warnings].sort(compareWarnings) };
         scoringSnapshot = summarizer.snapshot();

@@ -37,6 +37,7 @@ export const runOptionRules = {
   beadsDirs: z.array(z.string().min(1, { error: 'a folder' })),
   gitDirs: z.array(z.string().min(1, { error: 'a folder' })),
   scoring: scoringConfigSchema,
+  jobs: z.number({ error: 'a number' }).int({ error: 'a whole number of threads' }).positive({ error: 'a positive number of threads' }),
   minMargin: z.number({ error: 'a number' }).min(0, { error: 'a score difference between 0 and 1' }).max(1, { error: 'a score difference between 0 and 1' }),
 } as const;
 

@@ -44,13 +44,20 @@ export interface SessionScorer {
   readonly warnings: readonly SessionWarning[];
 }
 
+/** What of one session {@link ScoringTargetCollector} keeps: its folder, id and the beads its Gas Town context names. */
+export interface ScoringTarget {
+  cwd: string;
+  id: string;
+  gastown?: { beadIds: readonly string[] } | undefined;
+}
+
 /** Gathers the scoring targets of sessions (or their scoring views) as they stream by (only their folders, ids and named beads are kept). */
 export class ScoringTargetCollector {
   readonly #cwds = new Set<string>();
   readonly #sessionIds = new Set<string>();
   readonly #beadIds = new Set<string>();
 
-  add(session: Pick<ScoringView, 'cwd' | 'id' | 'gastown'>): void {
+  add(session: ScoringTarget): void {
     if (session.cwd !== '') this.#cwds.add(session.cwd);
     this.#sessionIds.add(session.id);
     for (const bead of session.gastown?.beadIds ?? []) this.#beadIds.add(bead);
@@ -63,7 +70,7 @@ export class ScoringTargetCollector {
 }
 
 /** The targets of a set of sessions: their folders, ids and the beads their Gas Town context names. */
-export function scoringTargets(sessions: Iterable<Pick<ScoringView, 'cwd' | 'id' | 'gastown'>>): { cwds: string[]; sessionIds: string[]; beadIds: string[] } {
+export function scoringTargets(sessions: Iterable<ScoringTarget>): { cwds: string[]; sessionIds: string[]; beadIds: string[] } {
   const collector = new ScoringTargetCollector();
   for (const session of sessions) collector.add(session);
   return collector.targets();

@@ -1,5 +1,6 @@
 import { type Usage } from '@forge/schema';
 import { type PreparedConversation, type PreparedToolCall, type PreparedTurn } from '../conversation/prepared-conversation.js';
+import { type RowLabels } from '../session/process-session.js';
 import { type DatasetFormat, type FormatSessionInput, type NestedRow } from './dataset-format.js';
 
 /**
@@ -162,6 +163,17 @@ export function nestAtifSubagents(parentLine: string, children: readonly NestedR
   return JSON.stringify(parent);
 }
 
+/** The trajectory with the merge's labels (a late score, the beads worked) in `extra.forge`, in place: the same bytes as built with them. */
+export function relabelAtifTrajectory(line: string, labels: RowLabels): string {
+  const trajectory = JSON.parse(line) as AtifTrajectory;
+  const forge = trajectory.extra.forge;
+  if (forge.score === labels.score && JSON.stringify(forge.beads) === JSON.stringify(labels.beads)) return line;
+  forge.role = labels.role;
+  forge.beads = labels.beads;
+  forge.score = labels.score;
+  return JSON.stringify(trajectory);
+}
+
 /** ATIF v1.7 trajectories (Harbor, NeMo Relay): one row per session, subagents nested in their parent's row. */
 export const atifFormat: DatasetFormat<'atif'> = {
   name: 'atif',
@@ -178,4 +190,5 @@ export const atifFormat: DatasetFormat<'atif'> = {
   ],
   sidecars: () => [],
   nestChildren: nestAtifSubagents,
+  relabel: relabelAtifTrajectory,
 };

@@ -105,6 +105,12 @@ export interface DatasetFormat<Name extends string = string> {
    * nested this way is no row of its own in this format; without this hook every session is one.
    */
   nestChildren?(parentLine: string, children: readonly NestedRow[]): string;
+  /**
+   * For a format whose rows embed the session's labels (ATIF's `extra.forge`): the line with
+   * `labels` in place, applied at merge time, since a score may be given after the rows were built
+   * (`DatasetMerger.label`). Without this hook the labels go to `rows.jsonl` only.
+   */
+  relabel?(line: string, labels: RowLabels): string;
 }
 
 /**

@@ -46,7 +46,7 @@ describe('the format registry', () => {
     const conversation = preparedOrThrow(session);
     const total = conversation.turns.reduce((sum, turn) => sum + turnTokens(turn, characters), baseTokens(conversation, characters));
     const builder = await createDatasetBuilder({ formats: ['sharegpt', turnCountFormat], tokenCounter: characters, tokens: { budget: total - 1 }, validationRatio: 0 });
-    expect(await builder.addSession(session)).toEqual({ status: 'accepted', rows: 2 });
+    expect(await builder.addSession(session)).toMatchObject({ status: 'accepted', rows: 2 });
     const dataset = builder.finish();
     expect(dataset.formats.sharegpt?.train).toHaveLength(2);
     expect(dataset.formats['turn-count']?.train.map((line) => JSON.parse(line))).toEqual([{ id: session.id, turns: conversation.turns.length, windows: 2 }]);

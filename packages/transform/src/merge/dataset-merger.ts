@@ -1,7 +1,7 @@
 import { type DatasetManifest } from '@forge/schema';
 import xxhash from 'xxhash-wasm';
 import { compareStrings } from '../conversation/infer-tool-definitions.js';
-import { DuplicateFinder, type DedupOptions } from '../dedup/duplicate-finder.js';
+import { DuplicateFinder, type DedupOptions, type DuplicateSignature } from '../dedup/duplicate-finder.js';
 import { type DatasetFormat, type FormatFiles, type FormatOptions } from '../formats/dataset-format.js';
 import { resolveFormats } from '../formats/format-registry.js';
 import { defaultDatasetFilePath, mergeSidecars, rowsFilePath } from '../output/dataset-layout.js';
@@ -15,8 +15,18 @@ import { assignSplit, type DatasetSplit } from '../split/assign-split.js';
 import { TransformError } from '../transform-error.js';
 import { summarizeKeptSessions } from './dataset-totals.js';
 
-/** What happened to one added session. */
-export type AddSessionResult = { status: 'accepted'; rows: number } | { status: 'skipped'; reason: string };
+/** What happened to one added session; `key` names an accepted one for {@link DatasetMerger.label}. */
+export type AddSessionResult = { status: 'accepted'; key: string; rows: number } | { status: 'skipped'; reason: string };
+
+/**
+ * Labels given late: what is known of a session only after every session was read (its score,
+ * the beads it worked). They change no row content but the merge's decisions: the dedup
+ * tie-break, `minScore`, `rows.jsonl`, and the labels a format embeds (`DatasetFormat.relabel`).
+ */
+export interface LateLabels {
+  score: number;
+  beads?: readonly string[];
+}
 
 /** The parts of the dataset manifest this package computes from the sessions; the caller adds version, options, inputs and warnings. */
 export type TransformManifest = Pick<DatasetManifest, 'counts' | 'tokens' | 'redactions' | 'skipped' | 'formats'>;
@@ -27,8 +37,11 @@ export interface DatasetRow {
   labels: RowLabels;
 }
 
-/** An accepted session as the merge holds it until the end: no text, no signature, only references into the row store. */
+/** An accepted session as the merge holds it until the end: no text, only references into the row store. */
 export type MergedSession = Omit<Extract<ProcessedSession, { status: 'accepted' }>, 'status' | 'duplicate' | 'skipped'>;
+
+/** A merged session with what the finder needs at `finish()` (scores may come late, so duplicates are decided only then). */
+type HeldSession = MergedSession & { duplicate: DuplicateSignature | undefined; parts: SkippedItem[] };
 
 /** A session that survived dedup, with its side of the split. */
 export type KeptSession = MergedSession & { split: DatasetSplit };
@@ -84,12 +97,16 @@ export interface DatasetMergerOptions {
   tokenCounter?: string;
   /** The redaction rules the sessions were redacted with; used for what the caller adds to the manifest. */
   redaction?: RedactionOptions;
+  /** Sessions whose score (given with them or late) is below this are skipped (listed with their score); unscored sessions are kept. */
+  minScore?: number;
 }
 
 /** The merge step: takes processed sessions in any order, then decides duplicates, order and split. */
 export interface DatasetMerger {
   /** Registers one processed session. Throws once `finish()` was called. */
   add(session: ProcessedSession): AddSessionResult;
+  /** Gives an accepted session (by the `key` `add` returned) its late labels; before `finish()`. */
+  label(key: string, labels: LateLabels): void;
   /**
    * Decides duplicates (keeping the best-scored copy), orders and splits; later calls return the
    * same dataset. `preferences` (from `planPairs`) is what the preference formats' merge-time hook
@@ -107,7 +124,7 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
   const validationRatio = options.validationRatio ?? 0.05;
   const rowStore = options.rowStore ?? createMemoryRowStore();
   const finder = new DuplicateFinder(options.dedup);
-  const accepted = new Map<string, MergedSession>();
+  const accepted = new Map<string, HeldSession>();
   const skipped: SkippedItem[] = [];
   let built: BuiltDataset | undefined;
 
@@ -122,13 +139,36 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
       skipped.push({ kind: 'session', ref: session.ref, reason });
       return { status: 'skipped', reason };
     }
-    // The signature goes to the finder only: held per session it would be most of the merge's memory.
     const { status: _status, duplicate, skipped: parts, ...merged } = session;
-    skipped.push(...parts);
-    accepted.set(session.key, merged);
     // A session kept only as preference material (an abandoned branch) must never push out the SFT copy of its sibling.
-    if (Object.keys(session.rows).some((format) => format !== preferenceMaterialKey)) finder.add(session.key, session.dedupScore, duplicate);
-    return { status: 'accepted', rows: Math.max(...Object.values(session.rows).map((rows) => rows.length)) };
+    const sft = Object.keys(session.rows).some((format) => format !== preferenceMaterialKey);
+    // The signature waits for finish(): a late score may still leave the session out (minScore) or change the tie-break.
+    accepted.set(session.key, { ...merged, duplicate: sft ? duplicate : undefined, parts });
+    return { status: 'accepted', key: session.key, rows: Math.max(...Object.values(session.rows).map((rows) => rows.length)) };
+  }
+
+  function label(key: string, labels: LateLabels): void {
+    if (built != null) throw new TransformError({ message: 'a session was labelled after finish()', code: 'builder-finished', hint: 'give late labels before finish()' });
+    const session = accepted.get(key);
+    if (session == null) throw new TransformError({ message: `no accepted session has the key ${key}`, code: 'unknown-session', hint: 'label a session with the key add() returned' });
+    session.labels = { ...session.labels, score: labels.score, ...(labels.beads == null ? {} : { beads: [...labels.beads] }) };
+    session.dedupScore = labels.score;
+  }
+
+  /** Applies `minScore` and registers the rest with the duplicate finder (in key order: the finder's result does not depend on it). */
+  function settle(): void {
+    for (const [key, session] of [...accepted].sort(([left], [right]) => compareStrings(left, right))) {
+      const { score } = session.labels;
+      if (options.minScore != null && score != null && score < options.minScore) {
+        accepted.delete(key);
+        skipped.push({ kind: 'session', ref: session.ref, reason: `score ${score} is below the minimum score ${options.minScore}` });
+        continue;
+      }
+      skipped.push(...session.parts);
+      if (session.duplicate != null) finder.add(key, session.dedupScore, session.duplicate);
+      session.duplicate = undefined;
+      session.parts = [];
+    }
   }
 
   function finish(preferences?: PairPlan): BuiltDataset {
@@ -175,6 +215,7 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
   }
 
   function merge(plan: PairPlan | undefined): BuiltDataset {
+    settle();
     const dropped = new Map(finder.resolve().map((drop) => [drop.key, drop]));
     for (const drop of dropped.values()) {
       skipped.push({ kind: 'session', ref: accepted.get(drop.key)!.ref, reason: `${drop.kind} duplicate of ${accepted.get(drop.keptKey)!.ref}` });
@@ -182,7 +223,7 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
     const kept: KeptSession[] = [...accepted.values()]
       .filter((session) => !dropped.has(session.key))
       .sort((left, right) => compareStrings(left.key, right.key))
-      .map((session) => ({ ...session, split: assignSplit(hash, session.labels.sessionId, validationRatio) }));
+      .map(({ duplicate: _duplicate, parts: _parts, ...session }) => ({ ...session, split: assignSplit(hash, session.labels.sessionId, validationRatio) }));
     const formatFiles = formats.map((format) => ({ name: format.name, files: { train: filePath(format.name, 'train'), validation: filePath(format.name, 'validation') } }));
     const children = subagentsByParent(kept);
     const nesting = new Set(formats.filter((format) => format.nestChildren != null).map((format) => format.name));
@@ -194,7 +235,8 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
     for (const [name, splits] of preferences) totals.counts.rowsByFormat[name] = { train: splits.train.length, validation: splits.validation.length };
     /** A session's lines in a format, with its subagents' rows nested when the format nests them (a parent cycle stops at the first repeat). */
     function sessionLines(format: DatasetFormat | undefined, session: KeptSession, seen: ReadonlySet<string>): string[] {
-      const lines = (session.rows[format?.name ?? ''] ?? []).map((reference) => rowStore.get(reference));
+      const stored = (session.rows[format?.name ?? ''] ?? []).map((reference) => rowStore.get(reference));
+      const lines = format?.relabel == null ? stored : stored.map((line) => format.relabel!(line, session.labels));
       const nested = (children.get(session.key) ?? []).filter((child) => !seen.has(child.key));
       if (format?.nestChildren == null || nested.length === 0) return lines;
       const inner = new Set([...seen, session.key]);
@@ -255,7 +297,7 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
     };
   }
 
-  return { add, finish };
+  return { add, label, finish };
 }
 
 /**

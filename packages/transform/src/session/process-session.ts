@@ -96,8 +96,6 @@ export interface SessionProcessorOptions {
   redaction?: RedactionOptions;
   /** Which duplicate signatures to compute (MinHash parameters; none when near-duplicates are off). */
   dedup?: DedupOptions;
-  /** Sessions given a score below this are skipped (listed with their score); unscored sessions are kept. */
-  minScore?: number;
   /** Token counter; default the tokenx estimate. */
   tokenCounter?: TokenCounter;
   /** Token budget per row and what to do over it (default 32768, split). */
@@ -190,7 +188,6 @@ export async function createSessionProcessor(options: SessionProcessorOptions = 
     const ref = `${session.source}:${session.id}`;
     const skipped: SkippedItem[] = [];
     const skip = (reason: string): ProcessedSession => ({ status: 'skipped', ref, reason, skipped });
-    if (options.minScore != null && labels.score != null && labels.score < options.minScore) return skip(`score ${labels.score} is below the minimum score ${options.minScore}`);
     let redacted: Session;
     let redactions: RedactionCounts;
     try {

@@ -1,0 +1,95 @@
+import { type ReadFileOptions, type SourceFile } from '@forge/reader-kit';
+import { type Session, type SessionSource } from '@forge/schema';
+import { readUnit, type ReadUnitOptions, type UnitRead } from '@forge/state';
+import { createBuilderProcessor, loadTokenizerJsonCounter, type DatasetBuilderOptions, type PairCandidate, type ProcessedSession, type SessionProcessor } from '@forge/transform';
+import { sourceReaders } from '../sources/source-registry.js';
+import { type ScoringTarget } from './score-sessions.js';
+import { scoringView } from '@forge/scoring';
+
+/** How the per-session path is built: the dataset builder's options that shape rows (plain data, it crosses to a worker). */
+export type UnitBuildOptions = Pick<DatasetBuilderOptions, 'formats' | 'noise' | 'systemPrompt' | 'tokens' | 'redaction'> & {
+  /** A local `tokenizer.json` (each thread loads its own counter). */
+  tokenizer?: string;
+};
+
+/** One unit of `forge run` (a Claude Code project's files, or one standalone file) and how to handle it. */
+export interface UnitTask {
+  /** The reader's name (`SessionSourceReader.name`). */
+  reader: string;
+  files: SourceFile[];
+  /** False: read every file again (`--full`), still refreshing the cache. */
+  reuseCache: boolean;
+  readOptions: ReadFileOptions;
+  sources: SessionSource[];
+  /** Return each session's scoring target and view. */
+  score: boolean;
+  /** Return each session's preference-pair candidate. */
+  preferences: boolean;
+}
+
+/** One session of a unit, handled: its rows and summaries, never the Session itself. */
+export interface UnitSession {
+  /** The processed session, its rows as strings (`createBuilderProcessor`'s): cloned to this thread, no JSON in between. */
+  processed: ProcessedSession;
+  /** On the active branch (an abandoned one is preference material only). */
+  active: boolean;
+  /** What scoring needs to know before it scores anything: where to read outcomes. */
+  target?: ScoringTarget;
+  /** The session's scoring view, as JSON. */
+  view?: string;
+  /** The session as a preference-pair candidate, before its score is known. */
+  candidate?: Omit<PairCandidate, 'score'>;
+}
+
+/** What handling a unit gave: its files' bookkeeping and its sessions, handled. */
+export interface UnitResult extends Omit<UnitRead, 'sessions'> {
+  sessions: UnitSession[];
+  /** Warnings the unit's sessions carry. */
+  sessionWarnings: number;
+}
+
+/** What a thread handles units with: the per-file read cache and the per-session path. */
+export interface UnitContext {
+  cache?: ReadUnitOptions['cache'];
+  processor: SessionProcessor;
+}
+
+/** The per-session path of a thread, with the run's options. */
+export async function createUnitProcessor(build: UnitBuildOptions): Promise<SessionProcessor> {
+  const { tokenizer, ...options } = build;
+  const tokenCounter = tokenizer == null ? undefined : await loadTokenizerJsonCounter({ tokenizerJsonPath: tokenizer });
+  return createBuilderProcessor({ ...options, ...(tokenCounter == null ? {} : { tokenCounter }) });
+}
+
+/**
+ * The whole per-session path of one unit, where it runs (a worker, or this thread with `--jobs 1`):
+ * read its files (unchanged ones from the cache), link a group, then redact, count tokens, build
+ * every format's rows and the duplicate signature of each session, and keep its scoring view.
+ * Sessions stay here; the caller gets row strings and small summaries.
+ */
+export async function handleUnit(task: UnitTask, context: UnitContext): Promise<UnitResult> {
+  const reader = sourceReaders.find((candidate) => candidate.name === task.reader);
+  if (reader == null) throw new Error(`no reader named ${task.reader}`);
+  const { sessions: read, ...bookkeeping } = await readUnit(
+    { reader, files: task.files },
+    { ...(context.cache == null ? {} : { cache: context.cache }), reuseCache: task.reuseCache, readOptions: task.readOptions, sources: new Set(task.sources) },
+  );
+  const sessions: UnitSession[] = [];
+  let sessionWarnings = 0;
+  for (const session of read) {
+    sessionWarnings += session.warnings.length;
+    const processed = await context.processor.process(session, session.branch.isActive ? {} : { preferenceOnly: true });
+    sessions.push({
+      processed,
+      active: session.branch.isActive,
+      ...(task.score ? { target: targetOf(session), view: JSON.stringify(scoringView(session)) } : {}),
+      ...(task.preferences ? { candidate: { sessionId: session.id, source: session.source, file: session.files[0]!, branch: session.branch } } : {}),
+    });
+  }
+  return { ...bookkeeping, sessions, sessionWarnings };
+}
+
+function targetOf(session: Session): ScoringTarget {
+  const beadIds = session.gastown?.beadIds ?? [];
+  return { cwd: session.cwd, id: session.id, ...(beadIds.length === 0 ? {} : { gastown: { beadIds } }) };
+}

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Tinypool } from 'tinypool';
+
+/**
+ * Where a worker starts for `moduleUrl`: the module itself, or, for a TypeScript module (tests,
+ * tsx), a tiny module that registers tsx inside the worker first (Node 20 does not pass `--import`
+ * loader hooks on to a worker), with workspace packages resolved to their sources as here.
+ */
+function workerEntry(moduleUrl: string): { filename: string; execArgv: string[] } {
+  // A worker inherits this process's node flags; `--input-type` (a parent run with `node -e`) would stop it loading its file.
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+  if (!moduleUrl.endsWith('.ts')) return { filename: moduleUrl, execArgv };
+  const require = createRequire(import.meta.url);
+  const tsxManifestPath = require.resolve('tsx/package.json');
+  const tsxManifest = JSON.parse(readFileSync(tsxManifestPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  const tsxApi = pathToFileURL(join(dirname(tsxManifestPath), tsxManifest.exports['./esm/api']?.import.default ?? '')).href;
+  const bootstrap = `const { register } = await import(${JSON.stringify(tsxApi)}); register(); const worker = await import(${JSON.stringify(moduleUrl)}); export default worker.default;`;
+  return { filename: `data:text/javascript,${encodeURIComponent(bootstrap)}`, execArgv: [...execArgv, '--conditions=@forge/source'] };
+}
+
+/**
+ * Worker threads (tinypool) that run the default export of one module on each task: the one pool
+ * engine of forge (the readers' `ReaderPool`, `forge run`'s work units). The module may be
+ * TypeScript when this runs from sources. A task's failure rejects its `run`; the thread lives on.
+ */
+export class WorkerPool<Task, Result> {
+  readonly #pool: Tinypool;
+
+  /** `moduleUrl`: the file URL of a module whose default export takes a task and returns (a promise of) its result. */
+  constructor(
+    moduleUrl: string,
+    readonly threads: number,
+  ) {
+    const { filename, execArgv } = workerEntry(moduleUrl);
+    this.#pool = new Tinypool({ filename, minThreads: threads, maxThreads: threads, execArgv });
+  }
+
+  /** Runs one task in a free thread (queued while every thread is busy). */
+  run(task: Task): Promise<Result> {
+    return this.#pool.run(task) as Promise<Result>;
+  }
+
+  /** Ends the threads. */
+  async close(): Promise<void> {
+    await this.#pool.destroy();
+  }
+}
