@@ -24,6 +24,8 @@ export type {
 export { foldSessions, SessionFold, sessionEvents, sessionWithMessages } from './fold-sessions.js';
 export type { FoldedSessions } from './fold-sessions.js';
 export { readSourceSessions } from './read-source-sessions.js';
+export { sessionPassesOf } from './session-passes.js';
+export type { FileSessionPasses, SessionPassesOptions } from './session-passes.js';
 export type { ReadSourceSessionsOptions } from './read-source-sessions.js';
 export { headRecords } from './head-records.js';
 export type { HeadRecords } from './head-records.js';

@@ -5,7 +5,7 @@ import { type PairPlan } from './pairs/plan-pairs.js';
 import { createDatasetMerger, type AddSessionResult, type BuiltDataset, type DatasetMergerOptions, type TransformManifest } from './merge/dataset-merger.js';
 import { createFileRowStore, createMemoryRowStore } from './row-store.js';
 import { type ShareGptOptions } from './formats/sharegpt-format.js';
-import { createSessionProcessor, type SessionLabels, type SessionProcessorOptions } from './session/process-session.js';
+import { createSessionProcessor, type ProcessedSession, type SessionLabels, type SessionPasses, type SessionProcessorOptions } from './session/process-session.js';
 import { decodeProcessedSession, encodeProcessedSession } from './shard/processed-session-codec.js';
 import { TransformError } from './transform-error.js';
 
@@ -39,6 +39,12 @@ export interface DatasetBuilder {
    */
   addSession(session: Session, labels?: SessionLabels): Promise<AddSessionResult>;
   /**
+   * The same for a session read in passes (a file too big to hold: `sessionPassesOf` of
+   * @forge/reader-kit), one token window at a time (`SessionProcessor.processPasses`). Undefined
+   * when the passes held no session.
+   */
+  addSessionPasses(passes: SessionPasses, labels?: SessionLabels): Promise<AddSessionResult | undefined>;
+  /**
    * Adds a session processed elsewhere (a line `recordProcessed` gave, from a shard) to the merge,
    * as if `addSession` had processed it here. `where` (file:line) names a bad line.
    */
@@ -57,12 +63,19 @@ export async function createDatasetBuilder(options: DatasetBuilderOptions = {}):
   const processor = await createSessionProcessor({ ...options, formatOptions, rowStore });
   const merger = await createDatasetMerger({ ...options, formatOptions, rowStore, tokenCounter: processor.tokenCounter });
   let finished = false;
+  const add = async (processed: ProcessedSession): Promise<AddSessionResult> => {
+    await options.recordProcessed?.(encodeProcessedSession(processed, rowStore));
+    return merger.add(processed);
+  };
   return {
     async addSession(session, labels) {
       if (finished) throw new TransformError({ message: 'addSession() was called after finish()', code: 'builder-finished', hint: 'create a new builder for another dataset' });
-      const processed = await processor.process(session, labels);
-      await options.recordProcessed?.(encodeProcessedSession(processed, rowStore));
-      return merger.add(processed);
+      return add(await processor.process(session, labels));
+    },
+    async addSessionPasses(passes, labels) {
+      if (finished) throw new TransformError({ message: 'addSessionPasses() was called after finish()', code: 'builder-finished', hint: 'create a new builder for another dataset' });
+      const processed = await processor.processPasses(passes, labels);
+      return processed == null ? undefined : add(processed);
     },
     addProcessedLine(line, where) {
       return merger.add(decodeProcessedSession(line, rowStore, where));

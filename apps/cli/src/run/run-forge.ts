@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ScoreSummarizer, type ScoreSummarizerSnapshot } from '@forge/scoring';
 import { ForgeError, parseDatasetManifest, scoringConfigSchema, type DatasetManifest, type ScoringConfigInput, type Session, type SessionScore, type SessionSource, type SessionWarning } from '@forge/schema';
-import { collectSessions, discoverInputs, shardInputs, StateStore, type CollectedSessions, type StateHolder } from '@forge/state';
+import { collectSessions, DEFAULT_HUGE_FILE_BYTES, discoverInputs, shardInputs, splitHugeFiles, StateStore, streamHugeFiles, type CollectedSessions, type StateHolder, type StreamedFiles } from '@forge/state';
 import {
   createDatasetBuilder,
   loadTokenizerJsonCounter,
@@ -97,6 +97,11 @@ export interface RunForgeOptions {
   minMargin?: number;
   /** Progress as it happens (nothing is printed by `runForge` itself). */
   onProgress?: (event: RunProgress) => void;
+  /**
+   * Files above this many bytes are streamed a token window at a time instead of read whole (same
+   * rows; see `splitHugeFiles` of @forge/state). Default `FORGE_HUGE_FILE_BYTES`, else 64 MiB.
+   */
+  hugeFileBytes?: number;
 }
 
 /** What a run reports while it works. */
@@ -168,7 +173,9 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
   const store = await StateStore.open(stateDatabase, { cacheVersion: preferences ? `${FORGE_VERSION}+branches-all` : FORGE_VERSION, onWait: (holder) => progress({ kind: 'waiting', holder, stateDatabase }) });
   try {
     const everyInput = await discoverInputs(selection);
-    const discovered = shard == null ? everyInput : shardInputs(everyInput, shard);
+    const listed = shard == null ? everyInput : shardInputs(everyInput, shard);
+    // Files too big to hold are streamed after the others (never cached): `huge-session` wiring.
+    const { discovered, huge } = splitHugeFiles(listed, options.hugeFileBytes ?? (Number(env.FORGE_HUGE_FILE_BYTES) || DEFAULT_HUGE_FILE_BYTES));
     // The run's inputs and options; the same signature and an untouched output folder mean nothing to do.
     const verdicts = store.verdicts();
     // Recorded verdicts change scores: a new one rebuilds the dataset. (Beads and git are read
@@ -264,6 +271,21 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         scoring = { ...summarizer.summary(), minScore: recorded.minScore, warnings: [...scorer.warnings].sort(compareWarnings) };
         scoringSnapshot = summarizer.snapshot();
       }
+      collected = addStreamed(
+        collected,
+        await streamHugeFiles(huge, {
+          ...readOptions,
+          consume: async (passes) => {
+            await builder.addSessionPasses(passes);
+            const session = passes.head();
+            if (session == null) return undefined;
+            // Scoring reads a whole Session: one too big to hold goes unscored, and said so.
+            if (recorded.score) collected.fileWarnings.push({ file: session.files[0] ?? '', kind: 'other', message: `session ${session.id} not scored: its file is too big to hold whole (rows carry score null)` });
+            if (preferences) candidates.push({ sessionId: session.id, source: session.source, file: session.files[0]!, branch: session.branch, score: null });
+            return session;
+          },
+        }),
+      );
       const plan = preferences ? planPairs(candidates, recorded.minMargin == null ? {} : { minMargin: recorded.minMargin }) : undefined;
       candidates.length = 0;
       const dataset = builder.finish(plan);
@@ -290,6 +312,20 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
   } finally {
     store.close();
   }
+}
+
+/** `collectSessions`' result with the huge files' added, in its order (inputs and skipped files by path). */
+function addStreamed(collected: CollectedSessions, streamed: StreamedFiles): CollectedSessions {
+  if (streamed.inputs.length === 0) return collected;
+  return {
+    ...collected,
+    sessionCount: collected.sessionCount + streamed.sessionCount,
+    sessionWarnings: collected.sessionWarnings + streamed.sessionWarnings,
+    inputs: [...collected.inputs, ...streamed.inputs].sort((left, right) => left.path.localeCompare(right.path)),
+    skippedFiles: [...collected.skippedFiles, ...streamed.skippedFiles].sort((left, right) => left.path.localeCompare(right.path) || left.reason.localeCompare(right.reason)),
+    fileWarnings: [...collected.fileWarnings, ...streamed.fileWarnings],
+    filesRead: collected.filesRead + streamed.inputs.length,
+  };
 }
 
 /**

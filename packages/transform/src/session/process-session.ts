@@ -115,8 +115,8 @@ export interface SessionProcessorOptions {
 export interface SessionPasses {
   /** One pass over the session's messages, in order. Called up to three times; every pass must give the same messages. */
   messages(): AsyncIterable<Message> | Iterable<Message>;
-  /** The session without its messages: read once the first pass has ended (its totals cover the messages). */
-  head(): SessionHead;
+  /** The session without its messages: read once the first pass has ended (its totals cover the messages); undefined when the passes held no session. */
+  head(): SessionHead | undefined;
   /** The head when it is known before any pass (a whole Session): a session below the minimum score is then skipped unread. */
   readonly knownHead?: SessionHead;
 }
@@ -135,9 +135,10 @@ export interface SessionProcessor {
    * token window of it at a time: pass 1 scans for secrets, pass 2 prepares the conversation (its
    * tools, system prompt, counts and duplicate signature), pass 3 builds the windows and their rows
    * as they fill. `process` is this over a whole Session (its second pass's turns are kept, so its
-   * messages are prepared once). Throws only what a pass throws (an unreadable file).
+   * messages are prepared once). Undefined when the passes held no session (`head()` undefined
+   * after the first pass). Throws only what a pass throws (an unreadable file).
    */
-  processPasses(passes: SessionPasses, labels?: SessionLabels): Promise<ProcessedSession>;
+  processPasses(passes: SessionPasses, labels?: SessionLabels): Promise<ProcessedSession | undefined>;
 }
 
 /** Only what an emitter reads of a message. */
@@ -229,7 +230,7 @@ export async function createSessionProcessor(options: SessionProcessorOptions = 
   const systemPromptPolicy = options.systemPrompt ?? 'keep';
   const prepareOptions = { noise: options.noise, toolDefinitions: options.toolDefinitions, systemPrompt: options.systemPrompt };
 
-  async function processPasses(passes: SessionPasses, labels: SessionLabels = {}, keepTurns = false): Promise<ProcessedSession> {
+  async function processPasses(passes: SessionPasses, labels: SessionLabels = {}, keepTurns = false): Promise<ProcessedSession | undefined> {
     const skipped: SkippedItem[] = [];
     const skip = (ref: string, reason: string): ProcessedSession => ({ status: 'skipped', ref, reason, skipped });
     const belowMinimum = options.minScore != null && labels.score != null && labels.score < options.minScore;
@@ -250,6 +251,7 @@ export async function createSessionProcessor(options: SessionProcessorOptions = 
       }
     }
     const session = passes.head();
+    if (session == null) return undefined;
     const ref = `${session.source}:${session.id}`;
     if (belowMinimum) return skip(ref, minimumReason);
     if (scanFailure != null) return skip(ref, scanFailure);
@@ -367,7 +369,7 @@ export async function createSessionProcessor(options: SessionProcessorOptions = 
 
   return {
     tokenCounter: counter.name,
-    process: (session, labels) => processPasses({ messages: () => session.messages, head: () => session, knownHead: session }, labels, true),
+    process: async (session, labels) => (await processPasses({ messages: () => session.messages, head: () => session, knownHead: session }, labels, true))!,
     processPasses: (passes, labels) => processPasses(passes, labels),
   };
 }
