@@ -56,7 +56,7 @@ describe('forge run on a file too big to hold', () => {
     const manifest = whole.result.manifest;
     // The big session is in: split into many windows, its truncated line counted among the warnings.
     expect(manifest.inputs.map((input) => input.path)).toContain(`~/${relative(home, bigFile)}`);
-    expect(manifest.counts.rowsByFormat.sharegpt!.train + manifest.counts.rowsByFormat.sharegpt!.validation).toBeGreaterThan(100);
+    expect(manifest.counts.rowsByFormat.sharegpt!.train + manifest.counts.rowsByFormat.sharegpt!.validation).toBeGreaterThan(40);
     expect(manifest.warnings).toBeGreaterThan(0);
   });
 
