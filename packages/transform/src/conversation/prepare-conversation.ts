@@ -133,44 +133,52 @@ function trimEnds(turns: PreparedTurn[], whole: boolean, final: boolean): Prepar
 }
 
 /**
- * Pairs calls with results: keeps a result only after the assistant turn that made its call, and a
- * call only if its result arrives before the next assistant turn (or it is in the last turn).
+ * Pairs calls with results: keeps a result only after the assistant turn that made its call (the
+ * first result for it before the next assistant turn), and a call only if such a result arrives
+ * (or it is in the last turn). Every decision looks no further than the next assistant turn, which
+ * is what lets a conversation be prepared in parts.
  */
 function pairToolCalls(turns: PreparedTurn[], stats: PrepareConversationStats, final: boolean): PreparedTurn[] {
-  const answered = new Set<string>();
+  // Per assistant turn (by index): the ids of its calls that get a result.
+  const answered = new Map<number, Set<string>>();
+  let open = new Set<string>();
+  let openTurn = -1;
+  turns.forEach((turn, index) => {
+    if (turn.role === 'assistant') {
+      open = new Set(turn.toolCalls.map((call) => call.id));
+      openTurn = index;
+      answered.set(index, new Set());
+    } else if (turn.role === 'tool' && turn.toolResult != null && open.has(turn.toolResult.toolCallId)) {
+      answered.get(openTurn)!.add(turn.toolResult.toolCallId);
+      open.delete(turn.toolResult.toolCallId);
+    }
+  });
   // The row may end on a call (trainers learn to make it; OpenAI's own examples do this): the last
   // turn's calls need no result.
   const lastTurn = turns.at(-1);
-  if (final && lastTurn?.role === 'assistant') for (const call of lastTurn.toolCalls) answered.add(call.id);
-  let open = new Set<string>();
-  for (const turn of turns) {
-    if (turn.role === 'assistant') {
-      open = new Set(turn.toolCalls.map((call) => call.id));
-    } else if (turn.role === 'tool' && turn.toolResult != null && open.has(turn.toolResult.toolCallId)) {
-      answered.add(turn.toolResult.toolCallId);
-      open.delete(turn.toolResult.toolCallId);
-    }
-  }
+  if (final && lastTurn?.role === 'assistant') for (const call of lastTurn.toolCalls) answered.get(turns.length - 1)!.add(call.id);
   const paired: PreparedTurn[] = [];
-  const seenResults = new Set<string>();
-  for (const turn of turns) {
+  let awaiting = new Set<string>();
+  turns.forEach((turn, index) => {
     if (turn.role === 'assistant') {
-      const kept = turn.toolCalls.filter((call) => answered.has(call.id));
+      const ids = answered.get(index)!;
+      const kept = turn.toolCalls.filter((call) => ids.has(call.id));
       stats.unansweredToolCallsDropped += turn.toolCalls.length - kept.length;
+      awaiting = new Set(kept.map((call) => call.id));
       const pairedTurn = { ...turn, toolCalls: kept };
       if (!isEmptyAssistant(pairedTurn)) paired.push(pairedTurn);
     } else if (turn.role === 'tool') {
       const id = turn.toolResult?.toolCallId;
-      if (id == null || !answered.has(id) || seenResults.has(id)) {
+      if (id == null || !awaiting.has(id)) {
         stats.orphanToolResultsDropped += 1;
-        continue;
+        return;
       }
-      seenResults.add(id);
+      awaiting.delete(id);
       paired.push(turn);
     } else {
       paired.push(turn);
     }
-  }
+  });
   return paired;
 }
 
@@ -198,6 +206,26 @@ export function normalizeTurns(turns: PreparedTurn[], stats: PrepareConversation
     if (size(next) === size(current)) return next;
     current = next;
   }
+}
+
+/**
+ * One message as a turn before normalization (undefined: none): the noise policy applied, a system
+ * message added to `systemParts` (one copy each), hollow reasoning masked.
+ */
+export function messageTurn(message: Message, options: PrepareConversationOptions, stats: PrepareConversationStats, systemParts: string[]): PreparedTurn | undefined {
+  const policyClass = provenanceClass(message.provenance);
+  if (policyClass === 'noise' && (options.noise ?? 'drop') === 'drop') {
+    stats.noiseMessagesDropped += 1;
+    return undefined;
+  }
+  if (message.role === 'system') {
+    // A reader may give the recorded prompt as a message too: keep one copy.
+    if ((options.systemPrompt ?? 'keep') === 'keep' && message.text.trim() !== '' && !systemParts.includes(message.text)) systemParts.push(message.text);
+    return undefined;
+  }
+  const turn = toTurn(message, policyClass === 'conversation', stats);
+  if (turn?.role === 'assistant' && turn.reasoning.state === 'hollow') turn.train = false;
+  return turn;
 }
 
 /** Whether an assistant turn survives normalization whatever follows: it has text or reasoning of its own. */
@@ -241,19 +269,8 @@ export class ConversationStream {
 
   /** The next message; returns the turns it made final. */
   add(message: Message): PreparedTurn[] {
-    const policyClass = provenanceClass(message.provenance);
-    if (policyClass === 'noise' && (this.#options.noise ?? 'drop') === 'drop') {
-      this.stats.noiseMessagesDropped += 1;
-      return [];
-    }
-    if (message.role === 'system') {
-      // A reader may give the recorded prompt as a message too: keep one copy.
-      if ((this.#options.systemPrompt ?? 'keep') === 'keep' && message.text.trim() !== '' && !this.#systemParts.includes(message.text)) this.#systemParts.push(message.text);
-      return [];
-    }
-    const turn = toTurn(message, policyClass === 'conversation', this.stats);
+    const turn = messageTurn(message, this.#options, this.stats, this.#systemParts);
     if (turn == null) return [];
-    if (turn.role === 'assistant' && turn.reasoning.state === 'hollow') turn.train = false;
     if (!this.#seenUser) {
       if (turn.role !== 'user') return [];
       this.#seenUser = true;
