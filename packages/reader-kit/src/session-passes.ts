@@ -19,11 +19,11 @@ export interface SessionPassesOptions extends ReadFileOptions {
  * The sessions of a file too big to hold (one multi-GB transcript), each as passes over the file
  * (`processPasses` of @forge/transform reads a session in three): a pass reads the file with the
  * reader's own `readFile` (its one engine) and hands out only that session's messages, so memory
- * is the reader's bound, whatever the file's size. The consumer of each yielded session runs at
+ * is the reader's bound, whatever the file's size. The consumer of each session runs at
  * least one whole pass before asking for the next: that pass tells how many sessions the file has.
  * For standalone files only (no `link` step: a linked group needs its sessions whole).
  */
-export async function* sessionPassesOf(reader: SessionSourceReader, file: SourceFile, options: SessionPassesOptions = {}): AsyncGenerator<FileSessionPasses> {
+export function* sessionPassesOf(reader: SessionSourceReader, file: SourceFile, options: SessionPassesOptions = {}): Generator<FileSessionPasses> {
   const { onFileWarning, ...readOptions } = options;
   let warned = false;
   for (let wanted = 0; ; wanted += 1) {

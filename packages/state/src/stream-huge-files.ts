@@ -61,7 +61,7 @@ export async function streamHugeFiles(huge: readonly HugeFile[], { readOptions =
     let sessions = 0;
     const warnings: SessionWarning[] = [];
     try {
-      for await (const passes of sessionPassesOf(reader, file, { ...readOptions, onFileWarning: (warning) => warnings.push(warning) })) {
+      for (const passes of sessionPassesOf(reader, file, { ...readOptions, onFileWarning: (warning) => warnings.push(warning) })) {
         const head = await consume(passes, file);
         if (head == null) continue;
         sessions += 1;

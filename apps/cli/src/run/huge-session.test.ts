@@ -62,7 +62,7 @@ describe('forge run on a file too big to hold', () => {
 
   it('should stream the big file with the reader and report its cut-off last line with file:line', async () => {
     const heads = [];
-    for await (const passes of sessionPassesOf(piFamilySource, { path: bigFile, source: 'pi', size: 0, mtimeMs: 0 })) {
+    for (const passes of sessionPassesOf(piFamilySource, { path: bigFile, source: 'pi', size: 0, mtimeMs: 0 })) {
       let messages = 0;
       for await (const message of passes.messages()) if (message.role === 'assistant') messages += 1;
       expect(messages).toBeGreaterThan(1000);

@@ -46,7 +46,7 @@ describe('processPasses', () => {
         const { messages, ...head } = session;
         let passes = 0;
         const processed = await streamed.processPasses({
-          async *messages() {
+          *messages() {
             passes += 1;
             for (const message of messages) yield structuredClone(message);
           },

@@ -154,7 +154,7 @@ function slimMessage(message: Message): Message {
     ...(message.timestamp == null ? {} : { timestamp: message.timestamp }),
     ...(message.model == null ? {} : { model: message.model }),
     ...(message.usage == null ? {} : { usage: message.usage }),
-  } as Message;
+  };
 }
 
 /** Only what an emitter reads of the head: no warnings or harness metadata to scan or hold. */
