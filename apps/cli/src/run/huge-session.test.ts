@@ -65,7 +65,7 @@ describe('forge run on a file too big to hold', () => {
     for (const passes of sessionPassesOf(piFamilySource, { path: bigFile, source: 'pi', size: 0, mtimeMs: 0 })) {
       let messages = 0;
       for await (const message of passes.messages()) if (message.role === 'assistant') messages += 1;
-      expect(messages).toBeGreaterThan(1000);
+      expect(messages).toBeGreaterThan(500);
       heads.push(passes.head());
     }
     expect(heads).toHaveLength(1);
