@@ -1,16 +1,8 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { createRandom } from './generate-corpus.js';
 
 const words = 'alpha bravo config deploy error fixture gateway handler index journal kernel loader module network output parser query router schema token update vector worker yaml zone test build lint merge branch commit'.split(' ');
-
-/** A small deterministic random generator, so a session can be made again exactly. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 /**
  * Writes one pi (v3) session of about `targetBytes` to `path`, line by line (nothing is held): a
