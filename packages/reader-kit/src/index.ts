@@ -25,6 +25,8 @@ export { foldSessions, SessionFold, sessionEvents, sessionWithMessages } from '.
 export type { FoldedSessions } from './fold-sessions.js';
 export { readSourceSessions } from './read-source-sessions.js';
 export { withDetail } from './with-detail.js';
+export { sessionPassesOf } from './session-passes.js';
+export type { FileSessionPasses, SessionPassesOptions } from './session-passes.js';
 export type { ReadSourceSessionsOptions } from './read-source-sessions.js';
 export { headRecords } from './head-records.js';
 export type { HeadRecords } from './head-records.js';

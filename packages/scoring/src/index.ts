@@ -1,6 +1,6 @@
 export { indexOutcomes, commitsAuthoredBetween } from './index-outcomes.js';
 export type { OutcomeIndex, RepositoryIndex } from './index-outcomes.js';
-export { scoringView } from './scoring-view.js';
+export { scoringMessageView, scoringView } from './scoring-view.js';
 export type { ScoringMessage, ScoringView } from './scoring-view.js';
 export { linkSession } from './link-session.js';
 export type { CommitLink, SessionLinkage } from './link-session.js';

@@ -63,7 +63,7 @@ export function scoringView(session: ScoringView): ScoringView {
     cwd: session.cwd,
     startedAt: session.startedAt,
     endedAt: session.endedAt,
-    messages: session.messages.map(messageView),
+    messages: session.messages.map(scoringMessageView),
   };
   if (session.gitBranch != null) view.gitBranch = session.gitBranch;
   const gastown = session.gastown;
@@ -89,7 +89,8 @@ function operationView({ toolCallId, program, command, beadIds, status, isError,
   return status == null ? { toolCallId, program, command, beadIds: [...beadIds], isError, confirmed } : { toolCallId, program, command, beadIds: [...beadIds], status, isError, confirmed };
 }
 
-function messageView(message: ScoringMessage): ScoringMessage {
+/** One message of a {@link scoringView}, on its own (a session read in passes builds its view a message at a time). */
+export function scoringMessageView(message: ScoringMessage): ScoringMessage {
   const text = textView(message.text);
   const view: ScoringMessage = { role: message.role, provenance: message.provenance, text };
   // Most messages have neither: a view leaves the empty ones out (a spill holds one per message).

@@ -13,4 +13,6 @@ export { decodeFileRead, encodeFileRead, sessionJsonPieces } from './session-cod
 export type { CachedFileRead } from './session-codec.js';
 export { fingerprintFile, fingerprintFileSync } from './fingerprint-file.js';
 export { shardInputs } from './shard-inputs.js';
+export { DEFAULT_HUGE_FILE_BYTES, splitHugeFiles, streamHugeFiles } from './stream-huge-files.js';
+export type { HugeFile, StreamedFiles } from './stream-huge-files.js';
 export type { InputShard } from './shard-inputs.js';

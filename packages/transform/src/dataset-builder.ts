@@ -5,7 +5,7 @@ import { type PairPlan } from './pairs/plan-pairs.js';
 import { createDatasetMerger, type AddSessionResult, type BuiltDataset, type DatasetMergerOptions, type LateLabels, type TransformManifest } from './merge/dataset-merger.js';
 import { createFileRowStore, createMemoryRowStore } from './row-store.js';
 import { type ShareGptOptions } from './formats/sharegpt-format.js';
-import { createSessionProcessor, type ProcessedSession, type SessionLabels, type SessionProcessor, type SessionProcessorOptions } from './session/process-session.js';
+import { createSessionProcessor, type ProcessedSession, type SessionLabels, type SessionPasses, type SessionProcessor, type SessionProcessorOptions } from './session/process-session.js';
 import { type FormatOptions } from './formats/dataset-format.js';
 import { decodeLateLabels, decodeProcessedSession, encodeLateLabels, encodeProcessedSession } from './shard/processed-session-codec.js';
 import { TransformError } from './transform-error.js';
@@ -41,6 +41,12 @@ export interface DatasetBuilder {
    */
   addSession(session: Session, labels?: SessionLabels): Promise<AddSessionResult>;
   /**
+   * The same for a session read in passes (a file too big to hold: `sessionPassesOf` of
+   * @forge/reader-kit), one token window at a time (`SessionProcessor.processPasses`). Undefined
+   * when the passes held no session.
+   */
+  addSessionPasses(passes: SessionPasses, labels?: SessionLabels): Promise<AddSessionResult | undefined>;
+  /**
    * Adds a session processed on another thread by {@link createBuilderProcessor} (its rows are the
    * row strings themselves) to the merge, as if `addSession` had processed it here.
    */
@@ -71,12 +77,19 @@ export async function createDatasetBuilder(options: DatasetBuilderOptions = {}):
   const processor = await createSessionProcessor({ ...options, formatOptions, rowStore });
   const merger = await createDatasetMerger({ ...options, formatOptions, rowStore, tokenCounter: processor.tokenCounter });
   let finished = false;
+  const add = async (processed: ProcessedSession): Promise<AddSessionResult> => {
+    await options.recordProcessed?.(encodeProcessedSession(processed, rowStore));
+    return merger.add(processed);
+  };
   const builder: DatasetBuilder = {
     async addSession(session, labels) {
       if (finished) throw new TransformError({ message: 'addSession() was called after finish()', code: 'builder-finished', hint: 'create a new builder for another dataset' });
-      const processed = await processor.process(session, labels);
-      await options.recordProcessed?.(encodeProcessedSession(processed, rowStore));
-      return merger.add(processed);
+      return add(await processor.process(session, labels));
+    },
+    async addSessionPasses(passes, labels) {
+      if (finished) throw new TransformError({ message: 'addSessionPasses() was called after finish()', code: 'builder-finished', hint: 'create a new builder for another dataset' });
+      const processed = await processor.processPasses(passes, labels);
+      return processed == null ? undefined : add(processed);
     },
     async addProcessedLine(line, where) {
       const late = decodeLateLabels(line, where);

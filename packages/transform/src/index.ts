@@ -5,7 +5,7 @@ export type { DatasetBuilder, DatasetBuilderOptions, ExportSessionOptions } from
 
 // The per-session path and the merge step the builder composes (the per-session path may run in a worker).
 export { createSessionProcessor } from './session/process-session.js';
-export type { PreferenceLabels, ProcessedSession, RowLabels, SessionFacts, SessionLabels, SessionProcessor, SessionProcessorOptions, SkippedItem } from './session/process-session.js';
+export type { PreferenceLabels, ProcessedSession, RowLabels, SessionFacts, SessionHead, SessionLabels, SessionPasses, SessionProcessor, SessionProcessorOptions, SkippedItem } from './session/process-session.js';
 export { createDatasetMerger } from './merge/dataset-merger.js';
 export type { AddSessionResult, BuiltDataset, DatasetMerger, DatasetMergerOptions, DatasetRow, FormatLines, KeptSession, LateLabels, MergedSession, TransformManifest } from './merge/dataset-merger.js';
 
@@ -57,14 +57,14 @@ export type { ChatTemplate, TemplateCheckReport, TemplateLoss, TemplateLossField
 export { TransformError } from './transform-error.js';
 export type { TransformErrorCode } from './transform-error.js';
 
-export { prepareConversation, normalizeTurns } from './conversation/prepare-conversation.js';
+export { ConversationStream, prepareConversation, normalizeTurns } from './conversation/prepare-conversation.js';
 export type { NoisePolicy, SystemPromptPolicy, PrepareConversationOptions, PrepareConversationResult, PrepareConversationStats } from './conversation/prepare-conversation.js';
 export type { PreparedConversation, PreparedToolCall, PreparedToolResult, PreparedTurn } from './conversation/prepared-conversation.js';
 export { inferToolDefinitions, resolveToolDefinitions } from './conversation/infer-tool-definitions.js';
 export type { ToolDefinitionOrigins } from './conversation/infer-tool-definitions.js';
 
 export { createRedactor } from './redact/redactor.js';
-export type { RedactionCounts, RedactionOptions, Redactor } from './redact/redactor.js';
+export type { RedactionCounts, RedactionOptions, Redactor, SessionRedaction } from './redact/redactor.js';
 export { RedactionError } from './redact/redaction-error.js';
 export type { RedactionErrorCode } from './redact/redaction-error.js';
 export { redactionConfigSchema, resolveRedactionConfig } from './redact/redaction-config.js';
@@ -80,7 +80,7 @@ export type { MinHashParameters } from './dedup/minhash.js';
 
 export { createEstimateTokenCounter, loadTokenizerJsonCounter } from './tokens/token-counter.js';
 export type { TokenCounter, TokenizerJsonOptions } from './tokens/token-counter.js';
-export { fitTokenBudget } from './length/token-windows.js';
+export { fitTokenBudget, TokenWindows } from './length/token-windows.js';
 export type { OverBudgetPolicy, TokenBudgetOptions, TokenWindow, TokenWindowDrop } from './length/token-windows.js';
 
 export type { DatasetSplit } from './split/assign-split.js';

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { ScoreSummarizer, type ScoreSummarizerSnapshot } from '@forge/scoring';
+import { ScoreSummarizer, scoringMessageView, scoringView, type ScoreSummarizerSnapshot, type ScoringMessage } from '@forge/scoring';
 import { ForgeError, parseDatasetManifest, scoringConfigSchema, type DatasetManifest, type ScoringConfigInput, type SessionSource, type SessionWarning } from '@forge/schema';
-import { CollectionTally, discoverInputs, planReadUnits, shardInputs, StateStore, type StateHolder } from '@forge/state';
+import { CollectionTally, DEFAULT_HUGE_FILE_BYTES, discoverInputs, planReadUnits, shardInputs, splitHugeFiles, StateStore, streamHugeFiles, type CollectedSessions, type StateHolder, type StreamedFiles } from '@forge/state';
 import {
   createDatasetBuilder,
   loadTokenizerJsonCounter,
@@ -106,6 +106,11 @@ export interface RunForgeOptions {
   jobs?: number;
   /** Progress as it happens (nothing is printed by `runForge` itself). */
   onProgress?: (event: RunProgress) => void;
+  /**
+   * Files above this many bytes are streamed a token window at a time instead of read whole (same
+   * rows; see `splitHugeFiles` of @forge/state). Default `FORGE_HUGE_FILE_BYTES`, else 64 MiB.
+   */
+  hugeFileBytes?: number;
 }
 
 /** Inputs smaller than this are handled on one thread by default: starting worker threads would take longer than the run. */
@@ -180,13 +185,15 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
   const store = await StateStore.open(stateDatabase, { cacheVersion: preferences ? `${FORGE_VERSION}+branches-all` : FORGE_VERSION, onWait: (holder) => progress({ kind: 'waiting', holder, stateDatabase }) });
   try {
     const everyInput = await discoverInputs(selection);
-    const discovered = shard == null ? everyInput : shardInputs(everyInput, shard);
+    const listed = shard == null ? everyInput : shardInputs(everyInput, shard);
+    // Files too big to hold are streamed on this thread after the others (never cached).
+    const { discovered, huge } = splitHugeFiles(listed, options.hugeFileBytes ?? (Number(env.FORGE_HUGE_FILE_BYTES) || DEFAULT_HUGE_FILE_BYTES));
     // The run's inputs and options; the same signature and an untouched output folder mean nothing to do.
     const verdicts = store.verdicts();
     // Recorded verdicts change scores: a new one rebuilds the dataset. (Beads and git are read
     // only once the sessions are: a bead's later reopening shows when an input changes, or with --full.)
     const signature = createHash('sha256')
-      .update(JSON.stringify({ forge: FORGE_VERSION, options: recorded, redaction: redactionDigest(redaction), verdicts: [...verdicts.values()], files: discovered.files.map(({ path, size, mtimeMs }) => [path, size, mtimeMs]) }))
+      .update(JSON.stringify({ forge: FORGE_VERSION, options: recorded, redaction: redactionDigest(redaction), verdicts: [...verdicts.values()], files: listed.files.map(({ path, size, mtimeMs }) => [path, size, mtimeMs]) }))
       .digest('hex');
     const upToDate = options.full === true ? undefined : await readUpToDateManifest(store, recorded.out, signature);
     if (upToDate != null) return { out: recorded.out, manifest: upToDate, upToDate: true };
@@ -215,7 +222,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         ...(processedLines == null ? {} : { recordProcessed }),
       });
       const inputBytes = discovered.files.reduce((total, file) => total + file.size, 0);
-      progress({ kind: 'discovered', files: discovered.files.length, bytes: inputBytes });
+      progress({ kind: 'discovered', files: listed.files.length, bytes: listed.files.reduce((total, file) => total + file.size, 0) });
       const jobs = options.jobs ?? (inputBytes < smallInputBytes ? 1 : availableParallelism());
       const tally = new CollectionTally(discovered);
       const targets = new ScoringTargetCollector();
@@ -254,7 +261,34 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         progress({ kind: 'file-done', bytes: unit.files.reduce((total, file) => total + file.size, 0) });
       }
       store.pruneFiles(new Set(recorded.sources), new Set(discovered.files.map((file) => file.path)));
-      const collected = tally.finish();
+      // A file too big to hold: its passes build the rows, and its scoring view a message at a time.
+      const streamed = await streamHugeFiles(huge, {
+        ...(preferences ? { readOptions: { branches: 'all' as const } } : {}),
+        consume: async (passes, file) => {
+          const viewMessages: ScoringMessage[] = [];
+          let firstPass = true;
+          const tapped = {
+            head: () => passes.head(),
+            messages: () => {
+              if (views == null || !firstPass) return passes.messages();
+              firstPass = false;
+              return tapMessages(passes.messages(), (message) => viewMessages.push(scoringMessageView(message)));
+            },
+          };
+          const added = await builder.addSessionPasses(tapped);
+          const head = passes.head();
+          if (head == null) return undefined;
+          const candidate = preferences ? { sessionId: head.id, source: head.source, file: head.files[0] ?? file.path, branch: head.branch } : undefined;
+          if (views != null) {
+            const view = scoringView({ ...head, messages: viewMessages });
+            targets.add(view);
+            views.add({ ...(added?.status === 'accepted' ? { key: added.key } : {}), active: head.branch.isActive, ...(candidate == null ? {} : { candidate }) }, JSON.stringify(view));
+          } else if (candidate != null) candidates.push({ ...candidate, score: null });
+          progress({ kind: 'file-done', bytes: file.size });
+          return head;
+        },
+      });
+      const collected = addStreamed(tally.finish(), streamed);
       progress({ kind: 'read', files: collected.inputs.length, filesRead: collected.filesRead, sessions: collected.sessionCount });
       let scoring: DatasetManifest['scoring'];
       let scoringSnapshot: ScoreSummarizerSnapshot | undefined;
@@ -302,6 +336,28 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
   } finally {
     store.close();
   }
+}
+
+/** The messages of one pass, each also handed to `tap` as it goes by. */
+async function* tapMessages<T>(messages: AsyncIterable<T> | Iterable<T>, tap: (message: T) => void): AsyncGenerator<T> {
+  for await (const message of messages) {
+    tap(message);
+    yield message;
+  }
+}
+
+/** The collected sessions' result with the huge files' added, in its order (inputs and skipped files by path). */
+function addStreamed(collected: CollectedSessions, streamed: StreamedFiles): CollectedSessions {
+  if (streamed.inputs.length === 0) return collected;
+  return {
+    ...collected,
+    sessionCount: collected.sessionCount + streamed.sessionCount,
+    sessionWarnings: collected.sessionWarnings + streamed.sessionWarnings,
+    inputs: [...collected.inputs, ...streamed.inputs].sort((left, right) => left.path.localeCompare(right.path)),
+    skippedFiles: [...collected.skippedFiles, ...streamed.skippedFiles].sort((left, right) => left.path.localeCompare(right.path) || left.reason.localeCompare(right.reason)),
+    fileWarnings: [...collected.fileWarnings, ...streamed.fileWarnings],
+    filesRead: collected.filesRead + streamed.inputs.length,
+  };
 }
 
 /**

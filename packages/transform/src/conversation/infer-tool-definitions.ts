@@ -61,27 +61,71 @@ class SchemaAccumulator {
   }
 }
 
+/** Argument schemas per tool name, accumulated call by call: what inference keeps of a session's calls. */
+export class ToolCallSchemas {
+  readonly #byName = new Map<string, SchemaAccumulator>();
+
+  add(call: { name: string; arguments: unknown }): void {
+    let accumulator = this.#byName.get(call.name);
+    if (accumulator == null) {
+      accumulator = new SchemaAccumulator();
+      this.#byName.set(call.name, accumulator);
+    }
+    accumulator.add(call.arguments);
+  }
+
+  /** The tool names called, sorted. */
+  names(): string[] {
+    return [...this.#byName.keys()].sort(compareStrings);
+  }
+
+  /** The definitions inferred for `names` (default every tool called), sorted by name. */
+  infer(names: readonly string[] = this.names()): ToolDefinition[] {
+    return [...names].sort(compareStrings).map((name) => {
+      const inferred = this.#byName.get(name)?.toSchema() ?? {};
+      // Tool parameters are an object by definition; calls with non-object arguments still get one.
+      const parameters: JsonSchema = inferred.type === 'object' ? inferred : { type: 'object', properties: {} };
+      return { type: 'function', function: { name, parameters } };
+    });
+  }
+
+  /**
+   * The tools list of a row: every definition the session recorded; for tools that were called
+   * without one, the caller's catalog entry, else a definition inferred from the calls. Sorted by name.
+   * `origins`, when given, is incremented by where each definition came from.
+   */
+  resolve(sessionTools: readonly ToolDefinition[] = [], catalog: readonly ToolDefinition[] = [], origins?: ToolDefinitionOrigins): ToolDefinition[] {
+    const resolved = new Map(sessionTools.map((definition) => [definition.function.name, definition]));
+    const recorded = resolved.size;
+    const catalogByName = new Map(catalog.map((definition) => [definition.function.name, definition]));
+    const toInfer: string[] = [];
+    for (const name of this.#byName.keys()) {
+      if (resolved.has(name)) continue;
+      const fromCatalog = catalogByName.get(name);
+      if (fromCatalog != null) resolved.set(name, fromCatalog);
+      else toInfer.push(name);
+    }
+    const fromCatalog = resolved.size - recorded;
+    const inferred = this.infer(toInfer);
+    for (const definition of inferred) resolved.set(definition.function.name, definition);
+    if (origins != null) {
+      origins.recorded += recorded;
+      origins.catalog += fromCatalog;
+      origins.inferred += inferred.length;
+    }
+    return [...resolved.values()].sort((left, right) => compareStrings(left.function.name, right.function.name));
+  }
+}
+
 /**
  * Tool definitions inferred from the calls seen: one per tool name, its `parameters` a JSON Schema
  * built from every argument object seen (keys present in every call are `required`). Sorted by name
  * so the output is deterministic.
  */
 export function inferToolDefinitions(calls: Iterable<{ name: string; arguments: unknown }>): ToolDefinition[] {
-  const byName = new Map<string, SchemaAccumulator>();
-  for (const call of calls) {
-    let accumulator = byName.get(call.name);
-    if (accumulator == null) {
-      accumulator = new SchemaAccumulator();
-      byName.set(call.name, accumulator);
-    }
-    accumulator.add(call.arguments);
-  }
-  return [...byName.keys()].sort().map((name) => {
-    const inferred = byName.get(name)!.toSchema();
-    // Tool parameters are an object by definition; calls with non-object arguments still get one.
-    const parameters: JsonSchema = inferred.type === 'object' ? inferred : { type: 'object', properties: {} };
-    return { type: 'function', function: { name, parameters } };
-  });
+  const schemas = new ToolCallSchemas();
+  for (const call of calls) schemas.add(call);
+  return schemas.infer();
 }
 
 /** Where a row's tool definitions came from (an inferred one has no description, its parameters guessed from the calls). */
@@ -91,34 +135,16 @@ export interface ToolDefinitionOrigins {
   inferred: number;
 }
 
-/**
- * The tools list of a row: every definition the session recorded; for tools that were called
- * without one, the caller's catalog entry, else a definition inferred from the calls. Sorted by name.
- * `origins`, when given, is incremented by where each definition came from.
- */
+/** {@link ToolCallSchemas.resolve} over a list of calls. */
 export function resolveToolDefinitions(
   calls: ReadonlyArray<{ name: string; arguments: unknown }>,
   sessionTools: readonly ToolDefinition[] = [],
   catalog: readonly ToolDefinition[] = [],
   origins?: ToolDefinitionOrigins,
 ): ToolDefinition[] {
-  const resolved = new Map(sessionTools.map((definition) => [definition.function.name, definition]));
-  const recorded = resolved.size;
-  const catalogByName = new Map(catalog.map((definition) => [definition.function.name, definition]));
-  const undefinedCalls = calls.filter((call) => !resolved.has(call.name));
-  for (const call of undefinedCalls) {
-    const fromCatalog = catalogByName.get(call.name);
-    if (fromCatalog != null) resolved.set(call.name, fromCatalog);
-  }
-  const fromCatalog = resolved.size - recorded;
-  const inferred = inferToolDefinitions(undefinedCalls.filter((call) => !resolved.has(call.name)));
-  for (const definition of inferred) resolved.set(definition.function.name, definition);
-  if (origins != null) {
-    origins.recorded += recorded;
-    origins.catalog += fromCatalog;
-    origins.inferred += inferred.length;
-  }
-  return [...resolved.values()].sort((left, right) => compareStrings(left.function.name, right.function.name));
+  const schemas = new ToolCallSchemas();
+  for (const call of calls) schemas.add(call);
+  return schemas.resolve(sessionTools, catalog, origins);
 }
 
 /** Code-unit order, independent of locale. */

@@ -1,6 +1,6 @@
 import { type XXHashAPI } from 'xxhash-wasm';
 import { compareStrings } from '../conversation/infer-tool-definitions.js';
-import { MinHasher, type MinHashParameters } from './minhash.js';
+import { MinHasher, type MinHashAccumulator, type MinHashParameters } from './minhash.js';
 
 /** Which duplicate detection runs. */
 export interface DedupOptions {
@@ -48,10 +48,67 @@ export class DuplicateSigner {
 
   /** The signature of an item by its full text (exact hash) and the text compared for near-duplicates (default the full text). */
   sign(text: string, nearDuplicateText: string = text): DuplicateSignature {
+    const builder = this.begin();
+    builder.addText(text);
+    builder.addNearDuplicateText(nearDuplicateText);
+    return builder.finish();
+  }
+
+  /** The same signature over texts given in parts, in order (each part as if joined to the last by a newline): nothing is held but hash state. */
+  begin(): DuplicateSignatureBuilder {
+    return new DuplicateSignatureBuilder(this.hash, (this.options.nearDuplicates ?? true) ? this.minHasher : undefined);
+  }
+}
+
+/** Builds a {@link DuplicateSignature} from the parts of its texts (see {@link DuplicateSigner.begin}). */
+export class DuplicateSignatureBuilder {
+  readonly #exact: ReturnType<XXHashAPI['create64']>;
+  readonly #near: MinHashAccumulator | undefined;
+  #started = false;
+  #pendingSpace = false;
+  #parts = 0;
+
+  constructor(
+    hash: XXHashAPI,
+    private readonly minHasher: MinHasher | undefined,
+  ) {
+    this.#exact = hash.create64();
+    this.#near = minHasher?.begin();
+  }
+
+  /** The next part of the full text, hashed as {@link normalizeForExactHash} would see the joined text. */
+  addText(part: string): void {
+    if (this.#parts > 0) this.#addNormalized('\n');
+    this.#parts += 1;
+    this.#addNormalized(part);
+  }
+
+  /** The next part of the near-duplicate text. */
+  addNearDuplicateText(part: string): void {
+    this.#near?.add(part);
+  }
+
+  finish(): DuplicateSignature {
     return {
-      exactHash: this.hash.h64ToString(normalizeForExactHash(text)),
-      bandKeys: (this.options.nearDuplicates ?? true) ? this.minHasher.bandKeys(this.minHasher.signature(nearDuplicateText)) : [],
+      exactHash: this.#exact.digest().toString(16).padStart(16, '0'),
+      bandKeys: this.#near == null || this.minHasher == null ? [] : this.minHasher.bandKeys(this.#near.signature()),
     };
+  }
+
+  /** Lower-cased, each run of whitespace one space, none at either end: across parts as within one. */
+  #addNormalized(text: string): void {
+    let body = text.toLowerCase().replace(/\s+/g, ' ');
+    if (body.startsWith(' ')) {
+      if (this.#started) this.#pendingSpace = true;
+      body = body.slice(1);
+    }
+    if (body === '') return;
+    const trailing = body.endsWith(' ');
+    if (trailing) body = body.slice(0, -1);
+    if (this.#pendingSpace) this.#exact.update(' ');
+    this.#exact.update(body);
+    this.#started = true;
+    this.#pendingSpace = trailing;
   }
 }
 

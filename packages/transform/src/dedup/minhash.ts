@@ -51,24 +51,17 @@ export class MinHasher {
 
   /** The signature: per hash function, the minimum over the text's word shingles. */
   signature(text: string): Uint32Array {
-    const size = this.multipliers.length;
-    const signature = new Uint32Array(size).fill(0xffffffff);
-    const words = dedupWords(text);
-    if (words.length === 0) return signature;
-    const wordHashes = words.map((word) => this.hash.h32(word, 0));
-    const shingleSize = Math.min(this.parameters.shingleSize, wordHashes.length);
-    for (let start = 0; start + shingleSize <= wordHashes.length; start += 1) {
-      let shingle = 0x811c9dc5;
-      for (let offset = 0; offset < shingleSize; offset += 1) shingle = Math.imul(shingle ^ wordHashes[start + offset]!, 0x01000193);
-      shingle ^= shingle >>> 16;
-      for (let index = 0; index < size; index += 1) {
-        // A cheap per-function permutation of the shingle hash (multiply, add, xor-shift).
-        let value = (Math.imul(shingle, this.multipliers[index]!) + this.offsets[index]!) >>> 0;
-        value = (value ^ (value >>> 15)) >>> 0;
-        if (value < signature[index]!) signature[index] = value;
-      }
-    }
-    return signature;
+    const accumulator = this.begin();
+    accumulator.add(text);
+    return accumulator.signature();
+  }
+
+  /**
+   * The same signature over a text given in parts (as if joined by a separator that is no word
+   * character): shingles run across the parts, only the last few word hashes are held.
+   */
+  begin(): MinHashAccumulator {
+    return new MinHashAccumulator(this.hash, this.parameters.shingleSize, this.multipliers, this.offsets);
   }
 
   /** The LSH band keys of a signature: two texts sharing one are near-duplicate candidates. */
@@ -87,4 +80,50 @@ export function estimatedSimilarity(left: Uint32Array, right: Uint32Array): numb
   let equal = 0;
   for (let index = 0; index < left.length; index += 1) if (left[index] === right[index]) equal += 1;
   return left.length === 0 ? 0 : equal / left.length;
+}
+
+/** A MinHash signature built from a text's parts as they come (see {@link MinHasher.begin}). */
+export class MinHashAccumulator {
+  readonly #values: Uint32Array;
+  /** The last `shingleSize` word hashes, as a ring. */
+  readonly #recent: Uint32Array;
+  #words = 0;
+
+  constructor(
+    private readonly hash: XXHashAPI,
+    private readonly shingleSize: number,
+    private readonly multipliers: Uint32Array,
+    private readonly offsets: Uint32Array,
+  ) {
+    this.#values = new Uint32Array(multipliers.length).fill(0xffffffff);
+    this.#recent = new Uint32Array(shingleSize);
+  }
+
+  add(text: string): void {
+    for (const word of dedupWords(text)) {
+      this.#recent[this.#words % this.shingleSize] = this.hash.h32(word, 0);
+      this.#words += 1;
+      if (this.#words >= this.shingleSize) this.#addShingle(this.shingleSize);
+    }
+  }
+
+  /** The signature of everything added (a text shorter than one shingle is one shingle of all its words). */
+  signature(): Uint32Array {
+    const signature = this.#values.slice();
+    if (this.#words > 0 && this.#words < this.shingleSize) this.#addShingle(this.#words, signature);
+    return signature;
+  }
+
+  /** Folds the shingle of the last `length` words into `into`. */
+  #addShingle(length: number, into: Uint32Array = this.#values): void {
+    let shingle = 0x811c9dc5;
+    for (let offset = length; offset > 0; offset -= 1) shingle = Math.imul(shingle ^ this.#recent[(this.#words - offset) % this.shingleSize]!, 0x01000193);
+    shingle ^= shingle >>> 16;
+    for (let index = 0; index < into.length; index += 1) {
+      // A cheap per-function permutation of the shingle hash (multiply, add, xor-shift).
+      let value = (Math.imul(shingle, this.multipliers[index]!) + this.offsets[index]!) >>> 0;
+      value = (value ^ (value >>> 15)) >>> 0;
+      if (value < into[index]!) into[index] = value;
+    }
+  }
 }

@@ -20,13 +20,18 @@ export interface FormatOptions {
   shareGpt?: ShareGptOptions;
 }
 
-/** What one session offers a format: its whole prepared conversation and its token windows. */
+/**
+ * What one session offers a format: one call with the whole prepared conversation and every
+ * window (the session is then held whole for it), or, for a `perWindow` format, one call per token
+ * window as the window closes (`windows` holds that window, `conversation` is the window's), so a
+ * session of any size streams through it.
+ */
 export interface FormatSessionInput {
   /** The redacted, prepared conversation of the whole session. */
   conversation: PreparedConversation;
   /** The conversation cut to the token budget: one window when it fits. */
   windows: readonly TokenWindow[];
-  /** The redacted session the conversation was prepared from (its times, models, usage, subagent link). */
+  /** The redacted session the conversation was prepared from (its times, models, usage, subagent link), without its messages (`messages` is empty). */
   session: Session;
   /** What forge knows of the session beyond its content: role, beads, score. */
   labels: RowLabels;
@@ -87,6 +92,12 @@ export interface DatasetFormat<Name extends string = string> {
    * shard of every run has these Arrow types. A format without one is written as JSONL only.
    */
   readonly parquetColumns?: Readonly<Record<string, string>>;
+  /**
+   * `sessionRows` gives one row per token window from `windows` alone ({@link rowPerWindow}): it
+   * is called once per window as each closes, so a huge session is never held whole for it.
+   * Absent: one call with the whole conversation (see {@link FormatSessionInput}).
+   */
+  readonly perWindow?: true;
   /** One session's rows in row order, each a validated record as one JSON line. Never throws: a bad row is skipped. */
   sessionRows(input: FormatSessionInput, options: FormatOptions): Iterable<FormatRow>;
   /**

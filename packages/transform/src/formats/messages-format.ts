@@ -90,6 +90,7 @@ export const messagesFormat: DatasetFormat<'messages'> = {
       'STRUCT("role" VARCHAR, "content" VARCHAR, reasoning_content VARCHAR, tool_calls STRUCT(id VARCHAR, "type" VARCHAR, "function" STRUCT("name" VARCHAR, arguments VARCHAR))[], tool_call_id VARCHAR, "name" VARCHAR, train BOOLEAN)[]',
     tools: 'STRUCT("type" VARCHAR, "function" STRUCT("name" VARCHAR, description VARCHAR, parameters VARCHAR))[]',
   },
+  perWindow: true,
   sessionRows: rowPerWindow((window) => JSON.stringify(parseChatMessagesRecord(toChatMessagesRecord(window)))),
   notes: (facts) => [
     'tool_calls arguments and tools[].function.parameters are JSON strings (one Arrow type across rows; axolotl parses parameters back, for TRL json.loads them before apply_chat_template); every message has every key (null where unused)',

@@ -46,6 +46,7 @@ export const openaiFormat: DatasetFormat<'openai'> = {
     tools: 'STRUCT("type" VARCHAR, "function" STRUCT("name" VARCHAR, description VARCHAR, parameters JSON))[]',
     parallel_tool_calls: 'BOOLEAN',
   },
+  perWindow: true,
   sessionRows: rowPerWindow((window) => JSON.stringify(parseOpenAiChatRecord(toOpenAiChatRecord(window)))),
   notes: (facts) => [
     `openai cannot carry reasoning: the reasoning of ${facts.reasoningTurns} assistant turns is left out`,

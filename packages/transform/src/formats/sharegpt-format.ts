@@ -95,6 +95,7 @@ export function shareGptDatasetInfo(
 export const sharegptFormat: DatasetFormat<'sharegpt'> = {
   name: 'sharegpt',
   parquetColumns: { conversations: 'STRUCT("from" VARCHAR, "value" VARCHAR)[]', system: 'VARCHAR', tools: 'VARCHAR' },
+  perWindow: true,
   sessionRows: rowPerWindow((window, options) => JSON.stringify(parseShareGptRecord(toShareGptRecord(window, options.shareGpt)))),
   notes: (facts, options) => [
     'reasoning is inlined as <think>…</think> blocks',

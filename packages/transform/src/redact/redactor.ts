@@ -1,8 +1,8 @@
 import { homedir, userInfo } from 'node:os';
-import { type Session } from '@forge/schema';
+import { type Message, type Session } from '@forge/schema';
 import { keyedValueMatch, looksGenerated } from './keyed-values.js';
 import { paymentCardRule, phoneNumberRule } from './personal-data.js';
-import { createLiteralFinder, shortestPropagatedValue } from './propagation.js';
+import { createLiteralFinder, shortestPropagatedValue, type LiteralFinder } from './propagation.js';
 import { regexRule, slotSeparator, type RedactionMatch, type RedactionRule } from './redaction-rule.js';
 import { RedactionError } from './redaction-error.js';
 import { builtInRedactionRules, emailRedactionRule, homeDirectoryRule, userNameRule } from './redaction-rules.js';
@@ -46,6 +46,27 @@ export interface Redactor {
    * Every value redacted anywhere in the session is redacted everywhere else in it.
    */
   redactSession(session: Session): Promise<{ session: Session; counts: RedactionCounts }>;
+  /** The same redaction for a session read as a stream, in passes (see {@link SessionRedaction}). */
+  beginSession(): SessionRedaction;
+}
+
+/** A session without its messages. */
+export type SessionHead = Omit<Session, 'messages'>;
+
+/**
+ * One session redacted as a stream: pass 1 scans each message (`scanMessage`, in order) and then
+ * the head (`finishScan`); every later `pass` redacts the same messages, in the same order, with
+ * what the whole session's scan found (a value found anywhere is redacted everywhere).
+ */
+export interface SessionRedaction {
+  scanMessage(message: Message): Promise<void>;
+  finishScan(head: SessionHead): Promise<void>;
+  /** The head, redacted (after `finishScan`). */
+  readonly head: SessionHead;
+  /** What redacting the head replaced, per rule. */
+  readonly headCounts: RedactionCounts;
+  /** A pass over the messages: redacts each in turn, adding what it replaced to `counts`. */
+  pass(counts?: RedactionCounts): (message: Message) => Message;
 }
 
 /** One string to scan and, when it sits in parsed JSON, the key it sits under. */
@@ -80,16 +101,6 @@ const structuralKeys = new Set([
 
 /** Characters per batch: big enough to amortize secretlint's per-call cost, far from V8's string limit. */
 const batchCharacters = 16_000_000;
-
-/** Slots joined for one pass of secretlint and the built-in rules. */
-interface Batch {
-  /** The index of its first slot. */
-  from: number;
-  /** Where each slot starts in the batch text. */
-  starts: number[];
-  /** The joined text, kept for the propagation pass when the session is small enough ('' otherwise). */
-  text: string;
-}
 
 /** Rules whose replacement is not a secret placeholder, or that already apply everywhere: nothing to propagate. */
 const notPropagated = new Set(['home-directory', 'user-name']);
@@ -183,6 +194,19 @@ function defaultUserName(): string {
 /** The detection engine shared by {@link createRedactor} and `auditDataset`: findings per slot, nothing replaced. */
 export interface RedactionScanner {
   scan(slots: readonly RedactionSlot[]): Promise<SlotFindings>;
+  /** The same scan, slot by slot: a session too big to hold is scanned as it streams, then redacted on a second pass. */
+  begin(): SlotScan;
+}
+
+/**
+ * One scan fed slot by slot (batches are scanned as they fill): `add` every slot in order, `finish`,
+ * then `matchesOf(ordinal, value)` gives a slot's spans, a value found anywhere included.
+ */
+export interface SlotScan {
+  add(slot: RedactionSlot): Promise<void>;
+  finish(): Promise<void>;
+  /** The spans to replace in the slot added as number `ordinal` (0-based), whose text is `value`. */
+  matchesOf(ordinal: number, value: string): RedactionMatch[];
 }
 
 /**
@@ -209,74 +233,45 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
   const isAllowed = (text: string) => allowedTexts.has(text) || allowedPatterns.some((pattern) => pattern.test(text));
   const literalValues = new Map((options.literalValues ?? []).map((value) => [value, 'literal-value']));
 
-  /** Slots joined into batches of at most {@link batchCharacters}: secretlint's cost is per call, V8's string length is capped. */
-  function batches(slots: readonly RedactionSlot[]): Batch[] {
-    const result: Batch[] = [];
-    for (let from = 0; from < slots.length; ) {
-      let to = from;
-      let length = 0;
-      const starts: number[] = [];
-      while (to < slots.length && (to === from || length + slots[to]!.value.length <= batchCharacters)) {
-        starts.push(length);
-        length += slots[to]!.value.length + slotSeparator.length;
-        to += 1;
-      }
-      result.push({ from, starts, text: '' });
-      from = to;
-    }
-    return result;
-  }
-
-  function batchText(slots: readonly RedactionSlot[], batch: Batch): string {
-    return slots
-      .slice(batch.from, batch.from + batch.starts.length)
-      .map((slot) => slot.value)
-      .join(slotSeparator);
-  }
-
-  /** Hands each match in a batch to the slot(s) it covers, clipped to each. */
-  function distribute(batch: Batch, found: readonly RedactionMatch[], slots: readonly RedactionSlot[], perSlot: SlotFindings): void {
-    const { starts, from } = batch;
-    for (const match of found) {
-      let low = 0;
-      let high = starts.length - 1;
-      while (low < high) {
-        const middle = (low + high + 1) >> 1;
-        if (starts[middle]! <= match.start) low = middle;
-        else high = middle - 1;
-      }
-      for (let index = low; index < starts.length && starts[index]! < match.end; index += 1) {
-        const slotStart = starts[index]!;
-        const slotEnd = slotStart + slots[from + index]!.value.length;
-        const start = Math.max(match.start, slotStart) - slotStart;
-        const end = Math.min(match.end, slotEnd) - slotStart;
-        if (end > start) perSlot[from + index]!.push({ ...match, start, end });
-      }
-    }
-  }
-
-  async function scan(slots: readonly RedactionSlot[]): Promise<SlotFindings> {
+  /** Scans one batch of slots (secretlint, the batch rules, then each slot's own checks); the propagated values grow. */
+  async function scanBatch(slots: readonly RedactionSlot[], propagated: Map<string, string>): Promise<SlotFindings> {
     const perSlot: SlotFindings = slots.map(() => []);
-    const joined = batches(slots);
-    // A session of one or two batches keeps their texts for the propagation pass; a huge one joins them again.
-    const keepTexts = joined.length <= 2;
-    for (const batch of joined) {
-      const text = batchText(slots, batch);
-      if (keepTexts) batch.text = text;
-      if (useSecretlint) {
-        let found: RedactionMatch[];
-        try {
-          found = await scanWithSecretlint(text);
-        } catch (error) {
-          throw new RedactionError({ message: error instanceof Error ? error.message : String(error), cause: error });
-        }
-        distribute(batch, found, slots, perSlot);
-      }
-      // One array per rule, never spread: a big session can hold more matches than a call's arguments.
-      for (const rule of batchRules) distribute(batch, rule.find(text), slots, perSlot);
+    const starts: number[] = [];
+    let length = 0;
+    for (const slot of slots) {
+      starts.push(length);
+      length += slot.value.length + slotSeparator.length;
     }
-    // Every value any rule redacts, to be redacted wherever else it appears in these slots.
-    const propagated = new Map(literalValues);
+    const text = slots.map((slot) => slot.value).join(slotSeparator);
+    const distribute = (found: readonly RedactionMatch[]): void => {
+      for (const match of found) {
+        let low = 0;
+        let high = starts.length - 1;
+        while (low < high) {
+          const middle = (low + high + 1) >> 1;
+          if (starts[middle]! <= match.start) low = middle;
+          else high = middle - 1;
+        }
+        for (let index = low; index < starts.length && starts[index]! < match.end; index += 1) {
+          const slotStart = starts[index]!;
+          const slotEnd = slotStart + slots[index]!.value.length;
+          const start = Math.max(match.start, slotStart) - slotStart;
+          const end = Math.min(match.end, slotEnd) - slotStart;
+          if (end > start) perSlot[index]!.push({ ...match, start, end });
+        }
+      }
+    };
+    if (useSecretlint) {
+      let found: RedactionMatch[];
+      try {
+        found = await scanWithSecretlint(text);
+      } catch (error) {
+        throw new RedactionError({ message: error instanceof Error ? error.message : String(error), cause: error });
+      }
+      distribute(found);
+    }
+    // One array per rule, never spread: a big session can hold more matches than a call's arguments.
+    for (const rule of batchRules) distribute(rule.find(text));
     const propagate = (value: string, rule: string) => {
       if (value.length >= shortestPropagatedValue && !propagated.has(value) && !isAllowed(value)) propagated.set(value, rule);
     };
@@ -292,24 +287,74 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
       perSlot[index] = kept;
       for (const match of kept) {
         if (notPropagated.has(match.rule)) continue;
-        const text = value.slice(match.start, match.end).trim();
-        if (!weakRules.has(match.rule) || looksGenerated(text)) propagate(text, match.rule);
+        const found = value.slice(match.start, match.end).trim();
+        if (!weakRules.has(match.rule) || looksGenerated(found)) propagate(found, match.rule);
         for (const decoded of match.alsoRedact ?? []) propagate(decoded, match.rule);
       }
     }
-    const finder = createLiteralFinder(propagated);
-    if (finder != null) for (const batch of joined) distribute(batch, finder.find(keepTexts ? batch.text : batchText(slots, batch)), slots, perSlot);
-    return perSlot.map((matches) => (matches.length === 0 ? matches : mergeMatches(matches)));
+    return perSlot;
   }
 
+  /**
+   * Slots are scanned in batches of at most {@link batchCharacters} (secretlint's cost is per call,
+   * V8's string length is capped) as they come; only the findings are kept, by slot ordinal.
+   */
+  function begin(): SlotScan {
+    const findings = new Map<number, RedactionMatch[]>();
+    const propagated = new Map(literalValues);
+    let pending: RedactionSlot[] = [];
+    let pendingLength = 0;
+    let scanned = 0;
+    let finder: LiteralFinder | undefined;
+    let finished = false;
+    const flush = async (): Promise<void> => {
+      if (pending.length === 0) return;
+      const batch = pending;
+      pending = [];
+      pendingLength = 0;
+      const perSlot = await scanBatch(batch, propagated);
+      for (const [index, matches] of perSlot.entries()) if (matches.length > 0) findings.set(scanned + index, matches);
+      scanned += batch.length;
+    };
+    return {
+      async add(slot) {
+        if (pending.length > 0 && pendingLength + slot.value.length > batchCharacters) await flush();
+        pending.push(slot);
+        pendingLength += slot.value.length + slotSeparator.length;
+      },
+      async finish() {
+        await flush();
+        finder = createLiteralFinder(propagated);
+        finished = true;
+      },
+      matchesOf(ordinal, value) {
+        if (!finished) throw new RedactionError({ message: 'matchesOf() was called before the scan finished' });
+        const matches = [...(findings.get(ordinal) ?? []), ...(value === '' || finder == null ? [] : finder.find(value))];
+        return matches.length === 0 ? matches : mergeMatches(matches);
+      },
+    };
+  }
+
+  async function scan(slots: readonly RedactionSlot[]): Promise<SlotFindings> {
+    const slotScan = begin();
+    for (const slot of slots) await slotScan.add(slot);
+    await slotScan.finish();
+    return slots.map((slot, index) => slotScan.matchesOf(index, slot.value));
+  }
+
+  const failClosed = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (RedactionError.isInstance(error)) throw error;
+      throw new RedactionError({ message: error instanceof Error ? error.message : String(error), cause: error });
+    }
+  };
   return {
-    async scan(slots) {
-      try {
-        return await scan(slots);
-      } catch (error) {
-        if (RedactionError.isInstance(error)) throw error;
-        throw new RedactionError({ message: error instanceof Error ? error.message : String(error), cause: error });
-      }
+    scan: (slots) => failClosed(() => scan(slots)),
+    begin() {
+      const slotScan = begin();
+      return { add: (slot) => failClosed(() => slotScan.add(slot)), finish: () => failClosed(() => slotScan.finish()), matchesOf: (ordinal, value) => slotScan.matchesOf(ordinal, value) };
     },
   };
 }
@@ -320,6 +365,62 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
  */
 export function createRedactor(options: RedactionOptions = {}): Redactor {
   const scanner = createRedactionScanner(options);
+
+  function beginSession(): SessionRedaction {
+    const slotScan = scanner.begin();
+    let messageSlots = 0;
+    let redactedHead: SessionHead | undefined;
+    const headCounts: RedactionCounts = {};
+    /** Redacts a walked value with the scan's findings, slot by slot from `ordinal`. */
+    const redactFrom = <T>(value: T, ordinal: number, counts: RedactionCounts): { value: T; next: number } => {
+      let next = ordinal;
+      const redacted = mapSession(value, (text) => {
+        const matches = slotScan.matchesOf(next, text);
+        next += 1;
+        if (matches.length === 0) return text;
+        for (const match of matches) counts[match.rule] = (counts[match.rule] ?? 0) + 1;
+        return applyMatches(text, matches);
+      }) as T;
+      return { value: redacted, next };
+    };
+    const scanValue = async (value: unknown): Promise<number> => {
+      const slots: RedactionSlot[] = [];
+      mapSession(value, (text, key) => {
+        slots.push(key == null ? { value: text } : { value: text, key });
+        return text;
+      });
+      for (const slot of slots) await slotScan.add(slot);
+      return slots.length;
+    };
+    return {
+      async scanMessage(message) {
+        if (redactedHead != null) throw new RedactionError({ message: 'scanMessage() was called after finishScan()' });
+        messageSlots += await scanValue(message);
+      },
+      async finishScan(head) {
+        await scanValue(head);
+        await slotScan.finish();
+        redactedHead = redactFrom(head, messageSlots, headCounts).value;
+      },
+      get head() {
+        if (redactedHead == null) throw new RedactionError({ message: 'head was read before finishScan()' });
+        return redactedHead;
+      },
+      get headCounts() {
+        return headCounts;
+      },
+      pass(counts = {}) {
+        let ordinal = 0;
+        return (message) => {
+          if (redactedHead == null) throw new RedactionError({ message: 'a message was redacted before finishScan()' });
+          const redacted = redactFrom(message, ordinal, counts);
+          ordinal = redacted.next;
+          if (ordinal > messageSlots) throw new RedactionError({ message: `this pass walked more strings (${ordinal}) than the scan (${messageSlots}): the messages differ between passes` });
+          return redacted.value;
+        };
+      },
+    };
+  }
 
   async function redactSlots(slots: readonly RedactionSlot[]): Promise<{ texts: string[]; counts: RedactionCounts }> {
     const findings = await scanner.scan(slots);
@@ -337,14 +438,20 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     async redactTexts(texts) {
       return redactSlots(texts.map((value) => ({ value })));
     },
+    beginSession,
     async redactSession(session) {
       try {
-        const slots = sessionSlots(session);
-        const { texts, counts } = await redactSlots(slots);
-        let next = 0;
-        const redacted = mapSession(session, () => texts[next++]!) as Session;
-        if (next !== texts.length) throw new Error(`walked ${next} strings on the second pass, ${texts.length} on the first`);
-        return { session: redacted, counts };
+        const { messages, ...head } = session;
+        const redaction = beginSession();
+        for (const message of messages) await redaction.scanMessage(message);
+        await redaction.finishScan(head);
+        const counts: RedactionCounts = { ...redaction.headCounts };
+        const redact = redaction.pass(counts);
+        const redactedMessages = messages.map(redact);
+        // The session's own key order, messages where they were.
+        const redacted: Record<string, unknown> = {};
+        for (const key of Object.keys(session)) redacted[key] = key === 'messages' ? redactedMessages : (redaction.head as Record<string, unknown>)[key];
+        return { session: redacted as unknown as Session, counts };
       } catch (error) {
         if (RedactionError.isInstance(error)) throw error;
         throw new RedactionError({ message: error instanceof Error ? error.message : String(error), cause: error });
