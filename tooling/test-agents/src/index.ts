@@ -30,6 +30,7 @@ export { type AgentRunResult, type RunAgentOptions } from './run-agent.js';
 export { baseAgentEnv, defaultRunTimeoutMs, runAgentProcess, type ProcessResult, type RunAgentProcessOptions } from './run-agent-process.js';
 export { runPi, writePiConfig, type RunPiOptions } from './run-pi.js';
 export { defaultStubModelId, stubProviderName, stubProvidersConfig } from './stub-provider.js';
+export type { StubModelCost } from './stub-provider.js';
 export { runOmp, writeOmpConfig, type RunOmpOptions } from './run-omp.js';
 export {
   claudeEnv,
