@@ -58,7 +58,7 @@ describe('beadOutcomes attempt placement', () => {
   });
 
   it('should carry the bead\'s title and issue type from its store record', () => {
-    const typed = { ...reopenedThenReworked, bead: { id: 'dm-c3d4', status: 'closed', title: 'Add farewell()', issueType: 'feature', labels: [] } } as BeadLifecycle;
+    const typed: BeadLifecycle = { ...reopenedThenReworked, bead: { id: 'dm-c3d4', status: 'closed', title: 'Add farewell()', issueType: 'feature', labels: [], dependencies: [], source: { file: '.beads/issues.jsonl', line: 1 } } };
     expect(outcomeOf(typed, ms(13), { start: ms(13), end: ms(14) })).toMatchObject({ title: 'Add farewell()', issueType: 'feature' });
     expect(outcomeOf(reopenedThenReworked, ms(13), { start: ms(13), end: ms(14) })).not.toHaveProperty('issueType');
   });

@@ -194,6 +194,7 @@ describe('preference pairs from the real agents in a temp Gas Town', () => {
     ]);
     // The other types: the bug and the task each closed, nothing failed.
     const noisy = await forge(['pairs', '--pair-by', 'type']);
+    if (process.env.PRINT_TOWN) console.log((await forge(['pairs', '--pair-by', 'bead,branch,type'])).stdout);
     expect(noisy.stderr).toContain('no pair: pairs:type:bug: 1 closed and 0 failed beads of type bug: no same-type pair');
     expect(noisy.stderr).toContain('no pair: pairs:type:task: 1 closed and 0 failed beads of type task: no same-type pair');
     expect(noisy.stdout).toMatch(/same-type\s+dm-c3d4>dm-e5f6/u);
@@ -329,6 +330,7 @@ describe('evaluation scenarios and model A/B from the same town', () => {
     expect(bySource.pi.costPerClosedBead).toBe(16 * costPerTurn);
     expect(notes.some((note: string) => note.includes('cost unknown'))).toBe(false);
     const table = await forge(['compare', '--by', 'source', '--quiet', '--prices', prices]);
+    if (process.env.PRINT_TOWN) console.log(JSON.stringify(doubled), table.stdout, (await forge(['compare', '--by', 'source', '--quiet'])).stdout);
     expect(table.stdout).toContain('USD/closed bead');
     const bad = join(town.root, '..', 'bad-prices.json');
     writeFileSync(bad, JSON.stringify({ 'claude-sonnet-4-5': { input: 'three', output: 15 } }));
