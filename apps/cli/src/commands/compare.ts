@@ -31,7 +31,7 @@ export async function compareCommand(flags: CompareOptions, io: CliIo): Promise<
         group.firstTryClosureInterval == null ? '-' : `${percent(group.firstTryClosureRate)} (${percent(group.firstTryClosureInterval.low)}–${percent(group.firstTryClosureInterval.high)}) of ${group.firstAttempts}`,
         percent(group.toolErrorRate),
         group.tokensPerClosedBead ?? '-',
-        group.costPerClosedBead ?? (group.costUnknownSessions > 0 ? `unknown (${group.costUnknownSessions} sessions)` : '-'),
+        group.costPerClosedBead != null ? `$${group.costPerClosedBead.toFixed(4)}` : group.costUnknownSessions > 0 ? `unknown (${group.costUnknownSessions} sessions)` : '-',
         group.medianTurns,
       ]),
     ),
