@@ -30,6 +30,7 @@ export function countTrajectory(sessions: Session[]): TrajectoryCounts {
   };
 }
 
-function tokensOnly({ input, output, cacheRead, cacheWrite }: Usage): Usage {
+/** A usage's token counts without the recorded cost (the stub serves tokens; the cost is the harness's price). */
+export function tokensOnly({ input, output, cacheRead, cacheWrite }: Usage): Usage {
   return { input, output, cacheRead, cacheWrite };
 }
