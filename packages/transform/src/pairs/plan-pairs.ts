@@ -236,7 +236,7 @@ function planSameType(byBead: ReadonlyMap<string, readonly BeadAttempt[]>, minMa
     byType.set(issueType, sides);
     const best = closingAttempts(attempts)[0];
     if (best != null) sides.chosen.push({ bead, attempt: best });
-    const worst = [...failedAttempts(attempts)].sort((left, right) => (left.candidate.score?.score ?? 0) - (right.candidate.score?.score ?? 0))[0];
+    const worst = failedAttempts(attempts).sort((left, right) => (left.candidate.score?.score ?? 0) - (right.candidate.score?.score ?? 0))[0];
     if (worst != null) sides.rejected.push({ bead, attempt: worst });
   }
   for (const issueType of [...byType.keys()].sort(compareStrings)) {
