@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { verdictValues } from '@forge/schema';
-import { defaultMinMargin, formatNames, resolveFormats } from '@forge/transform';
+import { defaultMinMargin, defaultPairBy, formatNames, pairByChoices, resolveFormats } from '@forge/transform';
 import { type CliIo } from './cli-io.js';
 import {
   type AuditOptions,
@@ -23,7 +23,7 @@ import {
   type SynthPlanOptions,
   type SynthRunOptions,
 } from './commands/command-options.js';
-import { numberFlag } from './commands/option-parsers.js';
+import { listFlag, numberFlag } from './commands/option-parsers.js';
 import { commandSummaries, forgeProgram } from './program-base.js';
 import { formatChoices, runOptionRules } from './run/run-options.js';
 import { sourceNames } from './sources/source-registry.js';
@@ -35,6 +35,11 @@ const rootOption = () =>
   new Option('-r, --root <dir>', 'read this home folder (its .claude, .pi, .omp, .codex, … folders) or one reader\'s folder as NAME=DIR (claude=DIR, pi=DIR, …); repeatable').default([]).argParser(collect);
 const beadsOption = () => new Option('--beads <dir>', 'a beads store to score against (a .beads folder or one holding it), besides each session\'s nearest .beads/; repeatable').default([]).argParser(collect);
 const gitOption = () => new Option('--git <dir>', 'a git repository to link commits from, besides the one holding each session\'s folder; repeatable').default([]).argParser(collect);
+const minMarginOption = () => new Option('--min-margin <score>', `drop same-bead and same-type pairs whose score margin is below this (default ${defaultMinMargin})`).argParser(numberFlag(runOptionRules.minMargin));
+const pairByOption = () =>
+  new Option('--pair-by <list>', `which pairs to build, comma-separated: ${pairByChoices.join(',')} (same bead, sibling branches, same issue type across beads; default ${defaultPairBy.join(',')})`).argParser(
+    listFlag(runOptionRules.pairBy),
+  );
 const quietOption = () => new Option('-q, --quiet', 'no progress or summary on stderr').default(false);
 
 /**
@@ -54,7 +59,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--format <list>', `formats to write, comma-separated: ${formatChoices.join(',')} (default: ${resolveFormats().map((format) => format.name).join(',')}; parquet adds Parquet shards of the row formats)`)
     .option('--shard <i/n>', 'process only shard i of n (a slice of the inputs by path hash); combine the shard folders with forge merge')
     .option('--parquet-shard-mb <size>', 'about how large a Parquet shard grows, in MB (default 100)', numberFlag(runOptionRules.parquetShardMb))
-    .option('--min-margin <score>', `preference formats: drop same-bead pairs whose score margin is below this (default ${defaultMinMargin})`, numberFlag(runOptionRules.minMargin))
+    .addOption(minMarginOption())
+    .addOption(pairByOption())
     .option('--demo', 'run on the built-in demo corpus instead of this machine\'s sessions', false)
     .option('--keep-noise', 'keep harness noise (hook output, reminders, command wrappers) as context', false)
     .option('--system-prompt <keep|drop|file>', "the rows' system prompt: keep what each session recorded, drop it, or this text file's content instead (default keep)")
@@ -159,7 +165,11 @@ Exit codes: 0 done, 3 done with warnings, 1 failed, 2 bad usage.`,
     .description(commandSummaries.pairs)
     .addOption(sourceOption())
     .addOption(rootOption())
-    .option('--min-margin <score>', `drop same-bead pairs whose score margin is below this (default ${defaultMinMargin})`, numberFlag(runOptionRules.minMargin))
+    .addOption(beadsOption())
+    .addOption(gitOption())
+    .option('-c, --config <file>', 'config file whose redaction and scoring blocks, beadsDirs, gitDirs, minMargin and pairBy apply, as for forge run (default: ./forge.config.json when present)')
+    .addOption(minMarginOption())
+    .addOption(pairByOption())
     .option('--json', 'one JSON object per pair on stdout', false)
     .addOption(quietOption())
     .addHelpText(
@@ -167,7 +177,8 @@ Exit codes: 0 done, 3 done with warnings, 1 failed, 2 bad usage.`,
       `
 Examples:
   forge pairs                                    the pairs forge run --format dpo-trl would emit
-  forge pairs --json --min-margin 0.2 | jq .     kind, bead, both sessions with scores, margin`,
+  forge pairs --json --min-margin 0.2 | jq .     kind, bead, both sessions with scores, margin
+  forge pairs --pair-by bead,branch,type         also pair closures and failures of different beads of one type`,
     )
     .action(async (options: PairsOptions) => {
       const { pairsCommand } = await import('./commands/pairs.js');
@@ -203,6 +214,7 @@ Examples:
     .addOption(sourceOption())
     .addOption(rootOption())
     .addOption(new Option('--by <dimension>', 'what to group sessions by').choices(['model', 'source', 'role', 'thinking']).makeOptionMandatory())
+    .option('--prices <file>', 'JSON of USD per million input/output/cacheRead/cacheWrite tokens by model, for sessions whose transcript records no cost')
     .option('--json', 'the groups and notes as one JSON object on stdout', false)
     .addOption(quietOption())
     .addHelpText(
@@ -210,7 +222,8 @@ Examples:
       `
 Examples:
   forge compare --by model                 pi with kimi vs qwen, Claude vs pi
-  forge compare --by thinking --json       with and without reasoning`,
+  forge compare --by thinking --json       with and without reasoning
+  forge compare --by model --prices prices.json   {"claude-sonnet-4-5": {"input": 3, "output": 15, "cacheRead": 0.3, "cacheWrite": 3.75}}`,
     )
     .action(async (options: CompareOptions) => {
       const { compareCommand } = await import('./commands/compare.js');

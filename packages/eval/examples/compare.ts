@@ -31,7 +31,9 @@ const score = (id: string, tier: 'first-try' | 'reopened'): SessionScore => ({
   links: { beads: [], segments: [] },
 });
 
-const result = compareGroups([session('a', 'kimi-k2'), session('b', 'qwen3-coder')], [score('a', 'first-try'), score('b', 'reopened')], 'model');
-for (const group of result.groups) console.log(group.group, group.firstTryClosureRate, group.firstTryClosureInterval, group.tokensPerClosedBead);
-console.log(result.notes[0]);
+// Neither transcript records a cost: kimi-k2 is priced here (USD per million tokens), qwen3-coder is not.
+const prices = { 'kimi-k2': { input: 0.6, output: 2.5 } };
+const result = compareGroups([session('a', 'kimi-k2'), session('b', 'qwen3-coder')], [score('a', 'first-try'), score('b', 'reopened')], 'model', { prices });
+for (const group of result.groups) console.log(group.group, group.firstTryClosureRate, group.firstTryClosureInterval, group.tokensPerClosedBead, group.costPerClosedBead);
+for (const note of result.notes) console.log(note);
 console.log(wilsonInterval(8, 10));

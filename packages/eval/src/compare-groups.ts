@@ -1,4 +1,5 @@
-import { type Session, type SessionScore } from '@forge/schema';
+import { usageTokens, type ModelPrices, type Session, type SessionScore } from '@forge/schema';
+import { sessionCost } from './session-cost.js';
 import { wilsonInterval } from './wilson-interval.js';
 
 /** What `forge compare` groups sessions by. */
@@ -28,10 +29,23 @@ export interface CompareGroup {
   closedBeads: number;
   /** Input + output + cache tokens of the group's sessions, over closedBeads; null when none closed. */
   tokensPerClosedBead: number | null;
-  /** Cost needs a price per model, which sessions do not record: always null for now. */
+  /**
+   * The group's cost in USD (recorded by the transcripts, else from `prices`) over closedBeads,
+   * rounded to 6 places; null when none closed or when any session's cost is unknown (never a partial sum).
+   */
   costPerClosedBead: number | null;
+  /** Sessions of the group with no recorded cost and no price for their model. */
+  costUnknownSessions: number;
+  /** The models of those sessions (what `--prices` needs). */
+  unpricedModels: string[];
   /** Median assistant turns per session. */
   medianTurns: number;
+}
+
+/** Options of {@link compareGroups}. */
+export interface CompareGroupsOptions {
+  /** USD per million tokens by model, for sessions whose transcript records no cost (`forge compare --prices`). */
+  prices?: ModelPrices;
 }
 
 /** `forge compare`'s answer: the groups, largest first, and a note when they cannot be told apart. */
@@ -65,7 +79,7 @@ const round = (value: number): number => Math.round(value * 10_000) / 10_000;
  * Groups scored sessions by `by` and computes each group's outcome figures; pure, deterministic.
  * `scores` are in the order of `sessions`.
  */
-export function compareGroups(sessions: readonly Session[], scores: readonly SessionScore[], by: CompareDimension): CompareResult {
+export function compareGroups(sessions: readonly Session[], scores: readonly SessionScore[], by: CompareDimension, options: CompareGroupsOptions = {}): CompareResult {
   const members = new Map<string, { session: Session; score: SessionScore }[]>();
   sessions.forEach((session, index) => {
     const key = groupOf(session, by);
@@ -79,6 +93,9 @@ export function compareGroups(sessions: readonly Session[], scores: readonly Ses
     let toolCalls = 0;
     let toolErrors = 0;
     let tokens = 0;
+    let cost = 0;
+    let costUnknownSessions = 0;
+    const unpricedModels = new Set<string>();
     const turns: number[] = [];
     for (const { session, score } of list) {
       for (const bead of score.outcome?.beads ?? []) {
@@ -91,7 +108,13 @@ export function compareGroups(sessions: readonly Session[], scores: readonly Ses
         toolCalls += message.toolCalls.length;
         if (message.toolResult?.isError === true) toolErrors += 1;
       }
-      tokens += session.usage.input + session.usage.output + session.usage.cacheRead + session.usage.cacheWrite;
+      tokens += usageTokens(session.usage);
+      const spent = sessionCost(session, options.prices);
+      if (spent.known) cost += spent.usd;
+      else {
+        costUnknownSessions += 1;
+        for (const model of spent.unpricedModels) unpricedModels.add(model);
+      }
       turns.push(session.messages.filter((message) => message.role === 'assistant').length);
     }
     turns.sort((left, right) => left - right);
@@ -112,7 +135,9 @@ export function compareGroups(sessions: readonly Session[], scores: readonly Ses
       toolErrorRate: toolCalls === 0 ? null : round(toolErrors / toolCalls),
       closedBeads: closed.size,
       tokensPerClosedBead: closed.size === 0 ? null : Math.round(tokens / closed.size),
-      costPerClosedBead: null,
+      costPerClosedBead: closed.size === 0 || costUnknownSessions > 0 ? null : Math.round((cost / closed.size) * 1_000_000) / 1_000_000,
+      costUnknownSessions,
+      unpricedModels: [...unpricedModels].sort(),
       medianTurns: turns.length === 0 ? 0 : turns.length % 2 === 1 ? turns[middle]! : (turns[middle - 1]! + turns[middle]!) / 2,
     };
   });
@@ -132,6 +157,9 @@ function compareNotes(groups: readonly CompareGroup[]): string[] {
       if (a.low <= b.high && b.low <= a.high) notes.push(`${rated[left]!.group} and ${rated[right]!.group}: 95% intervals of the first-try closure rate overlap, no difference shown`);
     }
   }
-  if (groups.every((group) => group.costPerClosedBead == null)) notes.push('cost per closed bead: sessions record tokens, not prices; no cost computed');
+  for (const group of groups) {
+    if (group.costUnknownSessions === 0) continue;
+    notes.push(`${group.group}: cost unknown for ${group.costUnknownSessions} of ${group.sessions} sessions (no recorded cost, no price for ${group.unpricedModels.join(', ')}): no cost per closed bead; --prices FILE prices them`);
+  }
   return notes;
 }

@@ -50,7 +50,7 @@ async function databaseFolder(): Promise<string> {
           ['prt_a1a', { type: 'text', text: 'Fix the build.' }],
           ['prt_a1b', { type: 'file', mime: 'image/png', filename: 'error.png', url: 'data:…' }],
         ]],
-        ['msg_a2', 2000, { role: 'assistant', time: { created: 2000 }, modelID: 'gpt-5', providerID: 'openai', finish: 'tool-calls', tokens: tokens(100, 20, 30, 50, 0) }, [
+        ['msg_a2', 2000, { role: 'assistant', time: { created: 2000 }, modelID: 'gpt-5', providerID: 'openai', finish: 'tool-calls', cost: 0.0042, tokens: tokens(100, 20, 30, 50, 0) }, [
           ['prt_a2a', { type: 'step-start' }],
           ['prt_a2b', { type: 'reasoning', text: '', metadata: { openai: { itemId: 'rs_1', reasoningEncryptedContent: 'gAAA' } } }],
           ['prt_a2c', { type: 'tool', tool: 'bash', callID: 'call_1', state: { status: 'running', input: { command: 'make' }, time: { start: 2001 } } }],
@@ -70,7 +70,7 @@ async function databaseFolder(): Promise<string> {
       revert: { messageID: 'msg_b3' },
       rows: [
         ['msg_b1', 10_000, { role: 'user', time: { created: 10_000 } }, [['prt_b1', { type: 'text', text: 'Say hi.' }]]],
-        ['msg_b2', 11_000, { role: 'assistant', time: { created: 11_000 }, modelID: 'claude-sonnet-4-5', finish: 'stop', tokens: tokens(10, 2, 0, 0, 5) }, [['prt_b2', { type: 'text', text: 'Hi.' }]]],
+        ['msg_b2', 11_000, { role: 'assistant', time: { created: 11_000 }, modelID: 'claude-sonnet-4-5', finish: 'stop', cost: 0, tokens: tokens(10, 2, 0, 0, 5) }, [['prt_b2', { type: 'text', text: 'Hi.' }]]],
         ['msg_b3', 12_000, { role: 'user', time: { created: 12_000 } }, [['prt_b3', { type: 'text', text: 'Undone prompt.' }]]],
         ['msg_b4', 13_000, { role: 'assistant', time: { created: 13_000 }, modelID: 'claude-sonnet-4-5', tokens: tokens(10, 2, 0, 0, 0) }, [['prt_b4', { type: 'text', text: 'Undone answer.' }]]],
       ],
@@ -102,12 +102,12 @@ describe('opencodeReader on hand-written databases', () => {
     expect(session.messages[1]).toMatchObject({
       reasoning: { state: 'hollow' },
       toolCalls: [{ id: 'call_1', name: 'bash', arguments: '{"command":"make"}' }],
-      usage: { input: 100, output: 50, cacheRead: 50, cacheWrite: 0 },
+      usage: { input: 100, output: 50, cacheRead: 50, cacheWrite: 0, cost: 0.0042 },
       provider: 'openai',
       stopReason: 'tool-calls',
     });
     expect(session.messages[4]!.errorMessage).toBe('rate limited');
-    expect(session.usage).toEqual({ input: 100, output: 50, cacheRead: 50, cacheWrite: 0 });
+    expect(session.usage).toEqual({ input: 100, output: 50, cacheRead: 50, cacheWrite: 0, cost: 0.0042 });
     expect(session.warnings.map((warning) => [warning.kind, warning.message.split(':')[0]])).toEqual([
       ['unknown-block-type', 'unknown part type "brand-new-part" in message msg_a2 (kept out of the text)'],
       ['missing-tool-result', 'tool call call_1 (bash) in message msg_a2 never finished (status running)'],
@@ -123,6 +123,8 @@ describe('opencodeReader on hand-written databases', () => {
     const session = parseSession(sessions[1]);
     expect(session.messages.map((message) => message.text)).toEqual(['Say hi.', 'Hi.']);
     expect(session).toMatchObject({ title: 'title of ses_b', usage: { input: 10, output: 2, cacheRead: 0, cacheWrite: 5 }, warnings: [{ kind: 'other' }] });
+    // OpenCode writes cost 0 for a model it has no price for: no cost, not a cost of 0.
+    expect(session.usage).not.toHaveProperty('cost');
   });
 
   it('should find databases under XDG_DATA_HOME and OPENCODE_DB, and report foreign or missing files', async () => {

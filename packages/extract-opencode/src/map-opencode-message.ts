@@ -124,6 +124,8 @@ export function mapOpencodeMessage(stored: StoredMessage, warnings: WarningLog):
   const state: Reasoning = reasoning.length > 0 ? { state: 'present', text: reasoning.join('\n') } : hollow ? { state: 'hollow' } : { state: 'absent' };
   message.reasoning = state;
   const usage = usageFromTokens(info.tokens);
+  // The message's `cost` in USD; 0 is what OpenCode writes for a model without prices, so it is no cost.
+  if (usage != null && typeof info.cost === 'number' && Number.isFinite(info.cost) && info.cost > 0) usage.cost = info.cost;
   if (usage != null) message.usage = usage;
   const model = stringField(info, 'modelID');
   if (model != null) message.model = model;

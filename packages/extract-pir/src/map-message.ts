@@ -102,7 +102,11 @@ export function readContent(content: unknown, source: EntrySource, warnings: War
 
 function usageOf(raw: unknown): Usage | undefined {
   if (!isJsonObject(raw)) return undefined;
-  return { input: tokenCount(raw.input), output: tokenCount(raw.output), cacheRead: tokenCount(raw.cacheRead), cacheWrite: tokenCount(raw.cacheWrite) };
+  const usage: Usage = { input: tokenCount(raw.input), output: tokenCount(raw.output), cacheRead: tokenCount(raw.cacheRead), cacheWrite: tokenCount(raw.cacheWrite) };
+  // `cost.total` in USD; 0 means not priced (pir never fills it in, pi writes 0 for a model without prices), so it is no cost.
+  const cost = isJsonObject(raw.cost) ? raw.cost.total : undefined;
+  if (typeof cost === 'number' && Number.isFinite(cost) && cost > 0) usage.cost = cost;
+  return usage;
 }
 
 function userProvenance(text: string): Provenance {

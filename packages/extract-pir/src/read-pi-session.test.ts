@@ -172,7 +172,8 @@ describe('readPiSession', () => {
     expect(custom!.text).toBe('Rig: deacon. Last convoy: myrig (landed).');
     expect(custom!.metadata).toMatchObject({ customType: 'gt-context', display: false });
     expect(assistant!.reasoning).toEqual({ state: 'hollow' });
-    expect(assistant!.usage).toEqual({ input: 812, output: 41, cacheRead: 0, cacheWrite: 0 });
+    // TS pi priced the response: usage.cost.total 0.003051 USD.
+    expect(assistant!.usage).toEqual({ input: 812, output: 41, cacheRead: 0, cacheWrite: 0, cost: 0.003051 });
   });
 
   it('should record models, thinking levels per turn, stop reason and error message', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSession, type Usage } from '@forge/schema';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +44,17 @@ describe('readPiSession', () => {
         usage: storedUsage(expected),
         models: expected.models,
       });
+    });
+
+    it('should total the cost the harness recorded per response, and record none where every cost is 0 (an unpriced model)', async () => {
+      const [session] = await readPiSession(join(realFixtures, file));
+      // These files write one entry per response: the recorded cost is the sum of the assistant entries' cost.total.
+      const recorded = readFileSync(join(realFixtures, file), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"role":"assistant"'))
+        .reduce((total, line) => total + ((JSON.parse(line) as { message: { usage?: { cost?: { total?: number } } } }).message.usage?.cost?.total ?? 0), 0);
+      if (recorded === 0) expect(session!.usage).not.toHaveProperty('cost');
+      else expect(session!.usage.cost).toBeCloseTo(recorded, 12);
     });
 
     it('should take the Gas Town polecat from the recorded cwd', async () => {

@@ -1,4 +1,4 @@
-import { type GasTownContext, type Message, type Usage } from '@forge/schema';
+import { addUsage, emptyUsage, type GasTownContext, type Message, type Usage } from '@forge/schema';
 import { detectGasTown } from './detect-gastown.js';
 
 /**
@@ -7,19 +7,13 @@ import { detectGasTown } from './detect-gastown.js';
  * (the first user message typed by a person or a Gas Town beacon), which the Gas Town context reads.
  */
 export class SessionTally {
-  readonly usage: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+  usage: Usage = emptyUsage();
   readonly models: string[] = [];
   readonly thinkingLevels: string[] = [];
   firstUserText: string | undefined;
 
   add(message: Message): void {
-    const usage = message.usage;
-    if (usage != null) {
-      this.usage.input += usage.input;
-      this.usage.output += usage.output;
-      this.usage.cacheRead += usage.cacheRead;
-      this.usage.cacheWrite += usage.cacheWrite;
-    }
+    if (message.usage != null) this.usage = addUsage(this.usage, message.usage);
     if (message.model != null && !this.models.includes(message.model)) this.models.push(message.model);
     if (message.thinkingLevel != null && !this.thinkingLevels.includes(message.thinkingLevel)) this.thinkingLevels.push(message.thinkingLevel);
     if (this.firstUserText == null && message.role === 'user' && (message.provenance === 'conversation' || message.provenance === 'gastown-beacon')) this.firstUserText = message.text;

@@ -5,7 +5,7 @@ export { createParsers } from './create-parsers.js';
 export { isProcessAlive } from './process-alive.js';
 export type { SafeParseResult } from './create-parsers.js';
 
-export { usageSchema, parseUsage, safeParseUsage, emptyUsage, addUsage } from './usage.js';
+export { usageSchema, parseUsage, safeParseUsage, emptyUsage, addUsage, usageTokens } from './usage.js';
 export type { Usage } from './usage.js';
 export { provenanceKinds, provenanceSchema, provenanceClass } from './provenance.js';
 export type { Provenance, ProvenanceClass } from './provenance.js';
@@ -163,6 +163,8 @@ export type {
 } from './scoring/session-score.js';
 export { verdictValues, verdictSchema, parseVerdict, safeParseVerdict } from './scoring/verdict.js';
 export type { Verdict } from './scoring/verdict.js';
+export { modelPriceSchema, modelPricesSchema, parseModelPrices, safeParseModelPrices } from './eval/model-prices.js';
+export type { ModelPrice, ModelPrices } from './eval/model-prices.js';
 export { scoringConfigSchema, parseScoringConfig, safeParseScoringConfig, defaultScoringConfig } from './scoring/scoring-config.js';
 export type { ScoringConfig, ScoringConfigInput } from './scoring/scoring-config.js';
 export { scoreSummarySchema, parseScoreSummary, safeParseScoreSummary } from './scoring/score-summary.js';

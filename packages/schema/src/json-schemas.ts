@@ -14,6 +14,7 @@ import { scoringConfigSchema } from './scoring/scoring-config.js';
 import { sessionScoreSchema } from './scoring/session-score.js';
 import { verdictSchema } from './scoring/verdict.js';
 import { usageSchema } from './usage.js';
+import { modelPricesSchema } from './eval/model-prices.js';
 
 /** The schemas published as JSON Schema files, by file name. */
 export const publishedSchemas = {
@@ -37,6 +38,7 @@ export const publishedSchemas = {
   ScoreSummary: scoreSummarySchema,
   Outcomes: outcomesSchema,
   CommitPatch: commitPatchSchema,
+  ModelPrices: modelPricesSchema,
 } as const;
 
 /**

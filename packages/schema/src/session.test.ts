@@ -70,6 +70,16 @@ describe('addUsage', () => {
       cacheWrite: 44,
     });
   });
+
+  it('should sum recorded costs, keep them from an empty start, and make the cost unknown once a part with tokens has none', () => {
+    const priced = { input: 1, output: 2, cacheRead: 3, cacheWrite: 4, cost: 0.25 };
+    const unpriced = { input: 1, output: 0, cacheRead: 0, cacheWrite: 0 };
+    expect(addUsage(emptyUsage(), priced).cost).toBe(0.25);
+    expect(addUsage(priced, { ...priced, cost: 0.5 }).cost).toBe(0.75);
+    expect(addUsage(priced, unpriced).cost).toBeUndefined();
+    expect(addUsage(addUsage(priced, unpriced), priced).cost).toBeUndefined();
+    expect(addUsage(emptyUsage(), unpriced)).not.toHaveProperty('cost');
+  });
 });
 
 describe('provenanceClass', () => {

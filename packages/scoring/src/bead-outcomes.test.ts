@@ -56,4 +56,10 @@ describe('beadOutcomes attempt placement', () => {
     expect(outcomeOf(reopenedThenReworked, ms(41), { start: ms(41), end: ms(50) })).toMatchObject({ attempt: 2 });
     expect(outcomeOf(reopenedThenReworked, ms(0) - 20_000, { start: ms(0) - 20_000, end: ms(5) })).toMatchObject({ attempt: 1 });
   });
+
+  it('should carry the bead\'s title and issue type from its store record', () => {
+    const typed: BeadLifecycle = { ...reopenedThenReworked, bead: { id: 'dm-c3d4', status: 'closed', title: 'Add farewell()', issueType: 'feature', labels: [], dependencies: [], source: { file: '.beads/issues.jsonl', line: 1 } } };
+    expect(outcomeOf(typed, ms(13), { start: ms(13), end: ms(14) })).toMatchObject({ title: 'Add farewell()', issueType: 'feature' });
+    expect(outcomeOf(reopenedThenReworked, ms(13), { start: ms(13), end: ms(14) })).not.toHaveProperty('issueType');
+  });
 });

@@ -30,6 +30,7 @@ export function beadOutcomes(linkage: SessionLinkage, index: OutcomeIndex): Bead
       evidence: link.evidence,
     };
     if (lifecycle.bead?.title != null) outcome.title = lifecycle.bead.title;
+    if (lifecycle.bead?.issueType != null) outcome.issueType = lifecycle.bead.issueType;
     outcomes.push(outcome);
   }
   return outcomes;

@@ -46,8 +46,8 @@ export { dpoOpenaiFormat, toOpenAiDpoRecord } from './formats/dpo-openai-format.
 export { ktoFormat, toTrlKtoRecord } from './formats/kto-format.js';
 
 // Preference data: which sessions pair (pure, from scores), and how two conversations split into prompt and sides.
-export { planPairs, defaultMinMargin } from './pairs/plan-pairs.js';
-export type { PairCandidate, PairKind, PairNote, PairPlan, PairSide, PlanPairsOptions, PlannedPair, PlannedSingle } from './pairs/plan-pairs.js';
+export { planPairs, defaultMinMargin, defaultPairBy, pairByChoices } from './pairs/plan-pairs.js';
+export type { PairBy, PairCandidate, PairKind, PairNote, PairPlan, PairSide, PlanPairsOptions, PlannedPair, PlannedSingle } from './pairs/plan-pairs.js';
 export { splitPair } from './pairs/split-pair.js';
 export type { PairConversation } from './pairs/split-pair.js';
 // Checking a model's chat template against messages rows.

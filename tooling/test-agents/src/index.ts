@@ -30,6 +30,7 @@ export { type AgentRunResult, type RunAgentOptions } from './run-agent.js';
 export { baseAgentEnv, defaultRunTimeoutMs, runAgentProcess, type ProcessResult, type RunAgentProcessOptions } from './run-agent-process.js';
 export { runPi, writePiConfig, type RunPiOptions } from './run-pi.js';
 export { defaultStubModelId, stubProviderName, stubProvidersConfig } from './stub-provider.js';
+export type { StubModelCost } from './stub-provider.js';
 export { runOmp, writeOmpConfig, type RunOmpOptions } from './run-omp.js';
 export {
   claudeEnv,
@@ -62,7 +63,7 @@ export { demoHome, readRealFixtureExpectations, sharedFixturesRoot, type RealFix
 export { createGitRepository, git, gitEnv, type FixtureCommit } from './git-repository.js';
 export { bdStandInScript, installBdStandIn } from './install-bd-stand-in.js';
 export { makeGasTownTown, type GasTownTown } from './gastown-town.js';
-export { countTrajectory, type TrajectoryCounts } from './trajectory-counts.js';
+export { countTrajectory, tokensOnly, type TrajectoryCounts } from './trajectory-counts.js';
 export { snapshotTree } from './snapshot-tree.js';
 export { expectMatchesStub, type StubComparison } from './expect-matches-stub.js';
 export { readReaderHome, sessionsUnder } from './read-reader-home.js';

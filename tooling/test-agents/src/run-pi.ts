@@ -5,7 +5,7 @@ import { type AgentRunResult, type RunAgentOptions } from './run-agent.js';
 import { baseAgentEnv, runAgentProcess } from './run-agent-process.js';
 import { listSessionFiles } from './session-files.js';
 import { type StubApi } from './stub-model/types.js';
-import { defaultStubModelId, stubProviderName, stubProvidersConfig } from './stub-provider.js';
+import { defaultStubModelId, stubProviderName, stubProvidersConfig, type StubModelCost } from './stub-provider.js';
 import { makeTempHome } from './temp-home.js';
 
 /** Options of {@link runPi}. */
@@ -14,13 +14,15 @@ export interface RunPiOptions extends RunAgentOptions {
   api?: StubApi;
   /** Model id pi sends; default `claude-sonnet-4-5` (anthropic) or `gpt-4.1` (OpenAI APIs). */
   model?: string;
+  /** The model's prices (USD per million tokens): pi then records each response's `usage.cost`; default unpriced (cost 0). */
+  modelCost?: StubModelCost;
 }
 
 /** Writes `~/.pi/agent/models.json` with one provider that points at the stub. */
-export async function writePiConfig(home: string, stub: RunAgentOptions['stub'], api: StubApi, model: string): Promise<void> {
+export async function writePiConfig(home: string, stub: RunAgentOptions['stub'], api: StubApi, model: string, cost?: StubModelCost): Promise<void> {
   const agentDir = join(home, '.pi', 'agent');
   await mkdir(agentDir, { recursive: true });
-  await writeFile(join(agentDir, 'models.json'), `${JSON.stringify(stubProvidersConfig(stub, api, model), null, 2)}\n`);
+  await writeFile(join(agentDir, 'models.json'), `${JSON.stringify(stubProvidersConfig(stub, api, model, {}, cost), null, 2)}\n`);
 }
 
 /**
@@ -33,7 +35,7 @@ export async function runPi(options: RunPiOptions): Promise<AgentRunResult> {
   const home = options.home ?? (await makeTempHome());
   const api = options.api ?? 'anthropic-messages';
   const model = options.model ?? defaultStubModelId(api);
-  await writePiConfig(home, options.stub, api, model);
+  await writePiConfig(home, options.stub, api, model, options.modelCost);
   const argv = [...agent.command, '--provider', stubProviderName, '--model', model, '--print', ...options.args];
   const env = { ...baseAgentEnv(home), PI_OFFLINE: '1', PI_SKIP_VERSION_CHECK: '1', ...options.env };
   const result = await runAgentProcess({ argv, cwd: options.cwd, env, timeoutMs: options.timeoutMs });

@@ -10,7 +10,7 @@ export interface TrajectoryCounts {
   toolErrors: number;
   /** Assistant messages with reasoning (present or hollow). */
   thinkingMessages: number;
-  /** Sum of the sessions' usage totals. */
+  /** Sum of the sessions' token totals (the stub serves tokens; a recorded cost is the harness's price, checked apart). */
   usage: Usage;
   models: string[];
 }
@@ -25,7 +25,12 @@ export function countTrajectory(sessions: Session[]): TrajectoryCounts {
     toolResults: messages.filter((message) => message.role === 'tool').length,
     toolErrors: messages.filter((message) => message.toolResult?.isError === true).length,
     thinkingMessages: messages.filter((message) => message.reasoning.state !== 'absent').length,
-    usage: sessions.reduce((total, session) => addUsage(total, session.usage), emptyUsage()),
+    usage: tokensOnly(sessions.reduce((total, session) => addUsage(total, session.usage), emptyUsage())),
     models: [...new Set(sessions.flatMap((session) => session.models))],
   };
+}
+
+/** A usage's token counts without the recorded cost (the stub serves tokens; the cost is the harness's price). */
+export function tokensOnly({ input, output, cacheRead, cacheWrite }: Usage): Usage {
+  return { input, output, cacheRead, cacheWrite };
 }

@@ -1,3 +1,5 @@
+import { type PairBy } from '@forge/transform';
+
 /** The flags each command receives from the parser. */
 
 export interface SessionInputOptions {
@@ -29,9 +31,8 @@ export interface ExportOptions {
   quiet: boolean;
 }
 
-export interface RunOptions extends SessionInputOptions {
+export interface RunOptions extends SessionInputOptions, PairingFlags {
   out?: string;
-  config?: string;
   format?: string;
   parquetShardMb?: number;
   shard?: string;
@@ -48,9 +49,6 @@ export interface RunOptions extends SessionInputOptions {
   json: boolean;
   score: boolean;
   minScore?: number;
-  beads: string[];
-  git: string[];
-  minMargin?: number;
 }
 
 export interface EvalExtractOptions extends SessionInputOptions {
@@ -61,11 +59,20 @@ export interface EvalExtractOptions extends SessionInputOptions {
 
 export interface CompareOptions extends SessionInputOptions {
   by: 'model' | 'source' | 'role' | 'thinking';
+  prices?: string;
   json: boolean;
 }
 
-export interface PairsOptions extends SessionInputOptions {
+/** What changes preference pairs besides the sessions: shared by `forge run` and `forge pairs`. */
+export interface PairingFlags {
+  config?: string;
+  beads: string[];
+  git: string[];
   minMargin?: number;
+  pairBy?: PairBy[];
+}
+
+export interface PairsOptions extends SessionInputOptions, PairingFlags {
   json: boolean;
 }
 

@@ -10,6 +10,19 @@ export function splitList(value: string): string[] {
     .filter((item) => item !== '');
 }
 
+/**
+ * A commander argument parser for a comma-separated list flag whose items must pass the option's
+ * rule; otherwise commander reports the flag, the value and why, and forge exits with 2.
+ */
+export function listFlag<T extends string>(rule: z.ZodType<T[]>): (value: string) => T[] {
+  return (value) => {
+    const items = splitList(value);
+    const problem = ruleProblem(rule, items);
+    if (problem != null) throw new InvalidArgumentError(`${problem}.`);
+    return items as T[];
+  };
+}
+
 const decimal = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/iu;
 
 /**

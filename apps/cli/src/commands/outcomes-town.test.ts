@@ -1,10 +1,11 @@
 // The real Claude Code and pi programs, driven by the loopback stub model, work beads in a temp
 // Gas Town town (real git; the bd STAND-IN of tooling/test-agents, since the real bd cannot be
-// installed here): a bead closed on the first try, a bead reopened after a first attempt and
-// closed by a second, a bead with only failed attempts, and a pi session with an abandoned
-// branch (pi's own navigateTree, called by a one-line extension command in print mode). Then
-// `forge pairs`, `forge run --format dpo-…,kto`, `forge eval extract` and `forge compare` run on
-// the sessions they wrote.
+// installed here): a bead closed on the first try, a feature reopened after a first attempt and
+// closed by a second, a feature with only failed attempts, a task closed without changes, and a pi
+// session with an abandoned branch (pi's own navigateTree, called by a one-line extension command
+// in print mode). pi's model is priced, so pi records each response's cost; Claude Code records
+// none. Then `forge pairs`, `forge run --format dpo-…,kto`, `forge eval extract` and
+// `forge compare` run on the sessions they wrote.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,9 @@ import { parseOpenAiDpoRecord, parseShareGptRankingRecord, parseTrlDpoRecord, pa
 import { runCli } from '../test-support/run-cli.js';
 
 const usage = { input: 20, output: 40, cacheRead: 1000, cacheWrite: 100 };
+/** pi's price for the stub model, USD per million tokens: each scripted turn costs (20 × 3 + 40 × 15 + 1000 × 0.3 + 100 × 3.75) / 10⁶ = 0.001335. */
+const piModelCost = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 };
+const costPerTurn = 0.001335;
 const files = {
   'greet.js': "module.exports = function greet(name) {\n  return 'Hello, ' + name;\n};\n",
   'test.js': "const assert = require('node:assert');\nassert.strictEqual(require('./greet.js')('Ada').startsWith('Hello'), true);\nconsole.log('ok');\n",
@@ -45,7 +49,7 @@ async function runScript(key: string, agent: 'claude' | 'pi', cwd: string, ident
     const home = await makeTempHome();
     homes.push(home);
     const env = town.agentEnv(identity, home);
-    const run = agent === 'claude' ? await runClaude({ stub, cwd, home, env, args, agent: claude }) : await runPi({ stub, cwd, home, env, args, agent: pi });
+    const run = agent === 'claude' ? await runClaude({ stub, cwd, home, env, args, agent: claude }) : await runPi({ stub, cwd, home, env, args, agent: pi, modelCost: piModelCost });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(stub.unservedTurns()).toEqual([]);
     const file = run.sessionFiles.find((path) => !path.includes('subagents'))!;
@@ -66,6 +70,7 @@ beforeAll(async () => {
   town.bd('mayor', ['create', '--id', 'dm-a1b2', '--title', 'Greeting ends without a period', '--type', 'bug']);
   town.bd('mayor', ['create', '--id', 'dm-c3d4', '--title', 'Add farewell()', '--type', 'feature']);
   town.bd('mayor', ['create', '--id', 'dm-e5f6', '--title', 'Add shout()', '--type', 'feature']);
+  town.bd('mayor', ['create', '--id', 'dm-g7h8', '--title', 'Check that greet() is exported', '--type', 'task']);
 
   // dm-a1b2: nux (Claude Code) closes it on the first try; the refinery merges it.
   const nux = town.addPolecat('nux', 'dm-a1b2');
@@ -123,6 +128,15 @@ beforeAll(async () => {
   ]);
   town.bd('mayor', ['update', 'dm-e5f6', '--status=open', '--assignee=']);
 
+  // dm-g7h8: toast (pi) finds nothing to change and closes it without code on the first try.
+  const toast = town.addPolecat('toast', 'dm-g7h8');
+  town.sling('dm-g7h8', toast.identity);
+  await runScript('noChanges', 'pi', toast.cwd, toast.identity, [town.beacon('toast', 'dm-g7h8')], [
+    { toolCalls: [{ name: 'bash', input: { command: 'bd update dm-g7h8 --claim' } }], usage },
+    { toolCalls: [{ name: 'bash', input: { command: 'bd close dm-g7h8 --reason "no-changes: greet() is already exported"' } }], usage },
+    { text: 'greet() is already exported; dm-g7h8 closed without changes.', usage },
+  ]);
+
   // A crew session in pi: the user retries the last prompt (pi's tree navigation), abandoning the first answer.
   const extension = join(town.root, '..', 'retry-extension.js');
   writeFileSync(
@@ -154,9 +168,52 @@ describe('preference pairs from the real agents in a temp Gas Town', () => {
     expect(branches[0].rejected.sessionId).not.toBe(ids.branched);
     expect(pairs.filter((pair) => pair.kind === 'single')).toEqual(expect.arrayContaining([expect.objectContaining({ bead: 'dm-a1b2', label: true, session: expect.objectContaining({ sessionId: ids.firstTry }) })]));
     expect(pairs.some((pair) => pair.bead === 'dm-e5f6')).toBe(false);
+    expect(pairs.some((pair) => pair.kind === 'same-type')).toBe(false);
     const noisy = await forge(['pairs']);
     if (process.env.PRINT_TOWN) console.log(noisy.stdout, noisy.stderr);
     expect(noisy.stderr).toMatch(/no pair: pairs:bead:dm-e5f6: no attempt closed the bead \(2 attempts: [^)]*\): no same-bead pair/u);
+  });
+
+  it('should pair the two features across beads only with --pair-by type: dm-c3d4\'s closure over dm-e5f6\'s worst failure', { timeout: 240_000 }, async () => {
+    const scores = (await forge(['score', '--json', '--quiet', '--cache-dir', cacheDir])).stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const scoreOf = (id: string): number => scores.find((score) => score.sessionId === id).score;
+    // The bd record's issue_type reaches the score's bead outcomes.
+    expect(scores.find((score) => score.sessionId === ids.reworked).outcome.beads).toEqual([expect.objectContaining({ id: 'dm-c3d4', issueType: 'feature', tier: 'rework' })]);
+    const result = await forge(['pairs', '--json', '--quiet', '--pair-by', 'type']);
+    expect(result.exitCode, result.stderr).toBeLessThanOrEqual(3);
+    const pairs = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const worst = [ids.failed1!, ids.failed2!].sort((left, right) => scoreOf(left) - scoreOf(right))[0]!;
+    expect(pairs).toEqual([
+      {
+        kind: 'same-type',
+        bead: null,
+        margin: Math.round((scoreOf(ids.reworked!) - scoreOf(worst)) * 10_000) / 10_000,
+        chosen: expect.objectContaining({ sessionId: ids.reworked, bead: 'dm-c3d4', issueType: 'feature', tier: 'rework' }),
+        rejected: expect.objectContaining({ sessionId: worst, bead: 'dm-e5f6', issueType: 'feature' }),
+      },
+    ]);
+    // The other types: the bug and the task each closed, nothing failed.
+    const noisy = await forge(['pairs', '--pair-by', 'type']);
+    if (process.env.PRINT_TOWN) console.log((await forge(['pairs', '--pair-by', 'bead,branch,type'])).stdout);
+    expect(noisy.stderr).toContain('no pair: pairs:type:bug: 1 closed and 0 failed beads of type bug: no same-type pair');
+    expect(noisy.stderr).toContain('no pair: pairs:type:task: 1 closed and 0 failed beads of type task: no same-type pair');
+    expect(noisy.stdout).toMatch(/same-type\s+dm-c3d4>dm-e5f6/u);
+    // forge.config.json's pairBy and minMargin apply as they do for forge run; the flags win.
+    const config = join(town.root, '..', 'pairs-config.json');
+    writeFileSync(config, JSON.stringify({ pairBy: ['type'], minMargin: 1 }));
+    const strict = await forge(['pairs', '--config', config]);
+    expect(strict.stdout).not.toContain('same-type');
+    expect(strict.stderr).toMatch(/no pair: pairs:type:feature: pair \S+ > \S+ dropped: margin [\d.]+ is below --min-margin 1/u);
+    const flagged = await forge(['pairs', '--json', '--quiet', '--config', config, '--min-margin', '0.1', '--pair-by', 'type,bead']);
+    expect(flagged.stdout.trim().split('\n').map((line) => JSON.parse(line).kind).sort()).toEqual(['same-bead', 'same-type', 'single', 'single']);
+    // forge run writes the same-type row with --pair-by.
+    const out = join(town.root, '..', 'dataset-by-type');
+    const run = await forge(['run', '--format', 'dpo-trl', '--pair-by', 'type', '--out', out, '--cache-dir', cacheDir, '--validation-ratio', '0', '--quiet']);
+    expect(run.exitCode, run.stderr).toBeLessThanOrEqual(3);
+    const labels = readFileSync(join(out, 'dpo-trl', 'rows.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).preference);
+    expect(labels.map((label) => [label.kind, label.chosen.sessionId, label.rejected.sessionId])).toEqual([['same-type', ids.reworked, worst]]);
+    const row = parseTrlDpoRecord(JSON.parse(readFileSync(join(out, 'dpo-trl', 'train.jsonl'), 'utf8').trim()));
+    expect(row.prompt.at(-1)?.content).toContain('assigned:dm-c3d4');
   });
 
   it('should write every preference format through forge run, each row loading through its schema, rows.jsonl naming both sessions', { timeout: 240_000 }, async () => {
@@ -188,7 +245,7 @@ describe('preference pairs from the real agents in a temp Gas Town', () => {
     expect(manifest.skipped.some((item: { reason: string }) => item.reason.startsWith('dpo-openai: skipped: the chosen side is'))).toBe(true);
     const kto = lines('kto/train.jsonl').map((line) => parseTrlKtoRecord(JSON.parse(line)));
     const ktoLabels = lines('kto/rows.jsonl').map((line) => JSON.parse(line).preference);
-    expect(ktoLabels.map((label) => [label.bead, label.label])).toEqual([['dm-a1b2', true]]);
+    expect(ktoLabels.map((label) => [label.bead, label.label]).sort()).toEqual([['dm-a1b2', true], ['dm-g7h8', true]]);
     expect(kto[0]!.label).toBe(true);
     const info = JSON.parse(readFileSync(join(out, 'dataset_info.json'), 'utf8'));
     expect(info.forge_dpo_train).toMatchObject({ ranking: true, formatting: 'sharegpt', columns: { chosen: 'chosen', rejected: 'rejected' } });
@@ -250,11 +307,41 @@ describe('evaluation scenarios and model A/B from the same town', () => {
     expect(bySource['claude-code']).toMatchObject({ sessions: 2, beadsAttempted: 2, firstAttempts: 1, firstTryClosures: 1, firstTryClosureRate: 1, closedBeads: 2, toolCalls: 12, toolErrors: 0, toolErrorRate: 0, medianTurns: 7 });
     // Every scripted turn reports 20 + 40 + 1000 + 100 tokens: 14 turns over 2 closed beads.
     expect(bySource['claude-code'].tokensPerClosedBead).toBe((14 * 1160) / 2);
-    // pi: furiosa's first attempt (5 turns, 4 calls), slit (3, 2), rictus (2, 1), the crew session's active branch (3, 1).
-    expect(bySource.pi).toMatchObject({ sessions: 4, beadsAttempted: 2, firstAttempts: 2, firstTryClosures: 0, firstTryClosureRate: 0, closedBeads: 0, tokensPerClosedBead: null, toolCalls: 8, toolErrors: 0, medianTurns: 3 });
-    // Wilson 95% for 0 of 2 and 1 of 1.
-    expect(bySource.pi.firstTryClosureInterval).toEqual({ low: 0, high: 0.6576 });
+    // pi: furiosa's first attempt (5 turns, 4 calls), slit (3, 2), rictus (2, 1), the crew session's active branch (3, 1), toast (3, 2; dm-g7h8 closed without changes).
+    expect(bySource.pi).toMatchObject({ sessions: 5, beadsAttempted: 3, firstAttempts: 3, firstTryClosures: 0, firstTryClosureRate: 0, closedBeads: 1, toolCalls: 10, toolErrors: 0, medianTurns: 3 });
+    expect(bySource.pi.tokensPerClosedBead).toBe(16 * 1160);
+    // pi recorded every response's cost: 16 turns over 1 closed bead. Claude Code records none: unknown, and said so.
+    expect(bySource.pi).toMatchObject({ costUnknownSessions: 0, costPerClosedBead: 16 * costPerTurn });
+    expect(bySource['claude-code']).toMatchObject({ costPerClosedBead: null, costUnknownSessions: 2 });
+    const claudeModel = bySource['claude-code'].unpricedModels[0];
+    expect(notes).toEqual(expect.arrayContaining([`claude-code: cost unknown for 2 of 2 sessions (no recorded cost, no price for ${claudeModel}): no cost per closed bead; --prices FILE prices them`]));
+    // Wilson 95% for 0 of 3 and 1 of 1.
+    expect(bySource.pi.firstTryClosureInterval).toEqual({ low: 0, high: 0.5615 });
     expect(bySource['claude-code'].firstTryClosureInterval).toEqual({ low: 0.2065, high: 1 });
     expect(notes).toEqual(expect.arrayContaining([expect.stringContaining('too small to tell apart: pi, claude-code')]));
+  });
+
+  it('should price the sessions with no recorded cost from --prices, keeping the costs the transcripts recorded', { timeout: 240_000 }, async () => {
+    const unpriced = JSON.parse((await forge(['compare', '--by', 'source', '--json', '--quiet'])).stdout).groups.find((group: { group: string }) => group.group === 'claude-code');
+    const prices = join(town.root, '..', 'prices.json');
+    // Twice pi's price, under every model id the sessions name (pi's included): pi's recorded cost must win.
+    const doubled = { input: 6, output: 30, cacheRead: 0.6, cacheWrite: 7.5 };
+    writeFileSync(prices, JSON.stringify(Object.fromEntries([...unpriced.unpricedModels, 'claude-sonnet-4-5'].map((model: string) => [model, doubled]))));
+    const result = await forge(['compare', '--by', 'source', '--json', '--quiet', '--prices', prices]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const { groups, notes } = JSON.parse(result.stdout);
+    const bySource = Object.fromEntries(groups.map((group: { group: string }) => [group.group, group]));
+    // Claude Code: 14 turns at twice 0.001335 over 2 closed beads; pi as recorded.
+    expect(bySource['claude-code']).toMatchObject({ costUnknownSessions: 0, costPerClosedBead: Math.round(((14 * 2 * costPerTurn) / 2) * 1e6) / 1e6 });
+    expect(bySource.pi.costPerClosedBead).toBe(16 * costPerTurn);
+    expect(notes.some((note: string) => note.includes('cost unknown'))).toBe(false);
+    const table = await forge(['compare', '--by', 'source', '--quiet', '--prices', prices]);
+    if (process.env.PRINT_TOWN) console.log(JSON.stringify(doubled), table.stdout, (await forge(['compare', '--by', 'source', '--quiet'])).stdout);
+    expect(table.stdout).toContain('USD/closed bead');
+    const bad = join(town.root, '..', 'bad-prices.json');
+    writeFileSync(bad, JSON.stringify({ 'claude-sonnet-4-5': { input: 'three', output: 15 } }));
+    const refused = await forge(['compare', '--by', 'source', '--prices', bad]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('bad-prices.json');
   });
 });

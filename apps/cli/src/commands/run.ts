@@ -1,7 +1,7 @@
 import { type DatasetManifest } from '@forge/schema';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
 import { loadConfig } from '../config/load-config.js';
-import { redactionOptions } from '../config/redaction-options.js';
+import { resolvePairingConfig } from '../config/pairing-config.js';
 import { createProgress } from '../render/progress.js';
 import { runForge } from '../run/run-forge.js';
 import { type RunOptions } from './command-options.js';
@@ -9,7 +9,8 @@ import { splitList } from './option-parsers.js';
 
 /** `forge run`: the flags over forge.config.json, then `runForge`, with progress and a summary on stderr. */
 export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode> {
-  const { config, path: configPath } = loadConfig(io.cwd, flags.config);
+  const loaded = loadConfig(io.cwd, flags.config);
+  const { config } = loaded;
   const progress = createProgress(io, { quiet: flags.quiet });
   const log = (line: string) => {
     if (!flags.quiet) io.stderr.write(`${line}\n`);
@@ -35,11 +36,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
       jobs: flags.jobs,
       score: flags.score,
       minScore: flags.minScore ?? config.minScore,
-      beadsDirs: flags.beads.length > 0 ? flags.beads : config.beadsDirs,
-      gitDirs: flags.git.length > 0 ? flags.git : config.gitDirs,
-      scoring: config.scoring,
-      ...(flags.minMargin == null ? {} : { minMargin: flags.minMargin }),
-      redaction: redactionOptions(config, configPath, io.env, io.cwd),
+      ...resolvePairingConfig(flags, loaded, io),
       env: io.env,
       cwd: io.cwd,
       onProgress: (event) => {

@@ -23,6 +23,8 @@ export const forgeConfigSchema = z
     minScore: runOptionRules.minScore.optional(),
     beadsDirs: runOptionRules.beadsDirs.optional(),
     gitDirs: runOptionRules.gitDirs.optional(),
+    minMargin: runOptionRules.minMargin.optional(),
+    pairBy: runOptionRules.pairBy.optional(),
     /** Weights, tiers, the review threshold of the session score: @forge/scoring's README. */
     scoring: runOptionRules.scoring.optional(),
     systemPrompt: runOptionRules.systemPrompt.optional(),

@@ -14,6 +14,7 @@ import {
   writeDataset,
   writeFolderAtomically,
   type FormatName,
+  type PairBy,
   type PairCandidate,
   type RedactionOptions,
 } from '@forge/transform';
@@ -104,6 +105,8 @@ export interface RunForgeOptions {
    * Code project, or one file), while this thread merges. The dataset is byte-identical for every N.
    */
   jobs?: number;
+  /** Preference formats: which kinds of pair to build (default `bead,branch`; `type` pairs beads of one issue type only when asked). */
+  pairBy?: readonly PairBy[];
   /** Progress as it happens (nothing is printed by `runForge` itself). */
   onProgress?: (event: RunProgress) => void;
   /**
@@ -169,6 +172,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
     gitDirs: (options.gitDirs ?? []).map((dir) => resolve(cwd, dir)),
     scoring: scoringConfigSchema.parse(options.scoring ?? {}),
     ...(options.minMargin == null ? {} : { minMargin: options.minMargin }),
+    ...(options.pairBy == null ? {} : { pairBy: options.pairBy }),
     shard: options.shard,
   };
   // Preference formats need every branch (abandoned ones pair with the continued one) and every session's score.
@@ -310,7 +314,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         scoring = { ...summarizer.summary(), minScore: recorded.minScore, warnings: [...scorer.warnings].sort(compareWarnings) };
         scoringSnapshot = summarizer.snapshot();
       }
-      const plan = preferences ? planPairs(candidates, recorded.minMargin == null ? {} : { minMargin: recorded.minMargin }) : undefined;
+      const plan = preferences ? planPairs(candidates, { ...(recorded.minMargin == null ? {} : { minMargin: recorded.minMargin }), ...(recorded.pairBy == null ? {} : { pairBy: recorded.pairBy }) }) : undefined;
       candidates.length = 0;
       const dataset = builder.finish(plan);
       try {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatNames } from '@forge/transform';
+import { formatNames, pairByChoices } from '@forge/transform';
 import { ForgeError, scoringConfigSchema } from '@forge/schema';
 import { sourceNames } from '../sources/source-registry.js';
 
@@ -39,6 +39,7 @@ export const runOptionRules = {
   scoring: scoringConfigSchema,
   jobs: z.number({ error: 'a number' }).int({ error: 'a whole number of threads' }).positive({ error: 'a positive number of threads' }),
   minMargin: z.number({ error: 'a number' }).min(0, { error: 'a score difference between 0 and 1' }).max(1, { error: 'a score difference between 0 and 1' }),
+  pairBy: z.array(z.enum(pairByChoices, { error: `a pair kind: one of ${pairByChoices.join(', ')}` })).min(1, { error: `a list of pair kinds: one or more of ${pairByChoices.join(', ')}` }),
 } as const;
 
 /** What over-budget rows become: `split` into windows at turn boundaries, or `drop`ped. */

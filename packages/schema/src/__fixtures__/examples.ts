@@ -187,7 +187,7 @@ export const outcomes: Outcomes = {
 export const validExamples: Record<string, unknown> = {
   Session: session,
   Message: assistantCall,
-  Usage: { input: 1, output: 2, cacheRead: 3, cacheWrite: 4 },
+  Usage: { input: 1, output: 2, cacheRead: 3, cacheWrite: 4, cost: 0.0123 },
   GasTownContext: session.gastown,
   SessionWarning: { file: 'a.jsonl', line: 3, kind: 'truncated-line', message: 'last line cut off' },
   ShareGptRecord: {
@@ -254,6 +254,7 @@ export const validExamples: Record<string, unknown> = {
   SessionScore: sessionScore,
   Verdict: { sessionId: '15b2db23-256a-4bd0-920e-e73fd02de97d', verdict: 'good', by: 'gastown/witness', note: 'clean fix', at: '2026-04-15T10:00:00.000Z' },
   ScoringConfig: defaultScoringConfigExample,
+  ModelPrices: { 'claude-sonnet-4-5': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 }, 'kimi-k2': { input: 0.6, output: 2.5 } },
   ScoreSummary: scoreSummary,
   Outcomes: outcomes,
   CommitPatch: { sha: 'a5628b1b3600687ea86307eaf528b4888cd8bafe', files: [{ path: 'internal/witness/handlers.go', additions: 2, deletions: 1, addedLines: ['\tif nudged[s] {', '\t\tcontinue'] }] },
@@ -294,6 +295,7 @@ export const invalidExamples: Record<string, { value: unknown; path: string }> =
   SessionScore: { value: { ...sessionScore, score: 1.5 }, path: 'score' },
   Verdict: { value: { sessionId: 'x', verdict: 'great' }, path: 'verdict' },
   ScoringConfig: { value: { weights: { outcome: -1 } }, path: 'weights.outcome' },
+  ModelPrices: { value: { 'kimi-k2': { input: -0.6, output: 2.5 } }, path: 'kimi-k2.input' },
   ScoreSummary: { value: { ...scoreSummary, outcomeKnown: -1 }, path: 'outcomeKnown' },
   Outcomes: { value: { ...outcomes, outcomesVersion: 2 }, path: 'outcomesVersion' },
   CommitPatch: { value: { sha: 'a', files: [{ path: 'x', additions: -1, deletions: 0, addedLines: [] }] }, path: 'files.0.additions' },

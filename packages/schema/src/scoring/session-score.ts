@@ -70,6 +70,8 @@ export const beadOutcomeSchema = z
     /** Merged: closed `Merged in …`, its merge request merged, or a commit naming it landed. */
     merged: z.boolean(),
     title: z.string().optional(),
+    /** The bead's issue type as bd records it (`issue_type`: `task`, `bug`, `feature`, `chore`, `epic`, …), when known. */
+    issueType: z.string().optional(),
     /** Which attempt this session was (1-based), null when it could not be placed. */
     attempt: z.number().int().positive().nullable(),
     /** How this session's attempt ended; null when unknown. */

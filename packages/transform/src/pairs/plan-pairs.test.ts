@@ -4,7 +4,7 @@ import { type PreparedConversation, type PreparedTurn } from '../conversation/pr
 import { planPairs, type PairCandidate } from './plan-pairs.js';
 import { splitPair } from './split-pair.js';
 
-function attempt(sessionId: string, score: number, beads: { id: string; tier: OutcomeTier | null; attempt: number }[], branch = { leafId: 'x', isActive: true }, file = `/s/${sessionId}.jsonl`): PairCandidate {
+function attempt(sessionId: string, score: number, beads: { id: string; tier: OutcomeTier | null; attempt: number; issueType?: string }[], branch = { leafId: 'x', isActive: true }, file = `/s/${sessionId}.jsonl`): PairCandidate {
   const sessionScore: SessionScore = {
     sessionId,
     source: 'pi',
@@ -12,7 +12,7 @@ function attempt(sessionId: string, score: number, beads: { id: string; tier: Ou
     score,
     outcomeKnown: beads.length > 0,
     outcome: {
-      beads: beads.map((bead) => ({ id: bead.id, status: 'closed', attempts: 2, firstTry: false, reopened: false, redispatched: false, noChanges: false, merged: false, attempt: bead.attempt, tier: bead.tier, evidence: [] })),
+      beads: beads.map((bead) => ({ id: bead.id, status: 'closed', attempts: 2, firstTry: false, reopened: false, redispatched: false, noChanges: false, merged: false, attempt: bead.attempt, tier: bead.tier, ...(bead.issueType == null ? {} : { issueType: bead.issueType }), evidence: [] })),
       commits: [],
       codeSurvival: null,
     },
@@ -69,7 +69,45 @@ describe('planPairs', () => {
     expect(plan.pairs).toEqual([
       { kind: 'sibling-branch', bead: null, chosen: { sessionId: 's', source: 'pi', score: 0.4, tier: null }, rejected: { sessionId: 's@l2', source: 'pi', score: 0.6, tier: null }, margin: -0.2 },
     ]);
-    expect(planPairs([attempt('s', 0.4, [], { leafId: 'l1', isActive: true }, '/s/tree.jsonl'), attempt('s@l2', 0.6, [], { leafId: 'l2', isActive: false }, '/s/tree.jsonl')], { kinds: ['same-bead'] }).pairs).toEqual([]);
+    expect(planPairs([attempt('s', 0.4, [], { leafId: 'l1', isActive: true }, '/s/tree.jsonl'), attempt('s@l2', 0.6, [], { leafId: 'l2', isActive: false }, '/s/tree.jsonl')], { pairBy: ['bead'] }).pairs).toEqual([]);
+  });
+});
+
+describe('planPairs --pair-by type', () => {
+  const feature = (sessionId: string, score: number, id: string, tier: OutcomeTier) => attempt(sessionId, score, [{ id, tier, attempt: 1, issueType: 'feature' }]);
+  const candidates = [
+    feature('a', 0.9, 'gt-1', 'first-try'),
+    feature('b', 0.7, 'gt-2', 'rework'),
+    feature('c', 0.3, 'gt-2', 'reopened'),
+    feature('d', 0.2, 'gt-3', 'abandoned'),
+    feature('e', 0.4, 'gt-3', 'reopened'),
+    attempt('f', 0.1, [{ id: 'gt-4', tier: 'reopened', attempt: 1, issueType: 'bug' }]),
+    attempt('g', 0.1, [{ id: 'gt-5', tier: 'reopened', attempt: 1 }]),
+  ];
+
+  it('should build no same-type pair unless asked', () => {
+    expect(planPairs(candidates).pairs.filter((pair) => pair.kind === 'same-type')).toEqual([]);
+  });
+
+  it('should pair each bead\'s best closure with another bead\'s worst failure of the same type, each bead once per side, in any input order', () => {
+    const plan = planPairs(candidates, { pairBy: ['type'] });
+    // gt-1's first try takes the lowest failure (gt-3's abandoned d, 0.2); gt-2's rework cannot take its own failure (c), and gt-3's is taken.
+    expect(plan.pairs.map((pair) => [pair.kind, pair.chosen.bead, pair.chosen.sessionId, pair.rejected.bead, pair.rejected.sessionId, pair.margin])).toEqual([['same-type', 'gt-1', 'a', 'gt-3', 'd', 0.7]]);
+    expect(plan.pairs[0]).toMatchObject({ bead: null, chosen: { tier: 'first-try', issueType: 'feature' }, rejected: { tier: 'abandoned', issueType: 'feature' } });
+    expect(plan.notes).toEqual([
+      { ref: 'type:bug', reason: '0 closed and 1 failed beads of type bug: no same-type pair' },
+      { ref: 'type:feature', reason: 'no failed bead of type feature left to pair with gt-2' },
+    ]);
+    expect(plan.singles).toEqual([]);
+    expect(planPairs([...candidates].reverse(), { pairBy: ['type'] })).toEqual(plan);
+  });
+
+  it('should skip a failure under --min-margin for the next one, and say so when none clears it', () => {
+    const plan = planPairs([feature('a', 0.5, 'gt-1', 'first-try'), feature('b', 0.45, 'gt-2', 'reopened'), feature('c', 0.3, 'gt-3', 'reopened')], { pairBy: ['type'] });
+    expect(plan.pairs.map((pair) => [pair.chosen.sessionId, pair.rejected.sessionId])).toEqual([['a', 'c']]);
+    const weak = planPairs([feature('a', 0.5, 'gt-1', 'first-try'), feature('b', 0.45, 'gt-2', 'reopened')], { pairBy: ['type'] });
+    expect(weak.pairs).toEqual([]);
+    expect(weak.notes).toEqual([{ ref: 'type:feature', reason: 'pair a > b dropped: margin 0.05 is below --min-margin 0.1' }]);
   });
 });
 

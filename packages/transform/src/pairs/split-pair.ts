@@ -31,9 +31,9 @@ function mergeTools(chosen: readonly ToolDefinition[], rejected: readonly ToolDe
 
 /**
  * Splits two sessions into a pair's prompt and continuations, or says why they make no pair.
- * sibling-branch: the prompt is the turns both branches share, each side what follows. same-bead:
- * each attempt starts from its own assignment (its own beacon), so the prompt is the chosen
- * attempt's turns up to its first user turn and each side is its attempt after that turn.
+ * sibling-branch: the prompt is the turns both branches share, each side what follows. same-bead
+ * and same-type: each attempt starts from its own assignment (its own beacon), so the prompt is
+ * the chosen attempt's turns up to its first user turn and each side is its attempt after that turn.
  */
 export function splitPair(kind: PairKind, chosen: PreparedConversation, rejected: PreparedConversation): { ok: true; pair: PairConversation } | { ok: false; reason: string } {
   let promptTurns: PreparedTurn[];
