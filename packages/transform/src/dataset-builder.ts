@@ -5,7 +5,7 @@ import { type PairPlan } from './pairs/plan-pairs.js';
 import { createDatasetMerger, type AddSessionResult, type BuiltDataset, type DatasetMergerOptions, type LateLabels, type TransformManifest } from './merge/dataset-merger.js';
 import { createFileRowStore, createMemoryRowStore } from './row-store.js';
 import { type ShareGptOptions } from './formats/sharegpt-format.js';
-import { createSessionProcessor, type ProcessedSession, type SessionLabels, type SessionPasses, type SessionProcessor, type SessionProcessorOptions } from './session/process-session.js';
+import { createSessionProcessor, type ProcessedSession, type SessionLabels, type SessionHead, type SessionPasses, type SessionProcessor, type SessionProcessorOptions } from './session/process-session.js';
 import { type FormatOptions } from './formats/dataset-format.js';
 import { decodeLateLabels, decodeProcessedSession, encodeLateLabels, encodeProcessedSession } from './shard/processed-session-codec.js';
 import { TransformError } from './transform-error.js';
@@ -45,7 +45,7 @@ export interface DatasetBuilder {
    * @forge/reader-kit), one token window at a time (`SessionProcessor.processPasses`). Undefined
    * when the passes held no session.
    */
-  addSessionPasses(passes: SessionPasses, labels?: SessionLabels): Promise<AddSessionResult | undefined>;
+  addSessionPasses(passes: SessionPasses, labels?: SessionLabels | ((head: SessionHead) => SessionLabels)): Promise<AddSessionResult | undefined>;
   /**
    * Adds a session processed on another thread by {@link createBuilderProcessor} (its rows are the
    * row strings themselves) to the merge, as if `addSession` had processed it here.

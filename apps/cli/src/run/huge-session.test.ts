@@ -60,6 +60,21 @@ describe('forge run on a file too big to hold', () => {
     expect(manifest.warnings).toBeGreaterThan(0);
   });
 
+  it('should score a streamed session as it scores the session read whole, and pair its branches alike', { timeout: 600_000 }, async () => {
+    // Scoring on: a streamed file's scoring view is built a message at a time during the first pass.
+    const streamed = await run('scored-streamed', { hugeFileBytes: 1, score: true, formats: ['sharegpt', 'dpo-trl'] });
+    const whole = await run('scored-whole', { hugeFileBytes: Number.MAX_SAFE_INTEGER, score: true, formats: ['sharegpt', 'dpo-trl'] });
+    const streamedFiles = folderFiles(streamed.out);
+    const wholeFiles = folderFiles(whole.out);
+    expect(JSON.parse(streamedFiles.get('manifest.json')!.toString())).toEqual(JSON.parse(wholeFiles.get('manifest.json')!.toString()));
+    expect([...wholeFiles].filter(([path, bytes]) => streamedFiles.get(path)?.equals(bytes) !== true).map(([path]) => path)).toEqual([]);
+    // Every session scored, the big one included: its rows carry a number, not null.
+    const rows = wholeFiles.get('sharegpt/rows.jsonl')!.toString().trim().split('\n').map((line) => JSON.parse(line) as { sessionId: string; score: number | null });
+    expect(rows.length).toBeGreaterThan(40);
+    expect(rows.filter((row) => row.score == null)).toEqual([]);
+    expect(whole.result.manifest.scoring?.sessions).toBeGreaterThan(0);
+  });
+
   it('should stream the big file with the reader and report its cut-off last line with file:line', async () => {
     const heads = [];
     for (const passes of sessionPassesOf(piFamilySource, { path: bigFile, source: 'pi', size: 0, mtimeMs: 0 })) {

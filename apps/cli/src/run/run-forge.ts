@@ -279,7 +279,8 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
               return tapMessages(passes.messages(), (message) => viewMessages.push(scoringMessageView(message)));
             },
           };
-          const added = await builder.addSessionPasses(tapped);
+          // An abandoned branch (read with every branch for pairs) is pair material only, as in the units.
+          const added = await builder.addSessionPasses(tapped, (head) => (head.branch.isActive ? {} : { preferenceOnly: true }));
           const head = passes.head();
           if (head == null) return undefined;
           const candidate = preferences ? { sessionId: head.id, source: head.source, file: head.files[0] ?? file.path, branch: head.branch } : undefined;

@@ -132,9 +132,10 @@ export interface SessionProcessor {
    * tools, system prompt, counts and duplicate signature), pass 3 builds the windows and their rows
    * as they fill. `process` is this over a whole Session (its second pass's turns are kept, so its
    * messages are prepared once). Undefined when the passes held no session (`head()` undefined
-   * after the first pass). Throws only what a pass throws (an unreadable file).
+   * after the first pass). Throws only what a pass throws (an unreadable file). `labels` may be
+   * a function of the head, for what is known only once a pass has ended (is the branch active?).
    */
-  processPasses(passes: SessionPasses, labels?: SessionLabels): Promise<ProcessedSession | undefined>;
+  processPasses(passes: SessionPasses, labels?: SessionLabels | ((head: SessionHead) => SessionLabels)): Promise<ProcessedSession | undefined>;
 }
 
 /** Only what an emitter reads of a message. */
@@ -226,7 +227,7 @@ export async function createSessionProcessor(options: SessionProcessorOptions = 
   const systemPromptPolicy = options.systemPrompt ?? 'keep';
   const prepareOptions = { noise: options.noise, toolDefinitions: options.toolDefinitions, systemPrompt: options.systemPrompt };
 
-  async function processPasses(passes: SessionPasses, labels: SessionLabels = {}, keepTurns = false): Promise<ProcessedSession | undefined> {
+  async function processPasses(passes: SessionPasses, labelsOf: SessionLabels | ((head: SessionHead) => SessionLabels) = {}, keepTurns = false): Promise<ProcessedSession | undefined> {
     const skipped: SkippedItem[] = [];
     const skip = (ref: string, reason: string): ProcessedSession => ({ status: 'skipped', ref, reason, skipped });
 
@@ -245,6 +246,7 @@ export async function createSessionProcessor(options: SessionProcessorOptions = 
     }
     const session = passes.head();
     if (session == null) return undefined;
+    const labels = typeof labelsOf === 'function' ? labelsOf(session) : labelsOf;
     const ref = `${session.source}:${session.id}`;
     if (scanFailure != null) return skip(ref, scanFailure);
     try {
