@@ -74,8 +74,12 @@ export interface CollectOptions {
   onFileDone?: (bytes: number) => void;
 }
 
-/** Discovery warnings that mean a file was left out. */
 const passedOver = new Set<SessionWarning['kind']>(['empty-file', 'not-a-session', 'unreadable-file']);
+
+/** A discovery warning that means its file was left out (empty, not a session, unreadable): a skipped file, not only a note. */
+export function isPassedOver(warning: SessionWarning): boolean {
+  return passedOver.has(warning.kind);
+}
 
 /** How many file reads of a unit run at once. */
 const readAhead = 4;
@@ -231,7 +235,7 @@ export class CollectionTally {
     // about an index (stale, unavailable) lose nothing, since the folders are scanned anyway.
     const skipped = new Set<string>();
     for (const warning of discovered.warnings) {
-      if (!passedOver.has(warning.kind)) continue;
+      if (!isPassedOver(warning)) continue;
       this.#result.fileWarnings.push(warning);
       if (skipped.has(warning.file)) continue;
       skipped.add(warning.file);

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { readSourceSessions, type SessionSourceReader, type SourceEvent, type SourceFile } from '@forge/reader-kit';
 import { summarizeSession, type SessionSummary, type SessionWarning } from '@forge/schema';
-import { discoverInputs } from '@forge/state';
+import { discoverInputs, isPassedOver } from '@forge/state';
 import { type CliIo } from '../cli-io.js';
 import { createProgress } from '../render/progress.js';
 import { type SessionInputOptions } from './command-options.js';
@@ -18,9 +18,6 @@ export interface CollectedSummaries {
   /** Warnings no session carries: of discovery, of files, of the cross-file step. */
   fileWarnings: SessionWarning[];
 }
-
-/** Discovery warnings that mean a file was left out (`collectSessions`' rule; @forge/state keeps its set private). */
-const passedOver = new Set<SessionWarning['kind']>(['empty-file', 'not-a-session', 'unreadable-file']);
 
 /**
  * `forge stats`'s usage path: the summary of every selected session, read by the same readers, the
@@ -46,7 +43,7 @@ export async function readSummaries(options: SessionInputOptions, io: CliIo): Pr
     const selection = sourceSelection(options, io);
     const discovered = await discoverInputs(selection);
     progress.start('reading', discovered.files.length, discovered.files.reduce((total, file) => total + file.size, 0));
-    for (const warning of discovered.warnings) if (passedOver.has(warning.kind)) warn(warning);
+    for (const warning of discovered.warnings) if (isPassedOver(warning)) warn(warning);
     for (const { reader, files } of discovered.perReader) {
       const listed = listedFiles(reader, files, (file, read) => {
         if (read != null) collected.files += 1;
