@@ -4,7 +4,7 @@ import { availableParallelism, homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ScoreSummarizer, scoringMessageView, scoringView, type ScoreSummarizerSnapshot, type ScoringMessage } from '@forge/scoring';
 import { ForgeError, parseDatasetManifest, scoringConfigSchema, type DatasetManifest, type ScoringConfigInput, type SessionSource, type SessionWarning } from '@forge/schema';
-import { CollectionTally, DEFAULT_HUGE_FILE_BYTES, discoverInputs, planReadUnits, shardInputs, splitHugeFiles, StateStore, streamHugeFiles, type CollectedSessions, type StateHolder, type StreamedFiles } from '@forge/state';
+import { CollectionTally, DEFAULT_HUGE_FILE_BYTES, discoverInputs, planReadUnits, shardInputs, splitHugeFiles, StateStore, streamHugeFiles, type StateHolder } from '@forge/state';
 import {
   createDatasetBuilder,
   loadTokenizerJsonCounter,
@@ -293,7 +293,9 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
           return head;
         },
       });
-      const collected = addStreamed(tally.finish(), streamed);
+      // Streamed files are one more unit's bookkeeping: every file they hold was read.
+      tally.addUnit({ inputs: streamed.inputs, skippedFiles: streamed.skippedFiles, fileWarnings: streamed.fileWarnings, filesRead: streamed.inputs.length }, { count: streamed.sessionCount, warnings: streamed.sessionWarnings });
+      const collected = tally.finish();
       progress({ kind: 'read', files: collected.inputs.length, filesRead: collected.filesRead, sessions: collected.sessionCount });
       let scoring: DatasetManifest['scoring'];
       let scoringSnapshot: ScoreSummarizerSnapshot | undefined;
@@ -349,20 +351,6 @@ async function* tapMessages<T>(messages: AsyncIterable<T> | Iterable<T>, tap: (m
     tap(message);
     yield message;
   }
-}
-
-/** The collected sessions' result with the huge files' added, in its order (inputs and skipped files by path). */
-function addStreamed(collected: CollectedSessions, streamed: StreamedFiles): CollectedSessions {
-  if (streamed.inputs.length === 0) return collected;
-  return {
-    ...collected,
-    sessionCount: collected.sessionCount + streamed.sessionCount,
-    sessionWarnings: collected.sessionWarnings + streamed.sessionWarnings,
-    inputs: [...collected.inputs, ...streamed.inputs].sort((left, right) => left.path.localeCompare(right.path)),
-    skippedFiles: [...collected.skippedFiles, ...streamed.skippedFiles].sort((left, right) => left.path.localeCompare(right.path) || left.reason.localeCompare(right.reason)),
-    fileWarnings: [...collected.fileWarnings, ...streamed.fileWarnings],
-    filesRead: collected.filesRead + streamed.inputs.length,
-  };
 }
 
 /**
