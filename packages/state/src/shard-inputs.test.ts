@@ -20,4 +20,13 @@ describe('shardInputs', () => {
     // The same inputs always fall in the same shard.
     expect(shardInputs(discovered, { index: 2, count: 3 }).files).toEqual(shards[1]!.files);
   });
+
+  it('should slice a home the same way wherever it lives (another machine, another clone)', () => {
+    const at = (home: string) => [...Array.from({ length: 30 }, (_, index) => file(`${home}/.pi/agent/sessions/--w--/${index}.jsonl`)), file(`${home}/.claude/projects/-w/a.jsonl`, `${home}/.claude/projects/-w`)];
+    const slices = ['/home/ann', '/mnt/backup/ann'].map((home) => {
+      const files = at(home);
+      return [1, 2, 3].map((index) => shardInputs({ perReader: [{ reader, files }], files, warnings: [] }, { index, count: 3 }).files.map((input) => input.path.slice(input.path.indexOf('/.'))));
+    });
+    expect(slices[1]).toEqual(slices[0]);
+  });
 });
