@@ -9,6 +9,8 @@ export type RowReference = string | { offset: number; length: number };
 export interface RowStore {
   put(line: string): RowReference;
   get(reference: RowReference): string;
+  /** The line as UTF-8, as a file is written: a spilled line is read, not decoded and encoded again. */
+  bytes(reference: RowReference): Buffer;
   /** Releases the store (deletes a spill file). */
   close(): void;
 }
@@ -20,6 +22,10 @@ export function createMemoryRowStore(): RowStore {
     get: (reference) => {
       if (typeof reference !== 'string') throw new TypeError('a memory row store holds strings only');
       return reference;
+    },
+    bytes(reference) {
+      if (typeof reference !== 'string') throw new TypeError('a memory row store holds strings only');
+      return Buffer.from(reference, 'utf8');
     },
     close: () => undefined,
   };
@@ -44,7 +50,10 @@ export function createFileRowStore(directory: string): RowStore {
       return reference;
     },
     get(reference) {
-      if (typeof reference === 'string') return reference;
+      return typeof reference === 'string' ? reference : this.bytes(reference).toString('utf8');
+    },
+    bytes(reference) {
+      if (typeof reference === 'string') return Buffer.from(reference, 'utf8');
       const bytes = Buffer.allocUnsafe(reference.length);
       let read = 0;
       while (read < reference.length) {
@@ -52,7 +61,7 @@ export function createFileRowStore(directory: string): RowStore {
         if (count === 0) throw new RangeError(`the row spill file ${path} ended early`);
         read += count;
       }
-      return bytes.toString('utf8');
+      return bytes;
     },
     close() {
       if (closed) return;
