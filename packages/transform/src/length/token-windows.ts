@@ -47,7 +47,7 @@ const repeatedTextLimit = 64;
 
 function countRepeatedText(text: string, counter: TokenCounter): number {
   let counts = repeatedTextCounts.get(counter);
-  if (counts == null) repeatedTextCounts.set(counter, (counts = new Map()));
+  if (counts == null) repeatedTextCounts.set(counter, (counts = new Map<string, number>()));
   let count = counts.get(text);
   if (count == null) {
     count = counter.count(text);

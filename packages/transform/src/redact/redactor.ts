@@ -154,7 +154,7 @@ function mapItems(list: readonly unknown[], map: (item: unknown) => unknown): un
  * key always makes the copy, which (assigning it) drops the key, as a copy always did.
  */
 function mapEntries(value: object, map: (key: string, child: unknown) => [string, unknown]): unknown {
-  const entries = Object.entries(value);
+  const entries: [string, unknown][] = Object.entries(value);
   let copy: Record<string, unknown> | undefined;
   for (let index = 0; index < entries.length; index += 1) {
     const [key, child] = entries[index]!;
@@ -224,11 +224,12 @@ export interface RedactionScanner {
 }
 
 /**
- * One scan fed slot by slot (batches are scanned as they fill): `add` every slot in order, `finish`,
- * then `matchesOf(ordinal, value)` gives a slot's spans, a value found anywhere included.
+ * One scan fed slot by slot (batches are scanned as they fill): `add` every slot in order (a
+ * message's slots at a time), `finish`, then `matchesOf(ordinal, value)` gives a slot's spans, a
+ * value found anywhere included.
  */
 export interface SlotScan {
-  add(slot: RedactionSlot): Promise<void>;
+  add(slots: readonly RedactionSlot[]): Promise<void>;
   finish(): Promise<void>;
   /** The spans to replace in the slot added as number `ordinal` (0-based), whose text is `value`. */
   matchesOf(ordinal: number, value: string): RedactionMatch[];
@@ -342,10 +343,12 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
       scanned += batch.length;
     };
     return {
-      async add(slot) {
-        if (pending.length > 0 && pendingLength + slot.value.length > batchCharacters) await flush();
-        pending.push(slot);
-        pendingLength += slot.value.length + slotSeparator.length;
+      async add(slots) {
+        for (const slot of slots) {
+          if (pending.length > 0 && pendingLength + slot.value.length > batchCharacters) await flush();
+          pending.push(slot);
+          pendingLength += slot.value.length + slotSeparator.length;
+        }
       },
       async finish() {
         await flush();
@@ -362,7 +365,7 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
 
   async function scan(slots: readonly RedactionSlot[]): Promise<SlotFindings> {
     const slotScan = begin();
-    for (const slot of slots) await slotScan.add(slot);
+    await slotScan.add(slots);
     await slotScan.finish();
     return slots.map((slot, index) => slotScan.matchesOf(index, slot.value));
   }
@@ -379,7 +382,7 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
     scan: (slots) => failClosed(() => scan(slots)),
     begin() {
       const slotScan = begin();
-      return { add: (slot) => failClosed(() => slotScan.add(slot)), finish: () => failClosed(() => slotScan.finish()), matchesOf: (ordinal, value) => slotScan.matchesOf(ordinal, value) };
+      return { add: (slots) => failClosed(() => slotScan.add(slots)), finish: () => failClosed(() => slotScan.finish()), matchesOf: (ordinal, value) => slotScan.matchesOf(ordinal, value) };
     },
   };
 }
@@ -414,7 +417,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
         slots.push(key == null ? { value: text } : { value: text, key });
         return text;
       });
-      for (const slot of slots) await slotScan.add(slot);
+      await slotScan.add(slots);
       return slots.length;
     };
     return {
