@@ -148,7 +148,11 @@ describe('createDatasetBuilder', () => {
 
 describe('createDatasetBuilder with a spill folder, and writeDataset', () => {
   it('should write the same files as the in-memory build, and delete its spill file on close', async () => {
-    const sessions = allSessionFixtures();
+    // One session in several scripts and an emoji: spilled rows are written as the bytes they were stored as.
+    const multilingual = structuredClone(loadSessionFixture('pir-rename.session.json'));
+    multilingual.id = 'multilingual';
+    multilingual.messages.find((message) => message.role === 'user')!.text += ' — naïve café, 日本語のテキスト, Ελληνικά 🚀';
+    const sessions = [...allSessionFixtures(), multilingual];
     const inMemory = await build(sessions, { validationRatio: 0.5 });
     const spill = mkdtempSync(join(tmpdir(), 'forge-transform-spill-'));
     const out = mkdtempSync(join(tmpdir(), 'forge-transform-out-'));
@@ -165,9 +169,13 @@ describe('createDatasetBuilder with a spill folder, and writeDataset', () => {
         warnings: 2,
       };
       const manifest = await writeDataset(out, spilled, run);
+      for (const format of Object.keys(spilled.formats)) {
+        for (const row of [...spilled.rows(format, 'train'), ...spilled.rows(format, 'validation')]) expect(row.bytes.equals(Buffer.from(row.line, 'utf8'))).toBe(true);
+      }
       spilled.close();
       expect(readdirSync(spill)).toEqual([]);
       expect(readdirSync(out).sort()).toEqual(['README.md', 'axolotl.yaml', 'dataset_info.json', 'manifest.json', 'messages', 'openai', 'report.html', 'sharegpt']);
+      expect([...inMemory.lines('sharegpt', 'train'), ...inMemory.lines('sharegpt', 'validation')].some((line) => line.includes('日本語のテキスト'))).toBe(true);
       for (const [format, lines] of Object.entries(inMemory.formats)) {
         expect(readFileSync(join(out, format, 'train.jsonl'), 'utf8')).toBe(lines.train.map((line) => `${line}\n`).join(''));
         expect(readFileSync(join(out, format, 'val.jsonl'), 'utf8')).toBe(lines.validation.map((line) => `${line}\n`).join(''));

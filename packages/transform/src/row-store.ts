@@ -9,6 +9,8 @@ export type RowReference = string | { offset: number; length: number };
 export interface RowStore {
   put(line: string): RowReference;
   get(reference: RowReference): string;
+  /** The line as UTF-8, as a file is written: a spilled line is read, not decoded and encoded again. */
+  bytes(reference: RowReference): Buffer;
   /** Releases the store (deletes a spill file). */
   close(): void;
 }
@@ -21,30 +23,61 @@ export function createMemoryRowStore(): RowStore {
       if (typeof reference !== 'string') throw new TypeError('a memory row store holds strings only');
       return reference;
     },
+    bytes(reference) {
+      if (typeof reference !== 'string') throw new TypeError('a memory row store holds strings only');
+      return Buffer.from(reference, 'utf8');
+    },
     close: () => undefined,
   };
 }
 
+/** Lines are gathered into pieces of this many bytes before they are written. */
+const pieceBytes = 1024 * 1024;
+
 /**
- * Lines appended to a temporary file in `directory`; memory holds only offsets, so a dataset
- * larger than the heap can be built. The file is deleted on `close()`.
+ * Lines appended to a temporary file in `directory`; memory holds only offsets and the piece being
+ * filled, so a dataset larger than the heap can be built. The file is deleted on `close()`.
  */
 export function createFileRowStore(directory: string): RowStore {
   const path = join(directory, `.forge-rows-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   const descriptor = openSync(path, 'w+', 0o600);
+  /** Bytes in the file. */
   let size = 0;
+  // Lines are encoded straight into the piece (no buffer per line) and written a piece at a time.
+  const piece = Buffer.allocUnsafe(pieceBytes);
+  let filled = 0;
   let closed = false;
+  const writeAll = (bytes: Buffer, length: number): void => {
+    let written = 0;
+    while (written < length) written += writeSync(descriptor, bytes, written, length - written, size + written);
+    size += length;
+  };
+  const flush = (): void => {
+    if (filled === 0) return;
+    writeAll(piece, filled);
+    filled = 0;
+  };
   return {
     put(line) {
-      const bytes = Buffer.from(line, 'utf8');
-      let written = 0;
-      while (written < bytes.length) written += writeSync(descriptor, bytes, written, bytes.length - written, size + written);
-      const reference = { offset: size, length: bytes.length };
-      size += bytes.length;
+      // UTF-8 takes at most 3 bytes per UTF-16 code unit: make room for the worst case.
+      if (filled + line.length * 3 > pieceBytes) flush();
+      if (line.length * 3 > pieceBytes) {
+        const bytes = Buffer.from(line, 'utf8');
+        const reference = { offset: size, length: bytes.length };
+        writeAll(bytes, bytes.length);
+        return reference;
+      }
+      const length = piece.write(line, filled, 'utf8');
+      const reference = { offset: size + filled, length };
+      filled += length;
       return reference;
     },
     get(reference) {
-      if (typeof reference === 'string') return reference;
+      return typeof reference === 'string' ? reference : this.bytes(reference).toString('utf8');
+    },
+    bytes(reference) {
+      if (typeof reference === 'string') return Buffer.from(reference, 'utf8');
+      flush();
       const bytes = Buffer.allocUnsafe(reference.length);
       let read = 0;
       while (read < reference.length) {
@@ -52,7 +85,7 @@ export function createFileRowStore(directory: string): RowStore {
         if (count === 0) throw new RangeError(`the row spill file ${path} ended early`);
         read += count;
       }
-      return bytes.toString('utf8');
+      return bytes;
     },
     close() {
       if (closed) return;

@@ -165,7 +165,8 @@ function pairToolCalls(turns: PreparedTurn[], stats: PrepareConversationStats, f
       const kept = turn.toolCalls.filter((call) => ids.has(call.id));
       stats.unansweredToolCallsDropped += turn.toolCalls.length - kept.length;
       awaiting = new Set(kept.map((call) => call.id));
-      const pairedTurn = { ...turn, toolCalls: kept };
+      // The same turn when every call is kept: a copy would be counted again (token windows cost turns by identity).
+      const pairedTurn = kept.length === turn.toolCalls.length ? turn : { ...turn, toolCalls: kept };
       if (!isEmptyAssistant(pairedTurn)) paired.push(pairedTurn);
     } else if (turn.role === 'tool') {
       const id = turn.toolResult?.toolCallId;

@@ -76,4 +76,30 @@ describe('fitTokenBudget', () => {
     expect(dropped.length).toBeGreaterThan(0);
     expect(dropped[0]!.reason).toMatch(/over the budget of 10$/);
   });
+
+  it('should count each text of a long session once, and give every window the tokens of its own turns', () => {
+    // A long agent run: one prompt, then hundreds of steps (some with parallel calls) and their
+    // results, every text distinct; the budget cuts it into windows that repeat a step as context.
+    const turns: PreparedTurn[] = [{ role: 'user', text: 'prompt: fix the build', reasoning: { state: 'absent' }, toolCalls: [], toolResult: undefined, train: false }];
+    for (let step = 0; step < 300; step += 1) {
+      const calls = Array.from({ length: step % 7 === 0 ? 2 : 1 }, (_, index) => ({ id: `call-${step}-${index}`, name: `tool-${step}-${index}`, arguments: { step }, argumentsJson: JSON.stringify({ step, index }) }));
+      const reasoning = step % 3 === 0 ? { state: 'present' as const, text: `thinking about step ${step}` } : { state: 'absent' as const };
+      turns.push({ role: 'assistant', text: `step ${step}: running ${calls.length} calls`, reasoning, toolCalls: calls, toolResult: undefined, train: true });
+      for (const call of calls) turns.push({ role: 'tool', text: `output of ${call.id} `.repeat(1 + ((step * 13) % 40)), reasoning: { state: 'absent' }, toolCalls: [], toolResult: { toolCallId: call.id, toolName: call.name, isError: false, text: '' }, train: false });
+    }
+    turns.push({ role: 'assistant', text: 'done', reasoning: { state: 'absent' }, toolCalls: [], toolResult: undefined, train: true });
+    const long: PreparedConversation = { sessionId: 'long', source: 'pi', system: 'You are a coding agent.', tools: conversation.tools, turns };
+    const counted = new Map<string, number>();
+    const counting: TokenCounter = { name: 'counting', count: (text) => (counted.set(text, (counted.get(text) ?? 0) + 1), text.length) };
+    const { windows, dropped } = fitTokenBudget(long, counting, { budget: 4000 });
+    expect(dropped).toEqual([]);
+    expect(windows.length).toBeGreaterThan(10);
+    // Some windows start on a step the previous one trained: it is context here (a copy of that turn).
+    expect(windows.some((window) => window.conversation.turns[1]?.role === 'assistant' && !window.conversation.turns[1].train)).toBe(true);
+    expect([...counted].filter(([, times]) => times > 1)).toEqual([]);
+    for (const window of windows) {
+      expect(window.tokens).toBe(window.conversation.turns.reduce((sum, turn) => sum + turnTokens(turn, characters), baseTokens(long, characters)));
+    }
+    expectEveryCallAndAnswerKept(long, windows);
+  });
 });

@@ -39,9 +39,30 @@ export function turnTokens(turn: PreparedTurn, counter: TokenCounter): number {
   return total;
 }
 
+// System prompts and tool lists repeat from session to session (every Claude Code session carries
+// the same tens of KB of tool definitions): their counts are kept per counter, by text. Bounded:
+// a home with more distinct ones than this starts afresh.
+const repeatedTextCounts = new WeakMap<TokenCounter, Map<string, number>>();
+const repeatedTextLimit = 64;
+
+function countRepeatedText(text: string, counter: TokenCounter): number {
+  let counts = repeatedTextCounts.get(counter);
+  if (counts == null) repeatedTextCounts.set(counter, (counts = new Map<string, number>()));
+  let count = counts.get(text);
+  if (count == null) {
+    count = counter.count(text);
+    if (counts.size >= repeatedTextLimit) counts.clear();
+    counts.set(text, count);
+  }
+  return count;
+}
+
 /** The tokens every row of a conversation carries: the system prompt and the tools. */
 export function baseTokens(conversation: PreparedConversation, counter: TokenCounter): number {
-  return (conversation.system === '' ? 0 : perMessageOverhead + counter.count(conversation.system)) + (conversation.tools.length === 0 ? 0 : counter.count(JSON.stringify(conversation.tools)));
+  return (
+    (conversation.system === '' ? 0 : perMessageOverhead + countRepeatedText(conversation.system, counter)) +
+    (conversation.tools.length === 0 ? 0 : countRepeatedText(JSON.stringify(conversation.tools), counter))
+  );
 }
 
 /**
@@ -137,6 +158,13 @@ export class TokenWindows {
     return this.#costs.get(turn) ?? turnTokens(turn, this.counter);
   }
 
+  /** A turn with other labels (not other text): it costs what the turn costs, counted once. */
+  #copy(turn: PreparedTurn, labels: Pick<PreparedTurn, 'train'>): PreparedTurn {
+    const copy = { ...turn, ...labels };
+    this.#costs.set(copy, this.#cost(turn));
+    return copy;
+  }
+
   /** Adds a turn to the units; a unit that starts completes the last one, which may close windows. */
   #unit(turn: PreparedTurn): TokenWindow[] {
     const previous = this.#previous;
@@ -188,7 +216,7 @@ export class TokenWindows {
       if (this.#overlapping) {
         // This unit was trained at the end of the previous window; here it is context for what follows.
         const repeated = first.turns[0];
-        windowTurns = windowTurns.map((turn) => (turn === repeated ? { ...turn, train: false } : turn));
+        windowTurns = windowTurns.map((turn) => (turn === repeated ? this.#copy(turn, { train: false }) : turn));
       }
       windowTurns = normalizeTurns(windowTurns);
       if (windowTurns.some((turn) => turn.train)) {

@@ -31,9 +31,11 @@ export interface LateLabels {
 /** The parts of the dataset manifest this package computes from the sessions; the caller adds version, options, inputs and warnings. */
 export type TransformManifest = Pick<DatasetManifest, 'counts' | 'tokens' | 'redactions' | 'skipped' | 'formats'>;
 
-/** One row of the dataset: its JSON line and the bookkeeping of the session it came from. */
+/** One row of the dataset: its JSON line and the bookkeeping of the session it came from. The line is read from the row store when asked for. */
 export interface DatasetRow {
-  line: string;
+  readonly line: string;
+  /** The same line as UTF-8 (what a file holds): a spilled row is read as it is, never decoded and encoded again. */
+  readonly bytes: Buffer;
   labels: RowLabels;
 }
 
@@ -234,25 +236,46 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
     const preferences = preferenceRows(plan);
     for (const [name, splits] of preferences) totals.counts.rowsByFormat[name] = { train: splits.train.length, validation: splits.validation.length };
     /** A session's lines in a format, with its subagents' rows nested when the format nests them (a parent cycle stops at the first repeat). */
-    function sessionLines(format: DatasetFormat | undefined, session: KeptSession, seen: ReadonlySet<string>): string[] {
-      const stored = (session.rows[format?.name ?? ''] ?? []).map((reference) => rowStore.get(reference));
-      const lines = format?.relabel == null ? stored : stored.map((line) => format.relabel!(line, session.labels));
+    function sessionLines(format: DatasetFormat, session: KeptSession, seen: ReadonlySet<string>): string[] {
+      const stored = (session.rows[format.name] ?? []).map((reference) => rowStore.get(reference));
+      const lines = format.relabel == null ? stored : stored.map((line) => format.relabel!(line, session.labels));
       const nested = (children.get(session.key) ?? []).filter((child) => !seen.has(child.key));
-      if (format?.nestChildren == null || nested.length === 0) return lines;
+      if (format.nestChildren == null || nested.length === 0) return lines;
       const inner = new Set([...seen, session.key]);
       const childRows = nested.flatMap((child) => sessionLines(format, child, inner).map((line) => ({ line, toolCallId: child.parent?.toolCallId })));
       return lines.map((line) => format.nestChildren!(line, childRows));
     }
+    /** A row as stored: read only when its line is asked for (`rows.jsonl` needs only the labels). */
+    const storedRow = (reference: RowReference, labels: RowLabels): DatasetRow => ({
+      get line() {
+        return rowStore.get(reference);
+      },
+      get bytes() {
+        return rowStore.bytes(reference);
+      },
+      labels,
+    });
+    const builtRow = (line: string, labels: RowLabels): DatasetRow => ({
+      line,
+      get bytes() {
+        return Buffer.from(line, 'utf8');
+      },
+      labels,
+    });
     function* rows(format: string, split: DatasetSplit): Generator<DatasetRow> {
       const preference = preferences.get(format);
       if (preference != null) {
-        for (const row of preference[split]) yield { line: rowStore.get(row.reference), labels: row.labels };
+        for (const row of preference[split]) yield storedRow(row.reference, row.labels);
         return;
       }
       const definition = formats.find((candidate) => candidate.name === format);
+      if (definition == null) return;
+      // Rows are the stored lines unless the format relabels them or nests subagents' rows.
+      const asStored = definition.relabel == null && definition.nestChildren == null;
       for (const session of kept) {
         if (session.split !== split || isNested(format, session.key)) continue;
-        for (const line of sessionLines(definition, session, new Set())) yield { line, labels: session.labels };
+        if (asStored) for (const reference of session.rows[format] ?? []) yield storedRow(reference, session.labels);
+        else for (const line of sessionLines(definition, session, new Set())) yield builtRow(line, session.labels);
       }
     }
     let redactor: ReturnType<typeof createRedactor> | undefined;

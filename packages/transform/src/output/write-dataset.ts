@@ -18,28 +18,36 @@ export interface DatasetOutputOptions {
   parquetShardBytes?: number;
 }
 
-/** Lines are written in pieces of about this many characters. */
-const pieceCharacters = 1024 * 1024;
+/** Lines are written in pieces of about this many bytes. */
+const pieceBytes = 1024 * 1024;
+const newline = Buffer.from('\n');
 
-async function writeLines(path: string, lines: Iterable<string>): Promise<void> {
+/** Writes each line (UTF-8 bytes, or a string) and a newline after it. */
+async function writeLines(path: string, lines: Iterable<Uint8Array | string>): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const handle = await open(path, 'w');
   try {
-    let piece: string[] = [];
-    let characters = 0;
+    let piece: Uint8Array[] = [];
+    let bytes = 0;
     for (const line of lines) {
-      piece.push(line, '\n');
-      characters += line.length + 1;
-      if (characters >= pieceCharacters) {
-        await handle.write(piece.join(''));
+      const encoded = typeof line === 'string' ? Buffer.from(line, 'utf8') : line;
+      piece.push(encoded, newline);
+      bytes += encoded.length + 1;
+      if (bytes >= pieceBytes) {
+        await handle.write(Buffer.concat(piece, bytes));
         piece = [];
-        characters = 0;
+        bytes = 0;
       }
     }
-    if (piece.length > 0) await handle.write(piece.join(''));
+    if (piece.length > 0) await handle.write(Buffer.concat(piece, bytes));
   } finally {
     await handle.close();
   }
+}
+
+/** A format's rows of one split as the bytes of their lines (a spilled row is copied, not decoded). */
+function* rowBytes(dataset: BuiltDataset, format: string, split: DatasetSplit): Generator<Buffer> {
+  for (const row of dataset.rows(format, split)) yield row.bytes;
 }
 
 /** Each row's bookkeeping as one `rows.jsonl` line, train rows then validation rows, in row order (a preference row names both sessions). */
@@ -65,7 +73,7 @@ export async function writeDataset(folder: string, dataset: BuiltDataset, run: D
   await describeWriteFailure(folder, async () => {
     for (const [name, { files, parquetColumns }] of Object.entries(dataset.formats)) {
       for (const split of ['train', 'validation'] as const satisfies readonly DatasetSplit[]) {
-        await writeLines(join(folder, files[split]), dataset.lines(name, split));
+        await writeLines(join(folder, files[split]), rowBytes(dataset, name, split));
         if (output.parquet !== true || parquetColumns == null) continue;
         const shardFolder = dirname(files[split]);
         const shards = await writeParquetShards({ jsonlPath: join(folder, files[split]), folder: join(folder, shardFolder), split, columns: parquetColumns, shardBytes: output.parquetShardBytes });

@@ -47,6 +47,21 @@ describe('createRedactor', () => {
     expect(redacted.cwd).toBe('~/src/shop');
   });
 
+  it('should copy only what it redacts, leave its input as it was, and drop __proto__ keys as a copy does', async () => {
+    const session = loadSessionFixture('planted-secrets.session.json');
+    session.messages.push({ role: 'user', text: 'nothing secret here', reasoning: { state: 'absent' }, toolCalls: [], provenance: 'conversation' });
+    // A metadata key named __proto__ (JSON.parse makes it an own key) is left out, as it always was.
+    const metadata = JSON.parse('{"plain":"kept","__proto__":{"polluted":"no"}}') as Record<string, unknown>;
+    session.messages.push({ role: 'user', text: 'with metadata', reasoning: { state: 'absent' }, toolCalls: [], provenance: 'conversation', metadata });
+    const before = structuredClone(session);
+    const { session: redacted } = await createRedactor(redaction).redactSession(session);
+    expect(session).toEqual(before);
+    expect(redacted.messages.at(-2)).toBe(session.messages.at(-2));
+    expect(redacted.messages[0]).not.toBe(session.messages[0]);
+    expect(JSON.stringify(redacted.messages.at(-1)!.metadata)).toBe('{"plain":"kept"}');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('should keep tool arguments valid JSON with the same keys', async () => {
     const session = loadSessionFixture('planted-secrets.session.json');
     const { session: redacted } = await createRedactor(redaction).redactSession(session);

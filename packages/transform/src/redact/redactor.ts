@@ -43,7 +43,8 @@ export interface Redactor {
    * Redacts every string of a session that can reach an output: message text, reasoning, tool
    * arguments (each JSON string value, keeping the arguments valid JSON), tool results, title,
    * paths, metadata. Enum-like fields (role, provenance, timestamps, models) are left as they are.
-   * Every value redacted anywhere in the session is redacted everywhere else in it.
+   * Every value redacted anywhere in the session is redacted everywhere else in it. Parts with
+   * nothing to redact are the session's own objects, not copies.
    */
   redactSession(session: Session): Promise<{ session: Session; counts: RedactionCounts }>;
   /** The same redaction for a session read as a stream, in passes (see {@link SessionRedaction}). */
@@ -133,17 +134,45 @@ function applyMatches(text: string, matches: readonly RedactionMatch[]): string 
 
 type Visit = (text: string, key: string | undefined) => string;
 
+// The walks below copy on write: a value in which nothing changed is given back as it is, so the
+// scan pass (which changes nothing) and the redaction of clean messages allocate nothing.
+
+/** The array with each item mapped: the same array when no item changed. */
+function mapItems(list: readonly unknown[], map: (item: unknown) => unknown): unknown {
+  let copy: unknown[] | undefined;
+  for (let index = 0; index < list.length; index += 1) {
+    const item = list[index];
+    const mapped = map(item);
+    if (copy == null && mapped !== item) copy = list.slice(0, index);
+    copy?.push(mapped);
+  }
+  return copy ?? list;
+}
+
+/**
+ * The object with each entry mapped: the same object when no key or value changed. A `__proto__`
+ * key always makes the copy, which (assigning it) drops the key, as a copy always did.
+ */
+function mapEntries(value: object, map: (key: string, child: unknown) => [string, unknown]): unknown {
+  const entries: [string, unknown][] = Object.entries(value);
+  let copy: Record<string, unknown> | undefined;
+  for (let index = 0; index < entries.length; index += 1) {
+    const [key, child] = entries[index]!;
+    const [mappedKey, mappedChild] = map(key, child);
+    if (copy == null && (mappedKey !== key || mappedChild !== child || key === '__proto__')) {
+      copy = {};
+      for (const [earlierKey, earlier] of entries.slice(0, index)) copy[earlierKey] = earlier;
+    }
+    if (copy != null) copy[mappedKey] = mappedChild;
+  }
+  return copy ?? value;
+}
+
 /** Walks a JSON value; `visit` sees every string (keys too, with no key of their own) and returns its replacement. */
 function mapJson(value: unknown, visit: Visit, key?: string): unknown {
   if (typeof value === 'string') return visit(value, key);
-  if (Array.isArray(value)) return value.map((item) => mapJson(item, visit, key));
-  if (value != null && typeof value === 'object') {
-    const result: Record<string, unknown> = {};
-    for (const [childKey, child] of Object.entries(value as Record<string, unknown>)) {
-      result[visit(childKey, undefined)] = mapJson(child, visit, childKey);
-    }
-    return result;
-  }
+  if (Array.isArray(value)) return mapItems(value, (item) => mapJson(item, visit, key));
+  if (value != null && typeof value === 'object') return mapEntries(value, (childKey, child) => [visit(childKey, undefined), mapJson(child, visit, childKey)]);
   return value;
 }
 
@@ -164,12 +193,8 @@ function mapSession(value: unknown, visit: Visit, key?: string): unknown {
   if (key === 'arguments' && typeof value === 'string') return mapToolArguments(value, visit);
   if (key === 'metadata') return mapJson(value, visit);
   if (typeof value === 'string') return visit(value, undefined);
-  if (Array.isArray(value)) return value.map((item) => mapSession(item, visit, key === 'toolCalls' || key === 'messages' ? undefined : key));
-  if (value != null && typeof value === 'object') {
-    const result: Record<string, unknown> = {};
-    for (const [childKey, child] of Object.entries(value as Record<string, unknown>)) result[childKey] = mapSession(child, visit, childKey);
-    return result;
-  }
+  if (Array.isArray(value)) return mapItems(value, (item) => mapSession(item, visit, key === 'toolCalls' || key === 'messages' ? undefined : key));
+  if (value != null && typeof value === 'object') return mapEntries(value, (childKey, child) => [childKey, mapSession(child, visit, childKey)]);
   return value;
 }
 
@@ -199,11 +224,12 @@ export interface RedactionScanner {
 }
 
 /**
- * One scan fed slot by slot (batches are scanned as they fill): `add` every slot in order, `finish`,
- * then `matchesOf(ordinal, value)` gives a slot's spans, a value found anywhere included.
+ * One scan fed slot by slot (batches are scanned as they fill): `add` every slot in order (a
+ * message's slots at a time), `finish`, then `matchesOf(ordinal, value)` gives a slot's spans, a
+ * value found anywhere included.
  */
 export interface SlotScan {
-  add(slot: RedactionSlot): Promise<void>;
+  add(slots: readonly RedactionSlot[]): Promise<void>;
   finish(): Promise<void>;
   /** The spans to replace in the slot added as number `ordinal` (0-based), whose text is `value`. */
   matchesOf(ordinal: number, value: string): RedactionMatch[];
@@ -317,10 +343,12 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
       scanned += batch.length;
     };
     return {
-      async add(slot) {
-        if (pending.length > 0 && pendingLength + slot.value.length > batchCharacters) await flush();
-        pending.push(slot);
-        pendingLength += slot.value.length + slotSeparator.length;
+      async add(slots) {
+        for (const slot of slots) {
+          if (pending.length > 0 && pendingLength + slot.value.length > batchCharacters) await flush();
+          pending.push(slot);
+          pendingLength += slot.value.length + slotSeparator.length;
+        }
       },
       async finish() {
         await flush();
@@ -337,7 +365,7 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
 
   async function scan(slots: readonly RedactionSlot[]): Promise<SlotFindings> {
     const slotScan = begin();
-    for (const slot of slots) await slotScan.add(slot);
+    await slotScan.add(slots);
     await slotScan.finish();
     return slots.map((slot, index) => slotScan.matchesOf(index, slot.value));
   }
@@ -354,7 +382,7 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
     scan: (slots) => failClosed(() => scan(slots)),
     begin() {
       const slotScan = begin();
-      return { add: (slot) => failClosed(() => slotScan.add(slot)), finish: () => failClosed(() => slotScan.finish()), matchesOf: (ordinal, value) => slotScan.matchesOf(ordinal, value) };
+      return { add: (slots) => failClosed(() => slotScan.add(slots)), finish: () => failClosed(() => slotScan.finish()), matchesOf: (ordinal, value) => slotScan.matchesOf(ordinal, value) };
     },
   };
 }
@@ -389,7 +417,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
         slots.push(key == null ? { value: text } : { value: text, key });
         return text;
       });
-      for (const slot of slots) await slotScan.add(slot);
+      await slotScan.add(slots);
       return slots.length;
     };
     return {

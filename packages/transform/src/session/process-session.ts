@@ -156,9 +156,9 @@ function slimMessage(message: Message): Message {
 
 /** Only what an emitter reads of the head: no warnings or harness metadata to scan or hold. */
 function slimHead(head: SessionHead, systemPrompt: SystemPromptPolicy): SessionHead {
-  const { systemPrompt: recorded, ...rest } = head;
   // A whole Session passed as its head still has its messages: they are scanned on their own.
-  delete (rest as { messages?: unknown }).messages;
+  // (Left out by destructuring: a `delete` would turn the object into a slow dictionary.)
+  const { systemPrompt: recorded, messages: _messages, ...rest } = head as SessionHead & { messages?: unknown };
   return {
     ...rest,
     // A recorded prompt that no row keeps is not worth redacting.
