@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { ScoreSummarizer, scoringMessageView, scoringView, type ScoreSummarizerSnapshot, type ScoringMessage } from '@forge/scoring';
+import { ScoreSummarizer, scoringView, type ScoreSummarizerSnapshot } from '@forge/scoring';
 import { ForgeError, parseDatasetManifest, scoringConfigSchema, type DatasetManifest, type ScoringConfigInput, type SessionSource, type SessionWarning } from '@forge/schema';
 import { CollectionTally, DEFAULT_HUGE_FILE_BYTES, discoverInputs, planReadUnits, shardInputs, splitHugeFiles, StateStore, streamHugeFiles, type StateHolder } from '@forge/state';
 import {
@@ -25,6 +25,7 @@ import { wantsPreferences } from './plan-preferences.js';
 import { checkRunOptions, type OverLength } from './run-options.js';
 import { handleUnits } from './handle-units.js';
 import { prepareScoring, ScoringTargetCollector } from './score-sessions.js';
+import { StreamedViewMessages } from './streamed-view-messages.js';
 import { ViewSpill } from './view-spill.js';
 import { resolveSystemPrompt } from './system-prompt-option.js';
 
@@ -269,25 +270,31 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
       const streamed = await streamHugeFiles(huge, {
         ...(preferences ? { readOptions: { branches: 'all' as const } } : {}),
         consume: async (passes, file) => {
-          const viewMessages: ScoringMessage[] = [];
+          // The scoring view's messages go to disk as the first pass streams them: never held whole.
+          const viewMessages = views == null ? undefined : new StreamedViewMessages(join(spillDirectory, 'streamed-view-messages.tmp'));
           let firstPass = true;
           const tapped = {
             head: () => passes.head(),
             messages: () => {
-              if (views == null || !firstPass) return passes.messages();
+              if (viewMessages == null || !firstPass) return passes.messages();
               firstPass = false;
-              return tapMessages(passes.messages(), (message) => viewMessages.push(scoringMessageView(message)));
+              return tapMessages(passes.messages(), (message) => viewMessages.add(message));
             },
           };
-          // An abandoned branch (read with every branch for pairs) is pair material only, as in the units.
-          const added = await builder.addSessionPasses(tapped, (head) => (head.branch.isActive ? {} : { preferenceOnly: true }));
+          let added: Awaited<ReturnType<typeof builder.addSessionPasses>>;
+          try {
+            // An abandoned branch (read with every branch for pairs) is pair material only, as in the units.
+            added = await builder.addSessionPasses(tapped, (head) => (head.branch.isActive ? {} : { preferenceOnly: true }));
+          } finally {
+            viewMessages?.close();
+          }
           const head = passes.head();
           if (head == null) return undefined;
           const candidate = preferences ? { sessionId: head.id, source: head.source, file: head.files[0] ?? file.path, branch: head.branch } : undefined;
           if (views != null) {
-            const view = scoringView({ ...head, messages: viewMessages });
+            const { messages: _none, ...view } = scoringView({ ...head, messages: [] });
             targets.add(view);
-            views.add({ ...(added?.status === 'accepted' ? { key: added.key } : {}), active: head.branch.isActive, ...(candidate == null ? {} : { candidate }) }, JSON.stringify(view));
+            views.addStreamed({ ...(added?.status === 'accepted' ? { key: added.key } : {}), active: head.branch.isActive, ...(candidate == null ? {} : { candidate }) }, view, viewMessages!.path);
           } else if (candidate != null) candidates.push({ ...candidate, score: null });
           progress({ kind: 'file-done', bytes: file.size });
           return head;

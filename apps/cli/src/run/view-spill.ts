@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type PairCandidate } from '@forge/transform';
 import { type ScoringView } from '@forge/scoring';
@@ -26,6 +26,24 @@ export class ViewSpill {
   add(entry: ViewEntry, view: string): void {
     const head = JSON.stringify(entry);
     writeSync(this.#descriptor, `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"view":${view}}\n`);
+  }
+
+  /**
+   * The same for a view whose messages were written to the file `messagesPath` as they streamed
+   * (`StreamedViewMessages`): the file is copied into the line a piece at a time, never read whole.
+   */
+  addStreamed(entry: ViewEntry, view: Omit<ScoringView, 'messages'>, messagesPath: string): void {
+    const head = JSON.stringify(entry);
+    const rest = JSON.stringify(view);
+    writeSync(this.#descriptor, `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"view":{"messages":[`);
+    const messages = openSync(messagesPath, 'r');
+    try {
+      const piece = Buffer.allocUnsafe(1024 * 1024);
+      for (let count = readSync(messages, piece); count > 0; count = readSync(messages, piece)) writeSync(this.#descriptor, piece, 0, count);
+    } finally {
+      closeSync(messages);
+    }
+    writeSync(this.#descriptor, `]${rest.length > 2 ? ',' : ''}${rest.slice(1)}}\n`);
   }
 
   /** Every view in the order added, with its entry; closes the file for writing first. */

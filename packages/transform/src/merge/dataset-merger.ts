@@ -235,15 +235,20 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
     const totals = summarizeKeptSessions(kept, formatFiles.map(({ name }) => name), isNested);
     const preferences = preferenceRows(plan);
     for (const [name, splits] of preferences) totals.counts.rowsByFormat[name] = { train: splits.train.length, validation: splits.validation.length };
-    /** A session's lines in a format, with its subagents' rows nested when the format nests them (a parent cycle stops at the first repeat). */
-    function sessionLines(format: DatasetFormat, session: KeptSession, seen: ReadonlySet<string>): string[] {
-      const stored = (session.rows[format.name] ?? []).map((reference) => rowStore.get(reference));
-      const lines = format.relabel == null ? stored : stored.map((line) => format.relabel!(line, session.labels));
-      const nested = (children.get(session.key) ?? []).filter((child) => !seen.has(child.key));
-      if (format.nestChildren == null || nested.length === 0) return lines;
-      const inner = new Set([...seen, session.key]);
-      const childRows = nested.flatMap((child) => sessionLines(format, child, inner).map((line) => ({ line, toolCallId: child.parent?.toolCallId })));
-      return lines.map((line) => format.nestChildren!(line, childRows));
+    /**
+     * A session's lines in a format, with its subagents' rows nested when the format nests them (a
+     * parent cycle stops at the first repeat). One row read at a time: a multi-GB session's rows
+     * never sit in memory together (only the nested children's rows are gathered).
+     */
+    function* sessionLines(format: DatasetFormat, session: KeptSession, seen: ReadonlySet<string>): Generator<string> {
+      const nested = format.nestChildren == null ? [] : (children.get(session.key) ?? []).filter((child) => !seen.has(child.key));
+      const inner = nested.length === 0 ? seen : new Set([...seen, session.key]);
+      const childRows = nested.flatMap((child) => [...sessionLines(format, child, inner)].map((line) => ({ line, toolCallId: child.parent?.toolCallId })));
+      for (const reference of session.rows[format.name] ?? []) {
+        const stored = rowStore.get(reference);
+        const line = format.relabel == null ? stored : format.relabel(stored, session.labels);
+        yield nested.length === 0 ? line : format.nestChildren!(line, childRows);
+      }
     }
     /** A row as stored: read only when its line is asked for (`rows.jsonl` needs only the labels). */
     const storedRow = (reference: RowReference, labels: RowLabels): DatasetRow => ({
