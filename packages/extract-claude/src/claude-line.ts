@@ -199,3 +199,8 @@ export function recordType(value: unknown): { record: JsonObject; type: string |
   if (!isObject(value)) return undefined;
   return { record: value, type: asString(value.type) };
 }
+
+/** Whether a tool call of this name starts a subagent (`Task`, later `Agent`; claude-code.md §7.3). */
+export function spawnsSubagent(toolName: string): boolean {
+  return toolName === 'Task' || toolName === 'Agent';
+}
