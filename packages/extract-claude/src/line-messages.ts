@@ -1,5 +1,5 @@
 import { type Attachment, type Message, type Provenance, type Usage } from '@forge/schema';
-import { spawnsSubagent, type ClaudeBlock, type ClaudeUsage, type ConversationLine } from './claude-line.js';
+import { type ClaudeBlock, type ClaudeUsage, type ConversationLine } from './claude-line.js';
 import { classifySystemLine, classifyUserText } from './classify-user-text.js';
 import { type WarningLog } from '@forge/reader-kit';
 
@@ -30,13 +30,13 @@ export interface ToolNames {
  * Adds the messages one line makes (or merges an assistant line into its response's draft): the
  * line-level mapping of claude-code.md §6, §8. `MessageStream` puts them in API order.
  */
-export function addLineMessages(line: ConversationLine, messages: Message[], drafts: Map<string, AssistantDraft>, toolNames: ToolNames, warnings: WarningLog, detail: 'full' | 'summary' = 'full'): void {
+export function addLineMessages(line: ConversationLine, messages: Message[], drafts: Map<string, AssistantDraft>, toolNames: ToolNames, warnings: WarningLog): void {
   switch (line.type) {
     case 'user':
       addUserLine(line, messages, toolNames, warnings);
       break;
     case 'assistant':
-      addAssistantLine(line, messages, drafts, warnings, detail);
+      addAssistantLine(line, messages, drafts, warnings);
       break;
     case 'system': {
       const text = typeof line.content === 'string' ? line.content : '';
@@ -155,7 +155,7 @@ function toolResultText(content: unknown, attachments: Attachment[]): string {
   return parts.join('\n');
 }
 
-function addAssistantLine(line: ConversationLine, messages: Message[], drafts: Map<string, AssistantDraft>, warnings: WarningLog, detail: 'full' | 'summary'): void {
+function addAssistantLine(line: ConversationLine, messages: Message[], drafts: Map<string, AssistantDraft>, warnings: WarningLog): void {
   // Lines of one response share message.id (and requestId); synthetic lines may lack one.
   const key = draftKey(line);
   let draft = drafts.get(key);
@@ -178,10 +178,10 @@ function addAssistantLine(line: ConversationLine, messages: Message[], drafts: M
   }
   if (line.usage != null) draft.usageCandidates.push(line.usage);
   if (line.isApiErrorMessage === true) draft.message.errorMessage = typeof line.error === 'string' ? line.error : 'api error';
-  for (const block of line.blocks ?? []) addAssistantBlock(block, draft, line, warnings, detail);
+  for (const block of line.blocks ?? []) addAssistantBlock(block, draft, line, warnings);
 }
 
-function addAssistantBlock(block: ClaudeBlock, draft: AssistantDraft, line: ConversationLine, warnings: WarningLog, detail: 'full' | 'summary'): void {
+function addAssistantBlock(block: ClaudeBlock, draft: AssistantDraft, line: ConversationLine, warnings: WarningLog): void {
   switch (block.type) {
     case 'text': {
       const text = block.text ?? '';
@@ -202,10 +202,7 @@ function addAssistantBlock(block: ClaudeBlock, draft: AssistantDraft, line: Conv
       const id = block.id ?? `${line.uuid}:tool`;
       if (draft.toolCallIds.has(id)) return;
       draft.toolCallIds.add(id);
-      const name = block.name ?? 'unknown';
-      // A summary keeps no arguments (`summaryMessage`), but a Task/Agent call's prompt links its sidechain.
-      const keepArguments = detail === 'full' || spawnsSubagent(name);
-      draft.message.toolCalls.push({ id, name, arguments: keepArguments ? JSON.stringify(block.input ?? {}) : '' });
+      draft.message.toolCalls.push({ id, name: block.name ?? 'unknown', arguments: JSON.stringify(block.input ?? {}) });
       return;
     }
     case 'image':

@@ -84,10 +84,11 @@ export async function* readClaudeEvents(path: string, options: ClaudeFileReadOpt
     return;
   }
   const { fileTime, whole } = opened;
-  const source = new LineSource(path, whole, options.maxLineBytes);
-  const index = await indexClaudeFile(path, source.batches(), { keep: source.whole != null });
+  const detail = options.detail ?? 'full';
+  const source = new LineSource(path, whole, options.maxLineBytes, detail);
+  const index = await indexClaudeFile(path, source.batches(), { keep: source.whole != null, detail });
   const buildOptions = buildOptionsFor(path, fileTime, options);
-  const prepared = await prepareAll(index, buildOptions, source, { branches: options.branches ?? 'active', detail: options.detail ?? 'full' });
+  const prepared = await prepareAll(index, buildOptions, source, options.branches ?? 'active');
   // A summary prints neither the system prompt nor the tools: the request shape line is not read.
   const offered = options.detail === 'summary' ? {} : await source.requestShape(index);
   // The index is most of the memory; pass 2 needs only the prepared sessions.
@@ -131,19 +132,19 @@ async function openTranscript(path: string, known: ClaudeFileReadOptions['known'
 }
 
 /** Every Session of the file planned from its index: the main thread (or subagent thread), then inline sidechains. */
-async function prepareAll(index: ClaudeFileIndex, buildOptions: BuildSessionsOptions, source: LineSource, { branches, detail }: { branches: 'active' | 'all'; detail: 'full' | 'summary' }): Promise<PreparedSession[]> {
+async function prepareAll(index: ClaudeFileIndex, buildOptions: BuildSessionsOptions, source: LineSource, branches: 'active' | 'all'): Promise<PreparedSession[]> {
   const prepared: PreparedSession[] = [];
   const first = planFirstSession(index, buildOptions);
   if (first != null) {
-    prepared.push(await prepare(index, first, source, detail, undefined));
-    if (branches === 'all') for (const branch of planAbandonedBranches(index, first)) prepared.push(await prepare(index, branch, source, detail, undefined));
+    prepared.push(await prepare(index, first, source, undefined));
+    if (branches === 'all') for (const branch of planAbandonedBranches(index, first)) prepared.push(await prepare(index, branch, source, undefined));
   }
   if (buildOptions.agentId == null) {
     const parentSessionId = first?.options.id ?? fileParentSessionId(index);
     for (const [root, leaf] of sidechainLeaves(index)) {
       const rootLine = await source.one(index, root);
       const prompt = rootLine == null ? undefined : lineText(rootLine);
-      prepared.push(await prepare(index, planSidechain(index, root, leaf, { spawns: [], parentSessionId, prompt }, buildOptions), source, detail, prompt, true));
+      prepared.push(await prepare(index, planSidechain(index, root, leaf, { spawns: [], parentSessionId, prompt }, buildOptions), source, prompt, true));
     }
   }
   return prepared;
@@ -163,7 +164,7 @@ interface PreparedSession {
   prompt: string | undefined;
 }
 
-async function prepare(index: ClaudeFileIndex, plan: SessionPlan, source: LineSource, detail: 'full' | 'summary', prompt: string | undefined, sidechain = false): Promise<PreparedSession> {
+async function prepare(index: ClaudeFileIndex, plan: SessionPlan, source: LineSource, prompt: string | undefined, sidechain = false): Promise<PreparedSession> {
   const { selection, options } = plan;
   const warnings = selectionWarnings(index, selection);
   const orderWarnings = new WarningLog(index.path);
@@ -171,7 +172,7 @@ async function prepare(index: ClaudeFileIndex, plan: SessionPlan, source: LineSo
   const promptRow = options.isSubagent ? firstPromptRow(index, selection) : undefined;
   const promptLine = promptRow == null ? undefined : await source.one(index, promptRow);
   const warmup = promptLine != null && isWarmupPrompt(lineText(promptLine) ?? '');
-  const stream = new MessageStream(table, selection.rows, { lines: warnings, order: orderWarnings }, { warmup, detail });
+  const stream = new MessageStream(table, selection.rows, { lines: warnings, order: orderWarnings }, { warmup });
   const title = sessionTitle(index, selection, options) ?? null;
   const lines = addressesOf(table, selection.rows);
   return { plan: { selection: { ...selection, rows: new Int32Array(0) }, options }, lines, warnings, orderWarnings, stream, title, sidechain, prompt };
@@ -254,6 +255,7 @@ class LineSource {
     private readonly path: string,
     readonly whole: Buffer | undefined,
     private readonly maxLineBytes: number | undefined,
+    private readonly detail: 'full' | 'summary',
   ) {}
 
   batches(start?: number, chunkBytes?: number): AsyncIterable<RawLineBatch> | Iterable<RawLineBatch> {
@@ -305,7 +307,7 @@ class LineSource {
       for (let row = 0; row < batch.count; row += 1) {
         if (batch.byteOffset(row) !== lines.byteOffsets[next]) continue;
         const lineNumber = lines.lineNumbers[next] ?? 0;
-        const full = parseAgain(batch.text(row), lineTypes[lines.types[next] ?? 0] ?? 'user', lines.rows[next] ?? 0, lineNumber, warnings);
+        const full = parseAgain(batch.text(row), lineTypes[lines.types[next] ?? 0] ?? 'user', lines.rows[next] ?? 0, lineNumber, this.detail, warnings);
         next += 1;
         if (full != null) yield full;
         if (next >= count) return;
@@ -314,7 +316,7 @@ class LineSource {
   }
 }
 
-function parseAgain(text: string, type: ConversationLineType, order: number, lineNumber: number, warnings: WarningLog | undefined): ConversationLine | undefined {
+function parseAgain(text: string, type: ConversationLineType, order: number, lineNumber: number, detail: 'full' | 'summary', warnings: WarningLog | undefined): ConversationLine | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -322,5 +324,5 @@ function parseAgain(text: string, type: ConversationLineType, order: number, lin
     warnings?.add('invalid-json', claudeBadLineWording.invalid(error instanceof Error ? error.message : String(error)), lineNumber);
     return undefined;
   }
-  return isObject(value) ? toConversationLine(value, type, order, lineNumber) : undefined;
+  return isObject(value) ? toConversationLine(value, type, order, lineNumber, detail) : undefined;
 }

@@ -23,7 +23,6 @@ export class MessageStream {
   /** Problems found putting the messages in order (repeated, orphan and missing tool results): reported after the lines'. */
   private readonly orderWarnings: WarningLog;
   private readonly warmup: boolean;
-  private readonly detail: 'full' | 'summary';
   /** Open responses by draft key. */
   private readonly drafts = new Map<string, AssistantDraft>();
   /** Assistant messages whose response has lines still to come. Each leaves when its response closes. */
@@ -57,15 +56,10 @@ export class MessageStream {
   private readonly toolNames = { get: (toolCallId: string): string | undefined => this.callNames[this.callSlots.get(toolCallId) ?? -1] };
 
   /** `rows`: the trajectory's selected rows of `table`, ascending. Full lines are then pushed in that order, with `order` = row. */
-  /**
-   * `detail: 'summary'` (`ReadFileOptions.detail`): tool calls keep no arguments (their JSON is not
-   * written), but for the Task/Agent calls a sidechain is linked by.
-   */
-  constructor(table: LineTable, rows: Int32Array, warnings: { lines: WarningLog; order: WarningLog }, options: { warmup?: boolean; detail?: 'full' | 'summary' } = {}) {
+  constructor(table: LineTable, rows: Int32Array, warnings: { lines: WarningLog; order: WarningLog }, options: { warmup?: boolean } = {}) {
     this.warnings = warnings.lines;
     this.orderWarnings = warnings.order;
     this.warmup = options.warmup === true;
-    this.detail = options.detail ?? 'full';
     this.rows = rows;
     this.rowResponses = new Int32Array(rows.length);
     this.linesToCome = new Int32Array(table.responseCount);
@@ -103,7 +97,7 @@ export class MessageStream {
   /** Adds the next selected line (full, in file order); returns the messages now final. */
   push(line: ConversationLine): Message[] {
     const before = this.created.length;
-    addLineMessages(line, this.created, this.drafts, this.toolNames, this.warnings, this.detail);
+    addLineMessages(line, this.created, this.drafts, this.toolNames, this.warnings);
     for (let index = before; index < this.created.length; index += 1) {
       const message = this.created[index];
       if (message?.role !== 'tool' || message.toolResult == null) continue;
