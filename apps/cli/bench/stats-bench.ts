@@ -1,11 +1,13 @@
-// pnpm bench:stats (in apps/cli): `forge stats --source claude --json` against ccusage 20.0.24 on a
-// generated ≥ 500 MB Claude Code corpus, each in a fresh process, next to the raw floor (read +
-// split + JSON.parse of the same files, one thread) measured in the same run, and the token totals
-// of both compared. Not a test: nothing here asserts a timing.
+// pnpm bench:stats (in apps/cli): `forge stats --source claude --json` (default jobs: the available
+// cores, and --jobs 1) against ccusage 20.0.24 on a generated ≥ 500 MB Claude Code corpus, each in a
+// fresh process, next to the raw floor (read + split + JSON.parse of the same files, one thread)
+// measured in the same run, and the token totals of both compared. Wall and CPU (user + sys) are
+// both reported: on a shared machine CPU is the steadier figure. Not a test: nothing here asserts a
+// timing. FORGE_BENCH_HOME=<folder> keeps the generated corpus there and reuses it next time.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedFixturesRoot } from '@forge-internal/test-agents';
 import { generateCorpus } from './generate-corpus.ts';
@@ -13,6 +15,7 @@ import { generateCorpus } from './generate-corpus.ts';
 const packageRoot = join(import.meta.dirname, '..');
 const targetBytes = Number(process.env.FORGE_BENCH_BYTES ?? 520 * 1024 * 1024);
 const runs = Number(process.env.FORGE_BENCH_RUNS ?? 3);
+const keptHome = process.env.FORGE_BENCH_HOME;
 const workFolder = mkdtempSync(join(tmpdir(), 'forge-stats-bench-'));
 const megabytes = (bytes: number) => bytes / 1024 / 1024;
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
@@ -96,8 +99,11 @@ const median = (values: number[]) => [...values].sort((left, right) => left - ri
 
 try {
   execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@forge/cli...', '--output-logs=errors-only'], { cwd: join(packageRoot, '..', '..'), stdio: 'inherit' });
-  const home = join(workFolder, 'home');
-  const corpus = generateCorpus({ templateHome: templateHome(), home, targetBytes });
+  const home = keptHome ?? join(workFolder, 'home');
+  const corpus = keptHome !== undefined && existsSync(join(keptHome, 'corpus.json'))
+    ? (JSON.parse(readFileSync(join(keptHome, 'corpus.json'), 'utf8')) as { files: number; bytes: number })
+    : generateCorpus({ templateHome: templateHome(), home, targetBytes });
+  if (keptHome !== undefined) writeFileSync(join(keptHome, 'corpus.json'), JSON.stringify(corpus));
   const configDir = join(home, '.claude');
   console.log(`corpus: ${corpus.files} Claude Code files, ${megabytes(corpus.bytes).toFixed(0)} MB; medians of ${runs} fresh processes each`);
   const env = { HOME: home, CLAUDE_CONFIG_DIR: configDir };
@@ -105,6 +111,7 @@ try {
     ['raw floor (1 thread)', [process.execPath, join(import.meta.dirname, 'raw-floor.mjs'), configDir]],
     ['ccusage 20.0.24', [process.execPath, ccusageEntry(), 'session', '--json', '--offline']],
     ['forge stats (usage path)', [process.execPath, join(packageRoot, 'bin', 'forge.js'), 'stats', '--source', 'claude', '--json', '--quiet']],
+    ['forge stats --jobs 1', [process.execPath, join(packageRoot, 'bin', 'forge.js'), 'stats', '--source', 'claude', '--json', '--quiet', '--jobs', '1']],
     ['forge stats --whole-sessions', [process.execPath, join(packageRoot, 'bin', 'forge.js'), 'stats', '--source', 'claude', '--json', '--quiet', '--whole-sessions']],
   ];
   const results = new Map<string, Measured[]>();
@@ -118,11 +125,12 @@ try {
   const seconds = (label: string) => median(results.get(label)!.map((measured) => measured.seconds));
   const floor = seconds('raw floor (1 thread)');
   const ccusage = seconds('ccusage 20.0.24');
-  console.log(`\n| ${megabytes(corpus.bytes).toFixed(0)} MB, ${corpus.files} files | wall (median) | × ccusage | × floor | CPU | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: |`);
+  const cpu = (label: string) => median(results.get(label)!.map((measured) => measured.cpuSeconds));
+  const ccusageCpu = cpu('ccusage 20.0.24');
+  console.log(`\n| ${megabytes(corpus.bytes).toFixed(0)} MB, ${corpus.files} files | wall (median) | × ccusage | × floor | CPU | CPU × ccusage | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |`);
   for (const [label] of commands) {
-    const measured = results.get(label)!;
     const wall = seconds(label);
-    console.log(`| ${label} | ${wall.toFixed(2)} s | ${(wall / ccusage).toFixed(2)} | ${(wall / floor).toFixed(2)} | ${median(measured.map((entry) => entry.cpuSeconds)).toFixed(2)} s | ${median(measured.map((entry) => entry.peakMb)).toFixed(0)} MB |`);
+    console.log(`| ${label} | ${wall.toFixed(2)} s | ${(wall / ccusage).toFixed(2)} | ${(wall / floor).toFixed(2)} | ${cpu(label).toFixed(2)} s | ${(cpu(label) / ccusageCpu).toFixed(2)} | ${median(results.get(label)!.map((entry) => entry.peakMb)).toFixed(0)} MB |`);
   }
   const theirs = ccusageTotals(results.get('ccusage 20.0.24')![0]!.stdout);
   const ours = forgeTotals(results.get('forge stats (usage path)')![0]!.stdout);
@@ -130,6 +138,7 @@ try {
   console.log(`\ntokens, ccusage: ${JSON.stringify(theirs)}\ntokens, forge:   ${JSON.stringify(ours)}`);
   console.log(JSON.stringify(theirs) === JSON.stringify(ours) ? 'totals equal' : 'TOTALS DIFFER');
   console.log(whole === results.get('forge stats (usage path)')![0]!.stdout ? 'usage path output = whole-Session output, byte for byte' : 'USAGE PATH OUTPUT DIFFERS FROM THE WHOLE-SESSION OUTPUT');
+  console.log(results.get('forge stats --jobs 1')![0]!.stdout === results.get('forge stats (usage path)')![0]!.stdout ? `--jobs 1 output = default (--jobs ${availableParallelism()}) output, byte for byte` : '--JOBS 1 OUTPUT DIFFERS');
   console.log(`load average at the end ${load()}`);
 } finally {
   rmSync(workFolder, { recursive: true, force: true });

@@ -272,6 +272,7 @@ Examples:
     .addOption(sourceOption())
     .addOption(rootOption())
     .option('--json', 'one JSON object per session instead of the table', false)
+    .option('--jobs <n>', `threads that read the files (default: the available cores, ${availableParallelism()} here; 1 for inputs under 16 MB); the output is the same for every n`, numberFlag(runOptionRules.jobs))
     .addOption(new Option('--whole-sessions', 'read whole Sessions instead of the usage path (a check: both print the same)').default(false).hideHelp())
     .addOption(quietOption())
     .addHelpText('after', `

@@ -2,7 +2,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { demoHome, listSessionFiles, sharedFixturesRoot } from '@forge-internal/test-agents';
 import { foldSessions, readFileHead, readSourceSessions, type FileSessions } from '@forge/reader-kit';
-import { parseSession, type Session, type SessionWarning } from '@forge/schema';
+import { parseSession, summaryMessage, type Session, type SessionWarning } from '@forge/schema';
 import { afterAll, describe, expect, it } from 'vitest';
 import { claudeCodeSource } from './claude-code-source.js';
 import { handWrittenRoot, realRoot, samplesAsConfigDir } from './test-support/fixtures.js';
@@ -45,6 +45,27 @@ describe('claudeCodeSource', () => {
       total += here.sessions.length;
     }
     expect(total).toBeGreaterThan(30);
+  });
+
+  it("should read with detail 'summary' what the full read gives, reduced: every message a summaryMessage, the same heads but the request shape (subagent links included)", async () => {
+    let sessions = 0;
+    let spawnCalls = 0;
+    for (const roots of Object.values(await rootSets())) {
+      for await (const file of claudeCodeSource.discover({ roots })) {
+        for (const branches of ['active', 'all'] as const) {
+          const full = await foldSessions(claudeCodeSource.readFile(file, { branches }));
+          const summary = await foldSessions(claudeCodeSource.readFile(file, { branches, detail: 'summary' }));
+          // A summary leaves the request shape (system prompt, tools) unread.
+          const reduced = { ...full, sessions: full.sessions.map(({ systemPrompt: _systemPrompt, tools: _tools, ...session }) => ({ ...session, messages: session.messages.map(summaryMessage) })) };
+          expect([file.path, summary]).toEqual([file.path, reduced]);
+          sessions += summary.sessions.length;
+          for (const session of full.sessions) for (const message of session.messages) spawnCalls += message.toolCalls.filter((call) => call.name === 'Task' || call.name === 'Agent').length;
+        }
+      }
+    }
+    expect(sessions).toBeGreaterThan(60);
+    // Inline sidechains are linked by their Task call's prompt, which a summary read still decodes.
+    expect(spawnCalls).toBeGreaterThan(5);
   });
 
   it('should link a project the same whatever order its files come in', async () => {

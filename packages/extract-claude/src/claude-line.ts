@@ -82,8 +82,12 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value != null && !Array.isArray(value);
 }
 
-/** Reads the envelope and payload of a conversation line; undefined when it has no uuid. */
-export function toConversationLine(record: JsonObject, type: ConversationLineType, order: number, lineNumber: number): ConversationLine | undefined {
+/**
+ * Reads the envelope and payload of a conversation line; undefined when it has no uuid. With
+ * `detail: 'summary'` (`ReadFileOptions.detail`), the payload a summary never shows is let go at
+ * once ({@link dropSummaryDetail}), so it dies young instead of living until the file is read.
+ */
+export function toConversationLine(record: JsonObject, type: ConversationLineType, order: number, lineNumber: number, detail: 'full' | 'summary' = 'full'): ConversationLine | undefined {
   const uuid = asString(record.uuid);
   if (uuid == null) return undefined;
   const line: ConversationLine = {
@@ -126,7 +130,27 @@ export function toConversationLine(record: JsonObject, type: ConversationLineTyp
       readAttachment(record, line);
       break;
   }
+  if (detail === 'summary') dropSummaryDetail(line);
   return line;
+}
+
+/**
+ * Drops what no `summaryMessage` keeps and nothing in the reader reads: the structured tool result
+ * (`toolUseResult`), tool results' content, tool calls' input (but a Task/Agent call's, whose
+ * prompt links its sidechain) and thinking text (only whether there was any decides the reasoning
+ * state). Most of a transcript's bytes are these; everything else of the line stays.
+ */
+function dropSummaryDetail(line: ConversationLine): void {
+  if (line.toolUseResult !== undefined) line.toolUseResult = null;
+  if (line.type === 'user' && Array.isArray(line.content)) {
+    line.content = (line.content as unknown[]).map((block) => (isObject(block) && block.type === 'tool_result' ? { ...block, content: '' } : block));
+  } else if (line.type === 'assistant' && line.blocks != null) {
+    line.blocks = line.blocks.map((block) => {
+      if (block.type === 'tool_use' && !spawnsSubagent(block.name ?? '')) return { ...block, input: {} };
+      if (block.type === 'thinking' && block.thinking != null && block.thinking !== '') return { ...block, thinking: '…' };
+      return block;
+    });
+  }
 }
 
 /** The prompt text of a user line: its string content, or its text blocks joined. */
@@ -198,4 +222,9 @@ function textOfBlocks(value: unknown): string | undefined {
 export function recordType(value: unknown): { record: JsonObject; type: string | undefined } | undefined {
   if (!isObject(value)) return undefined;
   return { record: value, type: asString(value.type) };
+}
+
+/** Whether a tool call of this name starts a subagent (`Task`, later `Agent`; claude-code.md §7.3). */
+export function spawnsSubagent(toolName: string): boolean {
+  return toolName === 'Task' || toolName === 'Agent';
 }

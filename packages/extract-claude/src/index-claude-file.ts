@@ -80,10 +80,11 @@ const typeFirst = Buffer.from('{"type":"');
  * Pass 1: every line's graph links, response and tool ids into a `LineTable`, the title lines, and
  * the line-level warnings. Never throws on bad content. Lines are walked, not parsed
  * (`scanClaudeLine`); only a line the walk cannot follow is handed to `JSON.parse`. With `keep`
- * (a file small enough to hold), conversation lines are parsed once and kept for pass 2 instead,
- * and only the bookkeeping lines, which no Session needs, are walked.
+ * (a file small enough to hold), conversation lines are parsed once and kept for pass 2 instead
+ * (with `detail: 'summary'`, without what a summary never shows), and only the bookkeeping lines,
+ * which no Session needs, are walked.
  */
-export async function indexClaudeFile(path: string, batches: AsyncIterable<RawLineBatch> | Iterable<RawLineBatch>, options: { keep: boolean }): Promise<ClaudeFileIndex> {
+export async function indexClaudeFile(path: string, batches: AsyncIterable<RawLineBatch> | Iterable<RawLineBatch>, options: { keep: boolean; detail?: 'full' | 'summary' }): Promise<ClaudeFileIndex> {
   const warnings = new WarningLog(path);
   // A file held whole keeps its uuids in a Map (faster); a streamed one packs them into typed arrays.
   const index: ClaudeFileIndex = { path, table: new LineTable({ compact: !options.keep }), summaries: new Map(), lineCount: 0, warnings, shapes: new Map() };
@@ -100,7 +101,7 @@ export async function indexClaudeFile(path: string, batches: AsyncIterable<RawLi
       // A conversation line is mapped once, and the index reads its fields from that.
       const type = asString(record.type);
       if (type != null && conversationTypes.has(type) && typeof record.uuid === 'string' && !index.table.has(record.uuid)) {
-        const line = toConversationLine(record, type as ConversationLineType, index.table.count, batch.lineNumber(row)) as ConversationLine;
+        const line = toConversationLine(record, type as ConversationLineType, index.table.count, batch.lineNumber(row), options.detail) as ConversationLine;
         fields.fromLine(line);
         addLine(fields, batch.lineNumber(row), batch.byteOffset(row), index);
         index.lines?.push(line);

@@ -1,6 +1,7 @@
 import { relative, sep } from 'node:path';
 import { type FileSessions, type JsonValue } from '@forge/reader-kit';
 import { addUsage, emptyUsage, type Message, type Session, type SessionWarning } from '@forge/schema';
+import { spawnsSubagent } from './claude-line.js';
 
 /** The link facts a Claude Code file hands `link`: its `summary` titles by leaf uuid (§4.6). */
 // A type, not an interface: a JSON value (`JsonValue`) needs its implicit index signature.
@@ -120,7 +121,7 @@ function agentSpawns(sessions: readonly Session[]): Map<string, { sessionId: str
       const result = message.toolResult;
       if (message.role !== 'tool' || result == null) continue;
       const structured = message.metadata?.toolUseResult as { agentId?: unknown } | undefined;
-      const agentId = typeof structured?.agentId === 'string' ? structured.agentId : result.toolName === 'Task' || result.toolName === 'Agent' ? agentTrailerPattern.exec(result.text)?.[1] : undefined;
+      const agentId = typeof structured?.agentId === 'string' ? structured.agentId : spawnsSubagent(result.toolName) ? agentTrailerPattern.exec(result.text)?.[1] : undefined;
       if (agentId != null && !spawns.has(agentId)) spawns.set(agentId, { sessionId: session.id, toolCallId: result.toolCallId });
     }
   }

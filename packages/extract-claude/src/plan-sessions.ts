@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { WarningLog, type SessionTally } from '@forge/reader-kit';
 import { SESSION_SCHEMA_VERSION, type Message, type Session, type SessionWarning } from '@forge/schema';
-import { type ConversationLine } from './claude-line.js';
+import { spawnsSubagent, type ConversationLine } from './claude-line.js';
 import { type ClaudeFileIndex } from './index-claude-file.js';
 import { userCode } from './line-table.js';
 import { findLeaf, selectThread, type ThreadProblem, type ThreadSelection } from './select-thread.js';
@@ -180,7 +180,7 @@ export function taskSpawns(messages: readonly Message[]): TaskSpawn[] {
 /** Adds the Task/Agent calls of one message to `spawns`. */
 export function addTaskSpawns(message: Message, spawns: TaskSpawn[]): void {
   for (const call of message.toolCalls) {
-    if (call.name !== 'Task' && call.name !== 'Agent') continue;
+    if (!spawnsSubagent(call.name)) continue;
     const input = safeJson(call.arguments);
     const spawn: TaskSpawn = { toolCallId: call.id };
     if (typeof input.prompt === 'string') spawn.prompt = input.prompt;

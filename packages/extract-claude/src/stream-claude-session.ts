@@ -84,8 +84,9 @@ export async function* readClaudeEvents(path: string, options: ClaudeFileReadOpt
     return;
   }
   const { fileTime, whole } = opened;
-  const source = new LineSource(path, whole, options.maxLineBytes);
-  const index = await indexClaudeFile(path, source.batches(), { keep: source.whole != null });
+  const detail = options.detail ?? 'full';
+  const source = new LineSource(path, whole, options.maxLineBytes, detail);
+  const index = await indexClaudeFile(path, source.batches(), { keep: source.whole != null, detail });
   const buildOptions = buildOptionsFor(path, fileTime, options);
   const prepared = await prepareAll(index, buildOptions, source, options.branches ?? 'active');
   // A summary prints neither the system prompt nor the tools: the request shape line is not read.
@@ -254,6 +255,7 @@ class LineSource {
     private readonly path: string,
     readonly whole: Buffer | undefined,
     private readonly maxLineBytes: number | undefined,
+    private readonly detail: 'full' | 'summary',
   ) {}
 
   batches(start?: number, chunkBytes?: number): AsyncIterable<RawLineBatch> | Iterable<RawLineBatch> {
@@ -305,7 +307,7 @@ class LineSource {
       for (let row = 0; row < batch.count; row += 1) {
         if (batch.byteOffset(row) !== lines.byteOffsets[next]) continue;
         const lineNumber = lines.lineNumbers[next] ?? 0;
-        const full = parseAgain(batch.text(row), lineTypes[lines.types[next] ?? 0] ?? 'user', lines.rows[next] ?? 0, lineNumber, warnings);
+        const full = parseAgain(batch.text(row), lineTypes[lines.types[next] ?? 0] ?? 'user', lines.rows[next] ?? 0, lineNumber, this.detail, warnings);
         next += 1;
         if (full != null) yield full;
         if (next >= count) return;
@@ -314,7 +316,7 @@ class LineSource {
   }
 }
 
-function parseAgain(text: string, type: ConversationLineType, order: number, lineNumber: number, warnings: WarningLog | undefined): ConversationLine | undefined {
+function parseAgain(text: string, type: ConversationLineType, order: number, lineNumber: number, detail: 'full' | 'summary', warnings: WarningLog | undefined): ConversationLine | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -322,5 +324,5 @@ function parseAgain(text: string, type: ConversationLineType, order: number, lin
     warnings?.add('invalid-json', claudeBadLineWording.invalid(error instanceof Error ? error.message : String(error)), lineNumber);
     return undefined;
   }
-  return isObject(value) ? toConversationLine(value, type, order, lineNumber) : undefined;
+  return isObject(value) ? toConversationLine(value, type, order, lineNumber, detail) : undefined;
 }

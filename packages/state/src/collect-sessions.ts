@@ -134,6 +134,11 @@ export interface ReadUnitOptions {
   /** False: read every file again (`--full`), still refreshing the cache. */
   reuseCache?: boolean;
   readOptions?: ReadFileOptions;
+  /**
+   * False: no content fingerprint is taken and no cache used (a caller that records no inputs, such
+   * as `forge stats`: one open and read less per file); each `ReadInput.fingerprint` is then ''.
+   */
+  fingerprints?: boolean;
   /** The `Session.source` values to keep (default all). */
   sources?: ReadonlySet<SessionSource>;
   onFileDone?: (bytes: number) => void;
@@ -167,7 +172,7 @@ export function planReadUnits(discovered: Pick<DiscoveredInputs, 'perReader'>): 
  * `link`. Caching is per file, so one changed file of a group is the only one read again; the
  * group is linked again from the others' cached reads. Never throws for bad or unreadable input.
  */
-export async function readUnit({ reader, files }: ReadUnit, { cache, reuseCache = true, readOptions = {}, sources, onFileDone }: ReadUnitOptions = {}): Promise<UnitRead> {
+export async function readUnit({ reader, files }: ReadUnit, { cache, reuseCache = true, readOptions = {}, fingerprints = true, sources, onFileDone }: ReadUnitOptions = {}): Promise<UnitRead> {
   const result: UnitRead = { sessions: [], inputs: [], skippedFiles: [], fileWarnings: [], filesRead: 0 };
   const skipped = new Set<string>();
   const skip = (path: string, reason: string): void => {
@@ -185,7 +190,7 @@ export async function readUnit({ reader, files }: ReadUnit, { cache, reuseCache 
   let next = 0;
   for (const file of files) {
     while (next < files.length && reading.length < readAhead) {
-      reading.push(readThroughCache(reader, files[next]!, { cache, reuseCache, readOptions, result }));
+      reading.push(readThroughCache(reader, files[next]!, { cache: fingerprints ? cache : undefined, reuseCache, readOptions, fingerprints, result }));
       next += 1;
     }
     const read = await reading.shift()!;
@@ -265,7 +270,7 @@ export class CollectionTally {
 async function readThroughCache(
   reader: SessionSourceReader,
   file: SourceFile,
-  { cache, reuseCache, readOptions, result }: { cache: ReadUnitOptions['cache']; reuseCache: boolean; readOptions: ReadFileOptions; result: UnitRead },
+  { cache, reuseCache, readOptions, fingerprints, result }: { cache: ReadUnitOptions['cache']; reuseCache: boolean; readOptions: ReadFileOptions; fingerprints: boolean; result: UnitRead },
 ): Promise<CachedFileRead> {
   const cached = reuseCache ? cache?.lookupFile(file.path) : undefined;
   let fingerprint: string | undefined;
@@ -278,7 +283,7 @@ async function readThroughCache(
         return cached.load();
       }
     }
-    fingerprint ??= fingerprintFileSync(file.path, file.size);
+    if (fingerprints) fingerprint ??= fingerprintFileSync(file.path, file.size);
   } catch (error) {
     return unreadable(file, error);
   }
@@ -290,10 +295,11 @@ async function readThroughCache(
   }
   const read = fold.finish();
   result.filesRead += 1;
-  result.inputs.push({ path: file.path, source: file.source, size: file.size, fingerprint, cached: false });
+  result.inputs.push({ path: file.path, source: file.source, size: file.size, fingerprint: fingerprint ?? '', cached: false });
+  if (cache == null || fingerprint == null) return read;
   // A file that grew while it was read is not cached: the next run reads it again.
   const now = statSync(file.path, { throwIfNoEntry: false });
-  if (now?.size === file.size) cache?.storeFile({ path: file.path, source: file.source, size: file.size, mtimeMs: file.mtimeMs, fingerprint }, read);
+  if (now?.size === file.size) cache.storeFile({ path: file.path, source: file.source, size: file.size, mtimeMs: file.mtimeMs, fingerprint }, read);
   return read;
 }
 

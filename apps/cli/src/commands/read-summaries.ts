@@ -1,11 +1,12 @@
-import { Readable } from 'node:stream';
-import { readSourceSessions, type SessionSourceReader, type SourceEvent, type SourceFile } from '@forge/reader-kit';
-import { summarizeSession, type SessionSummary, type SessionWarning } from '@forge/schema';
-import { discoverInputs, isPassedOver } from '@forge/state';
+import { availableParallelism } from 'node:os';
+import { WHOLE_FILE_BYTES, WorkerPool } from '@forge/reader-kit';
+import { type SessionSummary, type SessionWarning } from '@forge/schema';
+import { CollectionTally, discoverInputs, planReadUnits } from '@forge/state';
 import { type CliIo } from '../cli-io.js';
 import { createProgress } from '../render/progress.js';
-import { type SessionInputOptions } from './command-options.js';
+import { type StatsOptions } from './command-options.js';
 import { sourceSelection } from './load-sessions.js';
+import { summarizeUnit, type SummaryUnitResult, type SummaryUnitTask } from './summarize-unit.js';
 
 /** What {@link readSummaries} found: what `forge stats` prints. */
 export interface CollectedSummaries {
@@ -19,71 +20,50 @@ export interface CollectedSummaries {
   fileWarnings: SessionWarning[];
 }
 
-/**
- * `forge stats`'s usage path: the summary of every selected session, read by the same readers, the
- * same per-file engine and the same cross-file step (`readSourceSessions`) as every other command,
- * but asking for `detail: 'summary'` (readers that support it hand out messages without their
- * texts) and summarising each session as soon as it is final instead of holding whole Sessions.
- * No state cache and no fingerprints: nothing is recorded, so nothing needs them.
- */
-export async function readSummaries(options: SessionInputOptions, io: CliIo): Promise<CollectedSummaries> {
-  const progress = createProgress(io, { quiet: options.quiet });
-  const collected: CollectedSummaries = { summaries: [], files: 0, skippedFiles: [], fileWarnings: [] };
-  const skipped = new Set<string>();
-  const skip = (path: string, reason: string): void => {
-    if (skipped.has(path)) return;
-    skipped.add(path);
-    collected.skippedFiles.push({ path, reason });
-  };
-  const warn = (warning: SessionWarning): void => {
-    collected.fileWarnings.push(warning);
-    skip(warning.file, warning.message);
-  };
-  try {
-    const selection = sourceSelection(options, io);
-    const discovered = await discoverInputs(selection);
-    progress.start('reading', discovered.files.length, discovered.files.reduce((total, file) => total + file.size, 0));
-    for (const warning of discovered.warnings) if (isPassedOver(warning)) warn(warning);
-    for (const { reader, files } of discovered.perReader) {
-      const listed = listedFiles(reader, files, (file, read) => {
-        if (read != null) collected.files += 1;
-        if (read?.sessions === 0 && read.warnings === 0) skip(file.path, 'no conversation in the file');
-        progress.advance(file.size);
-      });
-      for await (const session of readSourceSessions(listed, { detail: 'summary', onWarning: warn })) {
-        if (selection.sources?.has(session.source) !== false) collected.summaries.push(summarizeSession(session));
-      }
-    }
-  } finally {
-    progress.stop();
-  }
-  collected.summaries.sort((left, right) => left.source.localeCompare(right.source) || left.id.localeCompare(right.id));
-  collected.skippedFiles.sort((left, right) => left.path.localeCompare(right.path) || left.reason.localeCompare(right.reason));
-  return collected;
-}
+/** The worker module: the built sibling, or the TypeScript source when running from sources. */
+const workerModule = new URL(import.meta.url.endsWith('.ts') ? './summarize-unit-worker.ts' : './summarize-unit-worker.js', import.meta.url).href;
 
 /**
- * The reader over the files discovery listed (of the selected sources only), telling `done` how
- * many sessions and file warnings each gave (undefined: it could not be read). A read that throws
- * (an I/O error, never bad content) leaves the file out with an `unreadable-file` warning, as in
- * `collectSessions`: a file's events are handed on once it is read to the end (the fold holds
- * them until then anyway).
+ * `forge stats`' usage path: the summary of every selected session, read unit by unit (a Claude
+ * Code project, or one standalone file) by the same readers and the same per-unit step
+ * (`readUnit`) as every other command, but asking for `detail: 'summary'` and summarising each
+ * unit's sessions where it was read ({@link summarizeUnit}), so whole Sessions are never held.
+ * `jobs` threads (default: the available cores; 1 for inputs under 16 MB): this one and N - 1
+ * worker threads, which hand back only summaries. The same output for every `jobs`.
  */
-function listedFiles(reader: SessionSourceReader, files: readonly SourceFile[], done: (file: SourceFile, read: { sessions: number; warnings: number } | undefined) => void): SessionSourceReader {
-  return {
-    ...reader,
-    discover: () => Readable.from(files),
-    async *readFile(file, options) {
-      const events: SourceEvent[] = [];
-      try {
-        for await (const event of reader.readFile(file, options)) events.push(event);
-      } catch (error) {
-        yield { kind: 'file-warning', warning: { file: file.path, kind: 'unreadable-file', message: `cannot read file: ${error instanceof Error ? error.message : String(error)}` } };
-        done(file, undefined);
-        return;
-      }
-      done(file, { sessions: events.filter((event) => event.kind === 'session').length, warnings: events.filter((event) => event.kind === 'file-warning').length });
-      yield* events;
-    },
+export async function readSummaries(options: Pick<StatsOptions, 'source' | 'root' | 'quiet' | 'jobs'>, io: CliIo): Promise<CollectedSummaries> {
+  const progress = createProgress(io, { quiet: options.quiet });
+  const summaries: SessionSummary[] = [];
+  const selection = sourceSelection(options, io);
+  const discovered = await discoverInputs(selection);
+  const tally = new CollectionTally(discovered);
+  const units = planReadUnits(discovered);
+  const inputBytes = discovered.files.reduce((total, file) => total + file.size, 0);
+  // More threads than units would only start idle threads.
+  const jobs = Math.max(1, Math.min(options.jobs ?? (inputBytes < WHOLE_FILE_BYTES ? 1 : availableParallelism()), units.length));
+  // This thread reads units too (its modules are loaded already): N threads are N - 1 workers and this one.
+  const pool = jobs > 1 ? new WorkerPool<SummaryUnitTask, SummaryUnitResult>(workerModule, jobs - 1) : undefined;
+  const sources = [...(selection.sources ?? new Set(selection.readers.flatMap((reader) => reader.sources)))];
+  let next = 0;
+  /** Takes units off the shared list until none is left, each read by `summarize`; summaries are sorted at the end, so the order units finish in does not matter. */
+  const lane = async (summarize: (task: SummaryUnitTask) => Promise<SummaryUnitResult>): Promise<void> => {
+    for (let unit = units[next++]; unit != null; unit = units[next++]) {
+      const { summaries: unitSummaries, ...bookkeeping } = await summarize({ reader: unit.reader.name, files: unit.files, sources });
+      tally.addUnit(bookkeeping, { count: unitSummaries.length, warnings: unitSummaries.reduce((total, summary) => total + summary.warnings, 0) });
+      summaries.push(...unitSummaries);
+      progress.advance(unit.files.reduce((total, file) => total + file.size, 0));
+    }
   };
+  try {
+    progress.start('reading', discovered.files.length, inputBytes);
+    // Two units queued per worker: one waits while the other is read, so a worker never idles for this thread.
+    const workerLanes = Array.from({ length: 2 * (jobs - 1) }, () => lane((task) => pool!.run(task)));
+    await Promise.all([lane(summarizeUnit), ...workerLanes]);
+  } finally {
+    progress.stop();
+    await pool?.close();
+  }
+  const collected = tally.finish();
+  summaries.sort((left, right) => left.source.localeCompare(right.source) || left.id.localeCompare(right.id));
+  return { summaries, files: collected.inputs.length, skippedFiles: collected.skippedFiles, fileWarnings: collected.fileWarnings };
 }

@@ -69,6 +69,9 @@ async function wholeSessionLines(roots: string[], home: string): Promise<string[
 async function expectSamePrint(roots: string[], home: string): Promise<string[]> {
   const json = await runCli(['stats', ...roots, '--json', '--quiet'], { env: { HOME: home }, cwd: home });
   expect(json.stdout.split('\n')).toEqual(await wholeSessionLines(roots, home));
+  // Units read on worker threads too (this one and two workers): the same print, byte for byte.
+  const pooled = await runCli(['stats', ...roots, '--json', '--quiet', '--jobs', '3'], { env: { HOME: home }, cwd: home });
+  expect(pooled).toEqual(json);
   for (const format of [['--json'], []]) {
     const usage = await runCli(['stats', ...roots, ...format, '--quiet'], { env: { HOME: home }, cwd: home });
     const whole = await runCli(['stats', ...roots, ...format, '--quiet', '--whole-sessions'], { env: { HOME: home }, cwd: home });

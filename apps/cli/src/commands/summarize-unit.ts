@@ -1,0 +1,30 @@
+import { type SourceFile } from '@forge/reader-kit';
+import { summarizeSession, type SessionSource, type SessionSummary } from '@forge/schema';
+import { readUnit, type UnitRead } from '@forge/state';
+import { sourceReaders } from '../sources/source-registry.js';
+
+/** One unit of `forge stats` (a Claude Code project's files, or one standalone file): plain data, it crosses to a worker. */
+export interface SummaryUnitTask {
+  /** The reader's name (`SessionSourceReader.name`). */
+  reader: string;
+  files: SourceFile[];
+  sources: SessionSource[];
+}
+
+/** What summarising a unit gave: its files' bookkeeping and one summary per session, never the Sessions. */
+export interface SummaryUnitResult extends Omit<UnitRead, 'sessions'> {
+  summaries: SessionSummary[];
+}
+
+/**
+ * `forge stats`' work on one unit, where it runs (a worker, or this thread with `--jobs 1`): the
+ * unit read as every command reads it (`readUnit`: each file, then a group linked), with
+ * `detail: 'summary'` (readers that support it hand out messages without their texts), then each
+ * session summarised. No state cache: nothing is recorded.
+ */
+export async function summarizeUnit(task: SummaryUnitTask): Promise<SummaryUnitResult> {
+  const reader = sourceReaders.find((candidate) => candidate.name === task.reader);
+  if (reader == null) throw new Error(`no reader named ${task.reader}`);
+  const { sessions, ...bookkeeping } = await readUnit({ reader, files: task.files }, { readOptions: { detail: 'summary' }, fingerprints: false, sources: new Set(task.sources) });
+  return { ...bookkeeping, summaries: sessions.map(summarizeSession) };
+}
