@@ -38,7 +38,7 @@ export interface ScoredViews {
 /**
  * One thread's scoring views, written to its own file as they are made and scored once every
  * session's folder is known (outcomes are read once, for all of them): a run never holds every
- * session's view, and each thread scores what it spilled. One line per view, in the order added.
+ * session's view, and its threads score the spills side by side. One line per view, in the order added.
  */
 export class ViewSpill {
   #lines = 0;
