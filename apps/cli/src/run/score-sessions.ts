@@ -78,8 +78,8 @@ export function scoringTargets(sessions: Iterable<ScoringTarget>): { cwds: strin
 
 /**
  * What scoring reads once for every session it scores: the outcomes of the targets' folders, the
- * configuration and the recorded verdicts. Plain data (structured-cloneable): `forge run` hands it
- * to its worker threads, which index it and score the views they kept.
+ * configuration and the recorded verdicts. Plain data: `forge run` hands it to its worker threads
+ * (the outcomes as JSON), which index it and score the views spilled.
  */
 export interface ScoringOutcomes {
   outcomes: Outcomes;
