@@ -4,7 +4,7 @@ import { readClaudeSession } from '@forge/extract-claude';
 import { parseScoringConfig, parseSessionScore, type Outcomes, type Session } from '@forge/schema';
 import { indexOutcomes } from './index-outcomes.js';
 import { scoreSession } from './score-session.js';
-import { selectForReview, summarizeScores } from './summarize-scores.js';
+import { ScoreSummarizer, selectForReview, summarizeScores } from './summarize-scores.js';
 
 const empty: Outcomes = { outcomesVersion: 1, stores: [], towns: [], repositories: [], places: [], facets: [], warnings: [] };
 const transcript = join(import.meta.dirname, '..', 'test', 'fixtures', 'gastown', 'claude', 'projects', '-home-dev-gt-gastown-polecats-nux-gastown', '15b2db23-256a-4bd0-920e-e73fd02de97d.jsonl');
@@ -53,5 +53,30 @@ describe('summarizeScores and selectForReview', () => {
     expect(summary.scoreDistribution.buckets.map((bucket) => bucket.count)).toEqual([1, 0, 0, 0, 1, 1, 1, 0, 0, 1]);
     expect(summary.scoreDistribution).toMatchObject({ mean: 0.534, p50: 0.55, min: 0.05, max: 1 });
     expect(selectForReview(scores, { threshold: 0.5, margin: 0.15 }).map((score) => score.sessionId)).toEqual(['s1', 's2', 's3']);
+  });
+
+  it('should give the same snapshot and summary whatever order the scores came in, split across summarizers or not (a run\'s threads)', () => {
+    const index = indexOutcomes(empty);
+    const base = scoreSession(session, index);
+    const scores = [
+      { ...base, score: 0.7, verdict: { sessionId: 's0', verdict: 'good' as const } },
+      { ...base, score: 0.2, verdict: { sessionId: 's1', verdict: 'bad' as const } },
+      { ...base, score: 0.5 },
+      { ...base, score: 0.9, verdict: { sessionId: 's3', verdict: 'skip' as const } },
+    ];
+    const whole = new ScoreSummarizer();
+    for (const score of scores) whole.add(score);
+    // Two threads, each with half of the scores in another order, added to a third in reverse.
+    const first = new ScoreSummarizer();
+    const second = new ScoreSummarizer();
+    for (const score of [scores[3]!, scores[1]!]) first.add(score);
+    for (const score of [scores[2]!, scores[0]!]) second.add(score);
+    const merged = new ScoreSummarizer();
+    merged.addSnapshot(second.snapshot());
+    merged.addSnapshot(first.snapshot());
+    expect(JSON.stringify(merged.snapshot())).toBe(JSON.stringify(whole.snapshot()));
+    expect(JSON.stringify(merged.summary())).toBe(JSON.stringify(whole.summary()));
+    expect(Object.keys(merged.summary().verdicts)).toEqual(['bad', 'good', 'skip']);
+    expect(merged.snapshot().values).toEqual([0.2, 0.5, 0.7, 0.9]);
   });
 });

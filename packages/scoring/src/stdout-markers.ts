@@ -42,7 +42,9 @@ export function findMarkers(text: string): Marker[] {
 
 /** `[<branch> <sha>] <subject>` (or `[<branch> (root-commit) <sha>]`) printed by `git commit`. */
 export function findCommitLines(text: string): { branch: string; sha: string; subject: string; line: string }[] {
-  const found = [];
+  const found: { branch: string; sha: string; subject: string; line: string }[] = [];
+  // Most texts (every message a scoring view keeps a word of) hold no `]`: no line of theirs can match.
+  if (!text.includes(']')) return found;
   for (const raw of stripVTControlCharacters(text).split('\n')) {
     const match = /^\s*\[([^\]\s]+)(?: \(root-commit\))? ([0-9a-f]{7,40})\] (.+)$/u.exec(raw);
     if (match != null) found.push({ branch: match[1]!, sha: match[2]!, subject: match[3]!.trim(), line: raw.trim() });

@@ -32,9 +32,12 @@ export class ScoreSummarizer {
     if (score.verdict != null) count(this.#verdicts, score.verdict.verdict);
   }
 
-  /** The counts so far as plain data (JSON), for another summarizer to add: shard runs merged into one. */
+  /**
+   * The counts so far as plain data (JSON), for another summarizer to add: shard runs merged into
+   * one, a run's threads. The same whatever order the scores were added in (values sorted, keys in order).
+   */
   snapshot(): ScoreSummarizerSnapshot {
-    return { values: [...this.#values], known: this.#known, beadOutcomes: { ...this.#beadOutcomes }, linkageEvidence: { ...this.#linkageEvidence }, verdicts: { ...this.#verdicts } };
+    return { values: [...this.#values].sort((left, right) => left - right), known: this.#known, beadOutcomes: sortedCounts(this.#beadOutcomes), linkageEvidence: { ...this.#linkageEvidence }, verdicts: sortedCounts(this.#verdicts) };
   }
 
   /** Adds another summarizer's {@link snapshot}: the summary is then the one of both sets of scores. */
@@ -66,11 +69,16 @@ export class ScoreSummarizer {
       },
       outcomeKnown: this.#known,
       outcomeUnknown: values.length - this.#known,
-      beadOutcomes: Object.fromEntries(Object.entries(this.#beadOutcomes).sort(([left], [right]) => left.localeCompare(right))),
+      beadOutcomes: sortedCounts(this.#beadOutcomes),
       linkageEvidence: { ...this.#linkageEvidence },
-      verdicts: { ...this.#verdicts },
+      verdicts: sortedCounts(this.#verdicts),
     };
   }
+}
+
+/** Counts by key in key order: the same object whatever order the keys were first counted in. */
+function sortedCounts(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort(([left], [right]) => left.localeCompare(right)));
 }
 
 /** The manifest's scoring part: score distribution, bead outcomes per tier, link evidence per signal, verdicts. */

@@ -68,6 +68,12 @@ describe('forge run on a file too big to hold', () => {
     const wholeFiles = folderFiles(whole.out);
     expect(JSON.parse(streamedFiles.get('manifest.json')!.toString())).toEqual(JSON.parse(wholeFiles.get('manifest.json')!.toString()));
     expect([...wholeFiles].filter(([path, bytes]) => streamedFiles.get(path)?.equals(bytes) !== true).map(([path]) => path)).toEqual([]);
+    // Two worker threads score the views they spilled, and one of them the view this thread spilled
+    // for the streamed big file: the same folder, byte for byte.
+    const threaded = await run('scored-threads', { hugeFileBytes: 5_000_000, jobs: 2, score: true, formats: ['sharegpt', 'dpo-trl'] });
+    const threadedFiles = folderFiles(threaded.out);
+    expect(JSON.parse(threadedFiles.get('manifest.json')!.toString())).toEqual(JSON.parse(wholeFiles.get('manifest.json')!.toString()));
+    expect([...wholeFiles].filter(([path, bytes]) => threadedFiles.get(path)?.equals(bytes) !== true).map(([path]) => path)).toEqual([]);
     // Every session scored, the big one included: its rows carry a number, not null.
     const rows = wholeFiles.get('sharegpt/rows.jsonl')!.toString().trim().split('\n').map((line) => JSON.parse(line) as { sessionId: string; score: number | null });
     expect(rows.length).toBeGreaterThan(40);

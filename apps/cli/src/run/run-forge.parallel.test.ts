@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedFixturesRoot } from '@forge-internal/test-agents';
 import { type ReadUnit } from '@forge/state';
 import { sourceReaders } from '../sources/source-registry.js';
-import { handleUnits } from './handle-units.js';
 import { runForge, type RunForgeOptions, type RunProgress } from './run-forge.js';
+import { UnitThreads } from './unit-threads.js';
 
 const demoHome = join(import.meta.dirname, '..', '..', 'demo', 'home');
 const claudeProject = join('.claude', 'projects', '-home-ubuntu-gt-myrig-polecats-nux');
@@ -100,7 +100,13 @@ describe('forge run on worker threads', () => {
     const piReader = sourceReaders.find((reader) => reader.name === 'pi-family')!;
     const unknown: ReadUnit = { reader: { ...piReader, name: 'no-such-reader' }, files: [file] };
     const results = [];
-    for await (const handled of handleUnits([unknown, { reader: piReader, files: [file] }], { jobs: 2, build: {}, reuseCache: false, readOptions: {}, sources: ['pi'], score: false, preferences: false })) results.push(handled.result);
+    const units = [unknown, { reader: piReader, files: [file] }];
+    const threads = await UnitThreads.open(units.length, { jobs: 2, build: {} });
+    try {
+      for await (const handled of threads.handle(units, { reuseCache: false, readOptions: {}, sources: ['pi'], score: false, preferences: false })) results.push(handled.result);
+    } finally {
+      await threads.close();
+    }
     expect(results[0]).toMatchObject({ sessions: [], fileWarnings: [{ file: file.path, kind: 'unreadable-file', message: expect.stringContaining('no reader named no-such-reader') }] });
     expect(results[1]!.fileWarnings).toEqual([]);
   }, 240_000);

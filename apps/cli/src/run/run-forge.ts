@@ -23,10 +23,10 @@ import { FORGE_VERSION } from '../version.js';
 import { demoHome, stateDatabasePath } from './default-paths.js';
 import { wantsPreferences } from './plan-preferences.js';
 import { checkRunOptions, type OverLength } from './run-options.js';
-import { handleUnits } from './handle-units.js';
-import { prepareScoring, ScoringTargetCollector } from './score-sessions.js';
+import { readScoringOutcomes, ScoringTargetCollector } from './score-sessions.js';
 import { StreamedViewMessages } from './streamed-view-messages.js';
-import { ViewSpill } from './view-spill.js';
+import { UnitThreads } from './unit-threads.js';
+import { type ViewRef } from './view-spill.js';
 import { resolveSystemPrompt } from './system-prompt-option.js';
 
 /** What a shard run adds to its folder: the processed sessions (rows and duplicate signatures), and which shard it is. */
@@ -188,6 +188,8 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
   await removeAbandonedFolders(recorded.out);
   const stateDatabase = stateDatabasePath(options.cacheDir, env, cwd);
   const store = await StateStore.open(stateDatabase, { cacheVersion: preferences ? `${FORGE_VERSION}+branches-all` : FORGE_VERSION, onWait: (holder) => progress({ kind: 'waiting', holder, stateDatabase }) });
+  // The run's threads (ended below too when the run fails).
+  let opened: UnitThreads | undefined;
   try {
     const everyInput = await discoverInputs(selection);
     const listed = shard == null ? everyInput : shardInputs(everyInput, shard);
@@ -231,10 +233,13 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
       const jobs = options.jobs ?? (inputBytes < smallInputBytes ? 1 : availableParallelism());
       const tally = new CollectionTally(discovered);
       const targets = new ScoringTargetCollector();
-      // Scoring views wait on disk until every session is read (outcomes are read once, for every session's folder).
-      const views = recorded.score ? new ViewSpill(join(spillDirectory, 'scoring-views.jsonl')) : undefined;
       const candidates: PairCandidate[] = [];
-      const units = handleUnits(planReadUnits(discovered), {
+      // Scoring views wait on disk, in the spill of the thread that read them, until every session is
+      // read (outcomes are read once, for every session's folder); then each thread scores its own.
+      // Here, in unit order: what applying each score needs.
+      const toScore: { key?: string; candidate?: Omit<PairCandidate, 'score'>; view: ViewRef }[] = [];
+      const units = planReadUnits(discovered);
+      const threads = (opened = await UnitThreads.open(units.length, {
         jobs,
         build: {
           formats: recorded.formats,
@@ -246,6 +251,10 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         },
         stateDatabase,
         cache: store.files,
+        ...(recorded.score ? { spillDirectory } : {}),
+      }));
+      const views = threads.views;
+      const handled = threads.handle(units, {
         reuseCache: options.full !== true,
         // Preference formats read every branch: an abandoned one is pair material only, never an SFT row.
         readOptions: preferences ? { branches: 'all' } : {},
@@ -253,14 +262,13 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         score: recorded.score,
         preferences,
       });
-      for await (const { unit, result } of units) {
+      for await (const { unit, result } of handled) {
         tally.addUnit(result, { count: result.sessions.length, warnings: result.sessionWarnings });
         for (const session of result.sessions) {
           const added = await builder.addProcessedSession(session.processed);
-          const key = added.status === 'accepted' ? added.key : undefined;
-          if (views != null) {
+          if (session.view != null) {
             targets.add(session.target!);
-            views.add({ ...(key == null ? {} : { key }), active: session.active, ...(session.candidate == null ? {} : { candidate: session.candidate }) }, session.view!);
+            toScore.push({ ...(added.status === 'accepted' ? { key: added.key } : {}), ...(session.candidate == null ? {} : { candidate: session.candidate }), view: session.view });
           } else if (session.candidate != null) candidates.push({ ...session.candidate, score: null });
         }
         progress({ kind: 'file-done', bytes: unit.files.reduce((total, file) => total + file.size, 0) });
@@ -294,7 +302,8 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
           if (views != null) {
             const { messages: _none, ...view } = scoringView({ ...head, messages: [] });
             targets.add(view);
-            views.addStreamed({ ...(added?.status === 'accepted' ? { key: added.key } : {}), active: head.branch.isActive, ...(candidate == null ? {} : { candidate }) }, view, viewMessages!.path);
+            const ref = views.addStreamed({ active: head.branch.isActive, candidate: candidate != null }, view, viewMessages!.path);
+            toScore.push({ ...(added?.status === 'accepted' ? { key: added.key } : {}), ...(candidate == null ? {} : { candidate }), view: ref });
           } else if (candidate != null) candidates.push({ ...candidate, score: null });
           progress({ kind: 'file-done', bytes: file.size });
           return head;
@@ -307,23 +316,31 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
       let scoring: DatasetManifest['scoring'];
       let scoringSnapshot: ScoreSummarizerSnapshot | undefined;
       if (views != null) {
-        const scorer = await prepareScoring(
+        const outcomes = await readScoringOutcomes(
           targets.targets(),
           { beadsDirs: recorded.beadsDirs, gitDirs: recorded.gitDirs, config: recorded.scoring, verdicts, env, cwd, claudeRoots: claudeRoots(selection.roots, env, home) },
         );
+        const files = [...new Set(toScore.map((entry) => entry.view.file))].sort();
+        const scored = await threads.scoreViews(files, outcomes);
         const summarizer = new ScoreSummarizer();
-        // Scores change no row: the merge applies them (tie-break, minScore, rows.jsonl, pairs).
-        for await (const { key, active, candidate, view } of views.entries()) {
-          const score = await scorer.score(view);
-          if (active) summarizer.add(score);
-          const beads = score.links.beads.filter((bead) => bead.role === 'worked').map((bead) => bead.id);
-          if (key != null) await builder.labelSession(key, { score: score.score, ...(beads.length === 0 ? {} : { beads }) });
-          if (candidate != null) candidates.push({ ...candidate, score });
+        const warnings = [...outcomes.warnings];
+        for (const { summary, warnings: more } of scored.values()) {
+          summarizer.addSnapshot(summary);
+          warnings.push(...more);
         }
-        // Sorted, so shards merged (forge merge) give the same list.
-        scoring = { ...summarizer.summary(), minScore: recorded.minScore, warnings: [...scorer.warnings].sort(compareWarnings) };
+        // Scores change no row: the merge applies them (tie-break, minScore, rows.jsonl, pairs), in unit order.
+        for (const { key, candidate, view } of toScore) {
+          const { score, beads, whole } = scored.get(view.file)!.scores[view.line]!;
+          if (key != null) await builder.labelSession(key, { score, ...(beads == null ? {} : { beads }) });
+          if (candidate != null) candidates.push({ ...candidate, score: whole! });
+        }
+        toScore.length = 0;
+        // Sorted, so every --jobs and shards merged (forge merge) give the same list.
+        scoring = { ...summarizer.summary(), minScore: recorded.minScore, warnings: warnings.sort(compareWarnings) };
         scoringSnapshot = summarizer.snapshot();
       }
+      // The threads end before the dataset is written: their heaps are no longer needed.
+      await threads.close();
       const plan = preferences ? planPairs(candidates, { ...(recorded.minMargin == null ? {} : { minMargin: recorded.minMargin }), ...(recorded.pairBy == null ? {} : { pairBy: recorded.pairBy }) }) : undefined;
       candidates.length = 0;
       const dataset = builder.finish(plan);
@@ -348,6 +365,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
     store.recordRun(recorded.out, { signature, outputState: await describeFolder(recorded.out) });
     return { out: recorded.out, manifest, upToDate: false };
   } finally {
+    await opened?.close();
     store.close();
   }
 }

@@ -4,6 +4,7 @@ import { readUnit, type ReadUnitOptions, type UnitRead } from '@forge/state';
 import { createBuilderProcessor, loadTokenizerJsonCounter, type DatasetBuilderOptions, type PairCandidate, type ProcessedSession, type SessionProcessor } from '@forge/transform';
 import { sourceReaders } from '../sources/source-registry.js';
 import { type ScoringTarget } from './score-sessions.js';
+import { type ViewRef, type ViewSpill } from './view-spill.js';
 import { scoringView } from '@forge/scoring';
 
 /** How the per-session path is built: the dataset builder's options that shape rows (plain data, it crosses to a worker). */
@@ -21,7 +22,7 @@ export interface UnitTask {
   reuseCache: boolean;
   readOptions: ReadFileOptions;
   sources: SessionSource[];
-  /** Return each session's scoring target and view. */
+  /** Return each session's scoring target, and spill its view in the thread's {@link ViewSpill}. */
   score: boolean;
   /** Return each session's preference-pair candidate. */
   preferences: boolean;
@@ -35,8 +36,8 @@ export interface UnitSession {
   active: boolean;
   /** What scoring needs to know before it scores anything: where to read outcomes. */
   target?: ScoringTarget;
-  /** The session's scoring view, as JSON. */
-  view?: string;
+  /** Where the session's scoring view waits to be scored (the spill of the thread that read it). */
+  view?: ViewRef;
   /** The session as a preference-pair candidate, before its score is known. */
   candidate?: Omit<PairCandidate, 'score'>;
 }
@@ -48,10 +49,11 @@ export interface UnitResult extends Omit<UnitRead, 'sessions'> {
   sessionWarnings: number;
 }
 
-/** What a thread handles units with: the per-file read cache and the per-session path. */
+/** What a thread handles units with: the per-file read cache, the per-session path and, when scoring, its view spill. */
 export interface UnitContext {
   cache?: ReadUnitOptions['cache'];
   processor: SessionProcessor;
+  views?: ViewSpill;
 }
 
 /** The per-session path of a thread, with the run's options. */
@@ -64,7 +66,7 @@ export async function createUnitProcessor(build: UnitBuildOptions): Promise<Sess
 /**
  * The whole per-session path of one unit, where it runs (a worker, or this thread with `--jobs 1`):
  * read its files (unchanged ones from the cache), link a group, then redact, count tokens, build
- * every format's rows and the duplicate signature of each session, and keep its scoring view.
+ * every format's rows and the duplicate signature of each session, and spill its scoring view in the thread's file.
  * Sessions stay here; the caller gets row strings and small summaries.
  */
 export async function handleUnit(task: UnitTask, context: UnitContext): Promise<UnitResult> {
@@ -74,6 +76,8 @@ export async function handleUnit(task: UnitTask, context: UnitContext): Promise<
     { reader, files: task.files },
     { ...(context.cache == null ? {} : { cache: context.cache }), reuseCache: task.reuseCache, readOptions: task.readOptions, sources: new Set(task.sources) },
   );
+  const views = task.score ? context.views : undefined;
+  if (task.score && views == null) throw new Error('scoring a unit needs a view spill');
   const sessions: UnitSession[] = [];
   let sessionWarnings = 0;
   for (const session of read) {
@@ -82,10 +86,11 @@ export async function handleUnit(task: UnitTask, context: UnitContext): Promise<
     sessions.push({
       processed,
       active: session.branch.isActive,
-      ...(task.score ? { target: targetOf(session), view: JSON.stringify(scoringView(session)) } : {}),
+      ...(views == null ? {} : { target: targetOf(session), view: views.add({ active: session.branch.isActive, candidate: task.preferences }, JSON.stringify(scoringView(session))) }),
       ...(task.preferences ? { candidate: { sessionId: session.id, source: session.source, file: session.files[0]!, branch: session.branch } } : {}),
     });
   }
+  views?.flush();
   return { ...bookkeeping, sessions, sessionWarnings };
 }
 

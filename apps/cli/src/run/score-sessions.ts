@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { readCommitPatches, readOutcomes } from '@forge/extract-outcomes';
 import { indexOutcomes, linkSession, scoreSession, type OutcomeIndex, type ScoringView } from '@forge/scoring';
-import { scoringConfigSchema, type ScoringConfig, type ScoringConfigInput, type Session, type SessionScore, type SessionWarning, type Verdict } from '@forge/schema';
+import { scoringConfigSchema, type Outcomes, type ScoringConfig, type ScoringConfigInput, type Session, type SessionScore, type SessionWarning, type Verdict } from '@forge/schema';
 
 /** Options of {@link scoreSessions} and {@link prepareScoring}; every one has a default. */
 export interface ScoreSessionsOptions {
@@ -77,15 +77,27 @@ export function scoringTargets(sessions: Iterable<ScoringTarget>): { cwds: strin
 }
 
 /**
- * The one composition of scoring every command uses (`forge score`, `forge review`, `forge run`):
- * reads the outcomes (beads stores, town events, git, facets) of the targets' folders once,
- * read-only, indexes them, and returns a scorer that links each session, reads only its linked
- * commits' diffs and scores it with the configuration and its recorded verdict.
+ * What scoring reads once for every session it scores: the outcomes of the targets' folders, the
+ * configuration and the recorded verdicts. Plain data: `forge run` hands it to its worker threads
+ * (the outcomes as JSON), which index it and score the views spilled.
  */
-export async function prepareScoring(targets: ScoringTargets, options: ScoreSessionsOptions = {}): Promise<SessionScorer> {
+export interface ScoringOutcomes {
+  outcomes: Outcomes;
+  config: ScoringConfig;
+  verdicts?: ReadonlyMap<string, Verdict>;
+  /** PATH for git, when the scorer reads the linked commits' diffs. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Problems reading the outcomes (file:line, kind). */
+  warnings: readonly SessionWarning[];
+}
+
+/**
+ * The first half of {@link prepareScoring}: reads the outcomes (beads stores, town events, git,
+ * facets) of the targets' folders once, read-only, with the configuration and verdicts to score with.
+ */
+export async function readScoringOutcomes(targets: ScoringTargets, options: ScoreSessionsOptions = {}): Promise<ScoringOutcomes> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const config = scoringConfigSchema.parse(options.config ?? {});
   const outcomes = await readOutcomes({
     cwds: [...targets.cwds],
     beadsDirs: (options.beadsDirs ?? []).map((dir) => resolve(cwd, dir)),
@@ -97,7 +109,16 @@ export async function prepareScoring(targets: ScoringTargets, options: ScoreSess
     env,
     homeDirectory: env.HOME ?? homedir(),
   });
-  const warnings: SessionWarning[] = [...outcomes.warnings];
+  return { outcomes, config: scoringConfigSchema.parse(options.config ?? {}), ...(options.verdicts == null ? {} : { verdicts: options.verdicts }), env, warnings: outcomes.warnings };
+}
+
+/**
+ * The second half of {@link prepareScoring}, where the sessions are (this thread, or a run's
+ * worker): indexes the outcomes and returns a scorer that links each session, reads only its
+ * linked commits' diffs and scores it with the configuration and its recorded verdict.
+ */
+export function createSessionScorer({ outcomes, config, verdicts, env, warnings: read }: ScoringOutcomes): SessionScorer {
+  const warnings: SessionWarning[] = [...read];
   const index: OutcomeIndex = indexOutcomes(outcomes);
   return {
     config,
@@ -106,10 +127,19 @@ export async function prepareScoring(targets: ScoringTargets, options: ScoreSess
       const linkage = linkSession(session, index, config);
       const shas = linkage.commits.map((link) => link.commit.sha);
       const patches = linkage.repositoryId == null || shas.length === 0 ? [] : await readCommitPatches(linkage.repositoryId, shas, { env, onWarning: (warning) => warnings.push(warning) });
-      const verdict = options.verdicts?.get(session.id);
+      const verdict = verdicts?.get(session.id);
       return scoreSession(session, index, { linkage, patches, config, ...(verdict == null ? {} : { verdict }) });
     },
   };
+}
+
+/**
+ * The one composition of scoring every command uses (`forge score`, `forge review`, `forge run`):
+ * {@link readScoringOutcomes}, then {@link createSessionScorer} (`forge run` runs the second half
+ * in its worker threads).
+ */
+export async function prepareScoring(targets: ScoringTargets, options: ScoreSessionsOptions = {}): Promise<SessionScorer> {
+  return createSessionScorer(await readScoringOutcomes(targets, options));
 }
 
 /** Scores every session (in the order given) against the outcomes of their folders; see {@link prepareScoring}. */

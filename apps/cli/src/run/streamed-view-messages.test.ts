@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPiSession } from '@forge/extract-pir';
@@ -22,19 +22,20 @@ describe('StreamedViewMessages and ViewSpill.addStreamed', () => {
     generateHugePiSession({ path, targetBytes: 40_000_000 });
     const [session] = await readPiSession(path);
     const spill = new ViewSpill(join(folder, 'views.jsonl'));
-    spill.add({ active: true }, JSON.stringify({ ...scoringView({ ...session!, messages: [] }), id: 'before' }));
+    spill.add({ active: true, candidate: false }, JSON.stringify({ ...scoringView({ ...session!, messages: [] }), id: 'before' }));
     const messages = new StreamedViewMessages(join(folder, 'messages.tmp'));
     for (const message of session!.messages) messages.add(message);
     messages.close();
     const { messages: _none, ...head } = scoringView({ ...session!, messages: [] });
-    spill.addStreamed({ key: 'k', active: true }, head, messages.path);
-    spill.add({ active: false }, JSON.stringify({ ...scoringView({ ...session!, messages: [] }), id: 'after' }));
-    const entries = [];
-    for await (const entry of spill.entries()) entries.push(entry);
+    const ref = spill.addStreamed({ active: true, candidate: true }, head, messages.path);
+    spill.add({ active: false, candidate: false }, JSON.stringify({ ...scoringView({ ...session!, messages: [] }), id: 'after' }));
+    spill.flush();
+    expect(ref).toEqual({ file: spill.file, line: 1 });
+    const entries = (await readFile(spill.file, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as { view: { id: string; messages: unknown[] } });
     expect(entries.map(({ view }) => view.id)).toEqual(['before', session!.id, 'after']);
     const whole = JSON.parse(JSON.stringify(scoringView(session!))) as unknown;
     // More than one piece of message views was written and copied.
     expect(JSON.stringify(entries[1]!.view.messages).length).toBeGreaterThan(2 * 1024 * 1024);
-    expect(entries[1]).toEqual({ key: 'k', active: true, view: whole });
+    expect(entries[1]).toEqual({ active: true, candidate: true, view: whole });
   });
 });
