@@ -167,6 +167,20 @@ export function planReadUnits(discovered: Pick<DiscoveredInputs, 'perReader'>): 
 }
 
 /**
+ * What a unit whose handling threw (a worker that died: a bug, never bad input) counts as: each of
+ * its files left out with an `unreadable-file` warning saying why, so the run goes on without it.
+ */
+export function failedUnitRead(files: readonly { path: string }[], error: unknown): Omit<UnitRead, 'sessions'> {
+  const message = `cannot read file: ${error instanceof Error ? error.message : String(error)}`;
+  return {
+    inputs: [],
+    filesRead: 0,
+    fileWarnings: files.map((file) => ({ file: file.path, kind: 'unreadable-file' as const, message })),
+    skippedFiles: files.map((file) => ({ path: file.path, reason: message })),
+  };
+}
+
+/**
  * Reads one unit: each file (or what it gave, from the cache, when path, size and mtime — or,
  * failing mtime, the content fingerprint — are unchanged), then links a group through its reader's
  * `link`. Caching is per file, so one changed file of a group is the only one read again; the

@@ -7,7 +7,7 @@ export type { CachedFile } from './file-read-cache.js';
 export { stateMigrations } from './state-migrations.js';
 export { StateError } from './state-error.js';
 export type { StateErrorCode } from './state-error.js';
-export { CollectionTally, collectSessions, discoverInputs, isPassedOver, planReadUnits, readUnit } from './collect-sessions.js';
+export { CollectionTally, collectSessions, discoverInputs, failedUnitRead, isPassedOver, planReadUnits, readUnit } from './collect-sessions.js';
 export type { CollectedSessions, CollectOptions, DiscoveredInputs, ReadInput, ReadUnit, ReadUnitOptions, SourceSelection, UnitRead } from './collect-sessions.js';
 export { decodeFileRead, encodeFileRead, sessionJsonPieces } from './session-codec.js';
 export type { CachedFileRead } from './session-codec.js';

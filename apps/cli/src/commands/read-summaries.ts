@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { WHOLE_FILE_BYTES, WorkerPool } from '@forge/reader-kit';
 import { type SessionSummary, type SessionWarning } from '@forge/schema';
-import { CollectionTally, discoverInputs, planReadUnits } from '@forge/state';
+import { CollectionTally, discoverInputs, failedUnitRead, planReadUnits } from '@forge/state';
 import { type CliIo } from '../cli-io.js';
 import { createProgress } from '../render/progress.js';
 import { type StatsOptions } from './command-options.js';
@@ -48,7 +48,8 @@ export async function readSummaries(options: Pick<StatsOptions, 'source' | 'root
   /** Takes units off the shared list until none is left, each read by `summarize`; summaries are sorted at the end, so the order units finish in does not matter. */
   const lane = async (summarize: (task: SummaryUnitTask) => Promise<SummaryUnitResult>): Promise<void> => {
     for (let unit = units[next++]; unit != null; unit = units[next++]) {
-      const { summaries: unitSummaries, ...bookkeeping } = await summarize({ reader: unit.reader.name, files: unit.files, sources });
+      // A unit whose worker failed (a bug, never bad input): a warning per file, and the others are still summarised.
+      const { summaries: unitSummaries, ...bookkeeping } = await summarize({ reader: unit.reader.name, files: unit.files, sources }).catch((error: unknown) => ({ ...failedUnitRead(unit.files, error), summaries: [] }));
       tally.addUnit(bookkeeping, { count: unitSummaries.length, warnings: unitSummaries.reduce((total, summary) => total + summary.warnings, 0) });
       summaries.push(...unitSummaries);
       progress.advance(unit.files.reduce((total, file) => total + file.size, 0));

@@ -1,5 +1,5 @@
 import { WorkerPool } from '@forge/reader-kit';
-import { type ReadUnit, type ReadUnitOptions } from '@forge/state';
+import { failedUnitRead, type ReadUnit, type ReadUnitOptions } from '@forge/state';
 import { createUnitProcessor, handleUnit, type UnitBuildOptions, type UnitContext, type UnitResult, type UnitTask } from './run-unit.js';
 import { type WorkerTask, type WorkerUnitTask } from './run-unit-worker.js';
 import { type ScoringOutcomes } from './score-sessions.js';
@@ -80,7 +80,7 @@ export class UnitThreads {
         };
         return (await this.#pool.run(workerTask)) as UnitResult;
       } catch (error) {
-        return failedUnit(unit, error);
+        return { ...failedUnitRead(unit.files, error), sessions: [], sessionWarnings: 0 };
       }
     };
     const inFlight: Promise<UnitResult>[] = [];
@@ -117,17 +117,4 @@ export class UnitThreads {
     this.#closed = true;
     await this.#pool?.close();
   }
-}
-
-/** A unit whose handling threw: each of its files is left out with a warning saying why. */
-function failedUnit(unit: ReadUnit, error: unknown): UnitResult {
-  const message = `cannot read file: ${error instanceof Error ? error.message : String(error)}`;
-  return {
-    sessions: [],
-    sessionWarnings: 0,
-    inputs: [],
-    filesRead: 0,
-    fileWarnings: unit.files.map((file) => ({ file: file.path, kind: 'unreadable-file' as const, message })),
-    skippedFiles: unit.files.map((file) => ({ path: file.path, reason: message })),
-  };
 }
