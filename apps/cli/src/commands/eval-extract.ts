@@ -8,7 +8,7 @@ import { createRedactor, writeFolderAtomically } from '@forge/transform';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
 import { scoreSessions } from '../run/score-sessions.js';
 import { type EvalExtractOptions } from './command-options.js';
-import { loadSessions } from './load-sessions.js';
+import { facetRoots, loadSessions } from './load-sessions.js';
 import { splitList } from './option-parsers.js';
 
 function describeOutcome(tier: string | null, merged: boolean): string {
@@ -22,7 +22,7 @@ function describeOutcome(tier: string | null, merged: boolean): string {
  */
 export async function evalExtractCommand(flags: EvalExtractOptions, io: CliIo): Promise<ExitCode> {
   const { sessions } = await loadSessions(flags, io);
-  const { scores, warnings } = await scoreSessions(sessions, { env: io.env, cwd: io.cwd });
+  const { scores, warnings } = await scoreSessions(sessions, { env: io.env, cwd: io.cwd, claudeRoots: facetRoots(flags, io) });
   const problems: SessionWarning[] = [...warnings];
   const choices = chooseScenarios(
     sessions.map((session, index) => ({ score: scores[index]!, role: session.gastown?.role ?? 'none' })),

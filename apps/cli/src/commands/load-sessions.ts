@@ -4,7 +4,7 @@ import { collectSessions, type CollectedSessions, type SourceSelection } from '@
 import { type ReadFileOptions } from '@forge/reader-kit';
 import { type CliIo } from '../cli-io.js';
 import { createProgress } from '../render/progress.js';
-import { parseSources, resolveRoots, sourceReaders } from '../sources/source-registry.js';
+import { claudeConfigRoots, parseSources, resolveRoots, sourceReaders } from '../sources/source-registry.js';
 import { type SessionInputOptions } from './command-options.js';
 
 /**
@@ -36,4 +36,9 @@ export function sourceSelection(options: SessionInputOptions, io: CliIo): Source
     env: io.env,
     homeDirectory: io.env.HOME ?? homedir(),
   };
+}
+
+/** Where scoring reads Claude Code's session facets for the sessions `--root` selects (their homes', not this machine's). */
+export function facetRoots(options: SessionInputOptions, io: CliIo): string[] {
+  return claudeConfigRoots(resolveRoots(options.root, io.cwd), io.env, io.env.HOME ?? homedir());
 }

@@ -6,7 +6,7 @@ import { resolvePairingConfig } from '../config/pairing-config.js';
 import { renderTable } from '../render/table.js';
 import { planPreferences } from '../run/plan-preferences.js';
 import { type PairsOptions } from './command-options.js';
-import { loadSessions } from './load-sessions.js';
+import { facetRoots, loadSessions } from './load-sessions.js';
 import { withStateStore } from './score-selection.js';
 
 /**
@@ -35,6 +35,7 @@ export async function pairsCommand(flags: PairsOptions, io: CliIo): Promise<Exit
       verdicts,
       env: io.env,
       cwd: io.cwd,
+      claudeRoots: facetRoots(flags, io),
     },
   });
   const dataset = builder.finish(plan);

@@ -9,7 +9,7 @@ import { prepareScoring, scoringTargets } from '../run/score-sessions.js';
 import { readSessionFile } from '../sources/source-registry.js';
 import { FORGE_VERSION } from '../version.js';
 import { type ScoreInputOptions } from './command-options.js';
-import { loadSessions } from './load-sessions.js';
+import { facetRoots, loadSessions } from './load-sessions.js';
 
 /** Outcome warnings that say what was not available rather than what was wrong: reported, yet no exit 3. */
 const notices = new Set<SessionWarning['kind']>(['tool-unavailable', 'not-a-repository']);
@@ -75,6 +75,7 @@ export async function scoreSelection(targets: readonly string[], options: ScoreI
     verdicts,
     env: io.env,
     cwd: io.cwd,
+    claudeRoots: facetRoots(options, io),
   });
   const scores: SessionScore[] = [];
   for (const session of sessions) scores.push(await scorer.score(session));

@@ -3,7 +3,7 @@
 // Town town (runBeadsTownScenario: real git, the bd STAND-IN since the real bd cannot be
 // installed here, the loopback stub model).
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -114,6 +114,23 @@ describe('forge score on sessions that worked beads in a temp town', () => {
     const scores = jsonLines<SessionScore>(result.stdout);
     expect(scores.map((score) => score.sessionId)).toEqual([idOf.get('firstTry')]);
     expect(scores[0]?.outcome?.beads[0]?.tier).toBe('first-try');
+  });
+
+  it('should read Claude Code facets from the home --root names, not from this machine', async () => {
+    const claudeRun = scenario.runs.find((entry) => entry.key === 'firstTry')!;
+    const sessionId = idOf.get('firstTry')!;
+    const facets = join(claudeRun.home, '.claude', 'usage-data', 'facets');
+    mkdirSync(facets, { recursive: true });
+    writeFileSync(join(facets, `${sessionId}.json`), JSON.stringify({ session_id: sessionId, outcome: 'fully_achieved', friction_counts: { wrong_approach: 1 } }));
+    try {
+      // forge's own HOME (`work`) holds no facets: the signal can only come from the root's `.claude`.
+      const result = await forge(['score', '--json', '--quiet', '--root', claudeRun.home, sessionId]);
+      const [score] = jsonLines<SessionScore>(result.stdout);
+      expect(score?.signals.facets?.value).toBe('fully_achieved');
+      expect(score?.reasons.join('\n')).toContain('Claude Code facets: fully_achieved, 1 friction event');
+    } finally {
+      rmSync(facets, { recursive: true, force: true });
+    }
   });
 });
 

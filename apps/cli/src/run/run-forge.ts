@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, homedir } from 'node:os';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { ScoreSummarizer, scoringView, type ScoreSummarizerSnapshot } from '@forge/scoring';
 import { ForgeError, parseDatasetManifest, scoringConfigSchema, type DatasetManifest, type ScoringConfigInput, type SessionSource, type SessionWarning } from '@forge/schema';
 import { CollectionTally, DEFAULT_HUGE_FILE_BYTES, discoverInputs, planReadUnits, shardInputs, splitHugeFiles, StateStore, streamHugeFiles, type StateHolder } from '@forge/state';
@@ -18,7 +18,7 @@ import {
   type PairCandidate,
   type RedactionOptions,
 } from '@forge/transform';
-import { parseSources, resolveRoots, sourceReaders } from '../sources/source-registry.js';
+import { claudeConfigRoots, parseSources, resolveRoots, sourceReaders } from '../sources/source-registry.js';
 import { FORGE_VERSION } from '../version.js';
 import { demoHome, stateDatabasePath } from './default-paths.js';
 import { wantsPreferences } from './plan-preferences.js';
@@ -318,7 +318,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
       if (views != null) {
         const outcomes = await readScoringOutcomes(
           targets.targets(),
-          { beadsDirs: recorded.beadsDirs, gitDirs: recorded.gitDirs, config: recorded.scoring, verdicts, env, cwd, claudeRoots: claudeRoots(selection.roots, env, home) },
+          { beadsDirs: recorded.beadsDirs, gitDirs: recorded.gitDirs, config: recorded.scoring, verdicts, env, cwd, claudeRoots: claudeConfigRoots(selection.roots, env, home) },
         );
         const files = [...new Set(toScore.map((entry) => entry.view.file))].sort();
         const scored = await threads.scoreViews(files, outcomes);
@@ -376,17 +376,6 @@ async function* tapMessages<T>(messages: AsyncIterable<T> | Iterable<T>, tap: (m
     tap(message);
     yield message;
   }
-}
-
-/**
- * Where Claude Code's session facets are: under each home folder read (`--root`, the demo), else
- * `$CLAUDE_CONFIG_DIR` or `~/.claude` when this machine's sessions are read.
- */
-function claudeRoots(roots: Readonly<Record<string, readonly string[]>> | undefined, env: NodeJS.ProcessEnv, home: string): string[] {
-  if (roots == null) return [env.CLAUDE_CONFIG_DIR ?? join(home, '.claude')];
-  const claudeReader = sourceReaders.find((reader) => reader.sources.includes('claude-code'));
-  // A Claude Code root is its config folder (or that folder's `projects`): facets are in `<config>/usage-data/facets`.
-  return (claudeReader == null ? [] : (roots[claudeReader.name] ?? [])).map((folder) => (basename(folder) === 'projects' ? dirname(folder) : folder));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { claudeCodeSource } from '@forge/extract-claude';
 import { codexReader } from '@forge/extract-codex';
 import { geminiReader } from '@forge/extract-gemini';
@@ -100,4 +100,15 @@ export async function readSessionFile(path: string): Promise<{ sessions: Session
     return { sessions, fileWarnings };
   }
   throw notAFile(`not a session file of any source forge reads (${sourceReaders.flatMap((reader) => reader.sources).join(', ')})`);
+}
+
+/**
+ * Where Claude Code's session facets are (scoring's one optional signal): under each home folder
+ * read (`--root`, the demo), else `$CLAUDE_CONFIG_DIR` or `~/.claude` when this machine's sessions are read.
+ */
+export function claudeConfigRoots(roots: Readonly<Record<string, readonly string[]>> | undefined, env: NodeJS.ProcessEnv, home: string): string[] {
+  if (roots == null) return [env.CLAUDE_CONFIG_DIR ?? join(home, '.claude')];
+  const claudeReader = sourceReaders.find((reader) => reader.sources.includes('claude-code'));
+  // A Claude Code root is its config folder (or that folder's `projects`): facets are in `<config>/usage-data/facets`.
+  return (claudeReader == null ? [] : (roots[claudeReader.name] ?? [])).map((folder) => (basename(folder) === 'projects' ? dirname(folder) : folder));
 }
