@@ -13,10 +13,10 @@ const packageRoot = join(import.meta.dirname, '..');
 const repoRoot = join(packageRoot, '..', '..');
 const bin = join(packageRoot, 'bin', 'forge.js');
 
-/** Runs the BUILT `forge` binary as a user would, with HOME pointing at `home`. */
-async function forge(args: string[], home: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+/** Runs the BUILT `forge` binary as a user would (`node [nodeFlags] forge …`), with HOME pointing at `home`. */
+async function forge(args: string[], home: string, nodeFlags: readonly string[] = []): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+    const { stdout, stderr } = await run(process.execPath, [...nodeFlags, bin, ...args], {
       cwd: home,
       env: { PATH: process.env.PATH, HOME: home, XDG_CACHE_HOME: join(home, '.cache') },
       maxBuffer: 64 * 1024 * 1024,
@@ -182,6 +182,15 @@ describe('the forge binary', () => {
     expect(demo.stderr).toMatch(/wrote .*demo-dataset/);
     const manifest = parseDatasetManifest(JSON.parse(readFileSync(join(emptyHome, 'demo-dataset', 'manifest.json'), 'utf8')));
     expect(Object.keys(manifest.counts.sessionsBySource).sort()).toEqual(['claude-code', 'omp', 'pi', 'pir']);
+  });
+
+  it('should run on worker threads when node is started with V8 flags (a bigger heap for a big home)', async () => {
+    const emptyHome = mkdtempSync(join(tmpdir(), 'forge-heap-flags-'));
+    // A worker thread rejects V8 flags in its execArgv; they apply to it anyway, so the pool leaves them out.
+    const demo = await forge(['run', '--demo', '--jobs', '2', '--quiet', '--out', join(emptyHome, 'demo-dataset')], emptyHome, ['--max-old-space-size=1024', '--stack-trace-limit=20']);
+    expect(demo.exitCode, demo.stderr).toBe(0);
+    const manifest = parseDatasetManifest(JSON.parse(readFileSync(join(emptyHome, 'demo-dataset', 'manifest.json'), 'utf8')));
+    expect(manifest.counts.sessions).toBe(11);
   });
 
   it('should export one session file in each format', async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { Tinypool } from 'tinypool';
 
 /**
@@ -11,7 +12,7 @@ import { Tinypool } from 'tinypool';
  */
 function workerEntry(moduleUrl: string): { filename: string; execArgv: string[] } {
   // A worker inherits this process's node flags; `--input-type` (a parent run with `node -e`) would stop it loading its file.
-  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+  const execArgv = workerFlags(process.execArgv.filter((flag) => !flag.startsWith('--input-type')));
   if (!moduleUrl.endsWith('.ts')) return { filename: moduleUrl, execArgv };
   const require = createRequire(import.meta.url);
   const tsxManifestPath = require.resolve('tsx/package.json');
@@ -19,6 +20,27 @@ function workerEntry(moduleUrl: string): { filename: string; execArgv: string[] 
   const tsxApi = pathToFileURL(join(dirname(tsxManifestPath), tsxManifest.exports['./esm/api']?.import.default ?? '')).href;
   const bootstrap = `const { register } = await import(${JSON.stringify(tsxApi)}); register(); const worker = await import(${JSON.stringify(moduleUrl)}); export default worker.default;`;
   return { filename: `data:text/javascript,${encodeURIComponent(bootstrap)}`, execArgv: [...execArgv, '--conditions=@forge/source'] };
+}
+
+/**
+ * The node flags a worker thread accepts. V8 and process-wide flags (`node --max-old-space-size=4096
+ * forge …`, `--title`) make `new Worker` throw; the V8 ones already apply to every thread of the
+ * process, so they are left out rather than stopping the run. Each flag is tried once (a worker
+ * rejects bad flags before it starts; a good set starts one thread, ended at once).
+ */
+function workerFlags(flags: readonly string[]): string[] {
+  if (flags.length === 0 || acceptedByWorker(flags)) return [...flags];
+  return flags.filter((flag) => acceptedByWorker([flag]));
+}
+
+function acceptedByWorker(flags: readonly string[]): boolean {
+  try {
+    void new Worker('', { eval: true, execArgv: [...flags] }).terminate();
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_WORKER_INVALID_EXEC_ARGV') return false;
+    throw error;
+  }
 }
 
 /**
