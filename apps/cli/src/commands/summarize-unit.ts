@@ -1,7 +1,7 @@
 import { type SourceFile } from '@forge/reader-kit';
 import { summarizeSession, type SessionSource, type SessionSummary } from '@forge/schema';
 import { readUnit, type UnitRead } from '@forge/state';
-import { sourceReaders } from '../sources/source-registry.js';
+import { readerNamed } from '../sources/source-registry.js';
 
 /** One unit of `forge stats` (a Claude Code project's files, or one standalone file): plain data, it crosses to a worker. */
 export interface SummaryUnitTask {
@@ -23,8 +23,7 @@ export interface SummaryUnitResult extends Omit<UnitRead, 'sessions'> {
  * session summarised. No state cache: nothing is recorded.
  */
 export async function summarizeUnit(task: SummaryUnitTask): Promise<SummaryUnitResult> {
-  const reader = sourceReaders.find((candidate) => candidate.name === task.reader);
-  if (reader == null) throw new Error(`no reader named ${task.reader}`);
+  const reader = readerNamed(task.reader);
   const { sessions, ...bookkeeping } = await readUnit({ reader, files: task.files }, { readOptions: { detail: 'summary' }, fingerprints: false, sources: new Set(task.sources) });
   return { ...bookkeeping, summaries: sessions.map(summarizeSession) };
 }

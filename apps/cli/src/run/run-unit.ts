@@ -2,7 +2,7 @@ import { type ReadFileOptions, type SourceFile } from '@forge/reader-kit';
 import { type Session, type SessionSource } from '@forge/schema';
 import { readUnit, type ReadUnitOptions, type UnitRead } from '@forge/state';
 import { createBuilderProcessor, loadTokenizerJsonCounter, type DatasetBuilderOptions, type PairCandidate, type ProcessedSession, type SessionProcessor } from '@forge/transform';
-import { sourceReaders } from '../sources/source-registry.js';
+import { readerNamed } from '../sources/source-registry.js';
 import { type ScoringTarget } from './score-sessions.js';
 import { type ViewRef, type ViewSpill } from './view-spill.js';
 import { scoringView } from '@forge/scoring';
@@ -70,8 +70,7 @@ export async function createUnitProcessor(build: UnitBuildOptions): Promise<Sess
  * Sessions stay here; the caller gets row strings and small summaries.
  */
 export async function handleUnit(task: UnitTask, context: UnitContext): Promise<UnitResult> {
-  const reader = sourceReaders.find((candidate) => candidate.name === task.reader);
-  if (reader == null) throw new Error(`no reader named ${task.reader}`);
+  const reader = readerNamed(task.reader);
   const { sessions: read, ...bookkeeping } = await readUnit(
     { reader, files: task.files },
     { ...(context.cache == null ? {} : { cache: context.cache }), reuseCache: task.reuseCache, readOptions: task.readOptions, sources: new Set(task.sources) },

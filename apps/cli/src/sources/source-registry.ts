@@ -21,6 +21,13 @@ export const sourceReaders: readonly SessionSourceReader[] = [
 /** Every name `--source` and `--root NAME=DIR` accept: the readers' sources and their aliases. */
 export const sourceNames: readonly string[] = sourceReaders.flatMap((reader) => [...reader.sources, ...Object.keys(reader.aliases)]);
 
+/** The reader a unit names (`SessionSourceReader.name`: what crosses to a worker instead of the reader). */
+export function readerNamed(name: string): SessionSourceReader {
+  const reader = sourceReaders.find((candidate) => candidate.name === name);
+  if (reader == null) throw new Error(`no reader named ${name}`);
+  return reader;
+}
+
 /** The `Session.source` a name stands for (a source, or an alias of one), if any. */
 function sourceOf(name: string): SessionSource | undefined {
   for (const reader of sourceReaders) {
