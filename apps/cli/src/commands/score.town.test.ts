@@ -127,7 +127,7 @@ describe('forge score on sessions that worked beads in a temp town', () => {
       const result = await forge(['score', '--json', '--quiet', '--root', claudeRun.home, sessionId]);
       const [score] = jsonLines<SessionScore>(result.stdout);
       expect(score?.signals.facets?.value).toBe('fully_achieved');
-      expect(score?.reasons.join('\n')).toContain('Claude Code facets: fully_achieved, 1 friction event');
+      expect(score?.signals.facets?.reason).toBe('Claude Code facets: fully_achieved, 1 friction event');
     } finally {
       rmSync(facets, { recursive: true, force: true });
     }
