@@ -1,9 +1,9 @@
-import { availableParallelism } from 'node:os';
-import { WHOLE_FILE_BYTES, WorkerPool } from '@forge/reader-kit';
+import { WorkerPool } from '@forge/reader-kit';
 import { type SessionSummary, type SessionWarning } from '@forge/schema';
 import { CollectionTally, discoverInputs, failedUnitRead, planReadUnits } from '@forge/state';
 import { type CliIo } from '../cli-io.js';
 import { createProgress } from '../render/progress.js';
+import { defaultJobs } from '../run/default-jobs.js';
 import { type StatsOptions } from './command-options.js';
 import { sourceSelection } from './load-sessions.js';
 import { summarizeUnit, type SummaryUnitResult, type SummaryUnitTask } from './summarize-unit.js';
@@ -40,7 +40,7 @@ export async function readSummaries(options: Pick<StatsOptions, 'source' | 'root
   const units = planReadUnits(discovered);
   const inputBytes = discovered.files.reduce((total, file) => total + file.size, 0);
   // More threads than units would only start idle threads.
-  const jobs = Math.max(1, Math.min(options.jobs ?? (inputBytes < WHOLE_FILE_BYTES ? 1 : availableParallelism()), units.length));
+  const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(inputBytes), units.length));
   // This thread reads units too (its modules are loaded already): N threads are N - 1 workers and this one.
   const pool = jobs > 1 ? new WorkerPool<SummaryUnitTask, SummaryUnitResult>(workerModule, jobs - 1) : undefined;
   const sources = [...(selection.sources ?? new Set(selection.readers.flatMap((reader) => reader.sources)))];

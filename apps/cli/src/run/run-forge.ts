@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { availableParallelism, homedir } from 'node:os';
+import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { ScoreSummarizer, scoringView, type ScoreSummarizerSnapshot } from '@forge/scoring';
 import { ForgeError, parseDatasetManifest, scoringConfigSchema, type DatasetManifest, type ScoringConfigInput, type SessionSource, type SessionWarning } from '@forge/schema';
@@ -20,6 +20,7 @@ import {
 } from '@forge/transform';
 import { claudeConfigRoots, parseSources, resolveRoots, sourceReaders } from '../sources/source-registry.js';
 import { FORGE_VERSION } from '../version.js';
+import { defaultJobs } from './default-jobs.js';
 import { demoHome, stateDatabasePath } from './default-paths.js';
 import { wantsPreferences } from './plan-preferences.js';
 import { checkRunOptions, type OverLength } from './run-options.js';
@@ -116,9 +117,6 @@ export interface RunForgeOptions {
    */
   hugeFileBytes?: number;
 }
-
-/** Inputs smaller than this are handled on one thread by default: starting worker threads would take longer than the run. */
-const smallInputBytes = 16 * 1024 * 1024;
 
 /** What a run reports while it works. */
 export type RunProgress =
@@ -230,7 +228,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
       });
       const inputBytes = discovered.files.reduce((total, file) => total + file.size, 0);
       progress({ kind: 'discovered', files: listed.files.length, bytes: listed.files.reduce((total, file) => total + file.size, 0) });
-      const jobs = options.jobs ?? (inputBytes < smallInputBytes ? 1 : availableParallelism());
+      const jobs = options.jobs ?? defaultJobs(inputBytes);
       const tally = new CollectionTally(discovered);
       const targets = new ScoringTargetCollector();
       const candidates: PairCandidate[] = [];
