@@ -96,15 +96,14 @@ Exit codes: 0 done, 3 done with warnings (the dataset is complete; see manifest.
       setExitCode(await runCommand(options, io));
     });
 
-  const scoreInputOptions = (command: Command): Command =>
+  // What every command that scores outside a run reads besides the sessions (as forge run does).
+  const scoringInputOptions = (command: Command, config = 'config file whose "scoring" block, beadsDirs and gitDirs apply (default: ./forge.config.json when present)'): Command =>
     command
-      .addOption(sourceOption())
-      .addOption(rootOption())
       .addOption(beadsOption())
       .addOption(gitOption())
-      .option('-c, --config <file>', 'config file whose "scoring" block applies (default: ./forge.config.json when present)')
-      .option('--cache-dir <dir>', 'where the state database with the verdicts lives (default: $XDG_CACHE_HOME/forge or ~/.cache/forge)')
-      .addOption(quietOption());
+      .option('-c, --config <file>', config)
+      .option('--cache-dir <dir>', 'where the state database with the verdicts lives (default: $XDG_CACHE_HOME/forge or ~/.cache/forge)');
+  const scoreInputOptions = (command: Command): Command => scoringInputOptions(command.addOption(sourceOption()).addOption(rootOption())).addOption(quietOption());
 
   scoreInputOptions(
     program
@@ -186,11 +185,14 @@ Examples:
     });
 
   const evaluation = program.command('eval').description(commandSummaries.eval);
-  evaluation
-    .command('extract')
-    .description('one Harbor task per closed bead with a linked commit and per top-scoring patrol cycle (deacon, witness, refinery)')
-    .addOption(sourceOption())
-    .addOption(rootOption())
+  scoringInputOptions(
+    evaluation
+      .command('extract')
+      .description('one Harbor task per closed bead with a linked commit and per top-scoring patrol cycle (deacon, witness, refinery)')
+      .addOption(sourceOption())
+      .addOption(rootOption()),
+    'config file whose "scoring" and "redaction" blocks, beadsDirs and gitDirs apply (default: ./forge.config.json when present)',
+  )
     .requiredOption('-o, --out <dir>', 'output folder (replaced whole): tasks/<id>/ in Harbor\'s layout and eval/prompts/<id>.md')
     .option('--min-score <score>', 'only sessions scoring at least this (patrol cycles: at least 0.7 as well)', numberFlag(runOptionRules.minScore))
     .option('--role <list>', 'only sessions of these Gas Town roles, comma-separated (polecat, crew, deacon, witness, refinery, …)')
@@ -208,11 +210,7 @@ Examples:
       setExitCode(await evalExtractCommand(options, io));
     });
 
-  program
-    .command('compare')
-    .description(commandSummaries.compare)
-    .addOption(sourceOption())
-    .addOption(rootOption())
+  scoringInputOptions(program.command('compare').description(commandSummaries.compare).addOption(sourceOption()).addOption(rootOption()))
     .addOption(new Option('--by <dimension>', 'what to group sessions by').choices(['model', 'source', 'role', 'thinking']).makeOptionMandatory())
     .option('--prices <file>', 'JSON of USD per million input/output/cacheRead/cacheWrite tokens by model, for sessions whose transcript records no cost')
     .option('--json', 'the groups and notes as one JSON object on stdout', false)

@@ -53,13 +53,21 @@ export interface RunOptions extends SessionInputOptions, PairingFlags {
   minScore?: number;
 }
 
-export interface EvalExtractOptions extends SessionInputOptions {
+/** What scoring reads besides the sessions: beads stores, repositories, the config's `scoring` block, the verdicts' database. */
+export interface ScoringInputFlags {
+  beads: string[];
+  git: string[];
+  config?: string;
+  cacheDir?: string;
+}
+
+export interface EvalExtractOptions extends SessionInputOptions, ScoringInputFlags {
   out: string;
   minScore?: number;
   role?: string;
 }
 
-export interface CompareOptions extends SessionInputOptions {
+export interface CompareOptions extends SessionInputOptions, ScoringInputFlags {
   by: 'model' | 'source' | 'role' | 'thinking';
   prices?: string;
   json: boolean;
@@ -131,11 +139,7 @@ export interface AuditOptions {
 }
 
 /** What `forge score` and `forge review` read and score. */
-export interface ScoreInputOptions extends SessionInputOptions {
-  beads: string[];
-  git: string[];
-  config?: string;
-  cacheDir?: string;
+export interface ScoreInputOptions extends SessionInputOptions, ScoringInputFlags {
   json: boolean;
 }
 

@@ -4,9 +4,9 @@ import { compareGroups } from '@forge/eval';
 import { ForgeError, safeParseModelPrices, type ModelPrices } from '@forge/schema';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
 import { renderTable } from '../render/table.js';
-import { scoreSessions } from '../run/score-sessions.js';
 import { type CompareOptions } from './command-options.js';
-import { facetRoots, loadSessions } from './load-sessions.js';
+import { loadSessions } from './load-sessions.js';
+import { scoreAsConfigured } from './score-selection.js';
 
 const percent = (value: number | null): string => (value == null ? '-' : `${(value * 100).toFixed(1)}%`);
 
@@ -15,7 +15,7 @@ export async function compareCommand(flags: CompareOptions, io: CliIo): Promise<
   // Read first: a bad prices file stops the command before any session is read.
   const prices = flags.prices == null ? undefined : await readPrices(resolve(io.cwd, flags.prices));
   const { sessions } = await loadSessions(flags, io);
-  const { scores } = await scoreSessions(sessions, { env: io.env, cwd: io.cwd, claudeRoots: facetRoots(flags, io) });
+  const { scores } = await scoreAsConfigured(sessions, flags, io);
   const result = compareGroups(sessions, scores, flags.by, prices == null ? {} : { prices });
   if (flags.json) {
     io.stdout.write(`${JSON.stringify(result)}\n`);

@@ -6,10 +6,12 @@ import { type SessionWarning } from '@forge/schema';
 import { validationCommands } from '@forge/scoring';
 import { createRedactor, writeFolderAtomically } from '@forge/transform';
 import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
-import { scoreSessions } from '../run/score-sessions.js';
+import { loadConfig } from '../config/load-config.js';
+import { redactionOptions } from '../config/redaction-options.js';
 import { type EvalExtractOptions } from './command-options.js';
-import { facetRoots, loadSessions } from './load-sessions.js';
+import { loadSessions } from './load-sessions.js';
 import { splitList } from './option-parsers.js';
+import { scoreAsConfigured } from './score-selection.js';
 
 function describeOutcome(tier: string | null, merged: boolean): string {
   const words: Record<string, string> = { 'first-try': 'closed on the first try', rework: 'closed after rework', 'no-changes': 'closed without code changes' };
@@ -21,14 +23,16 @@ function describeOutcome(tier: string | null, merged: boolean): string {
  * patrol cycle, written whole into `--out` (tasks/<id>/…, eval/prompts/<id>.md); texts redacted.
  */
 export async function evalExtractCommand(flags: EvalExtractOptions, io: CliIo): Promise<ExitCode> {
+  // forge.config.json's redaction block applies as in `forge run` (a bad block stops before reading).
+  const { config, path: configPath } = loadConfig(io.cwd, flags.config);
+  const redactor = createRedactor({ ...redactionOptions(config, configPath, io.env, io.cwd), ...(io.env.HOME == null ? {} : { homeDirectory: io.env.HOME }) });
   const { sessions } = await loadSessions(flags, io);
-  const { scores, warnings } = await scoreSessions(sessions, { env: io.env, cwd: io.cwd, claudeRoots: facetRoots(flags, io) });
+  const { scores, warnings } = await scoreAsConfigured(sessions, flags, io);
   const problems: SessionWarning[] = [...warnings];
   const choices = chooseScenarios(
     sessions.map((session, index) => ({ score: scores[index]!, role: session.gastown?.role ?? 'none' })),
     { ...(flags.minScore == null ? {} : { minScore: flags.minScore }), ...(flags.role == null ? {} : { roles: splitList(flags.role) }) },
   );
-  const redactor = createRedactor({ ...(io.env.HOME == null ? {} : { homeDirectory: io.env.HOME }) });
   const out = resolve(io.cwd, flags.out);
   let written = 0;
   await writeFolderAtomically(out, async (folder) => {

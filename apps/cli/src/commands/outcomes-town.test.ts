@@ -297,6 +297,23 @@ describe('evaluation scenarios and model A/B from the same town', () => {
     expect(readFileSync(join(clone, 'farewell.js'), 'utf8')).toContain("'Goodbye, ' + name + '.'");
   });
 
+  it('should apply forge.config.json\'s redaction block and scoring inputs to the scenarios, as forge run does', { timeout: 240_000 }, async () => {
+    const out = join(town.root, '..', 'scenarios-configured');
+    const config = join(town.root, '..', 'eval-config.json');
+    writeFileSync(config, JSON.stringify({ redaction: { extraPatterns: [{ name: 'ticket-title', pattern: 'Greeting ends' }] }, beadsDirs: [town.beadsDir] }));
+    const result = await forge(['eval', 'extract', '--out', out, '--quiet', '--config', config, '--cache-dir', cacheDir]);
+    expect(result.exitCode, result.stderr).toBeLessThanOrEqual(3);
+    expect(readdirSync(join(out, 'tasks')).sort()).toEqual(['dm-a1b2', 'dm-c3d4']);
+    const instruction = readFileSync(join(out, 'tasks', 'dm-a1b2', 'instruction.md'), 'utf8');
+    expect(instruction).toContain('# dm-a1b2: [REDACTED:ticket-title] without a period');
+    expect(instruction).not.toContain('Greeting ends');
+    // compare takes the same inputs (a beads store named as a flag) and gives the same figures.
+    const plain = JSON.parse((await forge(['compare', '--by', 'source', '--json', '--quiet'])).stdout);
+    const flagged = await forge(['compare', '--by', 'source', '--json', '--quiet', '--beads', town.beadsDir, '--config', config]);
+    expect(flagged.exitCode, flagged.stderr).toBe(0);
+    expect(JSON.parse(flagged.stdout)).toEqual(plain);
+  });
+
   it('should compare sources with the hand-counted figures', { timeout: 240_000 }, async () => {
     if (process.env.PRINT_TOWN) console.log((await forge(['compare', '--by', 'source', '--quiet'])).stdout);
     const result = await forge(['compare', '--by', 'source', '--json', '--quiet']);

@@ -8,7 +8,7 @@ import { stateDatabasePath } from '../run/default-paths.js';
 import { prepareScoring, scoringTargets } from '../run/score-sessions.js';
 import { readSessionFile } from '../sources/source-registry.js';
 import { FORGE_VERSION } from '../version.js';
-import { type ScoreInputOptions } from './command-options.js';
+import { type ScoreInputOptions, type ScoringInputFlags, type SessionInputOptions } from './command-options.js';
 import { facetRoots, loadSessions } from './load-sessions.js';
 
 /** Outcome warnings that say what was not available rather than what was wrong: reported, yet no exit 3. */
@@ -48,7 +48,6 @@ export async function withStateStore<T>(options: { cacheDir?: string }, io: CliI
  * state database.
  */
 export async function scoreSelection(targets: readonly string[], options: ScoreInputOptions, io: CliIo): Promise<ScoredSelection> {
-  const { config } = loadConfig(io.cwd, options.config);
   const warnings: SessionWarning[] = [];
   const files = targets.filter((target) => isFile(resolve(io.cwd, target)));
   const ids = new Set(targets.filter((target) => !files.includes(target)));
@@ -67,6 +66,22 @@ export async function scoreSelection(targets: readonly string[], options: ScoreI
     for (const id of ids) if (!found.has(id)) warnings.push({ file: id, kind: 'other', message: `no session ${id} in the sources read (and no such file)` });
   }
   for (const session of sessions) warnings.push(...session.warnings);
+  const scored = await scoreAsConfigured(sessions, options, io);
+  const badInput = warnings.length > 0 || scored.warnings.some((warning) => !notices.has(warning.kind));
+  return { scores: scored.scores, config: scored.config, warnings: [...warnings, ...scored.warnings], badInput };
+}
+
+/**
+ * Scores sessions read outside a run as `forge run` would: forge.config.json's `scoring` block,
+ * `beadsDirs` and `gitDirs` (the flags win), the recorded verdicts, the facets of the homes `--root`
+ * names. The one set-up of `forge score`, `review`, `compare` and `eval extract`.
+ */
+export async function scoreAsConfigured(
+  sessions: readonly Session[],
+  options: SessionInputOptions & ScoringInputFlags,
+  io: CliIo,
+): Promise<{ scores: SessionScore[]; config: ScoringConfig; warnings: readonly SessionWarning[] }> {
+  const { config } = loadConfig(io.cwd, options.config);
   const verdicts: ReadonlyMap<string, Verdict> = await withStateStore({ cacheDir: options.cacheDir ?? config.cacheDir }, io, (store) => store.verdicts());
   const scorer = await prepareScoring(scoringTargets(sessions), {
     beadsDirs: options.beads.length > 0 ? options.beads : (config.beadsDirs ?? []),
@@ -79,8 +94,7 @@ export async function scoreSelection(targets: readonly string[], options: ScoreI
   });
   const scores: SessionScore[] = [];
   for (const session of sessions) scores.push(await scorer.score(session));
-  const badInput = warnings.length > 0 || scorer.warnings.some((warning) => !notices.has(warning.kind));
-  return { scores, config: scorer.config, warnings: [...warnings, ...scorer.warnings], badInput };
+  return { scores, config: scorer.config, warnings: scorer.warnings };
 }
 
 function isFile(path: string): boolean {
