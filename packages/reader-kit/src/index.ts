@@ -43,6 +43,6 @@ export type { JsonObject } from './json-fields.js';
 export { toolResultMessage } from './tool-result-message.js';
 export type { ToolResultFacts } from './tool-result-message.js';
 export { emptyOrUnreadable } from './file-preflight.js';
-export { FILE_HEAD_BYTES, readFileHead } from './read-file-head.js';
+export { FILE_HEAD_BYTES, readFileHead, readFileHeadSync } from './read-file-head.js';
 export { decompressedHead, decompressZstd, isZstd } from './decompress-zstd.js';
 export { CompressedFileError } from './compressed-file-error.js';
