@@ -63,6 +63,17 @@ describe('the atif format', () => {
     expect(agentSteps.some((step) => step.metrics != null && step.metrics.prompt_tokens >= step.metrics.cached_tokens && step.metrics.completion_tokens > 0)).toBe(true);
     expect(agentSteps.every((step) => step.timestamp != null)).toBe(true);
     expect(trajectories.some((trajectory) => trajectory.steps.some((step) => step.reasoning_content != null))).toBe(true);
+    // Costs as the transcripts recorded them (pi and omp record each response's), never a 0 for an unknown one (Claude Code records none).
+    const costs = new Map(sessions.map((session) => [session.id, session.usage.cost]));
+    const priced = trajectories.filter((trajectory) => costs.get(trajectory.session_id) != null);
+    expect(priced.length).toBeGreaterThan(0);
+    for (const trajectory of priced) {
+      expect(trajectory.final_metrics.total_cost_usd).toBe(costs.get(trajectory.session_id));
+      expect(trajectory.steps.some((step) => (step.metrics?.cost_usd ?? 0) > 0)).toBe(true);
+    }
+    const claude = trajectories.filter((trajectory) => trajectory.agent.name === 'claude-code');
+    expect(claude.length).toBeGreaterThan(0);
+    for (const trajectory of claude) expect([trajectory.final_metrics.total_cost_usd, ...trajectory.steps.map((step) => step.metrics?.cost_usd)].every((cost) => cost == null)).toBe(true);
   });
 
   it('should carry reasoning, tool calls with object arguments, results and forge labels', async () => {

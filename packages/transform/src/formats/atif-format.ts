@@ -26,6 +26,7 @@ export interface AtifMetrics {
   prompt_tokens: number;
   completion_tokens: number;
   cached_tokens: number;
+  cost_usd?: number;
   extra: { cache_creation_input_tokens: number };
 }
 
@@ -48,7 +49,14 @@ export interface AtifTrajectory {
   trajectory_id: string;
   agent: { name: string; version: string; model_name?: string; tool_definitions?: PreparedConversation['tools'] };
   steps: AtifStep[];
-  final_metrics: { total_prompt_tokens: number; total_completion_tokens: number; total_cached_tokens: number; total_steps: number; extra: { total_cache_creation_input_tokens: number } };
+  final_metrics: {
+    total_prompt_tokens: number;
+    total_completion_tokens: number;
+    total_cached_tokens: number;
+    total_cost_usd?: number;
+    total_steps: number;
+    extra: { total_cache_creation_input_tokens: number };
+  };
   subagent_trajectories?: AtifTrajectory[];
   extra: { forge: Record<string, unknown> };
 }
@@ -59,6 +67,8 @@ function metrics(usage: Usage): AtifMetrics {
     prompt_tokens: usage.input + usage.cacheRead + usage.cacheWrite,
     completion_tokens: usage.output,
     cached_tokens: usage.cacheRead,
+    // Only what the transcript recorded: an unknown cost is left out, never 0.
+    ...(usage.cost == null ? {} : { cost_usd: usage.cost }),
     extra: { cache_creation_input_tokens: usage.cacheWrite },
   };
 }
@@ -126,6 +136,7 @@ export function toAtifTrajectory({ conversation, session, labels }: Pick<FormatS
       total_prompt_tokens: usage.input + usage.cacheRead + usage.cacheWrite,
       total_completion_tokens: usage.output,
       total_cached_tokens: usage.cacheRead,
+      ...(usage.cost == null ? {} : { total_cost_usd: usage.cost }),
       total_steps: steps.length,
       extra: { total_cache_creation_input_tokens: usage.cacheWrite },
     },
@@ -184,7 +195,7 @@ export const atifFormat: DatasetFormat<'atif'> = {
   },
   notes: () => [
     'one ATIF-v1.7 trajectory per session (the whole session: trajectories are not cut to the token budget); a subagent session is embedded in its parent\'s subagent_trajectories and referenced from the result of the tool call that started it',
-    'prompt_tokens include cached and cache-creation tokens (ATIF counts every input token); cache creation is in metrics.extra; a response the source split over several records carries its first record\'s usage; no cost is recorded',
+    'prompt_tokens include cached and cache-creation tokens (ATIF counts every input token); cache creation is in metrics.extra; a response the source split over several records carries its first record\'s usage; cost_usd and total_cost_usd are the costs the transcript recorded (pi, omp, OpenCode), absent where it recorded none (Claude Code)',
     'forge labels (source, role, beads, score, models, times) are under extra.forge; steps carry extra.forge.train (false for context, orchestration and hollow-reasoning turns)',
     'tool_calls[].arguments and agent.tool_definitions are JSON objects as ATIF requires, so their struct differs per tool: read the JSONL with json.loads or Harbor\'s models rather than as one Arrow table',
   ],
