@@ -290,7 +290,7 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
     if (useSecretlint) {
       let found: RedactionMatch[];
       try {
-        found = await scanWithSecretlint(text);
+        found = await scanWithSecretlint(text, starts);
       } catch (error) {
         throw new RedactionError({ message: error instanceof Error ? error.message : String(error), cause: error });
       }
