@@ -3,6 +3,8 @@
 //   pnpm --filter @forge/transform bench:redaction [megabytes=100] [secretlint|built-in] [redactor-module]
 // `redactor-module` (a path relative to the working folder, default ../src/index.js) lets a
 // checked-out older copy of src/redact be measured in the same session for a before/after figure.
+// FORGE_BENCH_SESSIONS=<file> reads real sessions instead (`forge extract --out <file>` of a home)
+// and leaves `megabytes` unused.
 import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,7 +17,7 @@ const totalMegabytes = Number(process.argv[2] ?? 100);
 const mode = process.argv[3] ?? 'secretlint';
 const redactorModule = process.argv[4] == null ? new URL('../src/index.js', import.meta.url).href : pathToFileURL(resolve(process.argv[4])).href;
 const sessionBytes = 400_000;
-const sessionCount = Math.ceil((totalMegabytes * 1_000_000) / sessionBytes);
+const sessionsFile = process.env.FORGE_BENCH_SESSIONS;
 
 interface Redactor {
   redactSession(session: Session): Promise<unknown>;
@@ -24,11 +26,13 @@ const { createRedactor } = (await import(redactorModule)) as { createRedactor: (
 
 // The input as `forge extract` writes it: one Session per line, on disk.
 const folder = mkdtempSync(join(tmpdir(), 'forge-redaction-bench-'));
-const file = join(folder, 'sessions.jsonl');
-const lines: string[] = [];
-for (let index = 0; index < sessionCount; index += 1) lines.push(JSON.stringify(generateSession(index, sessionBytes)));
-writeFileSync(file, `${lines.join('\n')}\n`);
-lines.length = 0;
+const file = sessionsFile ?? join(folder, 'sessions.jsonl');
+if (sessionsFile == null) {
+  const lines: string[] = [];
+  const sessionCount = Math.ceil((totalMegabytes * 1_000_000) / sessionBytes);
+  for (let index = 0; index < sessionCount; index += 1) lines.push(JSON.stringify(generateSession(index, sessionBytes)));
+  writeFileSync(file, `${lines.join('\n')}\n`);
+}
 
 function clock<T>(work: () => T): { result: T; wall: number; cpu: number } {
   const cpuStart = process.cpuUsage();
@@ -62,7 +66,7 @@ const megabytes = bytes / 1_000_000;
 const rate = (milliseconds: number) => (megabytes / (milliseconds / 1000)).toFixed(1);
 console.log(
   [
-    `redaction (${mode}) ${megabytes.toFixed(1)} MB, ${sessionCount} sessions, Node ${process.version}, ${cpus().length} cores, load ${loadavg().map((load) => load.toFixed(2)).join(' ')}`,
+    `redaction (${mode}) ${megabytes.toFixed(1)} MB, ${sessions.length} sessions${sessionsFile == null ? '' : ` from ${sessionsFile}`}, Node ${process.version}, ${cpus().length} cores, load ${loadavg().map((load) => load.toFixed(2)).join(' ')}`,
     `  redactor: ${redactorModule}`,
     `  raw floor (read + split + JSON.parse)  wall ${rate(floor.wall)} MB/s  cpu ${rate(floor.cpu)} MB/s`,
     `  redaction                              wall ${rate(wall)} MB/s  cpu ${rate(cpu)} MB/s`,

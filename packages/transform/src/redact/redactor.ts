@@ -150,18 +150,23 @@ function mapItems(list: readonly unknown[], map: (item: unknown) => unknown): un
 }
 
 /**
- * The object with each entry mapped: the same object when no key or value changed. A `__proto__`
- * key always makes the copy, which (assigning it) drops the key, as a copy always did.
+ * The object with each entry mapped (`mapKey`, when given, maps the keys): the same object when no
+ * key or value changed. A `__proto__` key always makes the copy, which (assigning it) drops the
+ * key, as a copy always did.
  */
-function mapEntries(value: object, map: (key: string, child: unknown) => [string, unknown]): unknown {
-  const entries: [string, unknown][] = Object.entries(value);
+function mapEntries(value: object, mapChild: (key: string, child: unknown) => unknown, mapKey?: (key: string) => string): unknown {
+  // Keys, not entries, and no pair per key: the walk allocates nothing for what it leaves as it was.
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
   let copy: Record<string, unknown> | undefined;
-  for (let index = 0; index < entries.length; index += 1) {
-    const [key, child] = entries[index]!;
-    const [mappedKey, mappedChild] = map(key, child);
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
+    const child = record[key];
+    const mappedKey = mapKey == null ? key : mapKey(key);
+    const mappedChild = mapChild(key, child);
     if (copy == null && (mappedKey !== key || mappedChild !== child || key === '__proto__')) {
       copy = {};
-      for (const [earlierKey, earlier] of entries.slice(0, index)) copy[earlierKey] = earlier;
+      for (let earlier = 0; earlier < index; earlier += 1) copy[keys[earlier]!] = record[keys[earlier]!];
     }
     if (copy != null) copy[mappedKey] = mappedChild;
   }
@@ -172,7 +177,7 @@ function mapEntries(value: object, map: (key: string, child: unknown) => [string
 function mapJson(value: unknown, visit: Visit, key?: string): unknown {
   if (typeof value === 'string') return visit(value, key);
   if (Array.isArray(value)) return mapItems(value, (item) => mapJson(item, visit, key));
-  if (value != null && typeof value === 'object') return mapEntries(value, (childKey, child) => [visit(childKey, undefined), mapJson(child, visit, childKey)]);
+  if (value != null && typeof value === 'object') return mapEntries(value, (childKey, child) => mapJson(child, visit, childKey), (childKey) => visit(childKey, undefined));
   return value;
 }
 
@@ -194,7 +199,7 @@ function mapSession(value: unknown, visit: Visit, key?: string): unknown {
   if (key === 'metadata') return mapJson(value, visit);
   if (typeof value === 'string') return visit(value, undefined);
   if (Array.isArray(value)) return mapItems(value, (item) => mapSession(item, visit, key === 'toolCalls' || key === 'messages' ? undefined : key));
-  if (value != null && typeof value === 'object') return mapEntries(value, (childKey, child) => [childKey, mapSession(child, visit, childKey)]);
+  if (value != null && typeof value === 'object') return mapEntries(value, (childKey, child) => mapSession(child, visit, childKey));
   return value;
 }
 
@@ -259,16 +264,27 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
   const isAllowed = (text: string) => allowedTexts.has(text) || allowedPatterns.some((pattern) => pattern.test(text));
   const literalValues = new Map((options.literalValues ?? []).map((value) => [value, 'literal-value']));
 
-  /** Scans one batch of slots (secretlint, the batch rules, then each slot's own checks); the propagated values grow. */
-  async function scanBatch(slots: readonly RedactionSlot[], propagated: Map<string, string>): Promise<SlotFindings> {
-    const perSlot: SlotFindings = slots.map(() => []);
+  /**
+   * Scans one batch of slots (secretlint, the batch rules, then each slot's own checks); the
+   * propagated values grow. Returns the spans of the slots that have any, by index in the batch.
+   */
+  async function scanBatch(slots: readonly RedactionSlot[], propagated: Map<string, string>): Promise<Map<number, RedactionMatch[]>> {
+    const perSlot = new Map<number, RedactionMatch[]>();
+    const add = (index: number, match: RedactionMatch): void => {
+      const matches = perSlot.get(index);
+      if (matches == null) perSlot.set(index, [match]);
+      else matches.push(match);
+    };
     const starts: number[] = [];
+    const values: string[] = [];
     let length = 0;
-    for (const slot of slots) {
+    for (let index = 0; index < slots.length; index += 1) {
+      const { value } = slots[index]!;
       starts.push(length);
-      length += slot.value.length + slotSeparator.length;
+      values.push(value);
+      length += value.length + slotSeparator.length;
     }
-    const text = slots.map((slot) => slot.value).join(slotSeparator);
+    const text = values.join(slotSeparator);
     const distribute = (found: readonly RedactionMatch[]): void => {
       for (const match of found) {
         let low = 0;
@@ -280,17 +296,17 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
         }
         for (let index = low; index < starts.length && starts[index]! < match.end; index += 1) {
           const slotStart = starts[index]!;
-          const slotEnd = slotStart + slots[index]!.value.length;
+          const slotEnd = slotStart + values[index]!.length;
           const start = Math.max(match.start, slotStart) - slotStart;
           const end = Math.min(match.end, slotEnd) - slotStart;
-          if (end > start) perSlot[index]!.push({ ...match, start, end });
+          if (end > start) add(index, { ...match, start, end });
         }
       }
     };
     if (useSecretlint) {
       let found: RedactionMatch[];
       try {
-        found = await scanWithSecretlint(text);
+        found = await scanWithSecretlint(text, starts);
       } catch (error) {
         throw new RedactionError({ message: error instanceof Error ? error.message : String(error), cause: error });
       }
@@ -301,16 +317,17 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
     const propagate = (value: string, rule: string) => {
       if (value.length >= shortestPropagatedValue && !propagated.has(value) && !isAllowed(value)) propagated.set(value, rule);
     };
-    for (const [index, slot] of slots.entries()) {
-      const { value, key } = slot;
+    for (let index = 0; index < slots.length; index += 1) {
+      const { value, key } = slots[index]!;
       if (value === '') continue;
-      const matches = perSlot[index]!;
       const keyed = key == null ? undefined : keyedValueMatch(key, value);
-      if (keyed != null) matches.push(keyed);
-      for (const rule of slotRules) for (const match of rule.find(value)) matches.push(match);
-      if (matches.length === 0) continue;
+      if (keyed != null) add(index, keyed);
+      for (const rule of slotRules) for (const match of rule.find(value)) add(index, match);
+      const matches = perSlot.get(index);
+      if (matches == null) continue;
       const kept = matches.filter((match) => !isAllowed(value.slice(match.start, match.end)));
-      perSlot[index] = kept;
+      if (kept.length === 0) perSlot.delete(index);
+      else perSlot.set(index, kept);
       for (const match of kept) {
         if (notPropagated.has(match.rule)) continue;
         const found = value.slice(match.start, match.end).trim();
@@ -338,8 +355,7 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
       const batch = pending;
       pending = [];
       pendingLength = 0;
-      const perSlot = await scanBatch(batch, propagated);
-      for (const [index, matches] of perSlot.entries()) if (matches.length > 0) findings.set(scanned + index, matches);
+      for (const [index, matches] of await scanBatch(batch, propagated)) findings.set(scanned + index, matches);
       scanned += batch.length;
     };
     return {
