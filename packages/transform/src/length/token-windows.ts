@@ -40,9 +40,8 @@ export function turnTokens(turn: PreparedTurn, counter: TokenCounter): number {
 }
 
 // System prompts and tool lists repeat from session to session (every Claude Code session carries
-// the same tens of KB of tool definitions): their counts are kept per counter, by text (tool by
-// tool when the counter has `countJsonArray`). Bounded: a home with more distinct ones than this
-// starts afresh.
+// the same tens of KB of tool definitions): their counts are kept per counter, by text. Bounded:
+// a home with more distinct ones than this starts afresh.
 const repeatedTextCounts = new WeakMap<TokenCounter, Map<string, number>>();
 const repeatedTextLimit = 64;
 
@@ -62,15 +61,8 @@ function countRepeatedText(text: string, counter: TokenCounter): number {
 export function baseTokens(conversation: PreparedConversation, counter: TokenCounter): number {
   return (
     (conversation.system === '' ? 0 : perMessageOverhead + countRepeatedText(conversation.system, counter)) +
-    toolListTokens(conversation.tools, counter)
+    (conversation.tools.length === 0 ? 0 : countRepeatedText(JSON.stringify(conversation.tools), counter))
   );
-}
-
-/** The tokens of the tools as the rows carry them (their JSON list), tool by tool when the counter can add them up. */
-function toolListTokens(tools: PreparedConversation['tools'], counter: TokenCounter): number {
-  if (tools.length === 0) return 0;
-  if (counter.countJsonArray != null) return counter.countJsonArray(tools.map((tool) => JSON.stringify(tool)));
-  return countRepeatedText(JSON.stringify(tools), counter);
 }
 
 /**

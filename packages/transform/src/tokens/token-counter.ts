@@ -3,24 +3,16 @@ import { basename, dirname } from 'node:path';
 import { ForgeError } from '@forge/schema';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { estimateTokenCount } from 'tokenx';
-import { createJoinedJsonCounter } from './joined-json-counter.js';
 
 /** Counts tokens of a text. `name` goes to the manifest (`tokens.counter`). */
 export interface TokenCounter {
   readonly name: string;
   count(text: string): number;
-  /**
-   * The count of a JSON array given its elements' JSON texts: exactly `count('[' + elements.join(',') + ']')`.
-   * Optional, for a counter that can add it up from per-element counts it keeps (a session's tool
-   * list, tool by tool); without it the joined text is counted.
-   */
-  countJsonArray?(elements: readonly string[]): number;
 }
 
 /** The fast estimate (tokenx: ~2 % off o200k on code, lower on random text). The default. */
 export function createEstimateTokenCounter(): TokenCounter {
-  const count = (text: string): number => (text === '' ? 0 : estimateTokenCount(text));
-  return { name: 'tokenx-estimate', count, countJsonArray: createJoinedJsonCounter(count) };
+  return { name: 'tokenx-estimate', count: (text) => (text === '' ? 0 : estimateTokenCount(text)) };
 }
 
 /** Options of {@link loadTokenizerJsonCounter}. */
