@@ -1,4 +1,5 @@
 import { ForgeError } from '@forge/schema';
+import { estimateTokenCount } from 'tokenx';
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../test-support/fixtures.js';
 import { createEstimateTokenCounter, loadTokenizerJsonCounter } from './token-counter.js';
@@ -29,5 +30,12 @@ describe('createEstimateTokenCounter', () => {
     const short = counter.count('function sum(values) { return values.reduce((a, b) => a + b, 0); }');
     expect(short).toBeGreaterThan(5);
     expect(counter.count('x = 1;\n'.repeat(100))).toBeGreaterThan(short);
+  });
+
+  it('should give tokenx\'s estimate, under its own name', () => {
+    const counter = createEstimateTokenCounter();
+    const text = 'Ändere `src/parse.ts`:\n\n  if (x) { return 42; } // 日本語のコメント。\n';
+    expect(counter.count(text)).toBe(estimateTokenCount(text));
+    expect(counter.name).toBe('tokenx-estimate');
   });
 });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { ForgeError } from '@forge/schema';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { estimateTokenCount } from 'tokenx';
+import { estimateTokens } from './estimate-tokens.js';
 
 /** Counts tokens of a text. `name` goes to the manifest (`tokens.counter`). */
 export interface TokenCounter {
@@ -10,9 +10,9 @@ export interface TokenCounter {
   count(text: string): number;
 }
 
-/** The fast estimate (tokenx: ~2 % off o200k on code, lower on random text). The default. */
+/** The fast estimate (tokenx's: ~2 % off o200k on code, lower on random text), in one scan of the text. The default. */
 export function createEstimateTokenCounter(): TokenCounter {
-  return { name: 'tokenx-estimate', count: (text) => (text === '' ? 0 : estimateTokenCount(text)) };
+  return { name: 'tokenx-estimate', count: estimateTokens };
 }
 
 /** Options of {@link loadTokenizerJsonCounter}. */
