@@ -284,6 +284,28 @@ export function scanClaudeLine(buffer: Buffer, start: number, end: number, field
   }
 }
 
+/**
+ * The position after the JSON value at `buffer[start]` (line ending at `end`), its grammar checked
+ * as `scanClaudeLine` checks it; -1 when the walk cannot follow it. `checkEscapes: false` jumps
+ * over a string to its closing quote without checking its escapes (the summary read's cut values,
+ * `summaryLineText`: half the work).
+ */
+export function skipJsonValue(buffer: Buffer, start: number, end: number, { checkEscapes }: { checkEscapes: boolean }): number {
+  walker.buffer = buffer;
+  walker.end = end;
+  walker.nextBackslash = -2;
+  walker.checkEscapes = checkEscapes;
+  try {
+    return walker.skipValue(start);
+  } catch (error) {
+    if (error === unreadable) return -1;
+    throw error;
+  } finally {
+    walker.buffer = empty;
+    walker.checkEscapes = true;
+  }
+}
+
 const empty = Buffer.alloc(0);
 
 /**
@@ -321,9 +343,13 @@ class LineWalker {
   /** Whether the string `stringEnd` walked last held a backslash (then JSON.parse decodes it). */
   private escaped = false;
 
+  /** False: strings are jumped over to their closing quote, escapes unchecked ({@link skipJsonValue}). */
+  checkEscapes = true;
+
   /** The position of the quote that closes the string opening at `position`, its escapes checked. */
   stringEnd(position: number): number {
     const { buffer, end } = this;
+    if (!this.checkEscapes) return this.closingQuote(position);
     let at = position + 1;
     let escape = this.backslashFrom(at);
     this.escaped = false;
@@ -347,6 +373,21 @@ class LineWalker {
         escape = this.backslashFrom(escape + 2);
       }
       if (!quoteEscaped) return quote;
+      at = quote + 1;
+    }
+  }
+
+  /** The next quote after `position` not escaped by an odd run of backslashes (`escaped` is set: what the string holds is not known). */
+  private closingQuote(position: number): number {
+    const { buffer, end } = this;
+    this.escaped = true;
+    let at = position + 1;
+    for (;;) {
+      const quote = buffer.indexOf(QUOTE, at);
+      if (quote === -1 || quote >= end) throw unreadable;
+      let before = quote - 1;
+      while (buffer[before] === BACKSLASH) before -= 1;
+      if ((quote - 1 - before) % 2 === 0) return quote;
       at = quote + 1;
     }
   }
