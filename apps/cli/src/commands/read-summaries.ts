@@ -33,12 +33,16 @@ const workerModule = new URL(import.meta.url.endsWith('.ts') ? './summarize-unit
  */
 export async function readSummaries(options: Pick<StatsOptions, 'source' | 'root' | 'quiet' | 'jobs'>, io: CliIo): Promise<CollectedSummaries> {
   const progress = createProgress(io, { quiet: options.quiet });
-  const summaries: SessionSummary[] = [];
   const selection = sourceSelection(options, io);
   const discovered = await discoverInputs(selection);
   const tally = new CollectionTally(discovered);
+  const unitBytes = (files: readonly { size: number }[]) => files.reduce((total, file) => total + file.size, 0);
   const units = planReadUnits(discovered);
-  const inputBytes = discovered.files.reduce((total, file) => total + file.size, 0);
+  // Each unit's summaries in its slot, so they come out in discovery order whatever the order units finish in.
+  const perUnit: SessionSummary[][] = units.map(() => []);
+  // Largest first: a big project started last would be read by one thread while the others idle.
+  const order = units.map((_unit, index) => index).sort((left, right) => unitBytes(units[right]!.files) - unitBytes(units[left]!.files) || left - right);
+  const inputBytes = unitBytes(discovered.files);
   // More threads than units would only start idle threads.
   const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(inputBytes), units.length));
   // N threads are N workers, and this thread only hands out units and adds up what comes back: a
@@ -48,14 +52,15 @@ export async function readSummaries(options: Pick<StatsOptions, 'source' | 'root
   const summarize = pool == null ? summarizeUnit : (task: SummaryUnitTask) => pool.run(task);
   const sources = [...(selection.sources ?? new Set(selection.readers.flatMap((reader) => reader.sources)))];
   let next = 0;
-  /** Takes units off the shared list until none is left; summaries are sorted at the end, so the order units finish in does not matter. */
+  /** Takes units off the shared list until none is left. */
   const lane = async (): Promise<void> => {
-    for (let unit = units[next++]; unit != null; unit = units[next++]) {
+    for (let index = order[next++]; index != null; index = order[next++]) {
+      const unit = units[index]!;
       // A unit whose worker failed (a bug, never bad input): a warning per file, and the others are still summarised.
       const { summaries: unitSummaries, ...bookkeeping } = await summarize({ reader: unit.reader.name, files: unit.files, sources }).catch((error: unknown) => ({ ...failedUnitRead(unit.files, error), summaries: [] }));
       tally.addUnit(bookkeeping, { count: unitSummaries.length, warnings: unitSummaries.reduce((total, summary) => total + summary.warnings, 0) });
-      summaries.push(...unitSummaries);
-      progress.advance(unit.files.reduce((total, file) => total + file.size, 0));
+      perUnit[index] = unitSummaries;
+      progress.advance(unitBytes(unit.files));
     }
   };
   try {
@@ -67,6 +72,7 @@ export async function readSummaries(options: Pick<StatsOptions, 'source' | 'root
     await pool?.close();
   }
   const collected = tally.finish();
-  summaries.sort((left, right) => left.source.localeCompare(right.source) || left.id.localeCompare(right.id));
+  // A stable sort: sessions of one id (the same transcript under two roots) keep discovery order, as whole Sessions do.
+  const summaries = perUnit.flat().sort((left, right) => left.source.localeCompare(right.source) || left.id.localeCompare(right.id));
   return { summaries, files: collected.inputs.length, skippedFiles: collected.skippedFiles, fileWarnings: collected.fileWarnings };
 }
