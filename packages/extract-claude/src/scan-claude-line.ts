@@ -1,4 +1,5 @@
 import { type ConversationLine } from './claude-line.js';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, keyCode, keyTable, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipJsonSpace, type KeyTable } from './json-bytes.js';
 
 /**
  * Pass 1 of the Claude Code reader reads a few fields of every line (claude-code.md §3, §4): the
@@ -8,14 +9,6 @@ import { type ConversationLine } from './claude-line.js';
  * wanted values are decoded. A line the walk cannot follow returns false and is parsed in full.
  */
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 const trueBytes = Buffer.from('true');
 const falseBytes = Buffer.from('false');
 const nullBytes = Buffer.from('null');
@@ -73,15 +66,6 @@ const topKeyList: [string, number][] = [
   ['customTitle', Key.CustomTitle],
   ['shapeHash', Key.ShapeHash],
 ];
-
-/** Keys to find, by length: a key of another length is skipped without a look at its bytes. */
-type KeyTable = Array<Array<[Uint8Array, number]> | undefined>;
-
-function keyTable(keys: Array<[string, number]>): KeyTable {
-  const table: KeyTable = [];
-  for (const [key, code] of keys) (table[key.length] ??= []).push([Buffer.from(key, 'latin1'), code]);
-  return table;
-}
 
 const topKeys = keyTable(topKeyList);
 const MESSAGE_ID = 1;
@@ -321,13 +305,7 @@ class LineWalker {
   private readonly containers = new Uint8Array(MAX_DEPTH + 1);
 
   skipSpace(position: number): number {
-    const { buffer, end } = this;
-    while (position < end) {
-      const byte = buffer[position];
-      if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) break;
-      position += 1;
-    }
-    return position;
+    return skipJsonSpace(this.buffer, position, this.end);
   }
 
   /** The first backslash at or after `position`, or -1. */
@@ -398,19 +376,7 @@ class LineWalker {
     if (buffer[position] !== QUOTE) throw unreadable;
     const quote = this.stringEnd(position);
     if (this.escaped) throw unreadable;
-    const length = quote - position - 1;
-    const candidates = table[length];
-    let code = -1;
-    if (candidates != null) {
-      for (const [bytes, candidateCode] of candidates) {
-        let index = 0;
-        while (index < length && buffer[position + 1 + index] === bytes[index]) index += 1;
-        if (index === length) {
-          code = candidateCode;
-          break;
-        }
-      }
-    }
+    const code = keyCode(buffer, position + 1, quote, table);
     let at = this.skipSpace(quote + 1);
     if (buffer[at] !== COLON) throw unreadable;
     at = this.skipSpace(at + 1);

@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { demoHome, listSessionFiles } from '@forge-internal/test-agents';
 import { describe, expect, it } from 'vitest';
 import { toConversationLine, type ConversationLineType } from './claude-line.js';
 import { summaryLineText } from './summary-line-text.js';
-import { handWrittenRoot, realRoot, samplesRoot } from './test-support/fixtures.js';
+import { damagedLine, random, transcriptLines } from './test-support/transcript-lines.js';
 
 const conversationTypes = new Set(['user', 'assistant', 'system', 'attachment', 'progress']);
 
@@ -41,21 +38,6 @@ function throughUsagePath(line: string): { value: unknown } | undefined {
   return (text == null ? undefined : parse(text)) ?? parse(line);
 }
 
-async function transcriptLines(): Promise<string[]> {
-  const roots = [handWrittenRoot, samplesRoot, join(realRoot, 'claude'), join(realRoot, 'claude-2.0.76'), join(demoHome, '.claude')];
-  const files = (await Promise.all(roots.map((root) => listSessionFiles(root)))).flat().filter((path) => !path.endsWith('history.jsonl'));
-  return files.flatMap((path) => readFileSync(path, 'utf8').split('\n')).filter((line) => line.trim() !== '');
-}
-
-// A small deterministic generator, so a failure names the same line every run.
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    return state / 0x7fffffff;
-  };
-}
-
 /** A tool result's line, its members in the order given. */
 function toolResultLine(members: Array<[string, unknown]>): string {
   return `{${members.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`).join(',')}}`;
@@ -86,20 +68,9 @@ describe('summaryLineText', () => {
   it('should agree with JSON.parse on damaged and re-spelled lines, refusing what it refuses but a bad escape inside a cut string', async () => {
     const lines = (await transcriptLines()).filter((line) => line.length < 20_000 && line.includes('"tool_result"') && parse(line) != null);
     const next = random(13);
-    const damage = ['"', '}', '{', ',', '\\', ']', '[', ':', 'x', ' ', 'tru', '1e', '-', '\\u12', '\\q', 'null'];
     let refused = 0;
     for (let round = 0; round < 4000; round += 1) {
-      const line = lines[Math.floor(next() * lines.length)] ?? '';
-      const at = Math.floor(next() * line.length);
-      const choice = next();
-      const mutated =
-        choice < 0.4
-          ? `${line.slice(0, at)}${damage[Math.floor(next() * damage.length)]}${line.slice(at)}`
-          : choice < 0.7
-            ? `${line.slice(0, at)}${line.slice(at + 1 + Math.floor(next() * 4))}`
-            : choice < 0.85
-              ? JSON.stringify(JSON.parse(line), null, 1).replaceAll('\n', ' ')
-              : line.slice(0, at);
+      const mutated = damagedLine(lines, next);
       const whole = parse(mutated);
       const text = cut(mutated);
       const usage = text == null ? undefined : parse(text);

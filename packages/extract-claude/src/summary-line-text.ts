@@ -1,3 +1,4 @@
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, keyCode, keyTable, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipJsonSpace } from './json-bytes.js';
 import { skipJsonValue } from './scan-claude-line.js';
 
 /**
@@ -16,14 +17,6 @@ import { skipJsonValue } from './scan-claude-line.js';
  * what it saved.
  */
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 
 /** Thrown inside the walk when it cannot follow the bytes: the caller parses the whole line. */
 const unfollowable = new Error('line the summary walk cannot follow');
@@ -38,14 +31,12 @@ interface Cut {
 /** The keys the walk looks at, by code. */
 const Key = { Other: 0, Type: 1, Message: 2, ToolUseResult: 3, Content: 4 } as const;
 
-/** Keys by byte length: a key of another length is passed over without a look at its bytes. */
-const keysByLength: Array<Array<[Buffer, number]> | undefined> = [];
-for (const [key, code] of [['type', Key.Type], ['message', Key.Message], ['toolUseResult', Key.ToolUseResult], ['content', Key.Content]] as const) {
-  (keysByLength[key.length] ??= []).push([Buffer.from(key, 'latin1'), code]);
-}
-
-const user = [Buffer.from('user')];
-const toolResult = [Buffer.from('tool_result')];
+const keys = keyTable([
+  ['type', Key.Type],
+  ['message', Key.Message],
+  ['toolUseResult', Key.ToolUseResult],
+  ['content', Key.Content],
+]);
 
 /** A content block's members the cut depends on (read to the block's end: keys come in any order). */
 interface BlockWalk {
@@ -105,7 +96,7 @@ class SummaryWalk {
           valueEnd = this.message(valueStart, blocks);
         } else {
           valueEnd = this.skip(valueStart);
-          if (code === Key.Type) isUser = this.literal(valueStart, valueEnd, user) === 0;
+          if (code === Key.Type) isUser = this.isString(valueStart, valueEnd, 'user');
           else if (code === Key.ToolUseResult) toolUseResult = { start: valueStart, end: valueEnd, replacement: 'null' };
         }
         position = this.space(valueEnd);
@@ -168,7 +159,7 @@ class SummaryWalk {
       const { code, end: keyEnd } = this.key(position);
       const valueStart = this.space(keyEnd);
       const valueEnd = this.skip(valueStart);
-      if (code === Key.Type) block.isToolResult = this.literal(valueStart, valueEnd, toolResult) === 0;
+      if (code === Key.Type) block.isToolResult = this.isString(valueStart, valueEnd, 'tool_result');
       else if (code === Key.Content) block.content = { start: valueStart, end: valueEnd, replacement: '""' };
       position = this.space(valueEnd);
       if (buffer[position] === CLOSE_BRACE) return position + 1;
@@ -183,16 +174,7 @@ class SummaryWalk {
     if (buffer[position] !== QUOTE) throw unfollowable;
     const close = buffer.indexOf(QUOTE, position + 1);
     if (close === -1 || close >= this.end) throw unfollowable;
-    let code: number = Key.Other;
-    const candidates = keysByLength[close - position - 1];
-    if (candidates != null) {
-      for (const [bytes, candidate] of candidates) {
-        if (this.bytesAre(position + 1, bytes)) {
-          code = candidate;
-          break;
-        }
-      }
-    }
+    const code = Math.max(Key.Other, keyCode(buffer, position + 1, close, keys));
     // A key spelled with escapes (or a quote in it) may decode to one the walk looks at: JSON.parse reads the whole line.
     if (code === Key.Other && this.hasBackslash(position + 1, close)) throw unfollowable;
     const colon = this.space(close + 1);
@@ -202,10 +184,9 @@ class SummaryWalk {
     return keyResult;
   }
 
-  /** Whether the bytes at `position` are `bytes` (short: a loop beats a native call). */
-  private bytesAre(position: number, bytes: Buffer): boolean {
-    const { buffer } = this;
-    for (let index = 0; index < bytes.length; index += 1) if (buffer[position + index] !== bytes[index]) return false;
+  /** Whether the bytes at `position` are the ASCII `text`'s (no string is made). */
+  private bytesAre(position: number, text: string): boolean {
+    for (let index = 0; index < text.length; index += 1) if (this.buffer[position + index] !== text.charCodeAt(index)) return false;
     return true;
   }
 
@@ -214,17 +195,12 @@ class SummaryWalk {
     return found !== -1 && found < end;
   }
 
-  /** Which of `literals` the string value at `[start, end)` is (-1: none, or no string); one spelled with escapes is decoded first. */
-  private literal(start: number, end: number, literals: readonly Buffer[]): number {
+  /** Whether the value at `[start, end)` is the string `literal`, as JSON.parse reads it (one spelled with escapes is decoded). */
+  private isString(start: number, end: number, literal: string): boolean {
     const { buffer } = this;
-    if (buffer[start] !== QUOTE) return -1;
-    for (let index = 0; index < literals.length; index += 1) {
-      const literal = literals[index]!;
-      if (end - start - 2 === literal.length && this.bytesAre(start + 1, literal)) return index;
-    }
-    if (!this.hasBackslash(start, end)) return -1;
-    const value = this.decode(start, end);
-    return literals.findIndex((literal) => literal.toString('latin1') === value);
+    if (buffer[start] !== QUOTE) return false;
+    if (end - start - 2 === literal.length && this.bytesAre(start + 1, literal)) return true;
+    return this.hasBackslash(start, end) && this.decode(start, end) === literal;
   }
 
   private decode(start: number, end: number): unknown {
@@ -236,9 +212,7 @@ class SummaryWalk {
   }
 
   private space(position: number): number {
-    const { buffer, end } = this;
-    while (position < end && isSpace(buffer[position] ?? 0)) position += 1;
-    return position;
+    return skipJsonSpace(this.buffer, position, this.end);
   }
 
   /** The position after the value at `position`, its grammar checked and its strings jumped over (`skipJsonValue`). */
@@ -247,10 +221,6 @@ class SummaryWalk {
     if (after === -1) throw unfollowable;
     return after;
   }
-}
-
-function isSpace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
 }
 
 const keyResult = { code: 0, end: 0 };
