@@ -2,6 +2,7 @@ import { reportBadLine, WarningLog, type BadLineWording, type RawLineBatch } fro
 import { asString, toConversationLine, type ConversationLine, type ConversationLineType } from './claude-line.js';
 import { LineTable } from './line-table.js';
 import { LineFields, scanClaudeLine } from './scan-claude-line.js';
+import { summaryLineText } from './summary-line-text.js';
 
 /** Everything pass 1 over a transcript file keeps: no content, only what plans its trajectories. */
 export interface ClaudeFileIndex {
@@ -92,7 +93,7 @@ export async function indexClaudeFile(path: string, batches: AsyncIterable<RawLi
   const fields = new LineFields();
   for await (const batch of batches) {
     for (let row = 0; row < batch.count; row += 1) {
-      const record = options.keep && !batch.tooLong(row) && !isBookkeepingLine(batch, row) ? parseLine(batch, row, index) : readLine(batch, row, fields, index);
+      const record = options.keep && !batch.tooLong(row) && !isBookkeepingLine(batch, row) ? parseLine(batch, row, index, options.detail) : readLine(batch, row, fields, index);
       if (record === false) continue;
       if (record === true) {
         addLine(fields, batch.lineNumber(row), batch.byteOffset(row), index);
@@ -124,17 +125,37 @@ function isBookkeepingLine(batch: RawLineBatch, row: number): boolean {
   return type != null && !conversationTypes.has(type) && isBookkeeping(type);
 }
 
-/** A line parsed in full: its object (an empty one for a JSON value that is no object: an invalid record), false for a blank or bad line. */
-function parseLine(batch: RawLineBatch, row: number, index: ClaudeFileIndex): Record<string, unknown> | false {
+/**
+ * A line parsed: its object (an empty one for a JSON value that is no object: an invalid record),
+ * false for a blank or bad line. With `detail: 'summary'`, without the values no summary reads
+ * (`summaryLineText`); a line whose rest does not parse is parsed whole, for the same warning.
+ */
+function parseLine(batch: RawLineBatch, row: number, index: ClaudeFileIndex, detail: 'full' | 'summary' | undefined): Record<string, unknown> | false {
   let value: unknown;
+  const cut = detail === 'summary' ? summaryText(batch, row) : undefined;
   try {
-    value = JSON.parse(batch.text(row));
+    value = JSON.parse(cut ?? batch.text(row));
   } catch (error) {
+    if (cut != null) return parseLine(batch, row, index, 'full');
     if (reportBadLine(index.warnings, batch, row, error, claudeBadLineWording)) index.lineCount += 1;
     return false;
   }
   index.lineCount += 1;
   return typeof value === 'object' && value != null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+// A tool result's line names its block type within its first bytes (after the envelope and the tool_use_id).
+const toolResultMark = Buffer.from('"tool_result"');
+const markWindow = 2048;
+
+/** A tool result line's text with what no summary reads cut out; undefined for other lines (parsed whole), or when the walk cannot follow. */
+function summaryText(batch: RawLineBatch, row: number): string | undefined {
+  const source = batch.source(row);
+  const start = batch.sourceStart(row);
+  const end = start + batch.byteLength(row);
+  // A cheap guess of which lines to walk: a wrong one costs time, never a figure (the walk decides what is cut).
+  if (source.subarray(start, Math.min(end, start + markWindow)).indexOf(toolResultMark) === -1) return undefined;
+  return summaryLineText(source, start, end);
 }
 
 /** Reads a line's fields by walking it; false (with a warning where one is due) for a blank or bad line. */

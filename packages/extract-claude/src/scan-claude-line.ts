@@ -1,4 +1,5 @@
 import { type ConversationLine } from './claude-line.js';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, keyCode, keyTable, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipJsonSpace, type KeyTable } from './json-bytes.js';
 
 /**
  * Pass 1 of the Claude Code reader reads a few fields of every line (claude-code.md §3, §4): the
@@ -8,14 +9,6 @@ import { type ConversationLine } from './claude-line.js';
  * wanted values are decoded. A line the walk cannot follow returns false and is parsed in full.
  */
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 const trueBytes = Buffer.from('true');
 const falseBytes = Buffer.from('false');
 const nullBytes = Buffer.from('null');
@@ -73,15 +66,6 @@ const topKeyList: [string, number][] = [
   ['customTitle', Key.CustomTitle],
   ['shapeHash', Key.ShapeHash],
 ];
-
-/** Keys to find, by length: a key of another length is skipped without a look at its bytes. */
-type KeyTable = Array<Array<[Uint8Array, number]> | undefined>;
-
-function keyTable(keys: Array<[string, number]>): KeyTable {
-  const table: KeyTable = [];
-  for (const [key, code] of keys) (table[key.length] ??= []).push([Buffer.from(key, 'latin1'), code]);
-  return table;
-}
 
 const topKeys = keyTable(topKeyList);
 const MESSAGE_ID = 1;
@@ -284,6 +268,28 @@ export function scanClaudeLine(buffer: Buffer, start: number, end: number, field
   }
 }
 
+/**
+ * The position after the JSON value at `buffer[start]` (line ending at `end`), its grammar checked
+ * as `scanClaudeLine` checks it; -1 when the walk cannot follow it. `checkEscapes: false` jumps
+ * over a string to its closing quote without checking its escapes (the summary read's cut values,
+ * `summaryLineText`: half the work).
+ */
+export function skipJsonValue(buffer: Buffer, start: number, end: number, { checkEscapes }: { checkEscapes: boolean }): number {
+  walker.buffer = buffer;
+  walker.end = end;
+  walker.nextBackslash = -2;
+  walker.checkEscapes = checkEscapes;
+  try {
+    return walker.skipValue(start);
+  } catch (error) {
+    if (error === unreadable) return -1;
+    throw error;
+  } finally {
+    walker.buffer = empty;
+    walker.checkEscapes = true;
+  }
+}
+
 const empty = Buffer.alloc(0);
 
 /**
@@ -299,13 +305,7 @@ class LineWalker {
   private readonly containers = new Uint8Array(MAX_DEPTH + 1);
 
   skipSpace(position: number): number {
-    const { buffer, end } = this;
-    while (position < end) {
-      const byte = buffer[position];
-      if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) break;
-      position += 1;
-    }
-    return position;
+    return skipJsonSpace(this.buffer, position, this.end);
   }
 
   /** The first backslash at or after `position`, or -1. */
@@ -321,9 +321,13 @@ class LineWalker {
   /** Whether the string `stringEnd` walked last held a backslash (then JSON.parse decodes it). */
   private escaped = false;
 
+  /** False: strings are jumped over to their closing quote, escapes unchecked ({@link skipJsonValue}). */
+  checkEscapes = true;
+
   /** The position of the quote that closes the string opening at `position`, its escapes checked. */
   stringEnd(position: number): number {
     const { buffer, end } = this;
+    if (!this.checkEscapes) return this.closingQuote(position);
     let at = position + 1;
     let escape = this.backslashFrom(at);
     this.escaped = false;
@@ -351,25 +355,28 @@ class LineWalker {
     }
   }
 
+  /** The next quote after `position` not escaped by an odd run of backslashes (`escaped` is set: what the string holds is not known). */
+  private closingQuote(position: number): number {
+    const { buffer, end } = this;
+    this.escaped = true;
+    let at = position + 1;
+    for (;;) {
+      const quote = buffer.indexOf(QUOTE, at);
+      if (quote === -1 || quote >= end) throw unreadable;
+      let before = quote - 1;
+      while (buffer[before] === BACKSLASH) before -= 1;
+      if ((quote - 1 - before) % 2 === 0) return quote;
+      at = quote + 1;
+    }
+  }
+
   /** A key: its code in `table`, or -1 for a key not looked for. Keys spelled with escapes are left to JSON.parse. */
   private key(position: number, table: KeyTable): { code: number; end: number } {
     const { buffer } = this;
     if (buffer[position] !== QUOTE) throw unreadable;
     const quote = this.stringEnd(position);
     if (this.escaped) throw unreadable;
-    const length = quote - position - 1;
-    const candidates = table[length];
-    let code = -1;
-    if (candidates != null) {
-      for (const [bytes, candidateCode] of candidates) {
-        let index = 0;
-        while (index < length && buffer[position + 1 + index] === bytes[index]) index += 1;
-        if (index === length) {
-          code = candidateCode;
-          break;
-        }
-      }
-    }
+    const code = keyCode(buffer, position + 1, quote, table);
     let at = this.skipSpace(quote + 1);
     if (buffer[at] !== COLON) throw unreadable;
     at = this.skipSpace(at + 1);

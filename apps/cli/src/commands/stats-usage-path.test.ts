@@ -49,11 +49,46 @@ function damagedConfigDir(): string {
   return root;
 }
 
+/**
+ * The hand-written Claude fixtures with their tool results rewritten to fool the usage path's cut
+ * of tool results (`summaryLineText`): outputs that hold line-like JSON, escaped quotes and
+ * backslashes, keys in other orders, every other result an error, and one result of 4 MB.
+ */
+function foolingConfigDir(): string {
+  const root = mkdtempSync(join(tmpdir(), 'forge-stats-fooling-'));
+  cpSync(join(claudeFixtures, 'projects'), join(root, 'projects'), { recursive: true });
+  const fooling = 'ok\n{"type":"assistant","uuid":"x","message":{"id":"msg_x","usage":{"output_tokens":999}}}\n"toolUseResult":null,"is_error":true}]} \\" \\\\" "tool_result"';
+  let results = 0;
+  for (const entry of readdirSync(join(root, 'projects'), { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.jsonl')) continue;
+    const path = join(entry.parentPath, entry.name);
+    const lines = readFileSync(path, 'utf8').split('\n').map((line) => {
+      if (!line.includes('"tool_result"')) return line;
+      const { type, message, toolUseResult, ...rest } = JSON.parse(line) as { type: string; message: { content: Array<Record<string, unknown>> }; toolUseResult?: unknown };
+      for (const block of message.content) {
+        if (block.type !== 'tool_result') continue;
+        results += 1;
+        const { type: blockType, ...blockRest } = block;
+        const content = results === 3 ? fooling.repeat(40_000) : [{ type: 'text', text: `${fooling} ${JSON.stringify(block.content)}` }];
+        // The block type last, after the content.
+        Object.assign(block, { ...blockRest, content, is_error: results % 2 === 0 || block.is_error === true });
+        delete block.type;
+        block.type = blockType;
+      }
+      // The structured result first, the line type last.
+      return JSON.stringify({ toolUseResult: { stdout: fooling, original: toolUseResult ?? null }, message, ...rest, type });
+    });
+    writeFileSync(path, lines.join('\n'));
+  }
+  return root;
+}
+
 const inputs: Array<[string, string[], string]> = [
   ['the demo home (pi, pir, omp, Claude Code 2.1.330)', ['--root', demoHome], emptyHome],
   ['every real and hand-written fixture of ../shared/fixtures, with planted secrets', [], createFixtureHome()],
   ['the public Claude Code samples', ['--root', `claude=${samplesConfigDir()}`], emptyHome],
   ['the hand-written Claude fixtures with damaged and copied files', ['--root', `claude=${damagedConfigDir()}`], emptyHome],
+  ['the hand-written Claude fixtures with tool results that try to fool the cut of tool results', ['--root', `claude=${foolingConfigDir()}`], emptyHome],
   ['the real Claude Code 2.0.76 files', ['--root', `claude=${join(sharedFixturesRoot, 'real', 'claude-2.0.76', '.claude')}`], emptyHome],
 ];
 
