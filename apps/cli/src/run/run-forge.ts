@@ -249,6 +249,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         },
         stateDatabase,
         cache: store.files,
+        rowDirectory: spillDirectory,
         ...(recorded.score ? { spillDirectory } : {}),
       }));
       const views = threads.views;
@@ -263,7 +264,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
       for await (const { unit, result } of handled) {
         tally.addUnit(result, { count: result.sessions.length, warnings: result.sessionWarnings });
         for (const session of result.sessions) {
-          const added = await builder.addProcessedSession(session.processed);
+          const added = await builder.addProcessedSession(session.processed, result.rowFile);
           if (session.view != null) {
             targets.add(session.target!);
             toScore.push({ ...(added.status === 'accepted' ? { key: added.key } : {}), ...(session.candidate == null ? {} : { candidate: session.candidate }), view: session.view });
