@@ -4,15 +4,21 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileRowStore, createMemoryRowStore, createThreadRowSpill, type RowReference } from './row-store.js';
 
-describe('createFileRowStore', () => {
-  const folders: string[] = [];
-  afterEach(() => {
-    for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-  });
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
 
+/** A new folder, removed after the test. */
+function newFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'forge-row-store-'));
+  folders.push(folder);
+  return folder;
+}
+
+describe('createFileRowStore', () => {
   it('should give back every line as put and as its UTF-8 bytes, across pieces, big lines and reads between puts', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'forge-row-store-'));
-    folders.push(folder);
+    const folder = newFolder();
     const store = createFileRowStore(folder);
     // ASCII, other scripts, an emoji, a lone surrogate (replaced, as any UTF-8 encoding does), and lines far over one piece.
     const lines = Array.from({ length: 3000 }, (_, index) => {
@@ -37,14 +43,8 @@ describe('createFileRowStore', () => {
 });
 
 describe('createThreadRowSpill', () => {
-  const folders: string[] = [];
-  afterEach(() => {
-    for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-  });
-
   it('should hand its lines to a file store by reference: read in place, across pieces and big lines, deleted with the store', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'forge-row-store-'));
-    folders.push(folder);
+    const folder = newFolder();
     const spill = createThreadRowSpill(folder);
     const other = createThreadRowSpill(folder);
     const lines = Array.from({ length: 2000 }, (_, index) => (index % 251 === 0 ? `${'ü'.repeat(600_000)}${index}` : `{"row":${index},"text":"naïve 🚀 ${'y'.repeat(index)}"}`));
