@@ -3,7 +3,7 @@ import { type DatasetFormat } from './formats/dataset-format.js';
 import { type FormatName } from './formats/format-registry.js';
 import { type PairPlan } from './pairs/plan-pairs.js';
 import { createDatasetMerger, type AddSessionResult, type BuiltDataset, type DatasetMergerOptions, type LateLabels, type TransformManifest } from './merge/dataset-merger.js';
-import { createFileRowStore, createMemoryRowStore } from './row-store.js';
+import { createFileRowStore, createMemoryRowStore, type RowReference, type ThreadRowSpill } from './row-store.js';
 import { type ShareGptOptions } from './formats/sharegpt-format.js';
 import { createSessionProcessor, type ProcessedSession, type SessionLabels, type SessionHead, type SessionPasses, type SessionProcessor, type SessionProcessorOptions } from './session/process-session.js';
 import { type FormatOptions } from './formats/dataset-format.js';
@@ -47,10 +47,11 @@ export interface DatasetBuilder {
    */
   addSessionPasses(passes: SessionPasses, labels?: SessionLabels | ((head: SessionHead) => SessionLabels)): Promise<AddSessionResult | undefined>;
   /**
-   * Adds a session processed on another thread by {@link createBuilderProcessor} (its rows are the
-   * row strings themselves) to the merge, as if `addSession` had processed it here.
+   * Adds a session processed on another thread by {@link createBuilderProcessor} to the merge, as
+   * if `addSession` had processed it here. Its rows are the row strings themselves, or, with
+   * `rowFile`, references into that file (the processing thread's `ThreadRowSpill`, flushed).
    */
-  addProcessedSession(processed: ProcessedSession): Promise<AddSessionResult>;
+  addProcessedSession(processed: ProcessedSession, rowFile?: string): Promise<AddSessionResult>;
   /**
    * Adds a session processed elsewhere (a line of `encodeProcessedSession`, from a shard's
    * `recordProcessed`) to the merge, as if `addSession` had processed it here; a late-labels line
@@ -100,12 +101,15 @@ export async function createDatasetBuilder(options: DatasetBuilderOptions = {}):
       await options.recordProcessed?.(line);
       return merger.add(decodeProcessedSession(line, rowStore, where));
     },
-    async addProcessedSession(processed) {
+    async addProcessedSession(processed, rowFile) {
       if (finished) throw new TransformError({ message: 'addProcessedSession() was called after finish()', code: 'builder-finished', hint: 'create a new builder for another dataset' });
-      await options.recordProcessed?.(encodeProcessedSession(processed));
-      if (processed.status === 'skipped') return merger.add(processed);
-      const rows = Object.fromEntries(Object.entries(processed.rows).map(([format, lines]) => [format, lines.map((line) => rowStore.put(inMemory.get(line)))]));
-      return merger.add({ ...processed, rows });
+      if (processed.status === 'skipped') {
+        await options.recordProcessed?.(encodeProcessedSession(processed));
+        return merger.add(processed);
+      }
+      const store = (reference: RowReference) => (rowFile == null ? rowStore.put(inMemory.get(reference)) : rowStore.adopt(rowFile, reference));
+      const rows = Object.fromEntries(Object.entries(processed.rows).map(([format, references]) => [format, references.map(store)]));
+      return add({ ...processed, rows });
     },
     async labelSession(key, labels) {
       merger.label(key, labels);
@@ -128,11 +132,12 @@ function builderFormatOptions(options: DatasetBuilderOptions): FormatOptions {
 
 /**
  * The builder's per-session path on its own, for another thread (a `forge run` worker): the same
- * options as the builder's, rows kept in memory (a row's reference is its string). Hand each
- * result to the builder's `addProcessedSession`: the same as `addSession`.
+ * options as the builder's, rows kept in memory (a row's reference is its string) or put in
+ * `rowSpill` (the thread's `createThreadRowSpill`). Hand each result to the builder's
+ * `addProcessedSession` (with the spill's path, once flushed): the same as `addSession`.
  */
-export async function createBuilderProcessor(options: Omit<DatasetBuilderOptions, 'spillDirectory' | 'recordProcessed'> = {}): Promise<SessionProcessor> {
-  return createSessionProcessor({ ...options, formatOptions: builderFormatOptions(options), rowStore: inMemory });
+export async function createBuilderProcessor(options: Omit<DatasetBuilderOptions, 'spillDirectory' | 'recordProcessed'> = {}, rowSpill?: ThreadRowSpill): Promise<SessionProcessor> {
+  return createSessionProcessor({ ...options, formatOptions: builderFormatOptions(options), rowStore: rowSpill ?? inMemory });
 }
 
 /** Options of {@link exportSession}: the builder's, minus what needs more than one session. */

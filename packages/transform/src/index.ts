@@ -2,6 +2,8 @@
 
 export { createBuilderProcessor, createDatasetBuilder, exportSession } from './dataset-builder.js';
 export type { DatasetBuilder, DatasetBuilderOptions, ExportSessionOptions } from './dataset-builder.js';
+export { createThreadRowSpill } from './row-store.js';
+export type { RowReference, ThreadRowSpill } from './row-store.js';
 
 // The per-session path and the merge step the builder composes (the per-session path may run in a worker).
 export { createSessionProcessor } from './session/process-session.js';

@@ -236,6 +236,9 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
       // read (outcomes are read once, for every session's folder); then each thread scores its own.
       // Here, in unit order: what applying each score needs.
       const toScore: { key?: string; candidate?: Omit<PairCandidate, 'score'>; view: ViewRef }[] = [];
+      // A view's spill file, one string per file (each session's reference arrives with its own copy).
+      const spillFiles = new Map<string, string>();
+      const spillFile = (file: string) => spillFiles.get(file) ?? (spillFiles.set(file, file), file);
       const units = planReadUnits(discovered);
       const threads = (opened = await UnitThreads.open(units.length, {
         jobs,
@@ -249,6 +252,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         },
         stateDatabase,
         cache: store.files,
+        rowDirectory: spillDirectory,
         ...(recorded.score ? { spillDirectory } : {}),
       }));
       const views = threads.views;
@@ -263,10 +267,10 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
       for await (const { unit, result } of handled) {
         tally.addUnit(result, { count: result.sessions.length, warnings: result.sessionWarnings });
         for (const session of result.sessions) {
-          const added = await builder.addProcessedSession(session.processed);
+          const added = await builder.addProcessedSession(session.processed, result.rowFile);
           if (session.view != null) {
             targets.add(session.target!);
-            toScore.push({ ...(added.status === 'accepted' ? { key: added.key } : {}), ...(session.candidate == null ? {} : { candidate: session.candidate }), view: session.view });
+            toScore.push({ ...(added.status === 'accepted' ? { key: added.key } : {}), ...(session.candidate == null ? {} : { candidate: session.candidate }), view: { file: spillFile(session.view.file), line: session.view.line } });
           } else if (session.candidate != null) candidates.push({ ...session.candidate, score: null });
         }
         progress({ kind: 'file-done', bytes: unit.files.reduce((total, file) => total + file.size, 0) });

@@ -1,5 +1,6 @@
 import { type Outcomes } from '@forge/schema';
 import { FileReadCache } from '@forge/state';
+import { createThreadRowSpill } from '@forge/transform';
 import { createUnitProcessor, handleUnit, type UnitBuildOptions, type UnitContext, type UnitResult, type UnitTask } from './run-unit.js';
 import { type ScoringOutcomes } from './score-sessions.js';
 import { scoreViewSpill, ViewSpill, type ScoredViews } from './view-spill.js';
@@ -12,6 +13,8 @@ export interface WorkerUnitTask extends UnitTask {
   stateDatabase?: string;
   /** Where the worker spills its scoring views (its own file), when scoring. */
   spillDirectory?: string;
+  /** Where the worker spills its rows (its own file), for the merging thread to read in place. */
+  rowDirectory?: string;
 }
 
 /** A spill file to score, once the units are done and the outcomes read. */
@@ -31,8 +34,10 @@ export type WorkerTask = WorkerUnitTask | WorkerScoreTask;
 let context: Promise<UnitContext> | undefined;
 
 async function setUp(task: WorkerUnitTask): Promise<UnitContext> {
+  const rows = task.rowDirectory == null ? undefined : createThreadRowSpill(task.rowDirectory);
   return {
-    processor: await createUnitProcessor(task.build),
+    processor: await createUnitProcessor(task.build, rows),
+    ...(rows == null ? {} : { rows }),
     ...(task.stateDatabase == null ? {} : { cache: FileReadCache.openShared(task.stateDatabase) }),
     ...(task.spillDirectory == null ? {} : { views: ViewSpill.forThread(task.spillDirectory) }),
   };

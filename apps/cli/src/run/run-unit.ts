@@ -1,7 +1,7 @@
 import { type ReadFileOptions, type SourceFile } from '@forge/reader-kit';
 import { type Session, type SessionSource } from '@forge/schema';
 import { readUnit, type ReadUnitOptions, type UnitRead } from '@forge/state';
-import { createBuilderProcessor, loadTokenizerJsonCounter, type DatasetBuilderOptions, type PairCandidate, type ProcessedSession, type SessionProcessor } from '@forge/transform';
+import { createBuilderProcessor, loadTokenizerJsonCounter, type DatasetBuilderOptions, type PairCandidate, type ProcessedSession, type SessionProcessor, type ThreadRowSpill } from '@forge/transform';
 import { readerNamed } from '../sources/source-registry.js';
 import { type ScoringTarget } from './score-sessions.js';
 import { type ViewRef, type ViewSpill } from './view-spill.js';
@@ -30,7 +30,7 @@ export interface UnitTask {
 
 /** One session of a unit, handled: its rows and summaries, never the Session itself. */
 export interface UnitSession {
-  /** The processed session, its rows as strings (`createBuilderProcessor`'s): cloned to this thread, no JSON in between. */
+  /** The processed session: its rows are references into the result's `rowFile` (never cloned as text), else the row strings. */
   processed: ProcessedSession;
   /** On the active branch (an abandoned one is preference material only). */
   active: boolean;
@@ -45,22 +45,28 @@ export interface UnitSession {
 /** What handling a unit gave: its files' bookkeeping and its sessions, handled. */
 export interface UnitResult extends Omit<UnitRead, 'sessions'> {
   sessions: UnitSession[];
+  /** The handling thread's row spill the sessions' rows are in (flushed), when it has one. */
+  rowFile?: string;
   /** Warnings the unit's sessions carry. */
   sessionWarnings: number;
 }
 
-/** What a thread handles units with: the per-file read cache, the per-session path and, when scoring, its view spill. */
+/**
+ * What a thread handles units with: the per-file read cache, the per-session path, the spill its
+ * rows go to (the processor's row store) and, when scoring, its view spill.
+ */
 export interface UnitContext {
   cache?: ReadUnitOptions['cache'];
   processor: SessionProcessor;
+  rows?: ThreadRowSpill;
   views?: ViewSpill;
 }
 
-/** The per-session path of a thread, with the run's options. */
-export async function createUnitProcessor(build: UnitBuildOptions): Promise<SessionProcessor> {
+/** The per-session path of a thread, with the run's options; rows go to `rows` when given (else they stay strings). */
+export async function createUnitProcessor(build: UnitBuildOptions, rows?: ThreadRowSpill): Promise<SessionProcessor> {
   const { tokenizer, ...options } = build;
   const tokenCounter = tokenizer == null ? undefined : await loadTokenizerJsonCounter({ tokenizerJsonPath: tokenizer });
-  return createBuilderProcessor({ ...options, ...(tokenCounter == null ? {} : { tokenCounter }) });
+  return createBuilderProcessor({ ...options, ...(tokenCounter == null ? {} : { tokenCounter }) }, rows);
 }
 
 /**
@@ -90,7 +96,8 @@ export async function handleUnit(task: UnitTask, context: UnitContext): Promise<
     });
   }
   views?.flush();
-  return { ...bookkeeping, sessions, sessionWarnings };
+  context.rows?.flush();
+  return { ...bookkeeping, sessions, sessionWarnings, ...(context.rows == null ? {} : { rowFile: context.rows.path }) };
 }
 
 function targetOf(session: Session): ScoringTarget {

@@ -1,5 +1,6 @@
 import { WorkerPool } from '@forge/reader-kit';
 import { failedUnitRead, type ReadUnit, type ReadUnitOptions } from '@forge/state';
+import { createThreadRowSpill } from '@forge/transform';
 import { createUnitProcessor, handleUnit, type UnitBuildOptions, type UnitContext, type UnitResult, type UnitTask } from './run-unit.js';
 import { type WorkerTask, type WorkerUnitTask } from './run-unit-worker.js';
 import { type ScoringOutcomes } from './score-sessions.js';
@@ -15,6 +16,8 @@ export interface UnitThreadsOptions {
   cache?: ReadUnitOptions['cache'];
   /** When scoring: the folder where each thread spills its scoring views (`ViewSpill.forThread`). */
   spillDirectory?: string;
+  /** The folder where each thread spills its rows (`createThreadRowSpill`), for the merge to read in place; none: rows cross as strings. */
+  rowDirectory?: string;
 }
 
 /** The worker module: the built sibling, or the TypeScript source when running from sources. */
@@ -31,6 +34,7 @@ export class UnitThreads {
   readonly #build: UnitBuildOptions;
   readonly #stateDatabase: string | undefined;
   readonly #spillDirectory: string | undefined;
+  readonly #rowDirectory: string | undefined;
   readonly #pool: WorkerPool<WorkerTask, UnitResult | ScoredViews> | undefined;
   readonly #context: UnitContext | undefined;
   #closed = false;
@@ -40,6 +44,7 @@ export class UnitThreads {
     this.#build = options.build;
     this.#stateDatabase = options.stateDatabase;
     this.#spillDirectory = options.spillDirectory;
+    this.#rowDirectory = options.rowDirectory;
     this.#pool = jobs > 1 ? new WorkerPool<WorkerTask, UnitResult | ScoredViews>(workerModule, jobs) : undefined;
     this.#context = context;
     this.views = options.spillDirectory == null ? undefined : (context?.views ?? ViewSpill.forThread(options.spillDirectory));
@@ -52,8 +57,10 @@ export class UnitThreads {
   static async open(units: number, options: UnitThreadsOptions): Promise<UnitThreads> {
     const jobs = Math.max(1, Math.min(options.jobs, units));
     if (jobs > 1) return new UnitThreads(options, jobs, undefined);
+    const rows = options.rowDirectory == null ? undefined : createThreadRowSpill(options.rowDirectory);
     const context: UnitContext = {
-      processor: await createUnitProcessor(options.build),
+      processor: await createUnitProcessor(options.build, rows),
+      ...(rows == null ? {} : { rows }),
       ...(options.cache == null ? {} : { cache: options.cache }),
       ...(options.spillDirectory == null ? {} : { views: ViewSpill.forThread(options.spillDirectory) }),
     };
@@ -77,6 +84,7 @@ export class UnitThreads {
           build: this.#build,
           ...(this.#stateDatabase == null ? {} : { stateDatabase: this.#stateDatabase }),
           ...(this.#spillDirectory == null ? {} : { spillDirectory: this.#spillDirectory }),
+          ...(this.#rowDirectory == null ? {} : { rowDirectory: this.#rowDirectory }),
         };
         return (await this.#pool.run(workerTask)) as UnitResult;
       } catch (error) {

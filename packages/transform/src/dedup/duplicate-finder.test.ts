@@ -1,6 +1,6 @@
 import xxhash from 'xxhash-wasm';
 import { describe, expect, it } from 'vitest';
-import { DuplicateFinder, DuplicateSigner, normalizeForExactHash, type DedupOptions } from './duplicate-finder.js';
+import { DuplicateFinder, DuplicateSigner, holdSignature, normalizeForExactHash, type DedupOptions } from './duplicate-finder.js';
 import { MinHasher, estimatedSimilarity } from './minhash.js';
 
 const hash = await xxhash();
@@ -20,7 +20,7 @@ function prose(seed: number, words: number): string {
 function finderFor(options: DedupOptions = {}): { add: (key: string, text: string, score: number) => void; resolve: DuplicateFinder['resolve'] } {
   const signer = new DuplicateSigner(hash, options);
   const finder = new DuplicateFinder(options);
-  return { add: (key, text, score) => finder.add(key, score, signer.sign(text)), resolve: () => finder.resolve() };
+  return { add: (key, text, score) => finder.add(key, score, holdSignature(hash, signer.sign(text))), resolve: () => finder.resolve() };
 }
 
 describe('normalizeForExactHash', () => {

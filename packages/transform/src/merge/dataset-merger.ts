@@ -1,7 +1,7 @@
 import { type DatasetManifest } from '@forge/schema';
 import xxhash from 'xxhash-wasm';
 import { compareStrings } from '../conversation/infer-tool-definitions.js';
-import { DuplicateFinder, type DedupOptions, type DuplicateSignature } from '../dedup/duplicate-finder.js';
+import { DuplicateFinder, holdSignature, type DedupOptions, type HeldSignature } from '../dedup/duplicate-finder.js';
 import { type DatasetFormat, type FormatFiles, type FormatOptions } from '../formats/dataset-format.js';
 import { resolveFormats } from '../formats/format-registry.js';
 import { defaultDatasetFilePath, mergeSidecars, rowsFilePath } from '../output/dataset-layout.js';
@@ -43,7 +43,7 @@ export interface DatasetRow {
 export type MergedSession = Omit<Extract<ProcessedSession, { status: 'accepted' }>, 'status' | 'duplicate' | 'skipped'>;
 
 /** A merged session with what the finder needs at `finish()` (scores may come late, so duplicates are decided only then). */
-type HeldSession = MergedSession & { duplicate: DuplicateSignature | undefined; parts: SkippedItem[] };
+type HeldSession = MergedSession & { duplicate: HeldSignature | undefined; parts: SkippedItem[] };
 
 /** A session that survived dedup, with its side of the split. */
 export type KeptSession = MergedSession & { split: DatasetSplit };
@@ -145,7 +145,7 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
     // A session kept only as preference material (an abandoned branch) must never push out the SFT copy of its sibling.
     const sft = Object.keys(session.rows).some((format) => format !== preferenceMaterialKey);
     // The signature waits for finish(): a late score may still leave the session out (minScore) or change the tie-break.
-    accepted.set(session.key, { ...merged, duplicate: sft ? duplicate : undefined, parts });
+    accepted.set(session.key, { ...merged, duplicate: sft ? holdSignature(hash, duplicate) : undefined, parts });
     return { status: 'accepted', key: session.key, rows: Math.max(...Object.values(session.rows).map((rows) => rows.length)) };
   }
 
