@@ -1,9 +1,8 @@
 import { type Outcomes } from '@forge/schema';
 import { FileReadCache } from '@forge/state';
-import { createThreadRowSpill } from '@forge/transform';
-import { createUnitProcessor, handleUnit, type UnitBuildOptions, type UnitContext, type UnitResult, type UnitTask } from './run-unit.js';
+import { createUnitContext, handleUnit, type UnitBuildOptions, type UnitContext, type UnitResult, type UnitTask } from './run-unit.js';
 import { type ScoringOutcomes } from './score-sessions.js';
-import { scoreViewSpill, ViewSpill, type ScoredViews } from './view-spill.js';
+import { scoreViewSpill, type ScoredViews } from './view-spill.js';
 
 /** A unit for a worker, with what the worker sets itself up with on its first task (one run per pool). */
 export interface WorkerUnitTask extends UnitTask {
@@ -34,13 +33,12 @@ export type WorkerTask = WorkerUnitTask | WorkerScoreTask;
 let context: Promise<UnitContext> | undefined;
 
 async function setUp(task: WorkerUnitTask): Promise<UnitContext> {
-  const rows = task.rowDirectory == null ? undefined : createThreadRowSpill(task.rowDirectory);
-  return {
-    processor: await createUnitProcessor(task.build, rows),
-    ...(rows == null ? {} : { rows }),
+  return createUnitContext({
+    build: task.build,
     ...(task.stateDatabase == null ? {} : { cache: FileReadCache.openShared(task.stateDatabase) }),
-    ...(task.spillDirectory == null ? {} : { views: ViewSpill.forThread(task.spillDirectory) }),
-  };
+    ...(task.rowDirectory == null ? {} : { rowDirectory: task.rowDirectory }),
+    ...(task.spillDirectory == null ? {} : { spillDirectory: task.spillDirectory }),
+  });
 }
 
 /**

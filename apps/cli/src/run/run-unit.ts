@@ -1,10 +1,10 @@
 import { type ReadFileOptions, type SourceFile } from '@forge/reader-kit';
 import { type Session, type SessionSource } from '@forge/schema';
 import { readUnit, type ReadUnitOptions, type UnitRead } from '@forge/state';
-import { createBuilderProcessor, loadTokenizerJsonCounter, type DatasetBuilderOptions, type PairCandidate, type ProcessedSession, type SessionProcessor, type ThreadRowSpill } from '@forge/transform';
+import { createBuilderProcessor, createThreadRowSpill, loadTokenizerJsonCounter, type DatasetBuilderOptions, type PairCandidate, type ProcessedSession, type SessionProcessor, type ThreadRowSpill } from '@forge/transform';
 import { readerNamed } from '../sources/source-registry.js';
 import { type ScoringTarget } from './score-sessions.js';
-import { type ViewRef, type ViewSpill } from './view-spill.js';
+import { ViewSpill, type ViewRef } from './view-spill.js';
 import { scoringView } from '@forge/scoring';
 
 /** How the per-session path is built: the dataset builder's options that shape rows (plain data, it crosses to a worker). */
@@ -62,11 +62,27 @@ export interface UnitContext {
   views?: ViewSpill;
 }
 
-/** The per-session path of a thread, with the run's options; rows go to `rows` when given (else they stay strings). */
-export async function createUnitProcessor(build: UnitBuildOptions, rows?: ThreadRowSpill): Promise<SessionProcessor> {
+/** Where a thread's {@link UnitContext} puts what it makes, and the read cache it uses. */
+export interface UnitContextOptions {
+  build: UnitBuildOptions;
+  cache?: ReadUnitOptions['cache'];
+  /** The folder of the thread's row spill (`createThreadRowSpill`); none: rows stay strings. */
+  rowDirectory?: string;
+  /** When scoring: the folder of the thread's view spill (`ViewSpill.forThread`). */
+  spillDirectory?: string;
+}
+
+/** A thread's per-session path with the run's options: a worker's, or this thread's with `--jobs 1`. */
+export async function createUnitContext({ build, cache, rowDirectory, spillDirectory }: UnitContextOptions): Promise<UnitContext> {
   const { tokenizer, ...options } = build;
   const tokenCounter = tokenizer == null ? undefined : await loadTokenizerJsonCounter({ tokenizerJsonPath: tokenizer });
-  return createBuilderProcessor({ ...options, ...(tokenCounter == null ? {} : { tokenCounter }) }, rows);
+  const rows = rowDirectory == null ? undefined : createThreadRowSpill(rowDirectory);
+  return {
+    processor: await createBuilderProcessor({ ...options, ...(tokenCounter == null ? {} : { tokenCounter }) }, rows),
+    ...(rows == null ? {} : { rows }),
+    ...(cache == null ? {} : { cache }),
+    ...(spillDirectory == null ? {} : { views: ViewSpill.forThread(spillDirectory) }),
+  };
 }
 
 /**

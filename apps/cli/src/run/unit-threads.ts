@@ -1,7 +1,6 @@
 import { WorkerPool } from '@forge/reader-kit';
 import { failedUnitRead, type ReadUnit, type ReadUnitOptions } from '@forge/state';
-import { createThreadRowSpill } from '@forge/transform';
-import { createUnitProcessor, handleUnit, type UnitBuildOptions, type UnitContext, type UnitResult, type UnitTask } from './run-unit.js';
+import { createUnitContext, handleUnit, type UnitBuildOptions, type UnitContext, type UnitResult, type UnitTask } from './run-unit.js';
 import { type WorkerTask, type WorkerUnitTask } from './run-unit-worker.js';
 import { type ScoringOutcomes } from './score-sessions.js';
 import { scoreViewSpill, ViewSpill, type ScoredViews } from './view-spill.js';
@@ -57,13 +56,12 @@ export class UnitThreads {
   static async open(units: number, options: UnitThreadsOptions): Promise<UnitThreads> {
     const jobs = Math.max(1, Math.min(options.jobs, units));
     if (jobs > 1) return new UnitThreads(options, jobs, undefined);
-    const rows = options.rowDirectory == null ? undefined : createThreadRowSpill(options.rowDirectory);
-    const context: UnitContext = {
-      processor: await createUnitProcessor(options.build, rows),
-      ...(rows == null ? {} : { rows }),
+    const context = await createUnitContext({
+      build: options.build,
       ...(options.cache == null ? {} : { cache: options.cache }),
-      ...(options.spillDirectory == null ? {} : { views: ViewSpill.forThread(options.spillDirectory) }),
-    };
+      ...(options.rowDirectory == null ? {} : { rowDirectory: options.rowDirectory }),
+      ...(options.spillDirectory == null ? {} : { spillDirectory: options.spillDirectory }),
+    });
     return new UnitThreads(options, jobs, context);
   }
 
