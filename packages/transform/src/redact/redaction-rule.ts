@@ -21,6 +21,18 @@ export interface RedactionRule {
  */
 export const slotSeparator = '\n\u0000\n';
 
+/** The slot of a batch (slots joined by {@link slotSeparator}, slot `i` starting at `starts[i]`) that `offset` lies in or after. */
+export function slotAt(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle]! <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
 /** The text a secret is replaced with. */
 export function secretPlaceholder(rule: string): string {
   return `[REDACTED:${rule}]`;

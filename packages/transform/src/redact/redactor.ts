@@ -3,7 +3,7 @@ import { type Message, type Session } from '@forge/schema';
 import { keyedValueMatch, looksGenerated } from './keyed-values.js';
 import { paymentCardRule, phoneNumberRule } from './personal-data.js';
 import { createLiteralFinder, shortestPropagatedValue, type LiteralFinder } from './propagation.js';
-import { regexRule, slotSeparator, type RedactionMatch, type RedactionRule } from './redaction-rule.js';
+import { regexRule, slotAt, slotSeparator, type RedactionMatch, type RedactionRule } from './redaction-rule.js';
 import { RedactionError } from './redaction-error.js';
 import { builtInRedactionRules, emailRedactionRule, homeDirectoryRule, userNameRule } from './redaction-rules.js';
 import { scanWithSecretlint } from './secretlint-scanner.js';
@@ -287,14 +287,7 @@ export function createRedactionScanner(options: RedactionOptions = {}): Redactio
     const text = values.join(slotSeparator);
     const distribute = (found: readonly RedactionMatch[]): void => {
       for (const match of found) {
-        let low = 0;
-        let high = starts.length - 1;
-        while (low < high) {
-          const middle = (low + high + 1) >> 1;
-          if (starts[middle]! <= match.start) low = middle;
-          else high = middle - 1;
-        }
-        for (let index = low; index < starts.length && starts[index]! < match.end; index += 1) {
+        for (let index = slotAt(starts, match.start); index < starts.length && starts[index]! < match.end; index += 1) {
           const slotStart = starts[index]!;
           const slotEnd = slotStart + values[index]!.length;
           const start = Math.max(match.start, slotStart) - slotStart;

@@ -2,7 +2,7 @@ import { lintSource } from '@secretlint/core';
 import { secretLintProfiler } from '@secretlint/profiler';
 import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
 import { type SecretLintCoreConfig, type SecretLintCoreConfigRule } from '@secretlint/types';
-import { secretPlaceholder, slotSeparator, type RedactionMatch } from './redaction-rule.js';
+import { secretPlaceholder, slotAt, slotSeparator, type RedactionMatch } from './redaction-rule.js';
 
 const filterCommentsRuleId = '@secretlint/secretlint-rule-filter-comments';
 const rulePrefix = '@secretlint/secretlint-rule-';
@@ -115,10 +115,10 @@ export async function scanWithSecretlint(text: string, starts: readonly number[]
   // separator character, so each one found lies inside a slot.)
   const slots: number[] = [];
   const rules = new Set<number>();
-  let slot = 0;
   literalPass.lastIndex = 0;
   for (let found = literalPass.exec(text); found != null; found = literalPass.exec(text)) {
-    while (slot + 1 < starts.length && starts[slot + 1]! <= found.index) slot += 1;
+    // Found in text order, so each literal's slot is at or after the last one listed.
+    const slot = slotAt(starts, found.index);
     if (slots.at(-1) !== slot) slots.push(slot);
     for (const rule of rulesByLiteral.get(found[0])!) rules.add(rule);
     literalPass.lastIndex = found.index + 1;
@@ -137,10 +137,8 @@ export async function scanWithSecretlint(text: string, starts: readonly number[]
     length += part.length + slotSeparator.length;
   }
   const matches: RedactionMatch[] = [];
-  let part = 0;
   for (const [start, end, rule] of await lint(parts.join(slotSeparator), config)) {
-    // Messages come sorted by start: each one's slot is at or after the previous one's.
-    while (part + 1 < partStarts.length && partStarts[part + 1]! <= start) part += 1;
+    const part = slotAt(partStarts, start);
     if (end > partStarts[part]! + parts[part]!.length) return everyRule();
     const offset = starts[slots[part]!]! - partStarts[part]!;
     matches.push(toMatch(start + offset, end + offset, rule));
