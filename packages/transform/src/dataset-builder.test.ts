@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDatasetManifest, type Session } from '@forge/schema';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createBuilderProcessor, createDatasetBuilder, exportSession, type DatasetBuilderOptions } from './dataset-builder.js';
 import { baseTokens, turnTokens } from './length/token-windows.js';
 import { type BuiltDataset } from './merge/dataset-merger.js';
@@ -265,9 +265,24 @@ describe('createDatasetBuilder with a spill folder, and writeDataset', () => {
       const result = await handedOver.addProcessedSession(await processor.process(session));
       if (result.status === 'accepted') await handedOver.labelSession(result.key, labelsOf(session));
     }
+    // Held in a spill file until finish() (the bookkeeping of each session too), labelled twice: the later score wins, the earlier beads stay.
+    const spill = mkdtempSync(join(tmpdir(), 'forge-transform-spill-'));
+    const spilled = await createDatasetBuilder({ ...options, spillDirectory: spill });
+    for (const session of sessions) {
+      const result = await spilled.addSession(session);
+      if (result.status === 'accepted') {
+        await spilled.labelSession(result.key, { ...labelsOf(session), score: 0 });
+        await spilled.labelSession(result.key, { score: labelsOf(session).score });
+      }
+    }
     const expected = upFront.finish();
     expect(expected.manifest.skipped.map((item) => item.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/below the minimum score/), expect.stringMatching(/^near duplicate of pi:resumed-copy/)]));
-    for (const dataset of [late.finish(), replayed.finish(), handedOver.finish()]) {
+    const spilledDataset = spilled.finish();
+    onTestFinished(() => {
+      spilledDataset.close();
+      rmSync(spill, { recursive: true, force: true });
+    });
+    for (const dataset of [late.finish(), replayed.finish(), handedOver.finish(), spilledDataset]) {
       expect(dataset.manifest).toEqual(expected.manifest);
       for (const format of ['openai', 'atif']) {
         for (const split of ['train', 'validation'] as const) expect([...dataset.rows(format, split)]).toEqual([...expected.rows(format, split)]);

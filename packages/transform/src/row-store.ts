@@ -11,6 +11,8 @@ export type RowReference = string | { offset: number; length: number; file?: num
 
 /** Holds emitted lines between `addSession` and `finish()`. */
 export interface RowStore {
+  /** True when `put` writes lines out of memory (a file): a merge then keeps its per-session bookkeeping there too. */
+  readonly spills?: boolean;
   put(line: string): RowReference;
   get(reference: RowReference): string;
   /** The line as UTF-8, as a file is written: a spilled line is read, not decoded and encoded again. */
@@ -27,6 +29,7 @@ export interface RowStore {
 /** Lines kept as strings: simplest, memory grows with the dataset. */
 export function createMemoryRowStore(): RowStore {
   return {
+    spills: false,
     put: (line) => line,
     get: (reference) => {
       if (typeof reference !== 'string') throw new TypeError('a memory row store holds strings only');
@@ -69,6 +72,7 @@ export function createFileRowStore(directory: string): RowStore {
   });
   let closed = false;
   return {
+    spills: true,
     put: (line) => writer.put(line),
     get(reference) {
       return typeof reference === 'string' ? reference : this.bytes(reference).toString('utf8');
@@ -121,6 +125,7 @@ export function createThreadRowSpill(directory: string): ThreadRowSpill {
   const path = join(directory, `.forge-rows-${process.pid}-${threadId}-${randomBytes(6).toString('hex')}.tmp`);
   const writer = createPieceWriter((bytes) => appendFileSync(path, bytes, { mode: 0o600 }));
   const spill: ThreadRowSpill = {
+    spills: true,
     path,
     flush: () => writer.flush(),
     put: (line) => writer.put(line),

@@ -1,7 +1,7 @@
 import { type DatasetManifest } from '@forge/schema';
 import xxhash from 'xxhash-wasm';
 import { compareStrings } from '../conversation/infer-tool-definitions.js';
-import { DuplicateFinder, holdSignature, type DedupOptions, type HeldSignature } from '../dedup/duplicate-finder.js';
+import { DuplicateFinder, type DedupOptions } from '../dedup/duplicate-finder.js';
 import { type DatasetFormat, type FormatFiles, type FormatOptions } from '../formats/dataset-format.js';
 import { resolveFormats } from '../formats/format-registry.js';
 import { defaultDatasetFilePath, mergeSidecars, rowsFilePath } from '../output/dataset-layout.js';
@@ -14,6 +14,7 @@ import { type PreferenceLabels, type ProcessedSession, type RowLabels, type Skip
 import { assignSplit, type DatasetSplit } from '../split/assign-split.js';
 import { TransformError } from '../transform-error.js';
 import { summarizeKeptSessions } from './dataset-totals.js';
+import { HeldSessions, type HeldSession } from './held-sessions.js';
 
 /** What happened to one added session; `key` names an accepted one for {@link DatasetMerger.label}. */
 export type AddSessionResult = { status: 'accepted'; key: string; rows: number } | { status: 'skipped'; reason: string };
@@ -41,9 +42,6 @@ export interface DatasetRow {
 
 /** An accepted session as the merge holds it until the end: no text, only references into the row store. */
 export type MergedSession = Omit<Extract<ProcessedSession, { status: 'accepted' }>, 'status' | 'duplicate' | 'skipped'>;
-
-/** A merged session with what the finder needs at `finish()` (scores may come late, so duplicates are decided only then). */
-type HeldSession = MergedSession & { duplicate: HeldSignature | undefined; parts: SkippedItem[] };
 
 /** A session that survived dedup, with its side of the split. */
 export type KeptSession = MergedSession & { split: DatasetSplit };
@@ -93,7 +91,7 @@ export interface DatasetMergerOptions {
   filePath?: (format: string, split: DatasetSplit) => string;
   /** Options the formats' notes and sidecars depend on. */
   formatOptions?: FormatOptions;
-  /** The row store the sessions' rows were put in (default: memory). */
+  /** The row store the sessions' rows were put in (default: memory); one that spills also holds each session's bookkeeping until `finish()`. */
   rowStore?: RowStore;
   /** The token counter's name, for the manifest. */
   tokenCounter?: string;
@@ -126,7 +124,9 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
   const validationRatio = options.validationRatio ?? 0.05;
   const rowStore = options.rowStore ?? createMemoryRowStore();
   const finder = new DuplicateFinder(options.dedup);
-  const accepted = new Map<string, HeldSession>();
+  // Until finish(): the accepted sessions, compact (see HeldSessions). From finish(): as objects, by key, in the order added.
+  const held = new HeldSessions(hash, rowStore);
+  let accepted = new Map<string, HeldSession>();
   const skipped: SkippedItem[] = [];
   let built: BuiltDataset | undefined;
 
@@ -136,7 +136,7 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
       skipped.push(...session.skipped, { kind: 'session', ref: session.ref, reason: session.reason });
       return { status: 'skipped', reason: session.reason };
     }
-    if (accepted.has(session.key)) {
+    if (held.has(session.key)) {
       const reason = 'exact duplicate of a session already added';
       skipped.push({ kind: 'session', ref: session.ref, reason });
       return { status: 'skipped', reason };
@@ -145,20 +145,18 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
     // A session kept only as preference material (an abandoned branch) must never push out the SFT copy of its sibling.
     const sft = Object.keys(session.rows).some((format) => format !== preferenceMaterialKey);
     // The signature waits for finish(): a late score may still leave the session out (minScore) or change the tie-break.
-    accepted.set(session.key, { ...merged, duplicate: sft ? holdSignature(hash, duplicate) : undefined, parts });
+    held.add({ ...merged, parts }, sft ? duplicate : undefined);
     return { status: 'accepted', key: session.key, rows: Math.max(...Object.values(session.rows).map((rows) => rows.length)) };
   }
 
   function label(key: string, labels: LateLabels): void {
     if (built != null) throw new TransformError({ message: 'a session was labelled after finish()', code: 'builder-finished', hint: 'give late labels before finish()' });
-    const session = accepted.get(key);
-    if (session == null) throw new TransformError({ message: `no accepted session has the key ${key}`, code: 'unknown-session', hint: 'label a session with the key add() returned' });
-    session.labels = { ...session.labels, score: labels.score, ...(labels.beads == null ? {} : { beads: [...labels.beads] }) };
-    session.dedupScore = labels.score;
+    if (!held.label(key, labels)) throw new TransformError({ message: `no accepted session has the key ${key}`, code: 'unknown-session', hint: 'label a session with the key add() returned' });
   }
 
   /** Applies `minScore` and registers the rest with the duplicate finder (in key order: the finder's result does not depend on it). */
   function settle(): void {
+    accepted = held.release();
     for (const [key, session] of [...accepted].sort(([left], [right]) => compareStrings(left, right))) {
       const { score } = session.labels;
       if (options.minScore != null && score != null && score < options.minScore) {
