@@ -1,7 +1,7 @@
 import { type DatasetManifest } from '@forge/schema';
 import xxhash from 'xxhash-wasm';
 import { compareStrings } from '../conversation/infer-tool-definitions.js';
-import { DuplicateFinder, type DedupOptions } from '../dedup/duplicate-finder.js';
+import { DuplicateFinder, type DedupOptions, type DuplicateDrop } from '../dedup/duplicate-finder.js';
 import { type DatasetFormat, type FormatFiles, type FormatOptions } from '../formats/dataset-format.js';
 import { resolveFormats } from '../formats/format-registry.js';
 import { defaultDatasetFilePath, mergeSidecars, rowsFilePath } from '../output/dataset-layout.js';
@@ -14,7 +14,7 @@ import { type PreferenceLabels, type ProcessedSession, type RowLabels, type Skip
 import { assignSplit, type DatasetSplit } from '../split/assign-split.js';
 import { TransformError } from '../transform-error.js';
 import { summarizeKeptSessions } from './dataset-totals.js';
-import { HeldSessions, type HeldSession } from './held-sessions.js';
+import { HeldSessions } from './held-sessions.js';
 
 /** What happened to one added session; `key` names an accepted one for {@link DatasetMerger.label}. */
 export type AddSessionResult = { status: 'accepted'; key: string; rows: number } | { status: 'skipped'; reason: string };
@@ -45,6 +45,12 @@ export type MergedSession = Omit<Extract<ProcessedSession, { status: 'accepted' 
 
 /** A session that survived dedup, with its side of the split. */
 export type KeptSession = MergedSession & { split: DatasetSplit };
+
+/** What the merge keeps of an accepted session once it settles (facts and token counts are read back once, for the totals): which one it is, in the order added. */
+type SettledSession = Omit<MergedSession, 'facts' | 'windowTokens'> & { index: number };
+
+/** A settled session that survived dedup, with its side of the split. */
+type WrittenSession = SettledSession & { split: DatasetSplit };
 
 /**
  * The merged dataset: dedup decided, sessions ordered and split. Rows are read from the row store
@@ -123,10 +129,8 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
   const filePath = options.filePath ?? defaultDatasetFilePath;
   const validationRatio = options.validationRatio ?? 0.05;
   const rowStore = options.rowStore ?? createMemoryRowStore();
-  const finder = new DuplicateFinder(options.dedup);
-  // Until finish(): the accepted sessions, compact (see HeldSessions). From finish(): as objects, by key, in the order added.
+  // The accepted sessions, compact until finish() (see HeldSessions).
   const held = new HeldSessions(hash, rowStore);
-  let accepted = new Map<string, HeldSession>();
   const skipped: SkippedItem[] = [];
   let built: BuiltDataset | undefined;
 
@@ -154,21 +158,27 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
     if (!held.label(key, labels)) throw new TransformError({ message: `no accepted session has the key ${key}`, code: 'unknown-session', hint: 'label a session with the key add() returned' });
   }
 
-  /** Applies `minScore` and registers the rest with the duplicate finder (in key order: the finder's result does not depend on it). */
-  function settle(): void {
-    accepted = held.release();
-    for (const [key, session] of [...accepted].sort(([left], [right]) => compareStrings(left, right))) {
+  /**
+   * Applies `minScore` and registers the rest with the duplicate finder (in key order: the
+   * finder's result does not depend on it). The accepted sessions, by key in key order, as
+   * writing needs them; and the copies to drop. The finder's index is garbage once this returns.
+   */
+  function settle(): { accepted: Map<string, SettledSession>; drops: DuplicateDrop[] } {
+    const finder = new DuplicateFinder(options.dedup);
+    const accepted = new Map<string, SettledSession>();
+    for (const index of held.keyOrder()) {
+      const { facts: _facts, windowTokens: _windowTokens, parts, ...session } = held.record(index);
       const { score } = session.labels;
       if (options.minScore != null && score != null && score < options.minScore) {
-        accepted.delete(key);
         skipped.push({ kind: 'session', ref: session.ref, reason: `score ${score} is below the minimum score ${options.minScore}` });
         continue;
       }
-      skipped.push(...session.parts);
-      if (session.duplicate != null) finder.add(key, session.dedupScore, session.duplicate);
-      session.duplicate = undefined;
-      session.parts = [];
+      skipped.push(...parts);
+      const signature = held.signature(index);
+      if (signature != null) finder.add(session.key, session.dedupScore, signature);
+      accepted.set(session.key, { ...session, index });
     }
+    return { accepted, drops: finder.resolve() };
   }
 
   function finish(preferences?: PairPlan): BuiltDataset {
@@ -180,11 +190,12 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
    * The merge-time hook: every preference format's rows from the plan, joined with the redacted
    * conversations of every accepted session (a duplicate-dropped abandoned branch still pairs).
    */
-  function preferenceRows(plan: PairPlan | undefined): Map<string, Record<DatasetSplit, { reference: RowReference; labels: RowLabels }[]>> {
+  function preferenceRows(plan: PairPlan | undefined, accepted: ReadonlyMap<string, SettledSession>): Map<string, Record<DatasetSplit, { reference: RowReference; labels: RowLabels }[]>> {
     type PreferenceRows = Record<DatasetSplit, { reference: RowReference; labels: RowLabels }[]>;
     const byFormat = new Map<string, PreferenceRows>(formats.filter((format) => format.preferenceRow != null).map((format) => [format.name, { train: [], validation: [] }]));
     if (byFormat.size === 0 || plan == null) return byFormat;
-    const sessions = new Map([...accepted.values()].map((session) => [`${session.labels.source}:${session.labels.sessionId}`, session]));
+    // In the order added: of two copies of one session, the later one's conversation is the material.
+    const sessions = new Map([...accepted.values()].sort((left, right) => left.index - right.index).map((session) => [`${session.labels.source}:${session.labels.sessionId}`, session]));
     const parsed = new Map<string, PreparedConversation | undefined>();
     const conversationOf = (source: string, sessionId: string): PreparedConversation | undefined => {
       const key = `${source}:${sessionId}`;
@@ -215,30 +226,32 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
   }
 
   function merge(plan: PairPlan | undefined): BuiltDataset {
-    settle();
-    const dropped = new Map(finder.resolve().map((drop) => [drop.key, drop]));
+    const { accepted, drops } = settle();
+    const dropped = new Map(drops.map((drop) => [drop.key, drop]));
     for (const drop of dropped.values()) {
       skipped.push({ kind: 'session', ref: accepted.get(drop.key)!.ref, reason: `${drop.kind} duplicate of ${accepted.get(drop.keptKey)!.ref}` });
     }
-    const kept: KeptSession[] = [...accepted.values()]
-      .filter((session) => !dropped.has(session.key))
-      .sort((left, right) => compareStrings(left.key, right.key))
-      .map(({ duplicate: _duplicate, parts: _parts, ...session }) => ({ ...session, split: assignSplit(hash, session.labels.sessionId, validationRatio) }));
+    // In key order, as `accepted` is.
+    const kept: WrittenSession[] = [...accepted.values()].filter((session) => !dropped.has(session.key)).map((session) => ({ ...session, split: assignSplit(hash, session.labels.sessionId, validationRatio) }));
     const formatFiles = formats.map((format) => ({ name: format.name, files: { train: filePath(format.name, 'train'), validation: filePath(format.name, 'validation') } }));
     const children = subagentsByParent(kept);
     const nesting = new Set(formats.filter((format) => format.nestChildren != null).map((format) => format.name));
     const nestedKeys = new Set([...children.values()].flat().map((child) => child.key));
     /** A session whose row lives inside its parent's row in this format. */
     const isNested = (format: string, key: string) => nesting.has(format) && nestedKeys.has(key);
-    const totals = summarizeKeptSessions(kept, formatFiles.map(({ name }) => name), isNested);
-    const preferences = preferenceRows(plan);
+    // Each kept session's facts and token counts, read back one at a time.
+    const keptSessions = function* (): Generator<KeptSession> {
+      for (const session of kept) yield { ...held.record(session.index), split: session.split };
+    };
+    const totals = summarizeKeptSessions(keptSessions(), formatFiles.map(({ name }) => name), isNested);
+    const preferences = preferenceRows(plan, accepted);
     for (const [name, splits] of preferences) totals.counts.rowsByFormat[name] = { train: splits.train.length, validation: splits.validation.length };
     /**
      * A session's lines in a format, with its subagents' rows nested when the format nests them (a
      * parent cycle stops at the first repeat). One row read at a time: a multi-GB session's rows
      * never sit in memory together (only the nested children's rows are gathered).
      */
-    function* sessionLines(format: DatasetFormat, session: KeptSession, seen: ReadonlySet<string>): Generator<string> {
+    function* sessionLines(format: DatasetFormat, session: WrittenSession, seen: ReadonlySet<string>): Generator<string> {
       const nested = format.nestChildren == null ? [] : (children.get(session.key) ?? []).filter((child) => !seen.has(child.key));
       const inner = nested.length === 0 ? seen : new Set([...seen, session.key]);
       const childRows = nested.flatMap((child) => [...sessionLines(format, child, inner)].map((line) => ({ line, toolCallId: child.parent?.toolCallId })));
@@ -330,10 +343,10 @@ export async function createDatasetMerger(options: DatasetMergerOptions = {}): P
  * The kept subagent sessions under each kept parent (by the parent's key), in key order. A
  * parent kept twice (two copies with different content) takes its subagents to the first.
  */
-function subagentsByParent(kept: readonly KeptSession[]): Map<string, KeptSession[]> {
-  const byRef = new Map<string, KeptSession>();
+function subagentsByParent(kept: readonly WrittenSession[]): Map<string, WrittenSession[]> {
+  const byRef = new Map<string, WrittenSession>();
   for (const session of kept) if (!byRef.has(session.ref)) byRef.set(session.ref, session);
-  const children = new Map<string, KeptSession[]>();
+  const children = new Map<string, WrittenSession[]>();
   for (const session of kept) {
     const parent = session.parent == null ? undefined : byRef.get(session.parent.ref);
     if (parent == null || parent.key === session.key) continue;

@@ -26,9 +26,9 @@ function percentile(sorted: readonly number[], share: number): number {
 
 /**
  * Counts by source, role, model and message role, rows per format and split, token statistics per
- * window, redactions. `isNested` names the sessions whose row lives inside another's in a format.
+ * window, redactions, over one pass of `kept`. `isNested` names the sessions whose row lives inside another's in a format.
  */
-export function summarizeKeptSessions(kept: readonly KeptSession[], formats: readonly string[], isNested: (format: string, key: string) => boolean = () => false): DatasetTotals {
+export function summarizeKeptSessions(kept: Iterable<KeptSession>, formats: readonly string[], isNested: (format: string, key: string) => boolean = () => false): DatasetTotals {
   const rowsByFormat = Object.fromEntries(formats.map((format) => [format, { train: 0, validation: 0 }]));
   const sessionsBySource: Record<string, number> = {};
   const sessionsByRole: Record<string, number> = {};
@@ -37,7 +37,9 @@ export function summarizeKeptSessions(kept: readonly KeptSession[], formats: rea
   const redactions: Record<string, number> = {};
   const windowTokens: number[] = [];
   const noteFacts: FormatNoteFacts = { hollowReasoningTurns: 0, reasoningTurns: 0, toolDefinitions: { recorded: 0, catalog: 0, inferred: 0 } };
+  let sessions = 0;
   for (const session of kept) {
+    sessions += 1;
     for (const tokens of session.windowTokens) windowTokens.push(tokens);
     for (const format of formats) if (!isNested(format, session.key)) rowsByFormat[format]![session.split] += session.rows[format]?.length ?? 0;
     increment(sessionsBySource, session.labels.source);
@@ -58,7 +60,7 @@ export function summarizeKeptSessions(kept: readonly KeptSession[], formats: rea
   const total = windowTokens.reduce((sum, tokens) => sum + tokens, 0);
   return {
     counts: {
-      sessions: kept.length,
+      sessions,
       sessionsBySource: sortedRecord(sessionsBySource),
       sessionsByRole: sortedRecord(sessionsByRole),
       sessionsByModel: sortedRecord(sessionsByModel),

@@ -1,14 +1,12 @@
 import { type XXHashAPI } from 'xxhash-wasm';
+import { compareStrings } from '../conversation/infer-tool-definitions.js';
 import { holdSignature, type DuplicateSignature, type HeldSignature } from '../dedup/duplicate-finder.js';
 import { type RowReference, type RowStore } from '../row-store.js';
 import { type SkippedItem } from '../session/process-session.js';
 import { type LateLabels, type MergedSession } from './dataset-merger.js';
 
-/** What the merge needs of an accepted session at `finish()`: its bookkeeping, the parts left out of it, its held duplicate signature. */
-export type HeldSession = MergedSession & { duplicate: HeldSignature | undefined; parts: SkippedItem[] };
-
-/** The bookkeeping of a session as it waits: everything but the signature (held apart, in one pool). */
-type SessionRecord = Omit<HeldSession, 'duplicate'>;
+/** The bookkeeping of an accepted session as it waits for `finish()`: all the merge needs of it but its duplicate signature (held apart, in one pool). */
+export type SessionRecord = MergedSession & { parts: SkippedItem[] };
 
 /**
  * The accepted sessions a merge holds between `add` and `finish()`, in the order they were added.
@@ -16,7 +14,8 @@ type SessionRecord = Omit<HeldSession, 'duplicate'>;
  * token counts, row references, parts left out) waits there as one JSON line: memory keeps its
  * key, the line's reference, its late score and its signature in typed arrays, ~250 bytes a
  * session instead of ~2.7 KB of objects, so a merge's memory barely grows with the corpus while
- * the sessions are read. Otherwise the records stay objects (no text is encoded twice).
+ * the sessions are read, and `finish()` reads each record back when it needs it. Otherwise the
+ * records stay objects (no text is encoded twice).
  */
 export class HeldSessions {
   readonly #hash: XXHashAPI;
@@ -76,28 +75,29 @@ export class HeldSessions {
     return true;
   }
 
-  /** Every held session, in the order added, with its late labels applied (a spilled record is read back). Call once: the hold is emptied. */
-  release(): Map<string, HeldSession> {
-    const sessions = new Map<string, HeldSession>();
-    this.#keys.forEach((key, index) => {
-      const stored = this.#records[index]!;
-      const record = this.#store.spills === true ? (JSON.parse(this.#store.get(stored as RowReference)) as SessionRecord) : (stored as SessionRecord);
-      const score = this.#lateScores[index]!;
-      if (!Number.isNaN(score)) {
-        const beads = this.#lateBeads.get(index);
-        record.labels = { ...record.labels, score, ...(beads == null ? {} : { beads }) };
-        record.dedupScore = score;
-      }
-      const exactHash = this.#exactHashes[index];
-      const bands = this.#bands.subarray(index === 0 ? 0 : this.#bandEnds[index - 1], this.#bandEnds[index]);
-      sessions.set(key, { ...record, duplicate: exactHash == null ? undefined : { exactHash, bands: [...bands] } });
-    });
-    this.#keys.length = 0;
-    this.#indexOf.clear();
-    this.#records.length = 0;
-    this.#exactHashes.length = 0;
-    this.#lateBeads.clear();
-    return sessions;
+  /** The sessions' indexes (the order they were added) sorted by key. */
+  keyOrder(): number[] {
+    return this.#keys.map((_key, index) => index).sort((left, right) => compareStrings(this.#keys[left]!, this.#keys[right]!));
+  }
+
+  key(index: number): string {
+    return this.#keys[index]!;
+  }
+
+  /** A session's bookkeeping with its late labels applied (a spilled one read back: a new object each call). */
+  record(index: number): SessionRecord {
+    const stored = this.#records[index]!;
+    const record = this.#store.spills === true ? (JSON.parse(this.#store.get(stored as RowReference)) as SessionRecord) : (stored as SessionRecord);
+    const score = this.#lateScores[index]!;
+    if (Number.isNaN(score)) return record;
+    const beads = this.#lateBeads.get(index);
+    return { ...record, labels: { ...record.labels, score, ...(beads == null ? {} : { beads: [...beads] }) }, dedupScore: score };
+  }
+
+  /** A session's held duplicate signature (none: it is never a duplicate). */
+  signature(index: number): HeldSignature | undefined {
+    const exactHash = this.#exactHashes[index];
+    return exactHash == null ? undefined : { exactHash, bands: [...this.#bands.subarray(index === 0 ? 0 : this.#bandEnds[index - 1], this.#bandEnds[index])] };
   }
 }
 
