@@ -65,7 +65,7 @@ function foolingConfigDir(): string {
     if (!entry.isFile() || !entry.name.endsWith('.jsonl')) continue;
     const path = join(entry.parentPath, entry.name);
     const lines = readFileSync(path, 'utf8').split('\n').map((line) => {
-      if (line.includes('"assistant"') && (JSON.parse(line) as { type?: unknown }).type === 'assistant') return foolingAssistantLine(line, fooling);
+      if (typeOf(line) === 'assistant') return foolingAssistantLine(line, fooling);
       if (!line.includes('"tool_result"')) return line;
       const { type, message, toolUseResult, ...rest } = JSON.parse(line) as { type: string; message: { content: Array<Record<string, unknown>> }; toolUseResult?: unknown };
       for (const block of message.content) {
@@ -84,6 +84,15 @@ function foolingConfigDir(): string {
     writeFileSync(path, lines.join('\n'));
   }
   return root;
+}
+
+/** A line's type; undefined for a line that does not parse (the fixtures hold torn lines). */
+function typeOf(line: string): unknown {
+  try {
+    return (JSON.parse(line) as { type?: unknown }).type;
+  } catch {
+    return undefined;
+  }
 }
 
 let thinkingBlocks = 0;
