@@ -100,8 +100,8 @@ export async function readSummaries(options: Pick<StatsOptions, 'source' | 'root
 
 /**
  * A worker's young generation: parsing lines makes much garbage that dies young, and V8's default
- * collects it too often (measured on the stats bench corpus: the collector's share of a thread's
- * time went from 14–19% to 10%).
+ * collects it too often (measured on the stats bench corpus with `--jobs 1` and node's
+ * `--max-semi-space-size` 16 and 64: the collector's share of the thread went from 14–19% to 10%).
  */
 const youngGenerationMb = 96;
 
