@@ -137,8 +137,8 @@ export function toConversationLine(record: JsonObject, type: ConversationLineTyp
 /**
  * Drops what no `summaryMessage` keeps and nothing in the reader reads: the structured tool result
  * (`toolUseResult`), tool results' content, tool calls' input (but a Task/Agent call's, whose
- * prompt links its sidechain) and thinking text (only whether there was any decides the reasoning
- * state). Most of a transcript's bytes are these; everything else of the line stays.
+ * prompt links its sidechain), thinking text (only whether there was any decides the reasoning
+ * state) and its signature. Most of a transcript's bytes are these; everything else of the line stays.
  */
 function dropSummaryDetail(line: ConversationLine): void {
   if (line.toolUseResult !== undefined) line.toolUseResult = null;
@@ -147,7 +147,11 @@ function dropSummaryDetail(line: ConversationLine): void {
   } else if (line.type === 'assistant' && line.blocks != null) {
     line.blocks = line.blocks.map((block) => {
       if (block.type === 'tool_use' && !spawnsSubagent(block.name ?? '')) return { ...block, input: {} };
-      if (block.type === 'thinking' && block.thinking != null && block.thinking !== '') return { ...block, thinking: '…' };
+      if (block.type === 'thinking') {
+        // The signature only proves the thinking to the API; whether there was thinking decides the reasoning state.
+        const { signature: _signature, ...kept } = block;
+        return block.thinking != null && block.thinking !== '' ? { ...kept, thinking: '…' } : kept;
+      }
       return block;
     });
   }

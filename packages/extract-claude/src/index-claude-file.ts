@@ -144,17 +144,23 @@ function parseLine(batch: RawLineBatch, row: number, index: ClaudeFileIndex, det
   return typeof value === 'object' && value != null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-// A tool result's line names its block type within its first bytes (after the envelope and the tool_use_id).
-const toolResultMark = Buffer.from('"tool_result"');
+// A line with something to cut names its block type within its first bytes (after the envelope, and a tool_use_id or a model and id).
+const cutMarks = [Buffer.from('"tool_result"'), Buffer.from('"tool_use"'), Buffer.from('"thinking"')];
 const markWindow = 2048;
+// Below this, walking a line to cut it costs more than parsing what it would cut (measured on the
+// stats bench corpus: cutting every line took 1.35x the CPU of parsing them whole; cutting only
+// lines of 4 KB or more, 0.8x).
+const minCutBytes = 4096;
 
-/** A tool result line's text with what no summary reads cut out; undefined for other lines (parsed whole), or when the walk cannot follow. */
+/** A tool result's or tool call's or thinking line's text with what no summary reads cut out; undefined for other lines (parsed whole), or when the walk cannot follow. */
 function summaryText(batch: RawLineBatch, row: number): string | undefined {
   const source = batch.source(row);
   const start = batch.sourceStart(row);
   const end = start + batch.byteLength(row);
+  if (end - start < minCutBytes) return undefined;
   // A cheap guess of which lines to walk: a wrong one costs time, never a figure (the walk decides what is cut).
-  if (source.subarray(start, Math.min(end, start + markWindow)).indexOf(toolResultMark) === -1) return undefined;
+  const head = source.subarray(start, Math.min(end, start + markWindow));
+  if (!cutMarks.some((mark) => head.indexOf(mark) !== -1)) return undefined;
   return summaryLineText(source, start, end);
 }
 

@@ -66,7 +66,7 @@ describe('summaryLineText', () => {
   });
 
   it('should agree with JSON.parse on damaged and re-spelled lines, refusing what it refuses but a bad escape inside a cut string', async () => {
-    const lines = (await transcriptLines()).filter((line) => line.length < 20_000 && line.includes('"tool_result"') && parse(line) != null);
+    const lines = (await transcriptLines()).filter((line) => line.length < 20_000 && /"(?:tool_result|tool_use|thinking)"/u.test(line) && parse(line) != null);
     const next = random(13);
     let refused = 0;
     for (let round = 0; round < 4000; round += 1) {
@@ -102,7 +102,37 @@ describe('summaryLineText', () => {
     }
   });
 
-  it('should cut nothing of lines that are no user line, and keep a text that only quotes a tool result', () => {
+  it('should cut tool call inputs, thinking and signatures of assistant lines in any key order, keeping a Task or Agent call\'s input', () => {
+    const assistantEnvelope: Array<[string, unknown]> = [['parentUuid', 'u1'], ['uuid', 'a1'], ['requestId', 'req_1']];
+    const blockSets: Array<Array<Record<string, unknown>>> = [
+      [{ type: 'tool_use', id: 't1', name: 'Bash', input: { command: fooling } }],
+      [{ input: { command: fooling, nested: [{ type: 'tool_use', input: {} }] }, id: 't2', type: 'tool_use', name: 'Write' }],
+      [{ name: 'Task', input: { prompt: fooling, description: 'd' }, type: 'tool_use', id: 't3' }],
+      [{ type: 'tool_use', id: 't4', input: { prompt: fooling }, name: 'Ag\u0065nt' }],
+      [{ type: 'tool_use', id: 't5', input: { x: fooling }, name: 7 }],
+      [{ signature: 'sig'.repeat(500), type: 'thinking', thinking: fooling }],
+      [{ type: 'thinking', thinking: '', signature: 'sig' }],
+      [{ type: 'thinking', thinking: null, signature: fooling }],
+      [{ type: 'thinking', thinking: { odd: fooling } }],
+      [{ type: 'text', text: fooling }, { type: 'tool_result', content: fooling }],
+    ];
+    for (const blocks of blockSets) {
+      const message = { model: 'claude-opus-4-6', id: 'msg_1', role: 'assistant', content: blocks, usage: { input_tokens: 3, output_tokens: 9 } };
+      for (const members of [[['type', 'assistant'], ...assistantEnvelope, ['message', message]], [['message', message], ...assistantEnvelope, ['type', 'assistant']]] as Array<Array<[string, unknown]>>) {
+        // `Ag\u0065nt` is written escaped: JSON.stringify would double its backslash.
+        const line = toolResultLine(members).replace('Ag\\u0065nt', 'Ag\u0065nt');
+        expect(kept(throughUsagePath(line)?.value)).toEqual(kept(JSON.parse(line)));
+      }
+    }
+    const bash = toolResultLine([['type', 'assistant'], ['message', { content: blockSets[0] }], ['uuid', 'a1']]);
+    expect(cut(bash)!.length).toBeLessThan(bash.length - fooling.length);
+    const task = toolResultLine([['type', 'assistant'], ['message', { content: blockSets[2] }], ['uuid', 'a1']]);
+    expect(cut(task)).toBeUndefined();
+  });
+
+  it('should cut nothing of lines that are no user or assistant line, nor an assistant line\'s tool result, and keep a text that only quotes a tool result', () => {
+    const system = toolResultLine([['type', 'system'], ['message', { content: [{ type: 'tool_use', name: 'Bash', input: { command: fooling } }, { type: 'thinking', thinking: fooling }] }]]);
+    expect(cut(system)).toBeUndefined();
     const assistant = toolResultLine([['type', 'assistant'], ['message', { content: [{ type: 'tool_result', content: 'kept' }] }], ['toolUseResult', { kept: true }]]);
     expect(cut(assistant)).toBeUndefined();
     const text = toolResultLine([...envelope, ['message', { content: [{ type: 'text', text: fooling }] }], ['uuid', 'u1']]);

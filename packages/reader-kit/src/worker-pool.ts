@@ -51,13 +51,18 @@ function acceptedByWorker(flags: readonly string[]): boolean {
 export class WorkerPool<Task, Result> {
   readonly #pool: Tinypool;
 
-  /** `moduleUrl`: the file URL of a module whose default export takes a task and returns (a promise of) its result. */
+  /**
+   * `moduleUrl`: the file URL of a module whose default export takes a task and returns (a promise
+   * of) its result. `youngGenerationMb`: each thread's young generation (V8's default when absent),
+   * larger for work that allocates much short-lived data, such as parsing JSON lines.
+   */
   constructor(
     moduleUrl: string,
     readonly threads: number,
+    { youngGenerationMb }: { youngGenerationMb?: number } = {},
   ) {
     const { filename, execArgv } = workerEntry(moduleUrl);
-    this.#pool = new Tinypool({ filename, minThreads: threads, maxThreads: threads, execArgv });
+    this.#pool = new Tinypool({ filename, minThreads: threads, maxThreads: threads, execArgv, ...(youngGenerationMb == null ? {} : { resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb } }) });
   }
 
   /** Runs one task in a free thread (queued while every thread is busy). */

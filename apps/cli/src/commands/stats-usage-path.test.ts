@@ -50,9 +50,11 @@ function damagedConfigDir(): string {
 }
 
 /**
- * The hand-written Claude fixtures with their tool results rewritten to fool the usage path's cut
- * of tool results (`summaryLineText`): outputs that hold line-like JSON, escaped quotes and
- * backslashes, keys in other orders, every other result an error, and one result of 4 MB.
+ * The hand-written Claude fixtures with their tool results and tool calls rewritten to fool the
+ * usage path's cut (`summaryLineText`, lines of 4 KB or more): outputs and inputs that hold
+ * line-like JSON, escaped quotes and backslashes, keys in other orders (a call's name after its
+ * input, a Task call's too), every other result an error, one result of 4 MB, and thinking blocks
+ * (empty, null, long) with their signature first.
  */
 function foolingConfigDir(): string {
   const root = mkdtempSync(join(tmpdir(), 'forge-stats-fooling-'));
@@ -63,13 +65,14 @@ function foolingConfigDir(): string {
     if (!entry.isFile() || !entry.name.endsWith('.jsonl')) continue;
     const path = join(entry.parentPath, entry.name);
     const lines = readFileSync(path, 'utf8').split('\n').map((line) => {
+      if (typeOf(line) === 'assistant') return foolingAssistantLine(line, fooling);
       if (!line.includes('"tool_result"')) return line;
       const { type, message, toolUseResult, ...rest } = JSON.parse(line) as { type: string; message: { content: Array<Record<string, unknown>> }; toolUseResult?: unknown };
       for (const block of message.content) {
         if (block.type !== 'tool_result') continue;
         results += 1;
         const { type: blockType, ...blockRest } = block;
-        const content = results === 3 ? fooling.repeat(40_000) : [{ type: 'text', text: `${fooling} ${JSON.stringify(block.content)}` }];
+        const content = results === 3 ? fooling.repeat(40_000) : [{ type: 'text', text: `${fooling.repeat(30)} ${JSON.stringify(block.content)}` }];
         // The block type last, after the content.
         Object.assign(block, { ...blockRest, content, is_error: results % 2 === 0 || block.is_error === true });
         delete block.type;
@@ -83,12 +86,42 @@ function foolingConfigDir(): string {
   return root;
 }
 
+/** A line's type; undefined for a line that does not parse (the fixtures hold torn lines). */
+function typeOf(line: string): unknown {
+  try {
+    return (JSON.parse(line) as { type?: unknown }).type;
+  } catch {
+    return undefined;
+  }
+}
+
+let thinkingBlocks = 0;
+
+/** An assistant line with fooling tool call input (its name last) and thinking (its signature first), padded past the cut's 4 KB. */
+function foolingAssistantLine(line: string, fooling: string): string {
+  const { type, message, ...rest } = JSON.parse(line) as { type: string; message: { content?: unknown } };
+  if (!Array.isArray(message.content)) return line;
+  message.content = (message.content as Array<Record<string, unknown>>).map((block) => {
+    if (block.type === 'tool_use') {
+      const { name, input, ...blockRest } = block;
+      return { ...blockRest, input: { ...(input as object), fooling: fooling.repeat(30) }, name };
+    }
+    if (block.type !== 'thinking') return block;
+    thinkingBlocks += 1;
+    const { signature, thinking, ...blockRest } = block;
+    const kind = thinkingBlocks % 3;
+    return { signature: signature ?? fooling.repeat(30), ...blockRest, thinking: kind === 0 ? `${fooling.repeat(30)}${String(thinking)}` : kind === 1 ? '' : null };
+  });
+  // The line type last, after the message.
+  return JSON.stringify({ ...rest, message, padding: fooling.repeat(30), type });
+}
+
 const inputs: Array<[string, string[], string]> = [
   ['the demo home (pi, pir, omp, Claude Code 2.1.330)', ['--root', demoHome], emptyHome],
   ['every real and hand-written fixture of ../shared/fixtures, with planted secrets', [], createFixtureHome()],
   ['the public Claude Code samples', ['--root', `claude=${samplesConfigDir()}`], emptyHome],
   ['the hand-written Claude fixtures with damaged and copied files', ['--root', `claude=${damagedConfigDir()}`], emptyHome],
-  ['the hand-written Claude fixtures with tool results that try to fool the cut of tool results', ['--root', `claude=${foolingConfigDir()}`], emptyHome],
+  ['the hand-written Claude fixtures with tool results and calls that try to fool the cut', ['--root', `claude=${foolingConfigDir()}`], emptyHome],
   ['the real Claude Code 2.0.76 files', ['--root', `claude=${join(sharedFixturesRoot, 'real', 'claude-2.0.76', '.claude')}`], emptyHome],
 ];
 

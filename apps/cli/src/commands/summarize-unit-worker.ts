@@ -1,6 +1,6 @@
-import { summarizeUnit, type SummaryUnitResult, type SummaryUnitTask } from './summarize-unit.js';
+import { summarizeUnits, type SummaryUnitResult, type SummaryUnitTask } from './summarize-unit.js';
 
-/** Runs in a `forge stats` pool worker (`WorkerPool`): one unit read and summarised ({@link summarizeUnit}). */
-export default function summarizeUnitInWorker(task: SummaryUnitTask): Promise<SummaryUnitResult> {
-  return summarizeUnit(task);
+/** Runs in a `forge stats` pool worker (`WorkerPool`): a batch of units read and summarised ({@link summarizeUnits}). */
+export default function summarizeUnitsInWorker(tasks: SummaryUnitTask[]): Promise<SummaryUnitResult[]> {
+  return summarizeUnits(tasks);
 }
