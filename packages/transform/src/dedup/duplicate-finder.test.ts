@@ -27,6 +27,10 @@ describe('normalizeForExactHash', () => {
   it('should ignore case and whitespace differences', () => {
     expect(normalizeForExactHash('Fix  the\n\tTest ')).toBe(normalizeForExactHash('fix the test'));
   });
+
+  it('should make every whitespace run one space: lone tabs and newlines, mixed runs, Unicode spaces', () => {
+    expect(normalizeForExactHash(' A \t b\n\nc\u00a0d\u2028e  f\u3000\ufeffg\th \r\n')).toBe('a b c d e f g h');
+  });
 });
 
 describe('MinHasher', () => {
