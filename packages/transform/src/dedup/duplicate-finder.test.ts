@@ -1,7 +1,7 @@
 import xxhash from 'xxhash-wasm';
 import { describe, expect, it } from 'vitest';
 import { DuplicateFinder, DuplicateSigner, holdSignature, normalizeForExactHash, type DedupOptions } from './duplicate-finder.js';
-import { MinHasher, estimatedSimilarity } from './minhash.js';
+import { MinHasher, dedupWords, estimatedSimilarity } from './minhash.js';
 
 const hash = await xxhash();
 
@@ -30,6 +30,14 @@ describe('normalizeForExactHash', () => {
 
   it('should make every whitespace run one space: lone tabs and newlines, mixed runs, Unicode spaces', () => {
     expect(normalizeForExactHash(' A \t b\n\nc\u00a0d\u2028e  f\u3000\ufeffg\th \r\n')).toBe('a b c d e f g h');
+  });
+});
+
+describe('dedupWords', () => {
+  it('should give the lower-cased runs of letters and digits, punctuation and whitespace dropped', () => {
+    // `İ` lower-cases to `i` and a combining dot, which is no letter.
+    expect(dedupWords(' Fix: the_BUG,\tÄÖü 42x!\n\u00a0İ ')).toEqual(['fix', 'the', 'bug', 'äöü', '42x', 'i']);
+    expect(dedupWords(' -- ')).toEqual([]);
   });
 });
 
