@@ -49,6 +49,8 @@ describe('MinHasher', () => {
     expect(estimatedSimilarity(minHasher.signature(base), minHasher.signature(edited))).toBeGreaterThan(0.8);
     expect(estimatedSimilarity(minHasher.signature(base), minHasher.signature(prose(2, 600)))).toBeLessThan(0.3);
     expect(minHasher.bandKeys(minHasher.signature(base))).toHaveLength(14);
+    // A band's key: its number, then its rows' values.
+    expect(minHasher.bandKeys(Uint32Array.from({ length: 112 }, (_value, index) => index * 1000))[1]).toBe('1:8000,9000,10000,11000,12000,13000,14000,15000');
   });
 });
 

@@ -72,7 +72,11 @@ export class MinHasher {
     const keys: string[] = [];
     const { bands, rowsPerBand } = this.parameters;
     for (let band = 0; band < bands; band += 1) {
-      keys.push(`${band}:${signature.subarray(band * rowsPerBand, (band + 1) * rowsPerBand).join(',')}`);
+      // `band:v1,v2,…`, concatenated: a typed array's join costs twice as much.
+      const start = band * rowsPerBand;
+      let key = `${band}:${signature[start]}`;
+      for (let row = 1; row < rowsPerBand; row += 1) key += `,${signature[start + row]}`;
+      keys.push(key);
     }
     return keys;
   }
