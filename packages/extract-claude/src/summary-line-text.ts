@@ -1,4 +1,5 @@
 import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, keyCode, keyTable, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipJsonSpace } from './json-bytes.js';
+import { spawnsSubagent } from './claude-line.js';
 import { skipJsonValue } from './scan-claude-line.js';
 
 /**
@@ -186,7 +187,7 @@ class SummaryWalk {
       const valueStart = this.space(keyEnd);
       const valueEnd = this.skip(valueStart);
       if (code === Key.Type) block.type = this.blockType(valueStart, valueEnd);
-      else if (code === Key.Name) block.spawns = this.isString(valueStart, valueEnd, 'Task') || this.isString(valueStart, valueEnd, 'Agent');
+      else if (code === Key.Name) block.spawns = this.spawnsSubagent(valueStart, valueEnd);
       else if (code === Key.Content) block.content = { start: valueStart, end: valueEnd, replacement: '""' };
       else if (code === Key.Input) block.input = { start: valueStart, end: valueEnd, replacement: '{}' };
       // `dropSummaryDetail` keeps an empty or null thinking as it is, and makes any other one `…`.
@@ -197,6 +198,13 @@ class SummaryWalk {
       if (buffer[position] !== COMMA) throw unfollowable;
       position = this.space(position + 1);
     }
+  }
+
+  /** Whether the string at `[start, end)` names a tool that spawns a subagent (the reader's own rule, `spawnsSubagent`). */
+  private spawnsSubagent(start: number, end: number): boolean {
+    if (this.buffer[start] !== QUOTE) return false;
+    const name = this.hasBackslash(start, end) ? this.decode(start, end) : this.buffer.toString('utf8', start + 1, end - 1);
+    return typeof name === 'string' && spawnsSubagent(name);
   }
 
   private blockType(start: number, end: number): number {
