@@ -48,6 +48,7 @@ export const claudeCodeSource: SessionSourceReader = {
       ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }),
       ...(options.branches == null ? {} : { branches: options.branches }),
       ...(options.detail == null ? {} : { detail: options.detail }),
+      ...(options.onWholeRead == null ? {} : { onWholeRead: options.onWholeRead }),
       unreadableAsWarning: true,
     }), options.detail);
   },

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { rawLineBatchesOf, readRawLineBatches, SessionTally, WarningLog, WHOLE_FILE_BYTES, type RawLineBatch, type SessionHead, type SourceEvent } from '@forge/reader-kit';
+import { rawLineBatchesOf, readRawLineBatches, readSmallFile, SessionTally, WarningLog, type RawLineBatch, type SessionHead, type SourceEvent } from '@forge/reader-kit';
 import { type Message } from '@forge/schema';
 import { isObject, lineText, toConversationLine, type ConversationLine, type ConversationLineType } from './claude-line.js';
 import { ClaudeExtractError } from './claude-extract-error.js';
@@ -48,6 +47,8 @@ export interface ClaudeFileReadOptions extends StreamClaudeSessionOptions {
   unreadableAsWarning?: boolean;
   /** `summary` (`ReadFileOptions.detail`): no request shape (system prompt, tools) read. */
   detail?: 'full' | 'summary';
+  /** Gets the file's bytes when it is read whole (`ReadFileOptions.onWholeRead`). */
+  onWholeRead?: (bytes: Buffer) => void;
 }
 
 // Files up to WHOLE_FILE_BYTES are read whole, parsed once, and their conversation lines kept for
@@ -77,7 +78,7 @@ export function streamClaudeSession(path: string, options: StreamClaudeSessionOp
 export async function* readClaudeEvents(path: string, options: ClaudeFileReadOptions = {}): AsyncGenerator<SourceEvent> {
   let opened;
   try {
-    opened = await openTranscript(path, options.known);
+    opened = await openTranscript(path, options.known, options.onWholeRead);
   } catch (error) {
     if (options.unreadableAsWarning !== true || !ClaudeExtractError.isInstance(error)) throw error;
     yield { kind: 'file-warning', warning: { file: path, kind: 'unreadable-file', message: `cannot read file: ${error.message}` } };
@@ -121,11 +122,10 @@ export async function* readClaudeEvents(path: string, options: ClaudeFileReadOpt
 }
 
 /** The transcript's time, and its bytes when it is small enough to read whole. */
-async function openTranscript(path: string, known: ClaudeFileReadOptions['known']): Promise<{ fileTime: string; whole: Buffer | undefined }> {
+async function openTranscript(path: string, known: ClaudeFileReadOptions['known'], onWholeRead: ClaudeFileReadOptions['onWholeRead']): Promise<{ fileTime: string; whole: Buffer | undefined }> {
   const { fileTime, fileBytes } = await transcriptFacts(path, known);
-  if (fileBytes > WHOLE_FILE_BYTES) return { fileTime, whole: undefined };
   try {
-    return { fileTime, whole: readFileSync(path) };
+    return { fileTime, whole: readSmallFile(path, fileBytes, onWholeRead) };
   } catch (error) {
     throw new ClaudeExtractError({ message: `cannot read Claude Code transcript: ${error instanceof Error ? error.message : String(error)}`, code: 'claude-file-unreadable', location: { file: path }, cause: error });
   }

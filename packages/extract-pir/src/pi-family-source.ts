@@ -44,6 +44,8 @@ export const piFamilySource: SessionSourceReader = {
     withDetail(
       streamPiSession(file.path, {
         source: file.source as PiFlavor,
+        size: file.size,
+        ...(options.onWholeRead == null ? {} : { onWholeRead: options.onWholeRead }),
         ...(options.branches == null ? {} : { branches: options.branches }),
         ...(options.maxLineBytes == null ? {} : { maxLineBytes: options.maxLineBytes }),
         // Bad content never throws past the file: a file that is no session or cannot be read is a warning.

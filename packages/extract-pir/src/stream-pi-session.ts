@@ -1,5 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
-import { isJsonObject, rawLineBatchesOf, readRawLineBatches, SessionTally, stringField, WarningLog, WHOLE_FILE_BYTES, type RawLineBatch, type SessionHead, type SourceEvent } from '@forge/reader-kit';
+import { isJsonObject, rawLineBatchesOf, readRawLineBatches, readSmallFile, SessionTally, stringField, WarningLog, type RawLineBatch, type SessionHead, type SourceEvent } from '@forge/reader-kit';
 import { SESSION_SCHEMA_VERSION, type Message, type SessionForgeEntries, type SessionWarning } from '@forge/schema';
 import {
   indexPiFile,
@@ -35,6 +34,10 @@ export interface StreamPiSessionOptions {
   maxLineBytes?: number;
   /** A file that is no session or cannot be read gives one `file-warning` instead of throwing (`SessionSourceReader.readFile`). */
   failuresAsWarnings?: boolean;
+  /** The file's size, when the caller knows it (discovery does): saves a stat. */
+  size?: number;
+  /** Gets the file's bytes when it is read whole (`ReadFileOptions.onWholeRead`). */
+  onWholeRead?: (bytes: Buffer) => void;
 }
 
 /**
@@ -95,8 +98,8 @@ async function indexFile(path: string, options: StreamPiSessionOptions): Promise
   }
   let whole: Buffer | undefined;
   try {
-    // Synchronous: for the many small files of a home an async stat costs more than the read.
-    if (statSync(path).size <= WHOLE_FILE_BYTES) whole = readFileSync(path);
+    // Synchronous: for the many small files of a home an async open and stat cost more than the read.
+    whole = readSmallFile(path, options.size, options.onWholeRead);
   } catch (error) {
     throw new PiSessionError({ message: 'cannot read the session file', code: 'unreadable-session', location: { file: path }, hint: 'check that the path exists and is readable', cause: error });
   }

@@ -44,5 +44,6 @@ export { toolResultMessage } from './tool-result-message.js';
 export type { ToolResultFacts } from './tool-result-message.js';
 export { emptyOrUnreadable } from './file-preflight.js';
 export { FILE_HEAD_BYTES, readFileHead, readFileHeadSync } from './read-file-head.js';
+export { readSmallFile } from './read-small-file.js';
 export { decompressedHead, decompressZstd, isZstd } from './decompress-zstd.js';
 export { CompressedFileError } from './compressed-file-error.js';

@@ -20,7 +20,9 @@ export class ReaderPool {
   /** One file read and folded in a worker. */
   async read(reader: SessionSourceReader, file: SourceFile, options: ReadFileOptions): Promise<FoldedSessions> {
     if (reader.location == null) throw new ReaderPoolError({ message: `reader ${reader.name} cannot run in a worker (it has no location)`, location: { file: file.path } });
-    const task: WorkerReadTask = { reader: reader.location, file, options };
+    // A function cannot cross to a worker: the bytes a worker reads stay there.
+    const { onWholeRead: _stays, ...workerOptions } = options;
+    const task: WorkerReadTask = { reader: reader.location, file, options: workerOptions };
     let result: string | FoldedSessions;
     try {
       result = await this.#pool.run(task);

@@ -55,6 +55,13 @@ export interface ReadFileOptions {
    * `full` (the default). A reader that ignores it gives whole messages: the same summaries.
    */
   detail?: 'full' | 'summary';
+  /**
+   * Called with the file's bytes when the reader read it whole (a small file, `readSmallFile`): a
+   * caller that fingerprints the file hashes these instead of opening and reading it again, and
+   * learns the file's size as read. Not called for a streamed file, nor by a reader that does not
+   * read whole files. Stays on the calling thread (`ReaderPool` does not pass it to a worker).
+   */
+  onWholeRead?: (bytes: Buffer) => void;
 }
 
 /** One file's result as `link` receives it (from a fresh read or from a cache). */

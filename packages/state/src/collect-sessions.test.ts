@@ -1,13 +1,14 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedFixturesRoot } from '@forge-internal/test-agents';
 import { claudeCodeSource } from '@forge/extract-claude';
 import { piFamilySource } from '@forge/extract-pir';
-import { readSourceSessions } from '@forge/reader-kit';
+import { readSourceSessions, type SessionSourceReader } from '@forge/reader-kit';
 import { type Session, type SessionWarning } from '@forge/schema';
-import { collectSessions, type SourceSelection } from './collect-sessions.js';
+import { collectSessions, discoverInputs, type SourceSelection } from './collect-sessions.js';
+import { fingerprintFileSync } from './fingerprint-file.js';
 import { StateStore } from './state-store.js';
 
 const readers = [claudeCodeSource, piFamilySource];
@@ -106,6 +107,38 @@ describe('collectSessions', () => {
       expect(store.lookupFile(claudeFile)).toBeDefined();
       expect(omp.inputs.every((input) => store.lookupFile(input.path) == null)).toBe(true);
     });
+  });
+
+  it('should fingerprint each file from the bytes its reader read, and not cache a file that grew after discovery', async () => {
+    const home = fixtureHome();
+    const cache = join(home, 'state.sqlite');
+    // The real readers, noting each file whose bytes they handed back (the one read of a small file).
+    const handedBack: string[] = [];
+    const noting = readers.map((reader): SessionSourceReader => ({
+      ...reader,
+      readFile: (file, options = {}) => {
+        const forward = options.onWholeRead;
+        return reader.readFile(file, forward == null ? options : { ...options, onWholeRead: (bytes) => (handedBack.push(file.path), forward(bytes)) });
+      },
+    }));
+    const selection = { ...selectionFor(home), readers: noting };
+    const discovered = await discoverInputs(selection);
+    const grown = discovered.files.find((file) => file.source === 'pi')!;
+    appendFileSync(grown.path, '\n');
+    const collected = await withStore(cache, (store) => collectSessions({ selection, discovered, store }));
+    expect(collected.filesRead).toBe(collected.inputs.length);
+    expect(handedBack.sort()).toEqual(collected.inputs.map((input) => input.path));
+    // The same fingerprint as one read from the file (a cache of an earlier version stays valid)...
+    const unchanged = collected.inputs.filter((input) => input.path !== grown.path);
+    expect(unchanged.every((input) => input.fingerprint === fingerprintFileSync(input.path, input.size))).toBe(true);
+    await withStore(cache, (store) => {
+      expect(unchanged.every((input) => store.lookupFile(input.path)?.fingerprint === input.fingerprint)).toBe(true);
+      // ...but the file that grew between discovery and its read is not cached under its old size.
+      expect(store.lookupFile(grown.path)).toBeUndefined();
+      return Promise.resolve();
+    });
+    const rerun = await withStore(cache, (store) => collectSessions({ selection: selectionFor(home), store }));
+    expect(rerun.inputs.filter((input) => !input.cached).map((input) => input.path)).toEqual([grown.path]);
   });
 
   it('should list files that gave no session with why', async () => {

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { SessionFold, type FileSessions, type ReadFileOptions, type SessionSourceReader, type SourceFile } from '@forge/reader-kit';
 import { type Session, type SessionSource, type SessionWarning } from '@forge/schema';
 import { type FileReadCache } from './file-read-cache.js';
-import { fingerprintFileSync } from './fingerprint-file.js';
+import { fingerprintBytes, fingerprintFileSync } from './fingerprint-file.js';
 import { type CachedFileRead } from './session-codec.js';
 import { type StateStore } from './state-store.js';
 
@@ -297,13 +297,15 @@ async function readThroughCache(
         return cached.load();
       }
     }
-    if (fingerprints) fingerprint ??= fingerprintFileSync(file.path, file.size);
   } catch (error) {
     return unreadable(file, error);
   }
+  // A file the reader reads whole (a small one) is fingerprinted from those bytes: one open and read, not two.
+  const whole: { bytes?: Buffer } = {};
   const fold = new SessionFold();
   try {
-    for await (const event of reader.readFile(file, readOptions)) fold.add(event);
+    for await (const event of reader.readFile(file, fingerprints ? { ...readOptions, onWholeRead: (bytes) => (whole.bytes = bytes) } : readOptions)) fold.add(event);
+    if (fingerprints) fingerprint = whole.bytes == null ? (fingerprint ?? fingerprintFileSync(file.path, file.size)) : fingerprintBytes(whole.bytes);
   } catch (error) {
     return unreadable(file, error);
   }
@@ -311,9 +313,9 @@ async function readThroughCache(
   result.filesRead += 1;
   result.inputs.push({ path: file.path, source: file.source, size: file.size, fingerprint: fingerprint ?? '', cached: false });
   if (cache == null || fingerprint == null) return read;
-  // A file that grew while it was read is not cached: the next run reads it again.
-  const now = statSync(file.path, { throwIfNoEntry: false });
-  if (now?.size === file.size) cache.storeFile({ path: file.path, source: file.source, size: file.size, mtimeMs: file.mtimeMs, fingerprint }, read);
+  // A file that changed size since discovery (it grew while it was read) is not cached: the next run reads it again.
+  const readSize = whole.bytes?.length ?? statSync(file.path, { throwIfNoEntry: false })?.size;
+  if (readSize === file.size) cache.storeFile({ path: file.path, source: file.source, size: file.size, mtimeMs: file.mtimeMs, fingerprint }, read);
   return read;
 }
 

@@ -11,7 +11,7 @@ export { CollectionTally, collectSessions, discoverInputs, failedUnitRead, isPas
 export type { CollectedSessions, CollectOptions, DiscoveredInputs, ReadInput, ReadUnit, ReadUnitOptions, SourceSelection, UnitRead } from './collect-sessions.js';
 export { decodeFileRead, encodeFileRead, sessionJsonPieces } from './session-codec.js';
 export type { CachedFileRead } from './session-codec.js';
-export { fingerprintFile, fingerprintFileSync } from './fingerprint-file.js';
+export { fingerprintBytes, fingerprintFile, fingerprintFileSync } from './fingerprint-file.js';
 export { shardInputs } from './shard-inputs.js';
 export { DEFAULT_HUGE_FILE_BYTES, splitHugeFiles, streamHugeFiles } from './stream-huge-files.js';
 export type { HugeFile, StreamedFiles } from './stream-huge-files.js';
