@@ -1,6 +1,6 @@
 export { readLineBatches, readLines } from './read-lines.js';
 export type { Line } from './read-lines.js';
-export { rawLineBatchesOf, readRawLineBatches, WHOLE_FILE_BYTES } from './read-raw-line-batches.js';
+export { rawLineBatchesOf, readRawLineBatches } from './read-raw-line-batches.js';
 export type { RawLineBatch, ReadLinesOptions } from './read-raw-line-batches.js';
 export { readJsonLineBatches, readJsonLines } from './read-json-lines.js';
 export type { JsonLine } from './read-json-lines.js';
@@ -44,6 +44,6 @@ export { toolResultMessage } from './tool-result-message.js';
 export type { ToolResultFacts } from './tool-result-message.js';
 export { emptyOrUnreadable } from './file-preflight.js';
 export { FILE_HEAD_BYTES, readFileHead, readFileHeadSync } from './read-file-head.js';
-export { readSmallFile } from './read-small-file.js';
+export { readSmallFile, WHOLE_FILE_BYTES } from './read-small-file.js';
 export { decompressedHead, decompressZstd, isZstd } from './decompress-zstd.js';
 export { CompressedFileError } from './compressed-file-error.js';

@@ -99,6 +99,20 @@ describe('readRawLineBatches', () => {
     }
   });
 
+  it('should read a small file in one call as the one batch it streams as, whatever its content', async () => {
+    const contents = ['', '\n\n', '\uFEFF{"a":1}\r\n\n{"b":"é"}\r\nlast without newline', `{"x":"${'y'.repeat(200)}"}\n{"z":0}\n`, 'é'.repeat(400_000)];
+    for (const [index, content] of contents.entries()) {
+      const path = file(`small-${index}.jsonl`, content);
+      // An explicit chunk size streams the file through a file handle: the reference.
+      for (const options of [{}, { maxLineBytes: 100 }]) {
+        const whole = await readAll(path, options, 64);
+        // One batch of the lines, and one for a last line with no newline.
+        expect(whole.length).toBeLessThanOrEqual(2);
+        expect(whole).toEqual(await readAll(path, { ...options, chunkBytes: 1024 * 1024 }, 64));
+      }
+    }
+  });
+
   it('should read CRLF line endings and a UTF-8 byte-order mark like plain lines', async () => {
     const path = file('bom-crlf.jsonl', '\uFEFF{"a":1}\r\n{"b":"é"}\r\n');
     for (const chunkBytes of [4, 1024]) {

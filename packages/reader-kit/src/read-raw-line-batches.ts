@@ -2,6 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { CompressedFileError } from './compressed-file-error.js';
 import { decompressZstd, isZstd } from './decompress-zstd.js';
 import { GrowableTypedArray } from './growable-typed-array.js';
+import { readFileUpTo } from './read-small-file.js';
 
 /** Options of the line readers. */
 export interface ReadLinesOptions {
@@ -48,13 +49,6 @@ export interface RawLineBatch {
   source(index: number): Buffer;
   sourceStart(index: number): number;
 }
-
-/**
- * Files up to this size are best read whole, in one call: a file handle's open, stat, reads and
- * close cost more than the read itself for the many small files of a home, and a reader's two
- * passes can then split the same buffer (`rawLineBatchesOf`). Larger files are streamed.
- */
-export const WHOLE_FILE_BYTES = 16 * 1024 * 1024;
 
 const NEWLINE = 10;
 const EMPTY = Buffer.alloc(0);
@@ -315,7 +309,8 @@ const COMPRESSED_CHUNK_BYTES = 64 * 1024;
  * Streams a file as batches of undecoded lines, one batch per chunk read. Memory is bounded by the
  * longest line plus two chunks: the file is never read into one string, so multi-GB session files
  * are fine. The next chunk is read while the current one is split, and the two read buffers are
- * reused, as is the batch: use (or copy) a batch before asking for the next.
+ * reused, as is the batch: use (or copy) a batch before asking for the next. A whole file of at
+ * most one chunk (1 MiB; no `start`, `end` or `chunkBytes` asked) is read in one synchronous call.
  *
  * A zstd-compressed file (Codex's `.jsonl.zst`, told by its first bytes, not its name) is
  * decompressed as it streams through the same splitter; its offsets (`start`, `end`, `byteOffset`)
@@ -326,6 +321,14 @@ export async function* readRawLineBatches(path: string, options: ReadLinesOption
   const start = options.start ?? 0;
   const end = options.end ?? Number.POSITIVE_INFINITY;
   const splitter = new LineSplitter(start, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, end);
+  // A whole file that fits one chunk (most of a home's) is read in one synchronous call, not
+  // through a file handle's async open, stat, reads and close: the same one batch.
+  const small = options.chunkBytes == null && options.start == null && options.end == null ? readFileUpTo(path, DEFAULT_CHUNK_BYTES) : undefined;
+  if (small != null) {
+    if (isZstd(small)) yield* decompressedBatches(path, oneChunk(small), start, splitter);
+    else yield* rawLineBatchesOf(small, options);
+    return;
+  }
   const handle = await open(path, 'r');
   try {
     const size = (await handle.stat()).size;
@@ -336,19 +339,29 @@ export async function* readRawLineBatches(path: string, options: ReadLinesOption
       yield* splitChunks(fileChunks(handle, size, start, chunkBytes), splitter);
       return;
     }
-    try {
-      yield* splitChunks(skipBytes(decompressZstd(fileChunks(handle, size, 0, options.chunkBytes ?? COMPRESSED_CHUNK_BYTES)), start), splitter);
-    } catch (error) {
-      // fzstd's errors carry a numeric code; anything else (a read error) is not about the content.
-      if (typeof (error as { code?: unknown }).code !== 'number') throw error;
-      throw new CompressedFileError({
-        message: `the zstd data is corrupt or cut off after line ${splitter.lineNumber} (${(error as Error).message}): the lines after it are lost`,
-        // The first line lost (it may have begun before the damage).
-        location: { file: path, line: splitter.lineNumber + 1 },
-        cause: error,
-      });
-    }
+    yield* decompressedBatches(path, fileChunks(handle, size, 0, options.chunkBytes ?? COMPRESSED_CHUNK_BYTES), start, splitter);
   } finally {
     await handle.close();
   }
+}
+
+/** The lines of a zstd file's chunks from `start` (decompressed bytes); damage is a `CompressedFileError`. */
+async function* decompressedBatches(path: string, compressed: AsyncIterable<Buffer>, start: number, splitter: LineSplitter): AsyncGenerator<RawLineBatch> {
+  try {
+    yield* splitChunks(skipBytes(decompressZstd(compressed), start), splitter);
+  } catch (error) {
+    // fzstd's errors carry a numeric code; anything else (a read error) is not about the content.
+    if (typeof (error as { code?: unknown }).code !== 'number') throw error;
+    throw new CompressedFileError({
+      message: `the zstd data is corrupt or cut off after line ${splitter.lineNumber} (${(error as Error).message}): the lines after it are lost`,
+      // The first line lost (it may have begun before the damage).
+      location: { file: path, line: splitter.lineNumber + 1 },
+      cause: error,
+    });
+  }
+}
+
+/** A small compressed file read whole, as the chunk stream the decompressor takes. */
+async function* oneChunk(bytes: Buffer): AsyncGenerator<Buffer> {
+  yield bytes;
 }

@@ -2,8 +2,7 @@ import { appendFileSync, mkdtempSync, truncateSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WHOLE_FILE_BYTES } from './read-raw-line-batches.js';
-import { readSmallFile } from './read-small-file.js';
+import { readSmallFile, WHOLE_FILE_BYTES } from './read-small-file.js';
 
 describe('readSmallFile', () => {
   const folder = mkdtempSync(join(tmpdir(), 'forge-small-file-'));

@@ -1,6 +1,6 @@
 import { ForgeError, type Session, type SessionWarning } from '@forge/schema';
 import { foldSessions, type FoldedSessions } from './fold-sessions.js';
-import { WHOLE_FILE_BYTES } from './read-raw-line-batches.js';
+import { WHOLE_FILE_BYTES } from './read-small-file.js';
 import { ReaderPool } from './reader-pool.js';
 import { type DiscoverOptions, type FileSessions, type ReadFileOptions, type SessionSourceReader, type SourceFile } from './session-source.js';
 
