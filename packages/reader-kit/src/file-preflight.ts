@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { decompress } from 'fzstd';
 import { isZstd } from './decompress-zstd.js';
 import { type SourceEvent, type SourceFile } from './session-source.js';
@@ -21,11 +21,16 @@ function isEmptyZstd(bytes: Buffer): boolean {
  * not written anything yet) or cannot be read; undefined when there is something to read. A zstd
  * file counts as empty when it decompresses to nothing.
  */
-export async function emptyOrUnreadable(file: SourceFile): Promise<SourceEvent | undefined> {
+export function emptyOrUnreadable(file: SourceFile): Promise<SourceEvent | undefined> {
+  return Promise.resolve(preflight(file));
+}
+
+function preflight(file: SourceFile): SourceEvent | undefined {
   try {
-    const { size } = await stat(file.path);
+    // Synchronous: for the many small files of a home a thread-pool round trip costs more than the stat.
+    const { size } = statSync(file.path);
     // Only a tiny file can be an empty zstd frame: the rest cost a stat, as before.
-    if (size > 0 && (size > EMPTY_ZSTD_MAX_BYTES || !isEmptyZstd(await readFile(file.path)))) return undefined;
+    if (size > 0 && (size > EMPTY_ZSTD_MAX_BYTES || !isEmptyZstd(readFileSync(file.path)))) return undefined;
     return { kind: 'file-warning', warning: { file: file.path, kind: 'empty-file', message: 'empty file (nothing was written to it yet)' } };
   } catch (error) {
     return { kind: 'file-warning', warning: { file: file.path, kind: 'unreadable-file', message: `cannot read the file: ${error instanceof Error ? error.message : String(error)}` } };
