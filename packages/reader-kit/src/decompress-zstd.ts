@@ -41,7 +41,7 @@ export function decompressedHead(head: Buffer, maxBytes = 64 * 1024): Buffer {
  * copied before fzstd sees it, so the caller may reuse its buffers. Throws fzstd's error for
  * corrupt input, and for input that ends inside a frame.
  */
-export async function* decompressZstd(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+export async function* decompressZstd(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Buffer> {
   let out: Buffer[] = [];
   const stream = new Decompress((block) => {
     if (block.length > 0) out.push(Buffer.from(block.buffer, block.byteOffset, block.length));

@@ -325,7 +325,7 @@ export async function* readRawLineBatches(path: string, options: ReadLinesOption
   // through a file handle's async open, stat, reads and close: the same one batch.
   const small = options.chunkBytes == null && options.start == null && options.end == null ? readFileUpTo(path, DEFAULT_CHUNK_BYTES) : undefined;
   if (small != null) {
-    if (isZstd(small)) yield* decompressedBatches(path, oneChunk(small), start, splitter);
+    if (isZstd(small)) yield* decompressedBatches(path, [small], start, splitter);
     else yield* rawLineBatchesOf(small, options);
     return;
   }
@@ -346,7 +346,7 @@ export async function* readRawLineBatches(path: string, options: ReadLinesOption
 }
 
 /** The lines of a zstd file's chunks from `start` (decompressed bytes); damage is a `CompressedFileError`. */
-async function* decompressedBatches(path: string, compressed: AsyncIterable<Buffer>, start: number, splitter: LineSplitter): AsyncGenerator<RawLineBatch> {
+async function* decompressedBatches(path: string, compressed: AsyncIterable<Buffer> | Iterable<Buffer>, start: number, splitter: LineSplitter): AsyncGenerator<RawLineBatch> {
   try {
     yield* splitChunks(skipBytes(decompressZstd(compressed), start), splitter);
   } catch (error) {
@@ -361,7 +361,3 @@ async function* decompressedBatches(path: string, compressed: AsyncIterable<Buff
   }
 }
 
-/** A small compressed file read whole, as the chunk stream the decompressor takes. */
-async function* oneChunk(bytes: Buffer): AsyncGenerator<Buffer> {
-  yield bytes;
-}
