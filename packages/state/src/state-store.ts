@@ -195,6 +195,7 @@ export class StateStore {
   close(): void {
     if (!this.database.open) return;
     try {
+      this.units.close();
       this.database.prepare('DELETE FROM run_lock WHERE id = 1 AND token = ?').run(this.token);
     } finally {
       heldTokens.delete(this.token);

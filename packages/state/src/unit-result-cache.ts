@@ -74,6 +74,8 @@ export class UnitResultCache {
   readonly #database: Database.Database;
   readonly #lookup: Database.Statement;
   readonly #pending = new Map<string, UnitCacheEntry>();
+  /** Segments open for lookups, by file name (closed by `commit` and `close`). */
+  readonly #open = new Map<string, number>();
 
   constructor(
     database: Database.Database,
@@ -111,7 +113,9 @@ export class UnitResultCache {
     }
     let bytes: Buffer;
     try {
-      bytes = readBlock(join(this.directory, entry.segment), entry.start + entry.tail, entry.length - entry.tail);
+      let descriptor = this.#open.get(entry.segment);
+      if (descriptor == null) this.#open.set(entry.segment, (descriptor = openSync(join(this.directory, entry.segment), 'r')));
+      bytes = readRange(descriptor, entry.start + entry.tail, entry.length - entry.tail);
     } catch {
       // A segment gone or cut short (removed by hand): the unit is handled again.
       return { kind: 'miss' };
@@ -132,6 +136,7 @@ export class UnitResultCache {
    * its size (its live blocks copied, bytes only, into a new segment). Returns what it did.
    */
   commit(sources: ReadonlySet<SessionSource>, live: ReadonlySet<string>): { entries: number; deleted: number; compacted: number } {
+    this.close();
     const upsert = this.#database.prepare('INSERT OR REPLACE INTO unit_results (id, source, key, files, segment, start, length, tail, record_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const remove = this.#database.prepare('DELETE FROM unit_results WHERE id = ?');
     this.#database.transaction(() => {
@@ -153,6 +158,12 @@ export class UnitResultCache {
     }
     if (sparse.length > 0) this.#compact(sparse);
     return { entries: liveBytes.size, deleted, compacted: sparse.length };
+  }
+
+  /** Closes the segments lookups opened. */
+  close(): void {
+    for (const descriptor of this.#open.values()) closeSync(descriptor);
+    this.#open.clear();
   }
 
   /** Copies the live blocks of `segments` into one new segment, moves their entries there, and deletes the old files. */
@@ -190,16 +201,6 @@ export class UnitResultCache {
 
 function entryOf(row: EntryRow): UnitCacheEntry {
   return { id: row.id, source: row.source, key: row.key, files: JSON.parse(row.files) as UnitCacheFile[], segment: row.segment, start: row.start, length: row.length, tail: row.tail, recordLength: row.record_length };
-}
-
-/** `length` bytes of the file at `path` from `offset` (a file cut short throws). */
-function readBlock(path: string, offset: number, length: number): Buffer {
-  const descriptor = openSync(path, 'r');
-  try {
-    return readRange(descriptor, offset, length);
-  } finally {
-    closeSync(descriptor);
-  }
 }
 
 function readRange(descriptor: number, offset: number, length: number): Buffer {

@@ -287,6 +287,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         }
         progress({ kind: 'file-done', bytes: unit.files.reduce((total, file) => total + file.size, 0) });
       }
+      unitCache.flushViews();
       store.pruneFiles(new Set(recorded.sources), new Set(discovered.files.map((file) => file.path)));
       // A file too big to hold: its passes build the rows, and its scoring view a message at a time.
       const streamed = await streamHugeFiles(huge, {

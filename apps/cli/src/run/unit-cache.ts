@@ -92,7 +92,8 @@ export class RunUnitCache {
       viewAt += view;
       return { ...session, processed, view: views.add({ active: session.active, candidate: session.candidate != null }, text) };
     });
-    views?.flush();
+    // Views are appended a few hundred units at a time (and the rest by flushViews()).
+    if (this.#served % 256 === 0) this.flushViews();
     return {
       kind: 'hit',
       result: {
@@ -105,6 +106,11 @@ export class RunUnitCache {
         rowFile: join(this.#cache.directory, entry.segment),
       },
     };
+  }
+
+  /** Writes the served views still pending: before the spills are scored. */
+  flushViews(): void {
+    for (const views of this.#views) views.flush();
   }
 
   /** Records a handled unit's block; not one whose files could not all be read (tried again next run). */
