@@ -276,7 +276,6 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
       const servedViews = recorded.score ? Array.from({ length: Math.max(1, Math.min(jobs, units.length)) }, (_, index) => new ViewSpill(join(spillDirectory, `scoring-views-served-${index}.jsonl`))) : [];
       unitCache = new RunUnitCache(store.units, unitCacheKey(build, unitTask), servedViews);
       for await (const { unit, result } of threads.handle(units, unitTask, unitCache)) {
-        unitCache.keep(unit, result);
         tally.addUnit(result, { count: result.sessions.length, warnings: result.sessionWarnings });
         for (const session of result.sessions) {
           const added = await builder.addProcessedSession(session.processed, result.rowFile);

@@ -80,7 +80,13 @@ export class RunUnitCache {
     const found = this.#cache.lookup(unitId(unit), this.#key, unit.files);
     if (found.kind !== 'hit') return found;
     const { entry, bytes } = found;
-    const record = JSON.parse(bytes.toString('utf8', bytes.length - entry.recordLength)) as UnitRecord;
+    let record: UnitRecord;
+    try {
+      record = JSON.parse(bytes.toString('utf8', bytes.length - entry.recordLength)) as UnitRecord;
+    } catch {
+      // A segment changed by hand: the unit is handled again.
+      return { kind: 'miss' };
+    }
     const shift = entry.start - record.base;
     const moved = (reference: RowReference): RowReference => (typeof reference === 'string' ? reference : { offset: reference.offset + shift, length: reference.length });
     const views = this.#views.length === 0 ? undefined : this.#views[this.#served++ % this.#views.length]!;

@@ -79,20 +79,9 @@ export class UnitThreads {
       if (served?.kind === 'hit') return served.result;
       // A changed project is read through the per-file cache: its next change re-reads only the file changed.
       const unitTask: UnitTask = { ...task, reader: unit.reader.name, files: unit.files, keep: cache != null, fileCache: served?.kind === 'changed' && unit.files.length > 1 };
-      try {
-        if (this.#pool == null) return await handleUnit(unitTask, this.#context!);
-        const workerTask: WorkerUnitTask = {
-          ...unitTask,
-          kind: 'unit',
-          build: this.#build,
-          ...(this.#stateDatabase == null ? {} : { stateDatabase: this.#stateDatabase }),
-          ...(this.#spillDirectory == null ? {} : { spillDirectory: this.#spillDirectory }),
-          ...(this.#rowDirectory == null ? {} : { rowDirectory: this.#rowDirectory }),
-        };
-        return (await this.#pool.run(workerTask)) as UnitResult;
-      } catch (error) {
-        return { ...failedUnitRead(unit.files, error), sessions: [], sessionWarnings: 0 };
-      }
+      const result = await this.#handleUnit(unit, unitTask);
+      cache?.keep(unit, result);
+      return result;
     };
     const inFlight: Promise<UnitResult>[] = [];
     let next = 0;
@@ -103,6 +92,24 @@ export class UnitThreads {
       }
     } finally {
       await Promise.allSettled(inFlight);
+    }
+  }
+
+  /** One unit handled where it runs (this thread, or a worker); a failing worker's unit becomes a warning per file. */
+  async #handleUnit(unit: ReadUnit, unitTask: UnitTask): Promise<UnitResult> {
+    try {
+      if (this.#pool == null) return await handleUnit(unitTask, this.#context!);
+      const workerTask: WorkerUnitTask = {
+        ...unitTask,
+        kind: 'unit',
+        build: this.#build,
+        ...(this.#stateDatabase == null ? {} : { stateDatabase: this.#stateDatabase }),
+        ...(this.#spillDirectory == null ? {} : { spillDirectory: this.#spillDirectory }),
+        ...(this.#rowDirectory == null ? {} : { rowDirectory: this.#rowDirectory }),
+      };
+      return (await this.#pool.run(workerTask)) as UnitResult;
+    } catch (error) {
+      return { ...failedUnitRead(unit.files, error), sessions: [], sessionWarnings: 0 };
     }
   }
 
