@@ -3,16 +3,9 @@ import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { type SessionSource } from '@forge/schema';
+import { type CachedFile } from './file-read-cache.js';
 import { fingerprintFileSync } from './fingerprint-file.js';
 
-/** One file of a cached unit, as it was when the unit was handled. */
-export interface UnitCacheFile {
-  path: string;
-  source: SessionSource;
-  size: number;
-  mtimeMs: number;
-  fingerprint: string;
-}
 
 /**
  * Where a unit's handled result lies: a block of a segment file in the cache folder, `[start,
@@ -34,11 +27,12 @@ export interface UnitCacheEntry extends UnitCacheBlock {
   id: string;
   source: SessionSource;
   key: string;
-  files: UnitCacheFile[];
+  /** Each file as it was when the unit was handled. */
+  files: CachedFile[];
 }
 
 /** A unit's files now (discovery's stats). */
-export type UnitFileStats = ReadonlyArray<Pick<UnitCacheFile, 'path' | 'source' | 'size' | 'mtimeMs'>>;
+export type UnitFileStats = ReadonlyArray<Pick<CachedFile, 'path' | 'source' | 'size' | 'mtimeMs'>>;
 
 /** What looking a unit up found. */
 export type UnitCacheLookup =
@@ -200,7 +194,7 @@ export class UnitResultCache {
 }
 
 function entryOf(row: EntryRow): UnitCacheEntry {
-  return { id: row.id, source: row.source, key: row.key, files: JSON.parse(row.files) as UnitCacheFile[], segment: row.segment, start: row.start, length: row.length, tail: row.tail, recordLength: row.record_length };
+  return { id: row.id, source: row.source, key: row.key, files: JSON.parse(row.files) as CachedFile[], segment: row.segment, start: row.start, length: row.length, tail: row.tail, recordLength: row.record_length };
 }
 
 function readRange(descriptor: number, offset: number, length: number): Buffer {

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, join } from 'node:path';
 import { type SessionSource } from '@forge/schema';
-import { type ReadUnit, type UnitCacheBlock, type UnitCacheFile, type UnitResultCache } from '@forge/state';
+import { type CachedFile, type ReadUnit, type UnitCacheBlock, type UnitResultCache } from '@forge/state';
 import { type RowReference, type ThreadRowSpill } from '@forge/transform';
 import { FORGE_VERSION } from '../version.js';
 import { redactionDigest } from './redaction-digest.js';
@@ -123,7 +123,7 @@ export class RunUnitCache {
   keep(unit: ReadUnit, result: UnitResult): void {
     if (result.block == null || result.fileWarnings.some((warning) => warning.kind === 'unreadable-file')) return;
     const fingerprints = new Map(result.inputs.map((input) => [input.path, input.fingerprint]));
-    const files: UnitCacheFile[] = [];
+    const files: CachedFile[] = [];
     for (const file of unit.files) {
       const fingerprint = fingerprints.get(file.path);
       if (fingerprint == null || fingerprint === '') return;
