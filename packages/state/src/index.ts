@@ -4,6 +4,8 @@ export { StateStore } from './state-store.js';
 export type { StateHolder, StateStoreOptions } from './state-store.js';
 export { FileReadCache } from './file-read-cache.js';
 export type { CachedFile } from './file-read-cache.js';
+export { UnitResultCache } from './unit-result-cache.js';
+export type { UnitCacheBlock, UnitCacheEntry, UnitCacheLookup, UnitFileStats } from './unit-result-cache.js';
 export { stateMigrations } from './state-migrations.js';
 export { StateError } from './state-error.js';
 export type { StateErrorCode } from './state-error.js';

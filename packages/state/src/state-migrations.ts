@@ -38,6 +38,23 @@ export const stateMigrations: ReadonlyArray<(database: Database.Database) => voi
         at TEXT
       );
     `),
+  // 3. The per-unit result cache (`UnitResultCache`): per unit of `forge run`, the key its result
+  //    was made with, its files, and where its rows, views and record lie in a segment file of the
+  //    cache folder beside the database. Re-creatable cache only.
+  (database) =>
+    database.exec(`
+      CREATE TABLE unit_results (
+        id TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        key TEXT NOT NULL,
+        files TEXT NOT NULL,
+        segment TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        length INTEGER NOT NULL,
+        tail INTEGER NOT NULL,
+        record_length INTEGER NOT NULL
+      );
+    `),
 ];
 
 /**

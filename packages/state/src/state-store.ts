@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { isProcessAlive, type SessionSource, type Verdict } from '@forge/schema';
@@ -9,6 +9,7 @@ import { FileReadCache, type CachedFile } from './file-read-cache.js';
 import { type CachedFileRead } from './session-codec.js';
 import { StateError } from './state-error.js';
 import { migrate, stateMigrations } from './state-migrations.js';
+import { UnitResultCache } from './unit-result-cache.js';
 
 /** The run that holds the store. */
 export interface StateHolder {
@@ -44,12 +45,16 @@ const heldTokens = new Set<string>();
 export class StateStore {
   /** The per-file read cache (also served by the methods below). */
   readonly files: FileReadCache;
+  /** `forge run`'s per-unit result cache; its segment files are in `unit-results/` beside the database. */
+  readonly units: UnitResultCache;
 
   private constructor(
     private readonly database: Database.Database,
     private readonly token: string,
+    path: string,
   ) {
     this.files = new FileReadCache(database);
+    this.units = new UnitResultCache(database, join(dirname(path), 'unit-results'));
   }
 
   /** Opens (creating or migrating) the database at `path` and takes the hold, waiting while another run has it. */
@@ -69,7 +74,7 @@ export class StateStore {
       if (StateError.isInstance(error)) throw error;
       throw new StateError({ message: `cannot open the state database: ${error instanceof Error ? error.message : String(error)}`, code: 'state-unreadable', location: { file: path }, hint: 'check its folder is writable; it holds a re-readable cache, so moving it away loses no input', cause: error });
     }
-    const store = new StateStore(database, randomUUID());
+    const store = new StateStore(database, randomUUID(), path);
     try {
       await store.hold(path, options);
       store.useCacheVersion(options.cacheVersion);
@@ -190,6 +195,7 @@ export class StateStore {
   close(): void {
     if (!this.database.open) return;
     try {
+      this.units.close();
       this.database.prepare('DELETE FROM run_lock WHERE id = 1 AND token = ?').run(this.token);
     } finally {
       heldTokens.delete(this.token);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -66,5 +66,23 @@ describe('createThreadRowSpill', () => {
     expect(createMemoryRowStore().adopt(other.path, references[3]!)).toBe(lines[3]);
     store.close();
     expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('should say how many bytes it holds, and leave a kept file (outside the store\'s folder) when the store closes', () => {
+    const kept = newFolder();
+    const spill = createThreadRowSpill(kept);
+    expect(spill.size).toBe(0);
+    spill.put('first');
+    const start = spill.size;
+    expect(start).toBe(5);
+    const second = spill.put('zweite ü');
+    expect(second).toEqual({ offset: start, length: 9 });
+    expect(spill.size).toBe(14);
+    spill.flush();
+    // A range of the kept file adopted by a store of another folder: read in place, never deleted.
+    const store = createFileRowStore(newFolder());
+    expect(store.get(store.adopt(spill.path, second))).toBe('zweite ü');
+    store.close();
+    expect(readFileSync(spill.path, 'utf8')).toBe('firstzweite ü');
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { threadId } from 'node:worker_threads';
 
 /**
@@ -20,9 +20,11 @@ export interface RowStore {
   /**
    * A line another thread put in its {@link ThreadRowSpill} (`path`, its `file`) as this store's
    * reference: a file store reads it where it is (nothing is copied), a memory store reads it in.
+   * Any range of a file can be adopted: a kept file (a cache's segment, outside the store's
+   * folder) is read in place and never deleted.
    */
   adopt(path: string, reference: RowReference): RowReference;
-  /** Releases the store (deletes a spill file, and the files of lines it adopted). */
+  /** Releases the store (deletes a spill file, and the adopted files in its own folder). */
   close(): void;
 }
 
@@ -58,7 +60,9 @@ const pieceBytes = 1024 * 1024;
 /**
  * Lines appended to a temporary file in `directory`; memory holds only offsets and the piece being
  * filled, so a dataset larger than the heap can be built. Lines other threads spilled are read
- * from their files ({@link RowStore.adopt}). Every file is deleted on `close()`.
+ * from their files ({@link RowStore.adopt}). On `close()` the store's file is deleted, and so is
+ * every adopted file in `directory` (a run's thread spills); an adopted file elsewhere is another
+ * owner's (a cache's kept segment) and stays.
  */
 export function createFileRowStore(directory: string): RowStore {
   const path = join(directory, `.forge-rows-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
@@ -102,7 +106,7 @@ export function createFileRowStore(directory: string): RowStore {
       rmSync(path, { force: true });
       for (const source of adopted) {
         closeSync(source.descriptor);
-        rmSync(source.path, { force: true });
+        if (dirname(resolve(source.path)) === resolve(directory)) rmSync(source.path, { force: true });
       }
     },
   };
@@ -116,6 +120,8 @@ export function createFileRowStore(directory: string): RowStore {
 export interface ThreadRowSpill extends RowStore {
   /** The spill file: what the merging thread adopts references from. */
   readonly path: string;
+  /** Bytes put so far (flushed or not): the offset the next line will have. */
+  readonly size: number;
   /** Writes the lines put since the last flush: they can be read from `path` once this returns. */
   flush(): void;
 }
@@ -127,6 +133,9 @@ export function createThreadRowSpill(directory: string): ThreadRowSpill {
   const spill: ThreadRowSpill = {
     spills: true,
     path,
+    get size() {
+      return writer.size();
+    },
     flush: () => writer.flush(),
     put: (line) => writer.put(line),
     get: (reference) => spill.bytes(reference).toString('utf8'),
@@ -150,7 +159,7 @@ export function createThreadRowSpill(directory: string): ThreadRowSpill {
  * Lines encoded straight into a piece of {@link pieceBytes} (no buffer per line), handed to `write`
  * a piece at a time (a line bigger than a piece on its own), each at the offset it will have in the file.
  */
-function createPieceWriter(write: (bytes: Buffer) => void): { put(line: string): { offset: number; length: number }; flush(): void } {
+function createPieceWriter(write: (bytes: Buffer) => void): { put(line: string): { offset: number; length: number }; flush(): void; size(): number } {
   /** Bytes written. */
   let size = 0;
   let piece: Buffer | undefined;
@@ -178,6 +187,7 @@ function createPieceWriter(write: (bytes: Buffer) => void): { put(line: string):
       return reference;
     },
     flush,
+    size: () => size + filled,
   };
 }
 

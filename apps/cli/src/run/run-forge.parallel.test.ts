@@ -64,12 +64,22 @@ describe('forge run on worker threads', () => {
     const projectFiles = readdirSync(project).filter((name) => name.endsWith('.jsonl'));
     expect(projectFiles.length).toBeGreaterThan(5);
     expect((await runForge({ ...options, onProgress })).upToDate).toBe(true);
-    // One transcript of the project grows by a line: that file alone is read, its project linked again from the cache.
+    // One transcript of the project grows by a line: the project's unit is handled again (every
+    // other unit is served from the unit cache), its files read through the per-file cache.
     const grown = join(project, '785d9c5e-608b-4153-be11-9b182a683525.jsonl');
-    const last = JSON.parse(readFileSync(grown, 'utf8').trimEnd().split('\n').at(-1)!) as { uuid: string; sessionId: string; cwd: string };
-    appendFileSync(grown, `${JSON.stringify({ type: 'system', subtype: 'informational', content: 'one more line', level: 'info', uuid: '0f0e0d0c-0b0a-4908-8706-050403020100', parentUuid: last.uuid, sessionId: last.sessionId, cwd: last.cwd, timestamp: '2026-12-01T00:00:00.000Z', isSidechain: false, userType: 'external' })}\n`);
+    const grow = (uuid: string) => {
+      const last = JSON.parse(readFileSync(grown, 'utf8').trimEnd().split('\n').at(-1)!) as { uuid: string; sessionId: string; cwd: string };
+      appendFileSync(grown, `${JSON.stringify({ type: 'system', subtype: 'informational', content: 'one more line', level: 'info', uuid, parentUuid: last.uuid, sessionId: last.sessionId, cwd: last.cwd, timestamp: '2026-12-01T00:00:00.000Z', isSidechain: false, userType: 'external' })}\n`);
+    };
+    grow('0f0e0d0c-0b0a-4908-8706-050403020100');
     const again = await runForge({ ...options, onProgress });
     expect(again.upToDate).toBe(false);
+    expect(reads.at(-1)!.files).toBe(reads[0]!.files);
+    expect(reads.at(-1)!.filesRead).toBeGreaterThanOrEqual(projectFiles.length);
+    expect(reads.at(-1)!.filesRead).toBeLessThan(reads[0]!.files);
+    // The project's next change: that file alone is read, the project linked again from the others' cached reads.
+    grow('0f0e0d0c-0b0a-4908-8706-050403020101');
+    expect((await runForge({ ...options, onProgress })).upToDate).toBe(false);
     expect(reads.at(-1)).toMatchObject({ files: reads[0]!.files, filesRead: 1 });
     // The same dataset as a cold run over the changed home.
     const cold = join(work, 'incremental-cold');

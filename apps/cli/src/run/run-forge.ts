@@ -26,9 +26,12 @@ import { wantsPreferences } from './plan-preferences.js';
 import { checkRunOptions, type OverLength } from './run-options.js';
 import { readScoringOutcomes, ScoringTargetCollector } from './score-sessions.js';
 import { StreamedViewMessages } from './streamed-view-messages.js';
+import { RunUnitCache, unitCacheKey } from './unit-cache.js';
+import { type UnitBuildOptions } from './run-unit.js';
 import { UnitThreads } from './unit-threads.js';
-import { type ViewRef } from './view-spill.js';
+import { ViewSpill, type ViewRef } from './view-spill.js';
 import { resolveSystemPrompt } from './system-prompt-option.js';
+import { redactionDigest } from './redaction-digest.js';
 
 /** What a shard run adds to its folder: the processed sessions (rows and duplicate signatures), and which shard it is. */
 export const shardSessionsFile = 'sessions.jsonl';
@@ -188,6 +191,8 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
   const store = await StateStore.open(stateDatabase, { cacheVersion: preferences ? `${FORGE_VERSION}+branches-all` : FORGE_VERSION, onWait: (holder) => progress({ kind: 'waiting', holder, stateDatabase }) });
   // The run's threads (ended below too when the run fails).
   let opened: UnitThreads | undefined;
+  // The unit cache's use by this run: committed once the dataset is written.
+  let unitCache: RunUnitCache | undefined;
   try {
     const everyInput = await discoverInputs(selection);
     const listed = shard == null ? everyInput : shardInputs(everyInput, shard);
@@ -240,31 +245,37 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
       const spillFiles = new Map<string, string>();
       const spillFile = (file: string) => spillFiles.get(file) ?? (spillFiles.set(file, file), file);
       const units = planReadUnits(discovered);
+      const build: UnitBuildOptions = {
+        formats: recorded.formats,
+        noise: recorded.keepNoise ? 'keep' : 'drop',
+        systemPrompt: systemPrompt.policy,
+        tokens: { budget: recorded.maxTokens, overBudget: recorded.overLength },
+        redaction,
+        ...(recorded.tokenizer == null ? {} : { tokenizer: recorded.tokenizer }),
+      };
       const threads = (opened = await UnitThreads.open(units.length, {
         jobs,
-        build: {
-          formats: recorded.formats,
-          noise: recorded.keepNoise ? 'keep' : 'drop',
-          systemPrompt: systemPrompt.policy,
-          tokens: { budget: recorded.maxTokens, overBudget: recorded.overLength },
-          redaction,
-          ...(recorded.tokenizer == null ? {} : { tokenizer: recorded.tokenizer }),
-        },
+        build,
         stateDatabase,
         cache: store.files,
-        rowDirectory: spillDirectory,
+        // Each thread's rows go to its own segment of the unit cache, written once: this run's merge
+        // and later runs' (for the units that stay unchanged) adopt them in place.
+        rowDirectory: store.units.directory,
         ...(recorded.score ? { spillDirectory } : {}),
       }));
       const views = threads.views;
-      const handled = threads.handle(units, {
+      const unitTask = {
         reuseCache: options.full !== true,
         // Preference formats read every branch: an abandoned one is pair material only, never an SFT row.
-        readOptions: preferences ? { branches: 'all' } : {},
+        readOptions: preferences ? { branches: 'all' as const } : {},
         sources: recorded.sources,
         score: recorded.score,
         preferences,
-      });
-      for await (const { unit, result } of handled) {
+      };
+      // Served units' views are scored like the others: spread over one spill per thread.
+      const servedViews = recorded.score ? Array.from({ length: Math.max(1, Math.min(jobs, units.length)) }, (_, index) => new ViewSpill(join(spillDirectory, `scoring-views-served-${index}.jsonl`))) : [];
+      unitCache = new RunUnitCache(store.units, unitCacheKey(build, unitTask), servedViews);
+      for await (const { unit, result } of threads.handle(units, unitTask, unitCache)) {
         tally.addUnit(result, { count: result.sessions.length, warnings: result.sessionWarnings });
         for (const session of result.sessions) {
           const added = await builder.addProcessedSession(session.processed, result.rowFile);
@@ -275,6 +286,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
         }
         progress({ kind: 'file-done', bytes: unit.files.reduce((total, file) => total + file.size, 0) });
       }
+      unitCache.flushViews();
       store.pruneFiles(new Set(recorded.sources), new Set(discovered.files.map((file) => file.path)));
       // A file too big to hold: its passes build the rows, and its scoring view a message at a time.
       const streamed = await streamHugeFiles(huge, {
@@ -364,6 +376,8 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
       await rm(spillDirectory, { recursive: true, force: true });
     });
     if (manifest == null) throw new Error('the dataset was not written');
+    // The dataset is written: the segments are complete and no longer read. Units of every shard stay live.
+    unitCache?.commit(new Set(recorded.sources), planReadUnits(everyInput));
     store.recordRun(recorded.out, { signature, outputState: await describeFolder(recorded.out) });
     return { out: recorded.out, manifest, upToDate: false };
   } finally {
@@ -378,15 +392,6 @@ async function* tapMessages<T>(messages: AsyncIterable<T> | Iterable<T>, tap: (m
     tap(message);
     yield message;
   }
-}
-
-/**
- * What the redaction options change, as a digest for the up-to-date signature: a changed literal
- * value rebuilds the dataset, yet no value is written anywhere (patterns by their source).
- */
-function redactionDigest(redaction: RedactionOptions): string {
-  const text = JSON.stringify(redaction, (_key, value: unknown) => (value instanceof RegExp ? `/${value.source}/${value.flags}` : value));
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** Every file of a folder with its size and mtime: what `forge run` wrote, so any later change shows. */

@@ -1,9 +1,10 @@
 import { type ReadFileOptions, type SourceFile } from '@forge/reader-kit';
 import { type Session, type SessionSource } from '@forge/schema';
-import { readUnit, type ReadUnitOptions, type UnitRead } from '@forge/state';
+import { readUnit, type ReadUnitOptions, type UnitCacheBlock, type UnitRead } from '@forge/state';
 import { createBuilderProcessor, createThreadRowSpill, loadTokenizerJsonCounter, type DatasetBuilderOptions, type PairCandidate, type ProcessedSession, type SessionProcessor, type ThreadRowSpill } from '@forge/transform';
 import { readerNamed } from '../sources/source-registry.js';
 import { type ScoringTarget } from './score-sessions.js';
+import { keepUnitRecord } from './unit-cache.js';
 import { ViewSpill, type ViewRef } from './view-spill.js';
 import { scoringView } from '@forge/scoring';
 
@@ -18,8 +19,15 @@ export interface UnitTask {
   /** The reader's name (`SessionSourceReader.name`). */
   reader: string;
   files: SourceFile[];
-  /** False: read every file again (`--full`), still refreshing the cache. */
+  /** False: read every file again (`--full`), still refreshing the per-file read cache when `fileCache` is set. */
   reuseCache: boolean;
+  /**
+   * Read through the per-file read cache (the files of a Claude Code project whose cached unit
+   * changed: the next change re-reads only the file changed). Otherwise nothing is cached per file.
+   */
+  fileCache?: boolean;
+  /** Keep the handled result in the thread's row spill (a unit cache segment): the result's `block` says where. */
+  keep?: boolean;
   readOptions: ReadFileOptions;
   sources: SessionSource[];
   /** Return each session's scoring target, and spill its view in the thread's {@link ViewSpill}. */
@@ -49,6 +57,8 @@ export interface UnitResult extends Omit<UnitRead, 'sessions'> {
   rowFile?: string;
   /** Warnings the unit's sessions carry. */
   sessionWarnings: number;
+  /** Where the kept result lies in `rowFile` (a task with `keep`), for the unit cache's entry. */
+  block?: UnitCacheBlock;
 }
 
 /**
@@ -57,6 +67,8 @@ export interface UnitResult extends Omit<UnitRead, 'sessions'> {
  */
 export interface UnitContext {
   cache?: ReadUnitOptions['cache'];
+  /** The end of the unit handled last: a unit's sessions are processed after the previous unit's, so its rows and record are one block of the spill. */
+  processed?: Promise<unknown>;
   processor: SessionProcessor;
   rows?: ThreadRowSpill;
   views?: ViewSpill;
@@ -95,25 +107,39 @@ export async function handleUnit(task: UnitTask, context: UnitContext): Promise<
   const reader = readerNamed(task.reader);
   const { sessions: read, ...bookkeeping } = await readUnit(
     { reader, files: task.files },
-    { ...(context.cache == null ? {} : { cache: context.cache }), reuseCache: task.reuseCache, readOptions: task.readOptions, sources: new Set(task.sources) },
+    { ...(context.cache == null || task.fileCache !== true ? {} : { cache: context.cache }), reuseCache: task.reuseCache, readOptions: task.readOptions, sources: new Set(task.sources) },
   );
   const views = task.score ? context.views : undefined;
   if (task.score && views == null) throw new Error('scoring a unit needs a view spill');
-  const sessions: UnitSession[] = [];
-  let sessionWarnings = 0;
-  for (const session of read) {
-    sessionWarnings += session.warnings.length;
-    const processed = await context.processor.process(session, session.branch.isActive ? {} : { preferenceOnly: true });
-    sessions.push({
-      processed,
-      active: session.branch.isActive,
-      ...(views == null ? {} : { target: targetOf(session), view: views.add({ active: session.branch.isActive, candidate: task.preferences }, JSON.stringify(scoringView(session))) }),
-      ...(task.preferences ? { candidate: { sessionId: session.id, source: session.source, file: session.files[0]!, branch: session.branch } } : {}),
-    });
-  }
-  views?.flush();
-  context.rows?.flush();
-  return { ...bookkeeping, sessions, sessionWarnings, ...(context.rows == null ? {} : { rowFile: context.rows.path }) };
+  // Units read side by side (this thread with --jobs 1) are processed one after another.
+  const previous = context.processed;
+  const processing = (async (): Promise<UnitResult> => {
+    await previous?.catch(() => undefined);
+    const rows = context.rows;
+    const start = rows?.size ?? 0;
+    const sessions: UnitSession[] = [];
+    const viewTexts: (string | undefined)[] = [];
+    let sessionWarnings = 0;
+    for (const session of read) {
+      sessionWarnings += session.warnings.length;
+      const processed = await context.processor.process(session, session.branch.isActive ? {} : { preferenceOnly: true });
+      const view = views == null ? undefined : JSON.stringify(scoringView(session));
+      viewTexts.push(view);
+      sessions.push({
+        processed,
+        active: session.branch.isActive,
+        ...(view == null ? {} : { target: targetOf(session), view: views!.add({ active: session.branch.isActive, candidate: task.preferences }, view) }),
+        ...(task.preferences ? { candidate: { sessionId: session.id, source: session.source, file: session.files[0]!, branch: session.branch } } : {}),
+      });
+    }
+    const result: UnitResult = { ...bookkeeping, sessions, sessionWarnings, ...(rows == null ? {} : { rowFile: rows.path }) };
+    if (task.keep === true && rows != null) result.block = keepUnitRecord(rows, start, result, viewTexts);
+    views?.flush();
+    rows?.flush();
+    return result;
+  })();
+  context.processed = processing;
+  return processing;
 }
 
 function targetOf(session: Session): ScoringTarget {

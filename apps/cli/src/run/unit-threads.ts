@@ -3,6 +3,7 @@ import { failedUnitRead, type ReadUnit, type ReadUnitOptions } from '@forge/stat
 import { createUnitContext, handleUnit, type UnitBuildOptions, type UnitContext, type UnitResult, type UnitTask } from './run-unit.js';
 import { type WorkerTask, type WorkerUnitTask } from './run-unit-worker.js';
 import { type ScoringOutcomes } from './score-sessions.js';
+import { type RunUnitCache } from './unit-cache.js';
 import { scoreViewSpill, ViewSpill, type ScoredViews } from './view-spill.js';
 
 /** Options of {@link UnitThreads}. */
@@ -69,25 +70,18 @@ export class UnitThreads {
    * Handles every unit and yields the results in unit order, whatever order they finish in, so
    * what is merged (and written) is the same for every `jobs`. At most two units per thread are in
    * flight: the results waiting for an earlier one stay few. A unit whose worker fails (a bug,
-   * never bad input) gives a warning per file, and the run goes on.
+   * never bad input) gives a warning per file, and the run goes on. With `cache`, an unchanged unit
+   * is served from it here (unless `task.reuseCache` is false), and every unit handled is kept there.
    */
-  async *handle(units: readonly ReadUnit[], task: Omit<UnitTask, 'reader' | 'files'>): AsyncGenerator<{ unit: ReadUnit; result: UnitResult }> {
+  async *handle(units: readonly ReadUnit[], task: Omit<UnitTask, 'reader' | 'files' | 'keep' | 'fileCache'>, cache?: RunUnitCache): AsyncGenerator<{ unit: ReadUnit; result: UnitResult }> {
     const handle = async (unit: ReadUnit): Promise<UnitResult> => {
-      const unitTask: UnitTask = { ...task, reader: unit.reader.name, files: unit.files };
-      try {
-        if (this.#pool == null) return await handleUnit(unitTask, this.#context!);
-        const workerTask: WorkerUnitTask = {
-          ...unitTask,
-          kind: 'unit',
-          build: this.#build,
-          ...(this.#stateDatabase == null ? {} : { stateDatabase: this.#stateDatabase }),
-          ...(this.#spillDirectory == null ? {} : { spillDirectory: this.#spillDirectory }),
-          ...(this.#rowDirectory == null ? {} : { rowDirectory: this.#rowDirectory }),
-        };
-        return (await this.#pool.run(workerTask)) as UnitResult;
-      } catch (error) {
-        return { ...failedUnitRead(unit.files, error), sessions: [], sessionWarnings: 0 };
-      }
+      const served = cache == null || !task.reuseCache ? undefined : cache.serve(unit);
+      if (served?.kind === 'hit') return served.result;
+      // A changed project is read through the per-file cache: its next change re-reads only the file changed.
+      const unitTask: UnitTask = { ...task, reader: unit.reader.name, files: unit.files, keep: cache != null, fileCache: served?.kind === 'changed' && unit.files.length > 1 };
+      const result = await this.#handleUnit(unit, unitTask);
+      cache?.keep(unit, result);
+      return result;
     };
     const inFlight: Promise<UnitResult>[] = [];
     let next = 0;
@@ -98,6 +92,24 @@ export class UnitThreads {
       }
     } finally {
       await Promise.allSettled(inFlight);
+    }
+  }
+
+  /** One unit handled where it runs (this thread, or a worker); a failing worker's unit becomes a warning per file. */
+  async #handleUnit(unit: ReadUnit, unitTask: UnitTask): Promise<UnitResult> {
+    try {
+      if (this.#pool == null) return await handleUnit(unitTask, this.#context!);
+      const workerTask: WorkerUnitTask = {
+        ...unitTask,
+        kind: 'unit',
+        build: this.#build,
+        ...(this.#stateDatabase == null ? {} : { stateDatabase: this.#stateDatabase }),
+        ...(this.#spillDirectory == null ? {} : { spillDirectory: this.#spillDirectory }),
+        ...(this.#rowDirectory == null ? {} : { rowDirectory: this.#rowDirectory }),
+      };
+      return (await this.#pool.run(workerTask)) as UnitResult;
+    } catch (error) {
+      return { ...failedUnitRead(unit.files, error), sessions: [], sessionWarnings: 0 };
     }
   }
 
