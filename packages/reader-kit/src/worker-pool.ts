@@ -53,16 +53,17 @@ export class WorkerPool<Task, Result> {
 
   /**
    * `moduleUrl`: the file URL of a module whose default export takes a task and returns (a promise
-   * of) its result. `youngGenerationMb`: each thread's young generation (V8's default when absent),
-   * larger for work that allocates much short-lived data, such as parsing JSON lines.
+   * of) its result. `tasksPerThread` (default 1): tasks handed to a thread before it has finished
+   * the one it runs, so it finds its next task waiting even when the thread that hands them out is
+   * busy with work of its own (the thread runs them interleaved at their awaits).
    */
   constructor(
     moduleUrl: string,
     readonly threads: number,
-    { youngGenerationMb }: { youngGenerationMb?: number } = {},
+    { tasksPerThread = 1 }: { tasksPerThread?: number } = {},
   ) {
     const { filename, execArgv } = workerEntry(moduleUrl);
-    this.#pool = new Tinypool({ filename, minThreads: threads, maxThreads: threads, execArgv, ...(youngGenerationMb == null ? {} : { resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb } }) });
+    this.#pool = new Tinypool({ filename, minThreads: threads, maxThreads: threads, execArgv, concurrentTasksPerWorker: tasksPerThread });
   }
 
   /** Runs one task in a free thread (queued while every thread is busy). */

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { WorkerPool } from '@forge/reader-kit';
 import { type SessionSummary, type SessionWarning } from '@forge/schema';
 import { CollectionTally, discoverInputs, failedUnitRead, planReadUnits } from '@forge/state';
@@ -28,8 +29,8 @@ const workerModule = new URL(import.meta.url.endsWith('.ts') ? './summarize-unit
  * Code project, or one standalone file) by the same readers and the same per-unit step
  * (`readUnit`) as every other command, but asking for `detail: 'summary'` and summarising each
  * unit's sessions where it was read ({@link summarizeUnit}), so whole Sessions are never held.
- * `jobs` threads (default: the available cores; 1 for inputs under 16 MB): with one, this thread
- * reads; with N > 1, N worker threads read and hand back only summaries. The same output for every `jobs`.
+ * `jobs` threads (default: the available cores; 1 for inputs under 16 MB): this thread reads, and
+ * with N > 1 so do N - 1 worker threads, which hand back only summaries. The same output for every `jobs`.
  */
 export async function readSummaries(options: Pick<StatsOptions, 'source' | 'root' | 'quiet' | 'jobs'>, io: CliIo): Promise<CollectedSummaries> {
   const progress = createProgress(io, { quiet: options.quiet });
@@ -45,11 +46,11 @@ export async function readSummaries(options: Pick<StatsOptions, 'source' | 'root
   const inputBytes = unitBytes(discovered.files);
   // More threads than units would only start idle threads.
   const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(inputBytes), units.length));
-  // N threads are N workers, and this thread only hands out units and adds up what comes back: a
-  // unit read here runs synchronously for tens of milliseconds, during which a worker that finished
-  // would wait for its next unit (measured: the worker idled 84% of a 2-thread run).
-  const pool = jobs > 1 ? new WorkerPool<SummaryUnitTask[], SummaryUnitResult[]>(workerModule, jobs, { youngGenerationMb }) : undefined;
-  const summarize = pool == null ? summarizeUnits : (tasks: SummaryUnitTask[]) => pool.run(tasks);
+  // N threads are this one and N - 1 workers: this thread reads from the start, while the workers
+  // start (~0.45 s each on the stats bench machine), and no core waits on a thread that only hands
+  // out units. Each worker holds its next batch while it reads one (`tasksPerThread`), so it never
+  // waits for this thread to finish a unit of its own before it gets more.
+  const pool = jobs > 1 ? new WorkerPool<SummaryUnitTask[], SummaryUnitResult[]>(workerModule, jobs - 1, { tasksPerThread: batchesInFlight }) : undefined;
   const sources = [...(selection.sources ?? new Set(selection.readers.flatMap((reader) => reader.sources)))];
   let next = 0;
   let remainingBytes = inputBytes;
@@ -57,9 +58,9 @@ export async function readSummaries(options: Pick<StatsOptions, 'source' | 'root
    * The next units to hand over, still largest first: on this thread one; to a worker, a share of
    * what is left (guided: large batches first, small ones at the end to even out the threads).
    */
-  const takeBatch = (): number[] | undefined => {
+  const takeBatch = (toWorker: boolean): number[] | undefined => {
     if (next >= order.length) return undefined;
-    const target = pool == null ? 0 : Math.max(minBatchBytes, remainingBytes / (batchesPerShare * jobs));
+    const target = toWorker ? Math.max(minBatchBytes, remainingBytes / (batchesPerShare * jobs)) : 0;
     const batch: number[] = [];
     let bytes = 0;
     while (next < order.length && (batch.length === 0 || bytes < target)) {
@@ -70,9 +71,9 @@ export async function readSummaries(options: Pick<StatsOptions, 'source' | 'root
     remainingBytes -= bytes;
     return batch;
   };
-  /** Takes batches off the shared list until none is left. */
-  const lane = async (): Promise<void> => {
-    for (let batch = takeBatch(); batch != null; batch = takeBatch()) {
+  /** Takes batches off the shared list until none is left, and summarises them here or in a worker. */
+  const lane = async (summarize: (tasks: SummaryUnitTask[]) => Promise<SummaryUnitResult[]>, toWorker: boolean): Promise<void> => {
+    for (let batch = takeBatch(toWorker); batch != null; batch = takeBatch(toWorker)) {
       const tasks = batch.map((index) => ({ reader: units[index]!.reader.name, files: units[index]!.files, sources }));
       // A batch whose worker failed (a bug, never bad input): a warning per file, and the other batches are still summarised.
       const results = await summarize(tasks).catch((error: unknown) => tasks.map((task) => ({ ...failedUnitRead(task.files, error), summaries: [] })));
@@ -82,12 +83,15 @@ export async function readSummaries(options: Pick<StatsOptions, 'source' | 'root
         perUnit[index] = unitSummaries;
         progress.advance(unitBytes(units[index]!.files));
       }
+      // A unit read here runs without a macrotask in between: let the workers' results in and their next batches out.
+      if (!toWorker && pool != null) await yieldToEvents();
     }
   };
   try {
     progress.start('reading', discovered.files.length, inputBytes);
-    // Two batches queued per worker: the next one is handed over as soon as one comes back.
-    await Promise.all(Array.from({ length: pool == null ? 1 : 2 * jobs }, lane));
+    // The workers' lanes first, so their first batches are on their way before this thread starts reading.
+    const workerLanes = pool == null ? [] : Array.from({ length: batchesInFlight * pool.threads }, () => lane((tasks) => pool.run(tasks), true));
+    await Promise.all([...workerLanes, lane(summarizeUnits, false)]);
   } finally {
     progress.stop();
     await pool?.close();
@@ -98,13 +102,8 @@ export async function readSummaries(options: Pick<StatsOptions, 'source' | 'root
   return { summaries, files: collected.inputs.length, skippedFiles: collected.skippedFiles, fileWarnings: collected.fileWarnings };
 }
 
-/**
- * A worker's young generation: parsing lines makes much garbage that dies young, and V8's default
- * collects it too often (measured on the stats bench corpus with `--jobs 1` and node's
- * `--max-semi-space-size` 16 and 64: the collector's share of the thread went from 14–19% to 10%).
- */
-const youngGenerationMb = 96;
-
+/** Batches a worker holds at a time: the one it reads and the next. */
+const batchesInFlight = 2;
 /** A worker's batch is 1/batchesPerShare of a thread's share of what is left: few hand-overs, threads that finish together. */
 const batchesPerShare = 4;
 /** The smallest batch handed to a worker: below this, a hand-over costs more than it evens out. */
