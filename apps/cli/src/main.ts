@@ -1,6 +1,7 @@
 import { CommanderError, type Command } from 'commander';
 import { ForgeError } from '@forge/schema';
 import { type CliIo, exitCodes, processIo } from './cli-io.js';
+import { isOutOfSpace, outOfSpaceMessage } from './out-of-space.js';
 import { commandSummaries, forgeProgram } from './program-base.js';
 
 /**
@@ -36,6 +37,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     if (ForgeError.isInstance(error)) {
       io.stderr.write(`forge: ${error.message}\n`);
       return error.code === 'usage' ? exitCodes.usage : exitCodes.failure;
+    }
+    if (isOutOfSpace(error)) {
+      io.stderr.write(`forge: ${outOfSpaceMessage(error as Error)}\n`);
+      return exitCodes.failure;
     }
     io.stderr.write(`forge: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return exitCodes.failure;

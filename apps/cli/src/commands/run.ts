@@ -3,6 +3,7 @@ import { type CliIo, exitCodes, type ExitCode } from '../cli-io.js';
 import { loadConfig } from '../config/load-config.js';
 import { resolvePairingConfig } from '../config/pairing-config.js';
 import { createProgress } from '../render/progress.js';
+import { limitHeapGrowth } from '../run/limit-heap-growth.js';
 import { runForge } from '../run/run-forge.js';
 import { type RunOptions } from './command-options.js';
 import { splitList } from './option-parsers.js';
@@ -15,6 +16,7 @@ export async function runCommand(flags: RunOptions, io: CliIo): Promise<ExitCode
   const log = (line: string) => {
     if (!flags.quiet) io.stderr.write(`${line}\n`);
   };
+  limitHeapGrowth();
   try {
     // Undefined: runForge's default.
     const result = await runForge({

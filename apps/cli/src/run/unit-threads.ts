@@ -1,5 +1,6 @@
 import { WorkerPool } from '@forge/reader-kit';
 import { failedUnitRead, type ReadUnit, type ReadUnitOptions } from '@forge/state';
+import { isOutOfSpace } from '../out-of-space.js';
 import { createUnitContext, handleUnit, type UnitBuildOptions, type UnitContext, type UnitResult, type UnitTask } from './run-unit.js';
 import { type WorkerTask, type WorkerUnitTask } from './run-unit-worker.js';
 import { type ScoringOutcomes } from './score-sessions.js';
@@ -70,7 +71,8 @@ export class UnitThreads {
    * Handles every unit and yields the results in unit order, whatever order they finish in, so
    * what is merged (and written) is the same for every `jobs`. At most two units per thread are in
    * flight: the results waiting for an earlier one stay few. A unit whose worker fails (a bug,
-   * never bad input) gives a warning per file, and the run goes on. With `cache`, an unchanged unit
+   * never bad input) gives a warning per file, and the run goes on; a write that finds no room
+   * ({@link isOutOfSpace}) ends the run. With `cache`, an unchanged unit
    * is served from it here (unless `task.reuseCache` is false), and every unit handled is kept there.
    */
   async *handle(units: readonly ReadUnit[], task: Omit<UnitTask, 'reader' | 'files' | 'keep' | 'fileCache'>, cache?: RunUnitCache): AsyncGenerator<{ unit: ReadUnit; result: UnitResult }> {
@@ -109,6 +111,8 @@ export class UnitThreads {
       };
       return (await this.#pool.run(workerTask)) as UnitResult;
     } catch (error) {
+      // A full disk is not the unit's fault: its spills are cut short, so the run stops (see main.ts).
+      if (isOutOfSpace(error)) throw error;
       return { ...failedUnitRead(unit.files, error), sessions: [], sessionWarnings: 0 };
     }
   }
