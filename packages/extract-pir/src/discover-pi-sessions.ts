@@ -206,8 +206,9 @@ function isHeaderFacts(value: JsonValue | undefined): value is HeaderFacts {
  */
 async function headerFactsOf(path: string, stats: { size: number; mtimeMs: number }, memo: HeaderMemo | undefined): Promise<HeaderFacts | undefined> {
   const remembered = memo?.recall(path, stats.size, stats.mtimeMs);
-  if (remembered === null) return undefined;
   if (isHeaderFacts(remembered)) return remembered;
+  // Remembered as no session (null, not undefined): warned about again without a read.
+  if (remembered == null && remembered !== undefined) return undefined;
   const header = await readHeaderOf(path);
   if (header === 'unopened') return undefined;
   const facts = header === 'none' ? undefined : headerFacts(header);
