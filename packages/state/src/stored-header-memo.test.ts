@@ -6,7 +6,8 @@ import { sharedFixturesRoot } from '@forge-internal/test-agents';
 import { discoverPiSessions, piFamilySource, type PiSessionHandle } from '@forge/extract-pir';
 import { type SessionWarning } from '@forge/schema';
 import { discoverInputs } from './collect-sessions.js';
-import { StateStore } from './state-store.js';
+import { type StateStore } from './state-store.js';
+import { withStore } from './test-support/with-store.js';
 
 // Whole seconds: a Date round-trips through utimes exactly, so a rewritten file keeps its mtime.
 const pinned = new Date('2026-01-02T03:04:05Z');
@@ -40,15 +41,6 @@ function rewriteUnchangedStats(path: string, content: string): void {
 /** The header id of a file replaced with another of the same length. */
 function otherId(id: string): string {
   return `${id.slice(0, -1)}${id.endsWith('0') ? '1' : '0'}`;
-}
-
-async function withStore<T>(path: string, use: (store: StateStore) => Promise<T>): Promise<T> {
-  const store = await StateStore.open(path, { cacheVersion: 'test' });
-  try {
-    return await use(store);
-  } finally {
-    store.close();
-  }
 }
 
 /** pi-family discovery with the store's memo (none: read every header), the memo saved after. */
@@ -125,12 +117,7 @@ describe('header memo', () => {
     const database = join(home, 'state.sqlite');
     await withStore(database, (store) => discover(roots, store));
     for (const path of sessionFiles(home)) rewriteUnchangedStats(path, ' '.repeat(statSync(path).size));
-    const store = await StateStore.open(database, { cacheVersion: 'readers changed' });
-    try {
-      expect((await discover(roots, store)).handles).toEqual([]);
-    } finally {
-      store.close();
-    }
+    expect((await withStore(database, (store) => discover(roots, store), 'readers changed')).handles).toEqual([]);
   });
 
   it('should serve discoverInputs from the memo of the store it is given, and read again with reuseCache false', async () => {
