@@ -8,8 +8,8 @@ import { isProcessAlive, type SessionSource, type Verdict } from '@forge/schema'
 import { FileReadCache, type CachedFile } from './file-read-cache.js';
 import { type CachedFileRead } from './session-codec.js';
 import { StateError } from './state-error.js';
-import { StoredHeaderMemo } from './stored-header-memo.js';
 import { migrate, stateMigrations } from './state-migrations.js';
+import { StoredHeaderMemo } from './stored-header-memo.js';
 import { UnitResultCache } from './unit-result-cache.js';
 
 /** The run that holds the store. */
