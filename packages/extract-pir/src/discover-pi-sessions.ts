@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
+import { type HeaderMemo, type JsonValue } from '@forge/reader-kit';
 import { type SessionWarning } from '@forge/schema';
 import { detectFlavor, type PiFlavor } from './pi-header.js';
-import { readHeaderLine } from './read-header-line.js';
+import { readHeaderOf, type HeaderLine } from './read-header-line.js';
 import { readSessionIndex, type SessionIndexRow } from './session-index.js';
 import { defaultPiSessionRoots, toRoot, type PiSessionRoot } from './session-roots.js';
 
@@ -19,6 +20,8 @@ export interface DiscoverPiSessionsOptions {
   useIndex?: boolean;
   /** Notes about things skipped or distrusted: empty files, non-sessions, an unusable or stale index. */
   onWarning?: (warning: SessionWarning) => void;
+  /** Header facts of earlier runs: a file with the same path, size and mtime is not opened. Filled with what is read now. */
+  headerMemo?: HeaderMemo;
 }
 
 /** One session file found on disk (a `SourceFile` of the shared reader vocabulary, with what discovery learnt). */
@@ -132,8 +135,8 @@ export async function* discoverPiSessions(options: DiscoverPiSessionsOptions = {
         warn({ file: path, kind: 'empty-file', message: 'empty session file skipped (0 bytes)' });
         continue;
       }
-      const header = await readHeaderLine(path);
-      if (header == null) {
+      const facts = await headerFactsOf(path, stats, options.headerMemo);
+      if (facts == null) {
         warn({ file: path, kind: 'not-a-session', message: 'not a pi session: the first record is not a {"type":"session"} header; skipped', line: 1 });
         continue;
       }
@@ -147,9 +150,9 @@ export async function* discoverPiSessions(options: DiscoverPiSessionsOptions = {
       }
       const handle: PiSessionHandle = {
         path,
-        source: detectFlavor(header.header, header.firstEntry, root.kind === 'omp' || header.titleSlot),
-        id: header.id,
-        cwd: header.cwd,
+        source: root.kind === 'omp' ? 'omp' : facts.flavor,
+        id: facts.id,
+        cwd: facts.cwd,
         size: stats.size,
         mtimeMs: stats.mtime.getTime(),
         foundBy: fresh ? 'index' : 'scan',
@@ -174,6 +177,43 @@ export async function* discoverPiSessions(options: DiscoverPiSessionsOptions = {
       }
     }
   }
+}
+
+/** What discovery keeps of a header: the handle is made from these alone, whether read now or remembered. */
+interface HeaderFacts {
+  id: string;
+  cwd: string;
+  /** The flavor the file itself shows (a file under an omp root is omp whatever it shows). */
+  flavor: PiFlavor;
+  // An index signature: the facts are a JSON value the memo stores as is.
+  [key: string]: JsonValue;
+}
+
+function headerFacts(header: HeaderLine): HeaderFacts {
+  return { id: header.id, cwd: header.cwd, flavor: detectFlavor(header.header, header.firstEntry, header.titleSlot) };
+}
+
+function isHeaderFacts(value: JsonValue | undefined): value is HeaderFacts {
+  if (typeof value !== 'object' || value == null || Array.isArray(value)) return false;
+  return typeof value.id === 'string' && typeof value.cwd === 'string' && (value.flavor === 'pi' || value.flavor === 'pir' || value.flavor === 'omp');
+}
+
+/**
+ * A file's header facts: remembered ones when its path, size and mtime are unchanged (the file is
+ * not opened), else read now and remembered. Undefined: no session header (remembered too, so its
+ * warning comes again without a read) or the file cannot be opened (not remembered: it may open
+ * next time with the same mtime, as after a chmod).
+ */
+async function headerFactsOf(path: string, stats: { size: number; mtimeMs: number }, memo: HeaderMemo | undefined): Promise<HeaderFacts | undefined> {
+  const remembered = memo?.recall(path, stats.size, stats.mtimeMs);
+  if (isHeaderFacts(remembered)) return remembered;
+  // Remembered as no session (null, not undefined): warned about again without a read.
+  if (remembered == null && remembered !== undefined) return undefined;
+  const header = await readHeaderOf(path);
+  if (header === 'unopened') return undefined;
+  const facts = header === 'none' ? undefined : headerFacts(header);
+  memo?.remember(path, stats.size, stats.mtimeMs, facts ?? null);
+  return facts;
 }
 
 /** omp writes a subagent's session to `<parent stem>/<task>.jsonl` next to `<parent stem>.jsonl`. */

@@ -29,6 +29,7 @@ export const piFamilySource: SessionSourceReader = {
       ...(options.env == null ? {} : { env: options.env }),
       ...(options.homeDirectory == null ? {} : { homeDirectory: options.homeDirectory }),
       ...(options.onWarning == null ? {} : { onWarning: options.onWarning }),
+      ...(options.headerMemo == null ? {} : { headerMemo: options.headerMemo }),
     }),
   detect(head, path) {
     const { values, partial } = headRecords(head, 3);

@@ -10,12 +10,19 @@ export interface HeaderLine extends HeaderRecords {
 /** Most headers and first entries fit here: the 64 KiB window is read only when they do not. */
 const FIRST_BYTES = 4 * 1024;
 
+/** The header of a pi-family file from its first 64 KiB (after omp's title slot), or undefined (none, or the file cannot be opened). */
+export async function readHeaderLine(path: string): Promise<HeaderLine | undefined> {
+  const found = await readHeaderOf(path);
+  return typeof found === 'string' ? undefined : found;
+}
+
 /**
- * The header of a pi-family file from its first 64 KiB (after omp's title slot), or undefined.
+ * {@link readHeaderLine}, telling a file whose first records hold no header (`none`) from one that
+ * cannot be opened (`unopened`: gone since it was listed, no permission), which may open next time.
  * Synchronous reads: discovery reads thousands of small heads, where a thread-pool round trip per
  * open, read and close costs more than the read; the first 4 KiB usually answer.
  */
-export async function readHeaderLine(path: string): Promise<HeaderLine | undefined> {
+export async function readHeaderOf(path: string): Promise<HeaderLine | 'none' | 'unopened'> {
   let head: HeadRecords;
   let whole: boolean;
   try {
@@ -29,14 +36,14 @@ export async function readHeaderLine(path: string): Promise<HeaderLine | undefin
     whole = window.length < FILE_HEAD_BYTES;
   } catch (error) {
     // A file that cannot be opened (gone since it was listed, no permission) has no header; a read error is the caller's.
-    if ((error as NodeJS.ErrnoException).syscall === 'open') return undefined;
+    if ((error as NodeJS.ErrnoException).syscall === 'open') return 'unopened';
     throw error;
   }
   // Only the first three records are decoded, not the whole window.
   const found = findHeader(head.values);
   if (found != null) return headerLine(found);
   // A header cut by the window (omp headers can list many previous files): read it whole.
-  return whole ? undefined : await readHeaderSlowly(path);
+  return (whole ? undefined : await readHeaderSlowly(path)) ?? 'none';
 }
 
 /** A header line longer than the 64 KiB window (omp can list many previous files): stream it. */

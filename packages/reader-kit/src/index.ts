@@ -13,6 +13,7 @@ export { WarningLog } from './warning-log.js';
 export type {
   DiscoverOptions,
   FileSessions,
+  HeaderMemo,
   JsonValue,
   ReaderLocation,
   ReadFileOptions,

@@ -78,6 +78,21 @@ export interface DiscoverOptions {
   homeDirectory?: string;
   /** Things skipped while listing (a stale index, an unreadable folder). */
   onWarning?: (warning: SessionWarning) => void;
+  /** What earlier runs' discovery read from files' heads: an unchanged file need not be opened again. */
+  headerMemo?: HeaderMemo;
+}
+
+/**
+ * What a reader's discovery learnt from a file's first bytes (its header), remembered with the
+ * size and mtime the file had then (a `StateStore` keeps it between runs). A file whose path, size
+ * and mtime are unchanged has the same head, so discovery builds its `SourceFile` from the
+ * remembered facts instead of opening it.
+ */
+export interface HeaderMemo {
+  /** The facts remembered for `path` if it had this size and mtime (`null`: remembered as not the reader's); else undefined. */
+  recall(path: string, size: number, mtimeMs: number): JsonValue | undefined;
+  /** Records what discovery read from the file now (`null`: its head is not the reader's). */
+  remember(path: string, size: number, mtimeMs: number, facts: JsonValue): void;
 }
 
 /** Where a worker thread imports a reader from: its module (`import.meta.url`) and export name. */

@@ -9,7 +9,7 @@ import { readSourceSessions, type SessionSourceReader } from '@forge/reader-kit'
 import { type Session, type SessionWarning } from '@forge/schema';
 import { collectSessions, discoverInputs, type SourceSelection } from './collect-sessions.js';
 import { fingerprintFileSync } from './fingerprint-file.js';
-import { StateStore } from './state-store.js';
+import { withStore } from './test-support/with-store.js';
 
 const readers = [claudeCodeSource, piFamilySource];
 const acmeApi = join('.claude', 'projects', '-home-dev-work-acme-api');
@@ -34,15 +34,6 @@ async function plainRead(home: string): Promise<{ sessions: Session[]; warnings:
     for await (const session of readSourceSessions(reader, { env: {}, homeDirectory: home, onWarning: (warning) => warnings.push(warning) })) sessions.push(session);
   }
   return { sessions: sorted(sessions), warnings };
-}
-
-async function withStore<T>(path: string, use: (store: StateStore) => Promise<T>): Promise<T> {
-  const store = await StateStore.open(path, { cacheVersion: 'test' });
-  try {
-    return await use(store);
-  } finally {
-    store.close();
-  }
 }
 
 describe('collectSessions', () => {

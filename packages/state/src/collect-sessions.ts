@@ -88,8 +88,20 @@ function selectedSources(selection: SourceSelection): ReadonlySet<SessionSource>
   return selection.sources ?? new Set(selection.readers.flatMap((reader) => reader.sources));
 }
 
-/** Lists the input files of the selected sources (file stats only: nothing is opened). */
-export async function discoverInputs(selection: SourceSelection): Promise<DiscoveredInputs> {
+/** Options of {@link discoverInputs}. */
+export interface DiscoverInputsOptions {
+  /** Keeps what readers' discovery read from file heads: unchanged files are not opened next time. */
+  store?: StateStore;
+  /** False (`--full`): read every head again, still refreshing the memo. */
+  reuseCache?: boolean;
+}
+
+/**
+ * Lists the input files of the selected sources: file stats, and the heads a reader's discovery
+ * needs (pi-family session headers), which come from the store's header memo for files whose
+ * path, size and mtime are unchanged.
+ */
+export async function discoverInputs(selection: SourceSelection, { store, reuseCache = true }: DiscoverInputsOptions = {}): Promise<DiscoveredInputs> {
   const sources = selectedSources(selection);
   const warnings: SessionWarning[] = [];
   const perReader: Array<{ reader: SessionSourceReader; files: SourceFile[] }> = [];
@@ -97,13 +109,16 @@ export async function discoverInputs(selection: SourceSelection): Promise<Discov
     if (!reader.sources.some((source) => sources.has(source))) continue;
     const roots = selection.roots?.[reader.name];
     const files: SourceFile[] = [];
+    const headerMemo = store?.headerMemo(reader.name, { trust: reuseCache });
     const discovery = reader.discover({
       ...(roots == null ? {} : { roots }),
       ...(selection.env == null ? {} : { env: selection.env }),
       ...(selection.homeDirectory == null ? {} : { homeDirectory: selection.homeDirectory }),
       onWarning: (warning) => warnings.push(warning),
+      ...(headerMemo == null ? {} : { headerMemo }),
     });
     for await (const file of discovery) if (sources.has(file.source)) files.push(file);
+    headerMemo?.save();
     perReader.push({ reader, files });
   }
   return { perReader, files: perReader.flatMap(({ files }) => files), warnings };
@@ -224,7 +239,7 @@ export async function readUnit({ reader, files }: ReadUnit, { cache, reuseCache 
  * unchanged files from the state cache, each group linked), on this thread.
  */
 export async function collectSessions({ selection, discovered: listed, store, reuseCache = true, readOptions = {}, consume, onDiscovered, onFileDone }: CollectOptions): Promise<CollectedSessions> {
-  const discovered = listed ?? (await discoverInputs(selection));
+  const discovered = listed ?? (await discoverInputs(selection, { ...(store == null ? {} : { store }), reuseCache }));
   const sources = selectedSources(selection);
   onDiscovered?.(discovered.files.length, discovered.files.reduce((total, file) => total + file.size, 0));
   const tally = new CollectionTally(discovered);

@@ -3,6 +3,7 @@
 export { StateStore } from './state-store.js';
 export type { StateHolder, StateStoreOptions } from './state-store.js';
 export { FileReadCache } from './file-read-cache.js';
+export { StoredHeaderMemo } from './stored-header-memo.js';
 export type { CachedFile } from './file-read-cache.js';
 export { UnitResultCache } from './unit-result-cache.js';
 export type { UnitCacheBlock, UnitCacheEntry, UnitCacheLookup, UnitFileStats } from './unit-result-cache.js';
@@ -10,7 +11,7 @@ export { stateMigrations } from './state-migrations.js';
 export { StateError } from './state-error.js';
 export type { StateErrorCode } from './state-error.js';
 export { CollectionTally, collectSessions, discoverInputs, failedUnitRead, isPassedOver, planReadUnits, readUnit } from './collect-sessions.js';
-export type { CollectedSessions, CollectOptions, DiscoveredInputs, ReadInput, ReadUnit, ReadUnitOptions, SourceSelection, UnitRead } from './collect-sessions.js';
+export type { CollectedSessions, CollectOptions, DiscoveredInputs, DiscoverInputsOptions, ReadInput, ReadUnit, ReadUnitOptions, SourceSelection, UnitRead } from './collect-sessions.js';
 export { decodeFileRead, encodeFileRead, sessionJsonPieces } from './session-codec.js';
 export type { CachedFileRead } from './session-codec.js';
 export { fingerprintBytes, fingerprintFile, fingerprintFileSync } from './fingerprint-file.js';

@@ -55,6 +55,19 @@ export const stateMigrations: ReadonlyArray<(database: Database.Database) => voi
         record_length INTEGER NOT NULL
       );
     `),
+  // 4. The header memo (`StoredHeaderMemo`): per input file and reader, what discovery read from
+  //    the file's head (JSON) at the size and mtime the file had. Re-creatable cache only.
+  (database) =>
+    database.exec(`
+      CREATE TABLE header_memo (
+        reader TEXT NOT NULL,
+        path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ms REAL NOT NULL,
+        facts TEXT NOT NULL,
+        PRIMARY KEY (reader, path)
+      );
+    `),
 ];
 
 /**

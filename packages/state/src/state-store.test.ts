@@ -83,7 +83,7 @@ describe('StateStore', () => {
     store.close();
     const migrated = new Database(path, { readonly: true });
     expect(migrated.pragma('user_version', { simple: true })).toBe(stateMigrations.length);
-    expect((migrated.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((table) => table.name)).toEqual(['file_reads', 'meta', 'run_lock', 'runs', 'unit_results', 'verdicts']);
+    expect((migrated.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((table) => table.name)).toEqual(['file_reads', 'header_memo', 'meta', 'run_lock', 'runs', 'unit_results', 'verdicts']);
     migrated.close();
     const newer = new Database(path);
     newer.pragma(`user_version = ${stateMigrations.length + 1}`);

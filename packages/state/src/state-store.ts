@@ -9,6 +9,7 @@ import { FileReadCache, type CachedFile } from './file-read-cache.js';
 import { type CachedFileRead } from './session-codec.js';
 import { StateError } from './state-error.js';
 import { migrate, stateMigrations } from './state-migrations.js';
+import { StoredHeaderMemo } from './stored-header-memo.js';
 import { UnitResultCache } from './unit-result-cache.js';
 
 /** The run that holds the store. */
@@ -130,6 +131,8 @@ export class StateStore {
     this.database
       .transaction(() => {
         this.database.exec('DELETE FROM file_reads');
+        // What a reader made of a file's head may differ too.
+        this.database.exec('DELETE FROM header_memo');
         this.database.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('cache-version', ?)").run(cacheVersion);
       })
       .immediate();
@@ -153,6 +156,14 @@ export class StateStore {
   /** Drops the cached reads of files of `sources` that are not in `keep` (gone, or no longer looked at). */
   pruneFiles(sources: ReadonlySet<SessionSource>, keep: ReadonlySet<string>): number {
     return this.files.pruneFiles(sources, keep);
+  }
+
+  /**
+   * The header memo of one reader's discovery (`DiscoverOptions.headerMemo`); `save()` it after the
+   * discovery. `trust: false` (`--full`): every head is read again, and the memo refreshed.
+   */
+  headerMemo(reader: string, { trust }: { trust: boolean }): StoredHeaderMemo {
+    return new StoredHeaderMemo(this.database, reader, trust);
   }
 
   /** What the last complete run into an output folder was made from, and the files it left there. */

@@ -194,7 +194,7 @@ export async function runForge(options: RunForgeOptions = {}): Promise<RunForgeR
   // The unit cache's use by this run: committed once the dataset is written.
   let unitCache: RunUnitCache | undefined;
   try {
-    const everyInput = await discoverInputs(selection);
+    const everyInput = await discoverInputs(selection, { store, reuseCache: options.full !== true });
     const listed = shard == null ? everyInput : shardInputs(everyInput, shard);
     // Files too big to hold are streamed on this thread after the others (never cached).
     const { discovered, huge } = splitHugeFiles(listed, options.hugeFileBytes ?? (Number(env.FORGE_HUGE_FILE_BYTES) || DEFAULT_HUGE_FILE_BYTES));
