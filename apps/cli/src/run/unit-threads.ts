@@ -89,7 +89,12 @@ export class UnitThreads {
     let next = 0;
     try {
       for (const unit of units) {
-        while (next < units.length && inFlight.length < 2 * this.#jobs) inFlight.push(handle(units[next++]!));
+        while (next < units.length && inFlight.length < 2 * this.#jobs) {
+          const handling = handle(units[next++]!);
+          // A later unit may fail (a full disk) while an earlier one is awaited: it is rethrown in turn, never left unhandled.
+          handling.catch(() => undefined);
+          inFlight.push(handling);
+        }
         yield { unit, result: await inFlight.shift()! };
       }
     } finally {
